@@ -1,0 +1,487 @@
+//! Health of a tenant at an instant, exactly as the table in DESIGN.md says.
+//!
+//! Every flag carries a plain-words explanation built only from fields of the tenant object
+//! (and the schedule's interval, derived from its cron), so a script reading `status --json`
+//! can recompute each flag from what is printed beside it.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
+
+use super::humanize::{duration, period};
+use super::policy::{COHERENT_SKEW_SECONDS, CROSS_REGION_WITHIN, TierPolicy};
+use super::tenant::{AttemptStatus, CrossRegionStatus, Tenant, Tier};
+
+/// How bad a tenant's backups are. Declared from best to worst: `Unknown` wins while the
+/// data is stale, because nothing shown can then be trusted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Level {
+    Ok,
+    Info,
+    Amber,
+    Red,
+    Unknown,
+}
+
+impl Level {
+    pub const ALL: [Level; 5] = [
+        Level::Ok,
+        Level::Info,
+        Level::Amber,
+        Level::Red,
+        Level::Unknown,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Ok => "ok",
+            Level::Info => "info",
+            Level::Amber => "amber",
+            Level::Red => "red",
+            Level::Unknown => "unknown",
+        }
+    }
+
+    /// Levels read without colour too: a glyph and a word for every level.
+    pub fn glyph(self) -> &'static str {
+        match self {
+            Level::Ok => "✓",
+            Level::Info => "●",
+            Level::Amber => "▲",
+            Level::Red => "✗",
+            Level::Unknown => "?",
+        }
+    }
+
+    pub fn word(self) -> &'static str {
+        match self {
+            Level::Ok => "OK",
+            Level::Info => "INFO",
+            Level::Amber => "AMBER",
+            Level::Red => "RED",
+            Level::Unknown => "STALE",
+        }
+    }
+}
+
+impl Serialize for Level {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// Every flag of the health table, in the table's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FlagKind {
+    NeverBackedUp,
+    RpoBreached,
+    LastSnapshotFailed,
+    ScheduleOverdue,
+    ScheduleMissesRpo,
+    PairIncoherent,
+    CrossRegionLagging,
+    RetentionExceeded,
+    HistoryShort,
+    RestoreRunning,
+    DataStale,
+}
+
+impl FlagKind {
+    pub const ALL: [FlagKind; 11] = [
+        FlagKind::NeverBackedUp,
+        FlagKind::RpoBreached,
+        FlagKind::LastSnapshotFailed,
+        FlagKind::ScheduleOverdue,
+        FlagKind::ScheduleMissesRpo,
+        FlagKind::PairIncoherent,
+        FlagKind::CrossRegionLagging,
+        FlagKind::RetentionExceeded,
+        FlagKind::HistoryShort,
+        FlagKind::RestoreRunning,
+        FlagKind::DataStale,
+    ];
+
+    pub fn level(self) -> Level {
+        match self {
+            FlagKind::NeverBackedUp | FlagKind::RpoBreached => Level::Red,
+            FlagKind::RestoreRunning => Level::Info,
+            FlagKind::DataStale => Level::Unknown,
+            _ => Level::Amber,
+        }
+    }
+
+    /// The snake_case id of `status --json`.
+    pub fn id(self) -> &'static str {
+        match self {
+            FlagKind::NeverBackedUp => "never_backed_up",
+            FlagKind::RpoBreached => "rpo_breached",
+            FlagKind::LastSnapshotFailed => "last_snapshot_failed",
+            FlagKind::ScheduleOverdue => "schedule_overdue",
+            FlagKind::ScheduleMissesRpo => "schedule_misses_rpo",
+            FlagKind::PairIncoherent => "pair_incoherent",
+            FlagKind::CrossRegionLagging => "cross_region_lagging",
+            FlagKind::RetentionExceeded => "retention_exceeded",
+            FlagKind::HistoryShort => "history_short",
+            FlagKind::RestoreRunning => "restore_running",
+            FlagKind::DataStale => "data_stale",
+        }
+    }
+
+    /// The name of the health table ("RPO breached").
+    pub fn title(self) -> &'static str {
+        match self {
+            FlagKind::NeverBackedUp => "never backed up",
+            FlagKind::RpoBreached => "RPO breached",
+            FlagKind::LastSnapshotFailed => "last snapshot failed",
+            FlagKind::ScheduleOverdue => "schedule overdue",
+            FlagKind::ScheduleMissesRpo => "schedule misses RPO",
+            FlagKind::PairIncoherent => "pair incoherent",
+            FlagKind::CrossRegionLagging => "cross-region lagging",
+            FlagKind::RetentionExceeded => "retention exceeded",
+            FlagKind::HistoryShort => "history short",
+            FlagKind::RestoreRunning => "restore running",
+            FlagKind::DataStale => "data stale",
+        }
+    }
+
+    /// The short label of the fleet table's flags column.
+    pub fn short(self) -> &'static str {
+        match self {
+            FlagKind::NeverBackedUp => "NEVER",
+            FlagKind::RpoBreached => "RPO",
+            FlagKind::LastSnapshotFailed => "FAILED",
+            FlagKind::ScheduleOverdue => "OVERDUE",
+            FlagKind::ScheduleMissesRpo => "SCHED>RPO",
+            FlagKind::PairIncoherent => "SKEW",
+            FlagKind::CrossRegionLagging => "XREGION",
+            FlagKind::RetentionExceeded => "RETENTION",
+            FlagKind::HistoryShort => "HISTORY",
+            FlagKind::RestoreRunning => "RESTORE",
+            FlagKind::DataStale => "STALE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flag {
+    pub kind: FlagKind,
+    pub explanation: String,
+}
+
+impl Flag {
+    pub fn level(&self) -> Level {
+        self.kind.level()
+    }
+}
+
+impl Serialize for Flag {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Flag", 3)?;
+        st.serialize_field("id", self.kind.id())?;
+        st.serialize_field("level", &self.level())?;
+        st.serialize_field("explanation", &self.explanation)?;
+        st.end()
+    }
+}
+
+/// A tenant's level and the flags that make it, worst first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Health {
+    pub level: Level,
+    pub flags: Vec<Flag>,
+}
+
+impl Health {
+    pub fn has(&self, kind: FlagKind) -> bool {
+        self.flags.iter().any(|f| f.kind == kind)
+    }
+}
+
+/// What health is judged against besides the tenant itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HealthContext {
+    pub now: DateTime<Utc>,
+    /// A source silent for more than two of these makes its rows stale.
+    pub refresh_interval: Duration,
+    /// When the source last answered at all; a tenant's own `observed_at` can only be older
+    /// (a source may know one cluster behind it has gone quiet).
+    pub source_heard_at: Option<DateTime<Utc>>,
+}
+
+/// A scheduler this late has stopped firing.
+pub const OVERDUE_AFTER: Duration = Duration::minutes(15);
+/// CSI never marks a snapshot failed (it retries forever), so a snapshot not ready this long
+/// after its run is judged stuck.
+pub const NOT_READY_AFTER: Duration = Duration::minutes(30);
+/// Grace on retention before pruning is judged stopped, and on history before points are
+/// judged lost.
+pub const HISTORY_GRACE: Duration = Duration::days(1);
+/// Used for "never backed up" when the schedule's interval cannot be read from its cron.
+const FALLBACK_INTERVAL: Duration = Duration::hours(24);
+
+/// Evaluates every flag of the health table for one tenant.
+///
+/// `schedule_interval` is the longest gap between runs of the tenant's cron (None when the
+/// cron cannot be read); callers compute it once per distinct schedule.
+pub fn evaluate(
+    tenant: &Tenant,
+    schedule_interval: Option<Duration>,
+    ctx: &HealthContext,
+) -> Health {
+    let policy = TierPolicy::of(&tenant.tier);
+    let checks = [
+        never_backed_up(tenant, schedule_interval, ctx),
+        policy.and_then(|p| rpo_breached(tenant, &p, ctx)),
+        last_snapshot_failed(tenant, ctx),
+        schedule_overdue(tenant, ctx),
+        policy.and_then(|p| schedule_misses_rpo(tenant, &p, schedule_interval)),
+        pair_incoherent(tenant),
+        cross_region_lagging(tenant, ctx),
+        retention_exceeded(tenant, ctx),
+        history_short(tenant, ctx),
+        restore_running(tenant),
+        data_stale(tenant, ctx),
+    ];
+    let mut flags: Vec<Flag> = checks.into_iter().flatten().collect();
+    // Worst first, table order within a level: the first flag is the headline.
+    flags.sort_by(|a, b| b.level().cmp(&a.level()).then(a.kind.cmp(&b.kind)));
+    let level = flags.first().map_or(Level::Ok, Flag::level);
+    Health { level, flags }
+}
+
+fn flag(kind: FlagKind, explanation: String) -> Option<Flag> {
+    Some(Flag { kind, explanation })
+}
+
+fn tier_name(tier: &Tier) -> String {
+    let name = tier.label();
+    let mut chars = name.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
+fn never_backed_up(t: &Tenant, interval: Option<Duration>, ctx: &HealthContext) -> Option<Flag> {
+    if t.backup.last_success.is_some() {
+        return None;
+    }
+    let interval = interval.unwrap_or(FALLBACK_INTERVAL);
+    let age = ctx.now - t.created_at;
+    (age > interval).then_some(())?;
+    flag(
+        FlagKind::NeverBackedUp,
+        format!(
+            "No successful backup exists, and the tenant was created {} ago — longer than one \
+             schedule interval ({}). There is nothing to restore from.",
+            duration(age),
+            period(interval)
+        ),
+    )
+}
+
+fn rpo_breached(t: &Tenant, policy: &TierPolicy, ctx: &HealthContext) -> Option<Flag> {
+    let last = t.backup.last_success.as_ref()?;
+    let age = ctx.now - last.taken_at;
+    (age > policy.rpo).then_some(())?;
+    flag(
+        FlagKind::RpoBreached,
+        format!(
+            "The last successful snapshot is {} old; the {} RPO is {}. A restore now would lose \
+             {} of data, beyond what the customer was promised.",
+            duration(age),
+            tier_name(&t.tier),
+            period(policy.rpo),
+            duration(age)
+        ),
+    )
+}
+
+fn last_snapshot_failed(t: &Tenant, ctx: &HealthContext) -> Option<Flag> {
+    let attempt = t.backup.last_attempt.as_ref()?;
+    let how = match attempt.status {
+        AttemptStatus::Failed => "failed",
+        AttemptStatus::Partial => "partly failed (one half of the pair did not complete)",
+        _ => return None,
+    };
+    let error = attempt
+        .error
+        .as_deref()
+        .map_or(String::new(), |e| format!(": {e}"));
+    flag(
+        FlagKind::LastSnapshotFailed,
+        format!(
+            "The most recent backup attempt, {} ago, {how}{error}. The customer's portal shows \
+             the amber callout.",
+            duration(ctx.now - attempt.taken_at)
+        ),
+    )
+}
+
+fn schedule_overdue(t: &Tenant, ctx: &HealthContext) -> Option<Flag> {
+    if let Some(next) = t.backup.schedule.next_run_at {
+        let late = ctx.now - next;
+        if late > OVERDUE_AFTER {
+            return flag(
+                FlagKind::ScheduleOverdue,
+                format!(
+                    "The scheduler should have started a backup {} ago and has not (more than \
+                     {} late): the CronJob may be suspended or stuck.",
+                    duration(late),
+                    duration(OVERDUE_AFTER)
+                ),
+            );
+        }
+    }
+    let attempt = t.backup.last_attempt.as_ref()?;
+    let running_for = ctx.now - attempt.taken_at;
+    (attempt.status == AttemptStatus::Running && running_for > NOT_READY_AFTER).then_some(())?;
+    flag(
+        FlagKind::ScheduleOverdue,
+        format!(
+            "The snapshot started {} ago is still not ready. CSI retries forever and never marks \
+             it failed, so after {} it is treated as stuck.",
+            duration(running_for),
+            duration(NOT_READY_AFTER)
+        ),
+    )
+}
+
+fn schedule_misses_rpo(
+    t: &Tenant,
+    policy: &TierPolicy,
+    interval: Option<Duration>,
+) -> Option<Flag> {
+    let interval = interval?;
+    (interval > policy.rpo).then_some(())?;
+    flag(
+        FlagKind::ScheduleMissesRpo,
+        format!(
+            "The schedule `{}` runs every {}, longer than the {} RPO of {}: even when every run \
+             succeeds, the RPO cannot be met.",
+            t.backup.schedule.cron,
+            period(interval),
+            tier_name(&t.tier),
+            period(policy.rpo)
+        ),
+    )
+}
+
+fn pair_incoherent(t: &Tenant) -> Option<Flag> {
+    let last = t.backup.last_success.as_ref()?;
+    (last.skew_seconds.abs() > COHERENT_SKEW_SECONDS).then_some(())?;
+    flag(
+        FlagKind::PairIncoherent,
+        format!(
+            "The latest successful pair's database dump and volume snapshot started {} apart; \
+             over {} they do not restore as one coherent moment.",
+            duration(Duration::seconds(last.skew_seconds.abs())),
+            duration(Duration::seconds(COHERENT_SKEW_SECONDS))
+        ),
+    )
+}
+
+fn cross_region_lagging(t: &Tenant, ctx: &HealthContext) -> Option<Flag> {
+    if t.tier != Tier::Dedicated {
+        return None;
+    }
+    let secondary = t
+        .secondary_region
+        .as_deref()
+        .unwrap_or("the secondary region");
+    let problem = match &t.backup.cross_region {
+        None => format!("No cross-region copy is recorded for {secondary}."),
+        Some(c) if c.status == CrossRegionStatus::Failed => {
+            format!("The newest copy to {secondary} failed.")
+        }
+        Some(c) => match c.last_copied_at {
+            None => format!("Nothing has been copied to {secondary} yet."),
+            Some(at) if ctx.now - at > CROSS_REGION_WITHIN => format!(
+                "The newest copy in {secondary} is {} old.",
+                duration(ctx.now - at)
+            ),
+            Some(_) => return None,
+        },
+    };
+    flag(
+        FlagKind::CrossRegionLagging,
+        format!(
+            "{problem} Dedicated backups must reach the secondary region within {}; a \
+             region-wide outage would lose more than promised.",
+            period(CROSS_REGION_WITHIN)
+        ),
+    )
+}
+
+fn retention_exceeded(t: &Tenant, ctx: &HealthContext) -> Option<Flag> {
+    let oldest = t.backup.oldest_restore_point_at?;
+    let retention = Duration::days(i64::from(t.backup.retention_days));
+    let age = ctx.now - oldest;
+    (age > retention + HISTORY_GRACE).then_some(())?;
+    flag(
+        FlagKind::RetentionExceeded,
+        format!(
+            "The oldest restore point is {} old but retention is {}: pruning has stopped \
+             (storage grows, and data is kept longer than promised).",
+            duration(age),
+            period(retention)
+        ),
+    )
+}
+
+fn history_short(t: &Tenant, ctx: &HealthContext) -> Option<Flag> {
+    // A tenant that never had a point has lost none: "never backed up" covers it.
+    let oldest = t.backup.oldest_restore_point_at?;
+    let retention = Duration::days(i64::from(t.backup.retention_days));
+    let expected = retention.min(ctx.now - t.created_at) - HISTORY_GRACE;
+    let covered = ctx.now - oldest;
+    (covered < expected).then_some(())?;
+    flag(
+        FlagKind::HistoryShort,
+        format!(
+            "Restore points reach back only {}, but should reach back {} (the shorter of the \
+             {} retention and the tenant's age, less a day): points have been lost.",
+            duration(covered),
+            duration(expected + HISTORY_GRACE),
+            period(retention)
+        ),
+    )
+}
+
+fn restore_running(t: &Tenant) -> Option<Flag> {
+    let id = t.active_restore_id.as_deref()?;
+    flag(
+        FlagKind::RestoreRunning,
+        format!(
+            "Restore {id} is in progress for this tenant; a second one cannot start until it ends."
+        ),
+    )
+}
+
+/// When this tenant's data was last confirmed: the older of its own `observed_at` and the
+/// source's last answer.
+pub fn observed_at(t: &Tenant, ctx: &HealthContext) -> Option<DateTime<Utc>> {
+    match (t.observed_at, ctx.source_heard_at) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn data_stale(t: &Tenant, ctx: &HealthContext) -> Option<Flag> {
+    let observed = observed_at(t, ctx)?;
+    let silent = ctx.now - observed;
+    let limit = ctx.refresh_interval * 2;
+    (silent > limit).then_some(())?;
+    flag(
+        FlagKind::DataStale,
+        format!(
+            "The source has not reported this tenant for {} (more than two refresh intervals, \
+             {}): everything shown for it may be out of date.",
+            duration(silent),
+            duration(limit)
+        ),
+    )
+}
+
+#[cfg(test)]
+#[path = "health_tests.rs"]
+mod tests;

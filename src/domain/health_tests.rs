@@ -1,0 +1,402 @@
+//! Every flag at and around its boundary.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+
+use super::*;
+use crate::domain::tenant::{
+    AttemptStatus, BackupSchedule, BackupSummary, CrossRegion, CrossRegionStatus, LastAttempt,
+    LastSuccess, Tenant, TenantId, TenantKind, TenantState, Tier,
+};
+
+const HOUR: Option<Duration> = Some(Duration::hours(1));
+const DAY: Option<Duration> = Some(Duration::hours(24));
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 26, 3, 10, 0).unwrap()
+}
+
+fn ctx() -> HealthContext {
+    HealthContext {
+        now: now(),
+        refresh_interval: Duration::seconds(30),
+        source_heard_at: Some(now()),
+    }
+}
+
+/// A healthy Dedicated hub, one year old, backed up 10 minutes ago.
+fn dedicated() -> Tenant {
+    let n = now();
+    Tenant {
+        id: TenantId("ten_1".into()),
+        slug: "northfield-hub".into(),
+        kind: TenantKind::Hub,
+        hub_id: None,
+        display_name: "Northfield College".into(),
+        tier: Tier::Dedicated,
+        region: "eu-west-1".into(),
+        secondary_region: Some("eu-central-1".into()),
+        hostname: "learn.northfield.ac.uk".into(),
+        state: TenantState::Active,
+        created_at: n - Duration::days(365),
+        backup: BackupSummary {
+            schedule: BackupSchedule {
+                cron: "0 * * * *".into(),
+                timezone: "UTC".into(),
+                next_run_at: Some(n + Duration::minutes(50)),
+            },
+            retention_days: 90,
+            last_success: Some(LastSuccess {
+                restore_point_id: "rp_1".into(),
+                taken_at: n - Duration::minutes(10),
+                skew_seconds: 29,
+            }),
+            last_attempt: Some(LastAttempt {
+                restore_point_id: "rp_1".into(),
+                taken_at: n - Duration::minutes(10),
+                status: AttemptStatus::Succeeded,
+                error: None,
+            }),
+            oldest_restore_point_at: Some(n - Duration::days(90)),
+            restore_point_count: 2160,
+            cross_region: Some(CrossRegion {
+                last_copied_at: Some(n - Duration::hours(1)),
+                status: CrossRegionStatus::Ok,
+            }),
+        },
+        active_restore_id: None,
+        observed_at: Some(n),
+    }
+}
+
+fn standard() -> Tenant {
+    let mut t = dedicated();
+    t.tier = Tier::Standard;
+    t.secondary_region = None;
+    t.backup.cross_region = None;
+    t.backup.retention_days = 30;
+    t.backup.schedule.cron = "0 2 * * *".into();
+    t.backup.oldest_restore_point_at = Some(now() - Duration::days(30));
+    t
+}
+
+fn kinds(t: &Tenant, interval: Option<Duration>) -> Vec<FlagKind> {
+    evaluate(t, interval, &ctx())
+        .flags
+        .iter()
+        .map(|f| f.kind)
+        .collect()
+}
+
+#[test]
+fn healthy_tenants_are_ok_with_no_flags() {
+    let h = evaluate(&dedicated(), HOUR, &ctx());
+    assert_eq!(h.level, Level::Ok);
+    assert!(h.flags.is_empty());
+    assert_eq!(evaluate(&standard(), DAY, &ctx()).level, Level::Ok);
+}
+
+#[test]
+fn never_backed_up_only_after_one_schedule_interval() {
+    let mut t = dedicated();
+    t.backup.last_success = None;
+    t.backup.oldest_restore_point_at = None;
+    t.created_at = now() - Duration::hours(1);
+    assert!(
+        !kinds(&t, HOUR).contains(&FlagKind::NeverBackedUp),
+        "exactly one interval old"
+    );
+    t.created_at = now() - Duration::hours(1) - Duration::seconds(1);
+    let h = evaluate(&t, HOUR, &ctx());
+    assert_eq!(h.level, Level::Red);
+    assert_eq!(h.flags[0].kind, FlagKind::NeverBackedUp);
+    assert!(
+        h.flags[0].explanation.contains("created 1h ago"),
+        "{}",
+        h.flags[0].explanation
+    );
+    assert!(!h.has(FlagKind::HistoryShort), "no points, none lost");
+}
+
+#[test]
+fn never_backed_up_falls_back_to_a_day_when_the_cron_is_unreadable() {
+    let mut t = standard();
+    t.backup.last_success = None;
+    t.created_at = now() - Duration::hours(24);
+    assert!(!kinds(&t, None).contains(&FlagKind::NeverBackedUp));
+    t.created_at = now() - Duration::hours(25);
+    assert!(kinds(&t, None).contains(&FlagKind::NeverBackedUp));
+}
+
+#[test]
+fn rpo_breached_exactly_at_rpo_is_not_a_breach_one_second_past_is() {
+    let mut t = dedicated();
+    t.backup.last_success.as_mut().unwrap().taken_at = now() - Duration::hours(1);
+    assert!(!kinds(&t, HOUR).contains(&FlagKind::RpoBreached));
+    t.backup.last_success.as_mut().unwrap().taken_at =
+        now() - Duration::hours(1) - Duration::seconds(1);
+    let h = evaluate(&t, HOUR, &ctx());
+    assert_eq!(h.level, Level::Red);
+    assert!(h.has(FlagKind::RpoBreached));
+    assert!(
+        h.flags[0].explanation.contains("Dedicated RPO is 1h"),
+        "{}",
+        h.flags[0].explanation
+    );
+}
+
+#[test]
+fn rpo_of_standard_is_a_day() {
+    let mut t = standard();
+    t.backup.last_success.as_mut().unwrap().taken_at = now() - Duration::hours(24);
+    assert!(!kinds(&t, DAY).contains(&FlagKind::RpoBreached));
+    t.backup.last_success.as_mut().unwrap().taken_at =
+        now() - Duration::hours(24) - Duration::seconds(1);
+    assert!(kinds(&t, DAY).contains(&FlagKind::RpoBreached));
+}
+
+#[test]
+fn last_snapshot_failed_for_failed_and_partial_only() {
+    let mut t = dedicated();
+    for (status, flagged) in [
+        (AttemptStatus::Failed, true),
+        (AttemptStatus::Partial, true),
+        (AttemptStatus::Succeeded, false),
+        (AttemptStatus::Running, false),
+        (AttemptStatus::Unknown("exploded".into()), false),
+    ] {
+        let attempt = t.backup.last_attempt.as_mut().unwrap();
+        attempt.status = status.clone();
+        attempt.error = Some("CSI driver timeout".into());
+        let h = evaluate(&t, HOUR, &ctx());
+        assert_eq!(h.has(FlagKind::LastSnapshotFailed), flagged, "{status:?}");
+        if flagged {
+            assert_eq!(h.level, Level::Amber);
+            assert!(h.flags[0].explanation.contains("CSI driver timeout"));
+        }
+    }
+}
+
+#[test]
+fn schedule_overdue_after_fifteen_minutes_past_next_run() {
+    let mut t = dedicated();
+    t.backup.schedule.next_run_at = Some(now() - Duration::minutes(15));
+    assert!(!kinds(&t, HOUR).contains(&FlagKind::ScheduleOverdue));
+    t.backup.schedule.next_run_at = Some(now() - Duration::minutes(15) - Duration::seconds(1));
+    assert_eq!(kinds(&t, HOUR), vec![FlagKind::ScheduleOverdue]);
+}
+
+#[test]
+fn schedule_overdue_when_a_snapshot_is_not_ready_thirty_minutes_after_its_run() {
+    let mut t = dedicated();
+    let attempt = t.backup.last_attempt.as_mut().unwrap();
+    attempt.status = AttemptStatus::Running;
+    attempt.taken_at = now() - Duration::minutes(30);
+    assert!(!kinds(&t, HOUR).contains(&FlagKind::ScheduleOverdue));
+    t.backup.last_attempt.as_mut().unwrap().taken_at =
+        now() - Duration::minutes(30) - Duration::seconds(1);
+    let h = evaluate(&t, HOUR, &ctx());
+    assert!(h.has(FlagKind::ScheduleOverdue));
+    assert!(h.flags[0].explanation.contains("still not ready"));
+}
+
+#[test]
+fn schedule_misses_rpo_when_interval_longer_than_rpo() {
+    let mut t = dedicated();
+    assert!(
+        !kinds(&t, HOUR).contains(&FlagKind::ScheduleMissesRpo),
+        "equal is fine"
+    );
+    t.backup.schedule.cron = "0 3 * * *".into();
+    let h = evaluate(&t, DAY, &ctx());
+    assert_eq!(h.level, Level::Amber);
+    assert!(h.has(FlagKind::ScheduleMissesRpo));
+    assert!(
+        h.flags[0].explanation.contains("every 1d"),
+        "{}",
+        h.flags[0].explanation
+    );
+    assert!(!kinds(&t, Some(Duration::hours(1) + Duration::seconds(1))).is_empty());
+    assert!(
+        !kinds(&t, None).contains(&FlagKind::ScheduleMissesRpo),
+        "unknown interval"
+    );
+    // Weekdays-only daily on Standard: the weekend gap (72 h) is longer than 24 h.
+    assert!(kinds(&standard(), Some(Duration::hours(72))).contains(&FlagKind::ScheduleMissesRpo));
+}
+
+#[test]
+fn pair_incoherent_over_three_hundred_seconds_either_way() {
+    let mut t = dedicated();
+    for (skew, flagged) in [(300, false), (301, true), (-301, true), (-300, false)] {
+        t.backup.last_success.as_mut().unwrap().skew_seconds = skew;
+        assert_eq!(
+            kinds(&t, HOUR).contains(&FlagKind::PairIncoherent),
+            flagged,
+            "skew {skew}"
+        );
+    }
+}
+
+#[test]
+fn cross_region_lagging_after_twenty_four_hours_or_failed_or_missing() {
+    let mut t = dedicated();
+    let cr = t.backup.cross_region.as_mut().unwrap();
+    cr.last_copied_at = Some(now() - Duration::hours(24));
+    assert!(!kinds(&t, HOUR).contains(&FlagKind::CrossRegionLagging));
+    t.backup.cross_region.as_mut().unwrap().last_copied_at =
+        Some(now() - Duration::hours(24) - Duration::seconds(1));
+    assert!(kinds(&t, HOUR).contains(&FlagKind::CrossRegionLagging));
+
+    let mut failed = dedicated();
+    failed.backup.cross_region.as_mut().unwrap().status = CrossRegionStatus::Failed;
+    let h = evaluate(&failed, HOUR, &ctx());
+    assert!(h.flags[0].explanation.contains("eu-central-1 failed"));
+
+    let mut missing = dedicated();
+    missing.backup.cross_region = None;
+    assert!(kinds(&missing, HOUR).contains(&FlagKind::CrossRegionLagging));
+    missing.backup.cross_region = Some(CrossRegion {
+        last_copied_at: None,
+        status: CrossRegionStatus::Pending,
+    });
+    assert!(kinds(&missing, HOUR).contains(&FlagKind::CrossRegionLagging));
+
+    let mut pending = dedicated();
+    pending.backup.cross_region.as_mut().unwrap().status = CrossRegionStatus::Pending;
+    assert!(
+        kinds(&pending, HOUR).is_empty(),
+        "pending with a recent copy is fine"
+    );
+}
+
+#[test]
+fn cross_region_is_never_judged_on_standard() {
+    let mut t = standard();
+    t.backup.cross_region = None;
+    assert!(kinds(&t, DAY).is_empty());
+}
+
+#[test]
+fn retention_exceeded_one_day_past_retention() {
+    let mut t = standard();
+    t.backup.oldest_restore_point_at = Some(now() - Duration::days(31));
+    assert!(!kinds(&t, DAY).contains(&FlagKind::RetentionExceeded));
+    t.backup.oldest_restore_point_at = Some(now() - Duration::days(31) - Duration::seconds(1));
+    let h = evaluate(&t, DAY, &ctx());
+    assert_eq!(h.level, Level::Amber);
+    assert!(
+        h.flags[0].explanation.contains("retention is 30d"),
+        "{}",
+        h.flags[0].explanation
+    );
+}
+
+#[test]
+fn history_short_against_retention_for_old_tenants() {
+    let mut t = standard();
+    t.backup.oldest_restore_point_at = Some(now() - Duration::days(29));
+    assert!(
+        !kinds(&t, DAY).contains(&FlagKind::HistoryShort),
+        "exactly retention − 1 day"
+    );
+    t.backup.oldest_restore_point_at = Some(now() - Duration::days(29) + Duration::seconds(1));
+    assert!(kinds(&t, DAY).contains(&FlagKind::HistoryShort));
+}
+
+#[test]
+fn history_short_against_age_for_young_tenants() {
+    let mut t = dedicated();
+    t.created_at = now() - Duration::days(10);
+    t.backup.oldest_restore_point_at = Some(now() - Duration::days(9));
+    assert!(!kinds(&t, HOUR).contains(&FlagKind::HistoryShort));
+    t.backup.oldest_restore_point_at = Some(now() - Duration::days(9) + Duration::seconds(1));
+    assert!(kinds(&t, HOUR).contains(&FlagKind::HistoryShort));
+    // Under a day old: nothing can be short yet.
+    t.created_at = now() - Duration::hours(20);
+    t.backup.oldest_restore_point_at = Some(now() - Duration::minutes(10));
+    assert!(!kinds(&t, HOUR).contains(&FlagKind::HistoryShort));
+}
+
+#[test]
+fn restore_running_is_info() {
+    let mut t = dedicated();
+    t.active_restore_id = Some("rst_41c".into());
+    let h = evaluate(&t, HOUR, &ctx());
+    assert_eq!(h.level, Level::Info);
+    assert!(h.flags[0].explanation.contains("rst_41c"));
+}
+
+#[test]
+fn data_stale_after_two_refresh_intervals_and_wins() {
+    let mut t = dedicated();
+    t.observed_at = Some(now() - Duration::seconds(60));
+    assert!(kinds(&t, HOUR).is_empty());
+    t.observed_at = Some(now() - Duration::seconds(61));
+    t.backup.last_success.as_mut().unwrap().taken_at = now() - Duration::hours(5);
+    let h = evaluate(&t, HOUR, &ctx());
+    assert_eq!(h.level, Level::Unknown, "unknown wins over red while stale");
+    assert_eq!(h.flags[0].kind, FlagKind::DataStale);
+    assert!(h.has(FlagKind::RpoBreached));
+}
+
+#[test]
+fn level_is_the_worst_flag_and_flags_are_worst_first() {
+    let mut t = dedicated();
+    t.active_restore_id = Some("rst_1".into());
+    t.backup.last_success.as_mut().unwrap().skew_seconds = 900;
+    t.backup.last_success.as_mut().unwrap().taken_at = now() - Duration::hours(3);
+    let h = evaluate(&t, HOUR, &ctx());
+    assert_eq!(h.level, Level::Red);
+    let levels: Vec<Level> = h.flags.iter().map(Flag::level).collect();
+    assert_eq!(levels, vec![Level::Red, Level::Amber, Level::Info]);
+}
+
+#[test]
+fn unknown_tier_skips_tier_rules_but_keeps_the_rest() {
+    let mut t = dedicated();
+    t.tier = Tier::Unknown("gold".into());
+    t.backup.last_success.as_mut().unwrap().taken_at = now() - Duration::days(3);
+    t.backup.last_success.as_mut().unwrap().skew_seconds = 400;
+    assert_eq!(kinds(&t, DAY), vec![FlagKind::PairIncoherent]);
+}
+
+#[test]
+fn levels_and_flags_have_distinct_glyphs_words_and_ids() {
+    use std::collections::HashSet;
+    let glyphs: HashSet<_> = Level::ALL.iter().map(|l| l.glyph()).collect();
+    let words: HashSet<_> = Level::ALL.iter().map(|l| l.word()).collect();
+    assert_eq!((glyphs.len(), words.len()), (5, 5));
+    let ids: HashSet<_> = FlagKind::ALL.iter().map(|k| k.id()).collect();
+    let shorts: HashSet<_> = FlagKind::ALL.iter().map(|k| k.short()).collect();
+    assert_eq!((ids.len(), shorts.len()), (11, 11));
+    assert!(Level::Unknown > Level::Red && Level::Red > Level::Amber && Level::Amber > Level::Info);
+}
+
+#[test]
+fn flags_serialise_with_id_level_and_explanation() {
+    let mut t = dedicated();
+    t.active_restore_id = Some("rst_9".into());
+    let json = serde_json::to_value(evaluate(&t, HOUR, &ctx())).unwrap();
+    assert_eq!(json["level"], "info");
+    assert_eq!(json["flags"][0]["id"], "restore_running");
+    assert_eq!(json["flags"][0]["level"], "info");
+    assert!(
+        json["flags"][0]["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("rst_9")
+    );
+}
+
+#[test]
+fn a_silent_source_makes_every_row_stale() {
+    let t = dedicated();
+    let quiet = HealthContext {
+        source_heard_at: Some(now() - Duration::minutes(5)),
+        ..ctx()
+    };
+    assert_eq!(evaluate(&t, HOUR, &quiet).level, Level::Unknown);
+    let mut unobserved = dedicated();
+    unobserved.observed_at = None;
+    assert_eq!(evaluate(&unobserved, HOUR, &ctx()).level, Level::Ok);
+}

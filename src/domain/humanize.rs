@@ -1,0 +1,55 @@
+//! Durations in the compact words the screen and the explanations use ("3d 4h", "5m 12s").
+
+use chrono::Duration;
+
+/// Two most significant units, e.g. "2d 3h", "4h 10m", "7m 5s", "12s"; negative as "-…".
+pub fn duration(d: Duration) -> String {
+    if d < Duration::zero() {
+        return format!("-{}", duration(-d));
+    }
+    let secs = d.num_seconds();
+    let (days, hours, mins, s) = (secs / 86_400, secs / 3_600 % 24, secs / 60 % 60, secs % 60);
+    match (days, hours, mins) {
+        (0, 0, 0) => format!("{s}s"),
+        (0, 0, m) if s == 0 => format!("{m}m"),
+        (0, 0, m) => format!("{m}m {s}s"),
+        (0, h, 0) => format!("{h}h"),
+        (0, h, m) => format!("{h}h {m}m"),
+        (d, 0, _) => format!("{d}d"),
+        (d, h, _) => format!("{d}d {h}h"),
+    }
+}
+
+/// A whole number of days or hours when the duration is one, else `duration`.
+pub fn period(d: Duration) -> String {
+    if d.num_seconds() % 86_400 == 0 && d.num_days() > 0 {
+        format!("{}d", d.num_days())
+    } else {
+        duration(d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_the_two_largest_units() {
+        assert_eq!(duration(Duration::seconds(0)), "0s");
+        assert_eq!(duration(Duration::seconds(59)), "59s");
+        assert_eq!(duration(Duration::seconds(60)), "1m");
+        assert_eq!(duration(Duration::seconds(61)), "1m 1s");
+        assert_eq!(duration(Duration::seconds(3_600)), "1h");
+        assert_eq!(duration(Duration::seconds(3_660)), "1h 1m");
+        assert_eq!(duration(Duration::seconds(86_400)), "1d");
+        assert_eq!(duration(Duration::seconds(90_000)), "1d 1h");
+        assert_eq!(duration(Duration::seconds(-90)), "-1m 30s");
+    }
+
+    #[test]
+    fn periods_read_in_whole_days() {
+        assert_eq!(period(Duration::days(30)), "30d");
+        assert_eq!(period(Duration::hours(1)), "1h");
+        assert_eq!(period(Duration::hours(36)), "1d 12h");
+    }
+}

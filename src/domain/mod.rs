@@ -1,0 +1,16 @@
+//! Pure types and rules: no I/O, no terminal, no async. Time is always passed in.
+
+pub mod calendar;
+pub mod dns;
+pub mod health;
+pub mod humanize;
+pub mod policy;
+pub mod request;
+pub mod restore;
+pub mod restore_point;
+pub mod schedule;
+pub mod tenant;
+pub mod wire_enum;
+
+pub use health::{Flag, FlagKind, Health, Level};
+pub use tenant::{Tenant, TenantId};

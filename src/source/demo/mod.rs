@@ -1,0 +1,1 @@
+// Being written (helper): the demo fleet simulator.
