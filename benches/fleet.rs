@@ -1,1 +1,99 @@
-fn main() {}
+//! Speed targets (issue 2): a frame under 2 ms at 100 000 tenants, a filter keystroke under
+//! 20 ms, and `status --json` growing linearly from 10 000 to 100 000 tenants.
+//!
+//!     cargo bench --bench fleet
+
+use std::time::Duration as StdDuration;
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use chrono::Duration;
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use snapdeck::app::Msg;
+use snapdeck::app::fleet::Fleet;
+use snapdeck::source::demo::fleet_at;
+use snapdeck::theme::Theme;
+use snapdeck::{status, ui};
+use support::now;
+
+/// The same fixture the render tests use: the demo fleet at a fixed clock, in a 160×45 app.
+fn loaded_app(tenants: usize) -> snapdeck::app::App {
+    let mut app = support::app(tenants);
+    let area = ratatui::layout::Rect::new(0, 0, 160, 45);
+    app.update(Msg::Viewport(ui::layout::table_rows(area)), now());
+    app
+}
+
+fn health(c: &mut Criterion) {
+    let (tenants, _) = fleet_at(42, 100_000, now());
+    let mut fleet = Fleet::new(Duration::seconds(30));
+    fleet.replace(tenants, now(), now());
+    let mut group = c.benchmark_group("health");
+    group.sample_size(20);
+    group.bench_function("evaluate 100000 tenants", |b| {
+        b.iter(|| fleet.evaluate_all(now()))
+    });
+    group.finish();
+}
+
+fn draw(c: &mut Criterion) {
+    let theme = Theme::builtin("default").unwrap();
+    let mut group = c.benchmark_group("draw fleet 160x45");
+    for tenants in [1_000, 10_000, 100_000] {
+        let app = loaded_app(tenants);
+        let mut terminal = Terminal::new(TestBackend::new(160, 45)).unwrap();
+        group.bench_with_input(BenchmarkId::from_parameter(tenants), &tenants, |b, _| {
+            b.iter(|| {
+                terminal
+                    .draw(|frame| ui::draw(frame, &app, &theme, now()))
+                    .unwrap();
+            })
+        });
+    }
+    group.finish();
+}
+
+fn keystrokes(c: &mut Criterion) {
+    let mut app = loaded_app(100_000);
+    let mut group = c.benchmark_group("100000 tenants");
+    group.sample_size(20);
+    let mut flip = false;
+    group.bench_function("filter keystroke", |b| {
+        b.iter(|| {
+            flip = !flip;
+            let text = if flip { "eu-we" } else { "eu-w" };
+            app.view.set_filter(text, &app.fleet);
+        })
+    });
+    app.view.set_filter("", &app.fleet);
+    group.bench_function("re-sort", |b| {
+        b.iter(|| app.view.toggle_direction(&app.fleet))
+    });
+    group.finish();
+}
+
+fn status_json(c: &mut Criterion) {
+    let mut group = c.benchmark_group("status --json");
+    group
+        .sample_size(10)
+        .measurement_time(StdDuration::from_secs(15));
+    for tenants in [10_000, 100_000] {
+        group.bench_with_input(BenchmarkId::from_parameter(tenants), &tenants, |b, &n| {
+            b.iter(|| {
+                let (fleet_tenants, _) = fleet_at(42, n, now());
+                let mut fleet = Fleet::new(Duration::seconds(30));
+                fleet.replace(fleet_tenants, now(), now());
+                serde_json::to_string(&status::json(&fleet, false, 30))
+                    .unwrap()
+                    .len()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, health, draw, keystrokes, status_json);
+criterion_main!(benches);

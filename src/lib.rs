@@ -2,6 +2,14 @@
 //!
 //! Data flows one way: source → update message → app state → view (DESIGN.md).
 
+pub mod app;
+pub mod cli;
 pub mod clock;
+pub mod config;
 pub mod domain;
+pub mod logging;
 pub mod source;
+pub mod status;
+pub mod theme;
+pub mod tui;
+pub mod ui;

@@ -1,1 +1,187 @@
-fn main() {}
+//! Wiring: CLI → config → source, app and terminal; or `status` / `config` and exit.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use chrono::{Duration, Utc};
+use clap::Parser;
+use color_eyre::eyre::{Result, WrapErr};
+use tokio::sync::mpsc::unbounded_channel;
+
+use snapdeck::app::fleet::Fleet;
+use snapdeck::app::{App, Settings};
+use snapdeck::cli::{Cli, Command, ConfigAction, Global, SourceArg};
+use snapdeck::clock::{Clock, ScaledClock};
+use snapdeck::config::{self, Config, SourceKind};
+use snapdeck::source::Source;
+use snapdeck::source::demo::{self, DemoSource};
+use snapdeck::theme::Theme;
+use snapdeck::{logging, status, tui};
+
+/// A problem the user can fix (bad config, bad theme, unavailable source): said in words,
+/// exit code 2, no backtrace.
+struct UserError(String);
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(Failure::User(UserError(message))) => {
+            eprintln!("snapdeck: {message}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Internal(report)) => {
+            eprintln!("snapdeck: {report:?}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+enum Failure {
+    User(UserError),
+    Internal(color_eyre::Report),
+}
+
+impl From<color_eyre::Report> for Failure {
+    fn from(report: color_eyre::Report) -> Self {
+        Failure::Internal(report)
+    }
+}
+
+fn user(message: impl Into<String>) -> Failure {
+    Failure::User(UserError(message.into()))
+}
+
+fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    // One crypto provider (ring) for every TLS client; an error only means one is installed.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let config_path = config::resolve_path(
+        cli.global.config.as_deref(),
+        std::env::var_os("SNAPDECK_CONFIG").as_deref(),
+    )
+    .ok_or_else(|| user("no config directory on this system: pass --config PATH"))?;
+    if let Some(Command::Config { action }) = &cli.command {
+        return config_command(action, &config_path);
+    }
+    let config = settings(&cli.global, &config_path)?;
+    match cli.command {
+        Some(Command::Status { json, problems }) => status_command(&config, json, problems),
+        _ => tui_command(&config, &config_path),
+    }
+}
+
+fn config_command(action: &ConfigAction, path: &Path) -> Result<ExitCode, Failure> {
+    match action {
+        ConfigAction::Path => println!("{}", path.display()),
+        ConfigAction::Init { force } => {
+            config::write_template(path, *force).map_err(|e| user(e.to_string()))?;
+            println!("wrote {}", path.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The config file with the command line's overrides on top.
+fn settings(args: &Global, path: &Path) -> Result<Config, Failure> {
+    let mut config = Config::load(path).map_err(|e| user(e.to_string()))?;
+    if let Some(source) = args.source {
+        config.source = match source {
+            SourceArg::Demo => SourceKind::Demo,
+            SourceArg::Http => SourceKind::Http,
+            SourceArg::Kube => SourceKind::Kube,
+        };
+    }
+    if let Some(seed) = args.seed {
+        config.demo.seed = seed;
+    }
+    if let Some(tenants) = args.tenants {
+        config.demo.tenants = usize::try_from(tenants).unwrap_or(usize::MAX);
+    }
+    if let Some(speed) = args.demo_speed {
+        if !(speed.is_finite() && speed > 0.0 && speed <= 100_000.0) {
+            return Err(user(format!(
+                "--demo-speed must be a number above 0 and at most 100000, got {speed}"
+            )));
+        }
+        config.demo.speed = speed;
+    }
+    if let Some(theme) = &args.theme {
+        config.theme = theme.clone();
+    }
+    config.read_only |= args.read_only;
+    if config.source != SourceKind::Demo {
+        let name = if config.source == SourceKind::Http {
+            "http"
+        } else {
+            "kube"
+        };
+        return Err(user(format!(
+            "the {name} source is not available in this version yet; use the demo source (--source demo)"
+        )));
+    }
+    Ok(config)
+}
+
+fn refresh_interval(config: &Config) -> Duration {
+    Duration::from_std(config.refresh_interval).unwrap_or(Duration::seconds(30))
+}
+
+fn status_command(config: &Config, as_json: bool, problems: bool) -> Result<ExitCode, Failure> {
+    let now = Utc::now();
+    let (tenants, _restores) = demo::fleet_at(config.demo.seed, config.demo.tenants, now);
+    let mut fleet = Fleet::new(refresh_interval(config));
+    fleet.replace(tenants, now, now);
+    if as_json {
+        let doc = status::json(&fleet, problems, refresh_interval(config).num_seconds());
+        let text =
+            serde_json::to_string_pretty(&doc).wrap_err("could not write the fleet as JSON")?;
+        println!("{text}");
+    } else {
+        print!("{}", status::table(&fleet, problems, now));
+    }
+    Ok(ExitCode::from(status::exit_code(&fleet) as u8))
+}
+
+fn load_theme(config: &Config, config_path: &Path) -> Result<Theme, Failure> {
+    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        return Ok(Theme::monochrome());
+    }
+    let user_dir: PathBuf = config::themes_dir(config_path);
+    Theme::load(&config.theme, Some(&user_dir)).map_err(|e| user(e.to_string()))
+}
+
+fn tui_command(config: &Config, config_path: &Path) -> Result<ExitCode, Failure> {
+    let theme = load_theme(config, config_path)?;
+    tui::install_panic_hook()?;
+    let log = logging::init();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .wrap_err("could not start the async runtime")?;
+    runtime.block_on(async {
+        let clock: Arc<dyn Clock> = Arc::new(ScaledClock::new(Utc::now(), config.demo.speed));
+        let source = DemoSource::new(
+            config.demo.seed,
+            config.demo.tenants,
+            clock.clone(),
+            config.refresh_interval,
+        );
+        let info = source.info();
+        tracing::info!(source = info.kind, detail = %info.detail, log = ?log, "starting");
+        let (events_tx, events) = unbounded_channel();
+        let (commands, commands_rx) = unbounded_channel();
+        let task = tokio::spawn(Box::new(source).run(events_tx, commands_rx));
+        let app = App::new(Settings {
+            refresh_interval: refresh_interval(config),
+            read_only: config.read_only,
+            time: config.time,
+            source: info,
+        });
+        let outcome = tui::run(app, &theme, clock, tui::Channels { events, commands }).await;
+        task.abort();
+        outcome
+    })?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -20,6 +20,18 @@ pub fn duration(d: Duration) -> String {
     }
 }
 
+/// One unit below an hour ("45s", "12m"), two above ("7h 9m", "1d 2h"): for ages in tables,
+/// where seconds ticking on every row would be noise.
+pub fn coarse(d: Duration) -> String {
+    let secs = d.num_seconds().abs();
+    if (60..3_600).contains(&secs) {
+        let sign = if d < Duration::zero() { "-" } else { "" };
+        format!("{sign}{}m", secs / 60)
+    } else {
+        duration(d)
+    }
+}
+
 /// A whole number of days or hours when the duration is one, else `duration`.
 pub fn period(d: Duration) -> String {
     if d.num_seconds() % 86_400 == 0 && d.num_days() > 0 {
@@ -44,6 +56,15 @@ mod tests {
         assert_eq!(duration(Duration::seconds(86_400)), "1d");
         assert_eq!(duration(Duration::seconds(90_000)), "1d 1h");
         assert_eq!(duration(Duration::seconds(-90)), "-1m 30s");
+    }
+
+    #[test]
+    fn coarse_drops_seconds_between_a_minute_and_an_hour() {
+        assert_eq!(coarse(Duration::seconds(45)), "45s");
+        assert_eq!(coarse(Duration::seconds(61)), "1m");
+        assert_eq!(coarse(Duration::seconds(3_599)), "59m");
+        assert_eq!(coarse(Duration::seconds(3_660)), "1h 1m");
+        assert_eq!(coarse(Duration::seconds(-125)), "-2m");
     }
 
     #[test]

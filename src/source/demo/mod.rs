@@ -1,1 +1,265 @@
-// Being written (helper): the demo fleet simulator.
+//! The demo source: a simulated fleet, in process, with no set-up.
+//!
+//! A fleet is generated from a seed and a tenant count (same seed, count and start instant →
+//! the same fleet), with a scripted tenant for every flag of the health table, then played
+//! forward on the shared clock (usually a `ScaledClock` at `--demo-speed`): schedules fire,
+//! attempts run and succeed or fail, points are pruned, copies land, restores move through
+//! their phases.
+//!
+//! Scripted tenants, the same at every seed and at every size from 24 tenants up (smaller
+//! fleets get those that fit); the rest of the fleet gets random trouble in proportion:
+//!
+//! | slug | shows |
+//! |---|---|
+//! | `northfield-arts` | RPO breached (Dedicated, attempts failing for 4 h) + last snapshot failed |
+//! | `northfield-science` | restore running (new spoke, half-way at start) |
+//! | `northfield-law` | cross-region lagging (copies failing) |
+//! | `harbor-hub` and its spokes | data stale (cluster agent silent for 20 min) |
+//! | `riverside-nursing` | last snapshot failed (CSI driver timeout) |
+//! | `riverside-music` | retention exceeded (pruning stopped, oldest point 40 days) |
+//! | `riverside-education` | never backed up (created 5 days ago, every dump fails) |
+//! | `riverside-online` | provisioning (state only) |
+//! | `ashford-engineering` | schedule misses RPO (Dedicated on a daily cron) |
+//! | `ashford-online` | cross-region lagging (newest copy 30 h old) |
+//! | `ashford-languages` | pair incoherent (skew 540 s) |
+//! | `kingsbridge-health` | schedule overdue (scheduler stuck 2 h ago) |
+//! | `kingsbridge-design` | last snapshot failed (`partial`: pg_dump connection reset) |
+//! | `kingsbridge-cpd` | history short (a year old, oldest point 12 days) |
+//! | `kingsbridge-summer` | suspended (state only) |
+//! | `westbrook-s1` | schedule overdue (snapshot running 45 min, never ready) |
+//! | `westbrook-s2` | restore running (overwrite, queued at start) |
+//!
+//! Modules: `layout` (hubs, spokes, where the scripted tenants sit), `generate` (the fleet at
+//! its starting instant: names and schedules), `history` (each tenant's backup summary at
+//! that instant), `behaviour` (faults, and each attempt's outcome), `sim` (the
+//! simulator), `restores`, `patterns` (cron schedules, parsed once each), `names`, `rng`.
+
+mod behaviour;
+mod generate;
+mod history;
+mod layout;
+mod names;
+mod patterns;
+mod restores;
+mod rng;
+mod sim;
+#[cfg(test)]
+mod tests;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+
+pub use sim::{DEFAULT_STALE_FOR, MAX_TENANTS, Sim};
+
+use crate::clock::Clock;
+use crate::domain::restore::Restore;
+use crate::domain::tenant::Tenant;
+use crate::source::{Connection, Source, SourceCommand, SourceEvent, SourceInfo, SourceTask};
+
+/// The demo fleet's size when none is asked for.
+pub const DEFAULT_TENANTS: usize = 60;
+/// How often, in real time, the simulator catches up with the clock and reports.
+const TICK: std::time::Duration = std::time::Duration::from_millis(250);
+/// Ticks are never closer than this, however fast the demo runs.
+const MIN_TICK: std::time::Duration = std::time::Duration::from_millis(20);
+
+/// The fleet of `seed` with `tenants` tenants as it stands at `now`, without running
+/// anything: for `snapdeck status`, tests, benchmarks and screenshots.
+pub fn fleet_at(seed: u64, tenants: usize, now: DateTime<Utc>) -> (Vec<Tenant>, Vec<Restore>) {
+    Sim::new(seed, tenants, now).into_parts()
+}
+
+pub struct DemoSource {
+    seed: u64,
+    tenants: usize,
+    clock: Arc<dyn Clock>,
+    refresh_interval: std::time::Duration,
+}
+
+impl DemoSource {
+    pub fn new(
+        seed: u64,
+        tenants: usize,
+        clock: Arc<dyn Clock>,
+        refresh_interval: std::time::Duration,
+    ) -> Self {
+        Self {
+            seed,
+            tenants: tenants.min(MAX_TENANTS),
+            clock,
+            refresh_interval,
+        }
+    }
+
+    /// The stale group has been silent for longer than two refresh intervals, whatever the
+    /// interval, so it reads stale with any configuration.
+    fn stale_for(&self) -> Duration {
+        let refresh = Duration::from_std(self.refresh_interval).unwrap_or(Duration::minutes(10));
+        DEFAULT_STALE_FOR.max(refresh.checked_mul(3).unwrap_or(refresh))
+    }
+
+    async fn serve(
+        self,
+        events: UnboundedSender<SourceEvent>,
+        mut commands: UnboundedReceiver<SourceCommand>,
+    ) {
+        if events
+            .send(SourceEvent::Connection(Connection::Live))
+            .is_err()
+        {
+            return;
+        }
+        let (seed, count, start, stale_for) =
+            (self.seed, self.tenants, self.clock.now(), self.stale_for());
+        let generated = off_the_runtime(move || {
+            let sim = Sim::with_stale_for(seed, count, start, stale_for);
+            let fleet = sim.tenants().to_vec();
+            (sim, fleet)
+        });
+        let Some((mut sim, fleet)) = generated.await else {
+            let error = "the demo fleet could not be generated".to_string();
+            let _ = events.send(SourceEvent::Connection(Connection::Failing { error }));
+            return;
+        };
+        if send_fleet(&events, fleet, &sim).is_err() {
+            return;
+        }
+        let period = tick_period(self.refresh_interval, self.clock.speed());
+        let mut ticker = tokio::time::interval(period);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut commands_open = true;
+        loop {
+            let sent = tokio::select! {
+                _ = ticker.tick() => tick(&mut sim, self.clock.now(), &events),
+                command = commands.recv(), if commands_open => match command {
+                    Some(SourceCommand::Refresh) => {
+                        let copied = off_the_runtime(move || {
+                            let fleet = sim.tenants().to_vec();
+                            (sim, fleet)
+                        });
+                        let Some((kept, fleet)) = copied.await else {
+                            return;
+                        };
+                        sim = kept;
+                        send_fleet(&events, fleet, &sim)
+                    }
+                    // The app dropped its command sender: keep reporting all the same.
+                    None => {
+                        commands_open = false;
+                        Ok(())
+                    }
+                },
+            };
+            if sent.is_err() {
+                return;
+            }
+        }
+    }
+}
+
+/// Runs CPU-heavy work (generating or copying 100 000 tenants takes a noticeable fraction
+/// of a second) on tokio's blocking pool, off the async workers. `None` if it panicked.
+async fn off_the_runtime<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Option<T> {
+    tokio::task::spawn_blocking(work).await.ok()
+}
+
+impl Source for DemoSource {
+    fn info(&self) -> SourceInfo {
+        SourceInfo {
+            kind: "demo",
+            detail: detail(self.seed, self.tenants, self.clock.speed()),
+        }
+    }
+
+    fn run(
+        self: Box<Self>,
+        events: UnboundedSender<SourceEvent>,
+        commands: UnboundedReceiver<SourceCommand>,
+    ) -> SourceTask {
+        Box::pin((*self).serve(events, commands))
+    }
+}
+
+/// "seed 42 · 60 tenants · ×10"; the speed is left out at ×1.
+fn detail(seed: u64, tenants: usize, speed: f64) -> String {
+    let plural = if tenants == 1 { "" } else { "s" };
+    let base = format!("seed {seed} · {tenants} tenant{plural}");
+    if !speed.is_finite() || (speed - 1.0).abs() < 1e-9 {
+        return base;
+    }
+    let rounded = (speed * 100.0).round() / 100.0;
+    format!("{base} · ×{rounded}")
+}
+
+/// Real time between ticks. The app judges a source stale after two refresh intervals of
+/// clock time without a message; at ×1000 a 250 ms tick is over four minutes of clock time,
+/// so fast demos tick faster (within reason).
+fn tick_period(refresh_interval: std::time::Duration, speed: f64) -> std::time::Duration {
+    if !speed.is_finite() || speed <= 0.0 {
+        return TICK;
+    }
+    let quarter_of_stale = refresh_interval.as_secs_f64() / 2.0 / speed;
+    let seconds = quarter_of_stale.clamp(MIN_TICK.as_secs_f64(), TICK.as_secs_f64());
+    std::time::Duration::from_secs_f64(seconds)
+}
+
+/// Advances the simulation and reports what changed; an empty `Changed` is the heartbeat.
+fn tick(
+    sim: &mut Sim,
+    now: DateTime<Utc>,
+    events: &UnboundedSender<SourceEvent>,
+) -> Result<(), Closed> {
+    let changed = sim.advance(now);
+    let tenants = changed
+        .iter()
+        .filter_map(|&index| sim.tenants().get(index).cloned())
+        .collect();
+    let generated_at = sim.now();
+    send(
+        events,
+        SourceEvent::Changed {
+            generated_at,
+            tenants,
+        },
+    )?;
+    if sim.take_restores_changed() {
+        send_restores(events, sim)?;
+    }
+    Ok(())
+}
+
+fn send_fleet(
+    events: &UnboundedSender<SourceEvent>,
+    tenants: Vec<Tenant>,
+    sim: &Sim,
+) -> Result<(), Closed> {
+    send(
+        events,
+        SourceEvent::Fleet {
+            generated_at: sim.now(),
+            tenants,
+        },
+    )?;
+    send_restores(events, sim)
+}
+
+fn send_restores(events: &UnboundedSender<SourceEvent>, sim: &Sim) -> Result<(), Closed> {
+    send(
+        events,
+        SourceEvent::Restores {
+            generated_at: sim.now(),
+            restores: sim.restores().to_vec(),
+        },
+    )
+}
+
+/// The app has gone: the events channel is closed.
+struct Closed;
+
+fn send(events: &UnboundedSender<SourceEvent>, event: SourceEvent) -> Result<(), Closed> {
+    events.send(event).map_err(|_| Closed)
+}

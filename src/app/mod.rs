@@ -1,0 +1,322 @@
+//! App state and update: messages in, state changes and effects out. No drawing, no I/O.
+
+pub mod fleet;
+pub mod keys;
+pub mod view;
+
+use chrono::{DateTime, Duration, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+use crate::domain::TenantId;
+use crate::source::{Connection, SourceCommand, SourceEvent, SourceInfo};
+use fleet::Fleet;
+use keys::Action;
+use view::FleetView;
+
+/// How long a flash message stays on screen.
+const FLASH_FOR: std::time::Duration = std::time::Duration::from_secs(6);
+
+pub use crate::config::TimeDisplay;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Screen {
+    Fleet,
+    /// The Backups card of one tenant, over the fleet.
+    Card(TenantId),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlashKind {
+    Info,
+    Error,
+}
+
+#[derive(Debug, Clone)]
+pub struct Flash {
+    pub text: String,
+    pub kind: FlashKind,
+    shown_at: std::time::Instant,
+}
+
+/// Everything that can happen to the app.
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Source(SourceEvent),
+    /// A mouse click on a table row (main maps screen positions to rows with the ui's layout).
+    ClickRow(usize),
+    /// Mouse wheel: rows to scroll, negative upwards.
+    Scroll(isize),
+    /// The table can show this many rows now.
+    Viewport(usize),
+    /// Time passed: re-judge health (RPO breaches happen without any new data).
+    Tick,
+}
+
+/// What the app asks the outside world to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Quit,
+    Source(SourceCommand),
+}
+
+pub struct Settings {
+    pub refresh_interval: Duration,
+    pub read_only: bool,
+    pub time: TimeDisplay,
+    pub source: SourceInfo,
+}
+
+pub struct App {
+    pub fleet: Fleet,
+    pub view: FleetView,
+    pub screen: Screen,
+    pub help: bool,
+    /// The filter's text box; `editing` while it has the keyboard.
+    pub filter: Input,
+    pub editing_filter: bool,
+    pub time: TimeDisplay,
+    pub source: SourceInfo,
+    pub connection: Connection,
+    pub read_only: bool,
+    flash: Option<Flash>,
+    dirty: bool,
+    received_data: bool,
+}
+
+impl App {
+    pub fn new(settings: Settings) -> Self {
+        Self {
+            fleet: Fleet::new(settings.refresh_interval),
+            view: FleetView::default(),
+            screen: Screen::Fleet,
+            help: false,
+            filter: Input::default(),
+            editing_filter: false,
+            time: settings.time,
+            source: settings.source,
+            connection: Connection::Connecting,
+            read_only: settings.read_only,
+            flash: None,
+            dirty: true,
+            received_data: false,
+        }
+    }
+
+    /// Whether anything on screen changed since the last call.
+    pub fn take_dirty(&mut self) -> bool {
+        std::mem::take(&mut self.dirty)
+    }
+
+    /// Whether the source has sent any fleet yet (before that the table says "loading").
+    pub fn has_data(&self) -> bool {
+        self.received_data
+    }
+
+    pub fn flash(&self) -> Option<&Flash> {
+        self.flash.as_ref()
+    }
+
+    pub fn set_flash(&mut self, kind: FlashKind, text: impl Into<String>) {
+        self.flash = Some(Flash {
+            text: text.into(),
+            kind,
+            shown_at: std::time::Instant::now(),
+        });
+        self.dirty = true;
+    }
+
+    pub fn update(&mut self, msg: Msg, now: DateTime<Utc>) -> Option<Effect> {
+        self.dirty = true;
+        match msg {
+            Msg::Key(key) if key.kind != KeyEventKind::Release => return self.on_key(key),
+            Msg::Key(_) => self.dirty = false,
+            Msg::Source(event) => self.on_source(event, now),
+            Msg::ClickRow(row) => self.view.select_row(row, &self.fleet),
+            Msg::Scroll(rows) => self.view.scroll(rows, &self.fleet),
+            Msg::Viewport(rows) => self.view.set_viewport(rows),
+            Msg::Tick => self.on_tick(now),
+        }
+        None
+    }
+
+    fn on_tick(&mut self, now: DateTime<Utc>) {
+        if self
+            .flash
+            .as_ref()
+            .is_some_and(|f| f.shown_at.elapsed() > FLASH_FOR)
+        {
+            self.flash = None;
+        }
+        if self.received_data {
+            self.fleet.evaluate_all(now);
+            self.view.rebuild(&self.fleet);
+        }
+    }
+
+    fn on_source(&mut self, event: SourceEvent, now: DateTime<Utc>) {
+        match event {
+            SourceEvent::Fleet {
+                generated_at,
+                tenants,
+            } => {
+                self.fleet.replace(tenants, generated_at, now);
+                self.received_data = true;
+                self.view.rebuild(&self.fleet);
+            }
+            SourceEvent::Changed {
+                generated_at,
+                tenants,
+            } => {
+                let changed = !tenants.is_empty();
+                self.fleet.upsert(tenants, generated_at, now);
+                if changed {
+                    self.view.rebuild(&self.fleet);
+                }
+            }
+            SourceEvent::Restores { .. } => {}
+            SourceEvent::Connection(connection) => {
+                if let Connection::Failing { error } = &connection {
+                    self.set_flash(FlashKind::Error, format!("source: {error}"));
+                }
+                self.connection = connection;
+            }
+        }
+    }
+
+    fn on_key(&mut self, key: KeyEvent) -> Option<Effect> {
+        let ctrl_c =
+            key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c');
+        if ctrl_c {
+            return Some(Effect::Quit);
+        }
+        if self.help {
+            // Any key closes help; `q` still quits.
+            self.help = false;
+            return (key.code == KeyCode::Char('q')).then_some(Effect::Quit);
+        }
+        if self.editing_filter {
+            self.on_filter_key(key);
+            return None;
+        }
+        let action = keys::action_of(&key)?;
+        match self.screen.clone() {
+            Screen::Fleet => self.on_fleet_action(action),
+            Screen::Card(_) => self.on_card_action(action),
+        }
+    }
+
+    fn on_filter_key(&mut self, key: KeyEvent) {
+        match key.code {
+            KeyCode::Enter => self.editing_filter = false,
+            KeyCode::Esc => {
+                self.editing_filter = false;
+                self.clear_filter();
+            }
+            KeyCode::Up => self.view.move_by(-1, &self.fleet),
+            KeyCode::Down => self.view.move_by(1, &self.fleet),
+            _ => {
+                self.filter.handle_event(&crossterm::event::Event::Key(key));
+                self.view.set_filter(self.filter.value(), &self.fleet);
+            }
+        }
+    }
+
+    fn clear_filter(&mut self) {
+        self.filter.reset();
+        self.view.set_filter("", &self.fleet);
+    }
+
+    fn on_fleet_action(&mut self, action: Action) -> Option<Effect> {
+        match action {
+            Action::Open => {
+                if let Some(id) = self.view.selected() {
+                    self.screen = Screen::Card(id.clone());
+                }
+            }
+            Action::Back if !self.view.filter().is_empty() => {
+                self.clear_filter();
+                self.set_flash(FlashKind::Info, "filter cleared");
+            }
+            Action::Back => self.dirty = false,
+            Action::Filter => self.editing_filter = true,
+            Action::ProblemsOnly => {
+                self.view.toggle_problems_only(&self.fleet);
+                let state = if self.view.problems_only() {
+                    "on: OK tenants hidden"
+                } else {
+                    "off"
+                };
+                self.set_flash(FlashKind::Info, format!("problems only {state}"));
+            }
+            Action::NextSort => {
+                self.view.cycle_sort(&self.fleet);
+                self.flash_sort();
+            }
+            Action::ReverseSort => {
+                self.view.toggle_direction(&self.fleet);
+                self.flash_sort();
+            }
+            other => return self.on_common_action(other),
+        }
+        None
+    }
+
+    fn on_card_action(&mut self, action: Action) -> Option<Effect> {
+        match action {
+            Action::Back | Action::Open => self.screen = Screen::Fleet,
+            Action::Up | Action::Down => {
+                self.view
+                    .move_by(if action == Action::Up { -1 } else { 1 }, &self.fleet);
+                if let Some(id) = self.view.selected() {
+                    self.screen = Screen::Card(id.clone());
+                }
+            }
+            Action::ToggleTime | Action::Help | Action::Quit | Action::Refresh => {
+                return self.on_common_action(action);
+            }
+            _ => self.dirty = false,
+        }
+        None
+    }
+
+    fn on_common_action(&mut self, action: Action) -> Option<Effect> {
+        match action {
+            Action::Up => self.view.move_by(-1, &self.fleet),
+            Action::Down => self.view.move_by(1, &self.fleet),
+            Action::First => self.view.select_row(0, &self.fleet),
+            Action::Last => self.view.select_row(usize::MAX, &self.fleet),
+            Action::PageUp => self.view.page(-1, &self.fleet),
+            Action::PageDown => self.view.page(1, &self.fleet),
+            Action::ToggleTime => {
+                self.time = match self.time {
+                    TimeDisplay::Utc => TimeDisplay::Local,
+                    TimeDisplay::Local => TimeDisplay::Utc,
+                };
+            }
+            Action::Refresh => {
+                self.set_flash(FlashKind::Info, "refresh requested");
+                return Some(Effect::Source(SourceCommand::Refresh));
+            }
+            Action::Help => self.help = true,
+            Action::Quit => return Some(Effect::Quit),
+            _ => self.dirty = false,
+        }
+        None
+    }
+
+    fn flash_sort(&mut self) {
+        let (key, reversed) = self.view.sort();
+        let order = if reversed {
+            "reversed"
+        } else {
+            key.natural_order()
+        };
+        self.set_flash(
+            FlashKind::Info,
+            format!("sorted by {} ({order})", key.name()),
+        );
+    }
+}

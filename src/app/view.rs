@@ -1,0 +1,365 @@
+//! Which rows the fleet table shows, in what order, and which one is selected.
+//!
+//! Sorting and filtering happen here when data, sort or filter change — never per frame. The
+//! tree is kept: each hub heads its group with its spokes beneath, and groups are ordered by
+//! their most extreme member, so the worst spoke still pulls its hub to the top.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+
+use super::fleet::Fleet;
+use crate::domain::{Tenant, TenantId};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    Level,
+    Tenant,
+    Tier,
+    Region,
+    LastSuccess,
+    NextRun,
+    Retention,
+    CrossRegion,
+    Flags,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 9] = [
+        SortKey::Level,
+        SortKey::Tenant,
+        SortKey::Tier,
+        SortKey::Region,
+        SortKey::LastSuccess,
+        SortKey::NextRun,
+        SortKey::Retention,
+        SortKey::CrossRegion,
+        SortKey::Flags,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SortKey::Level => "level",
+            SortKey::Tenant => "tenant",
+            SortKey::Tier => "tier",
+            SortKey::Region => "region",
+            SortKey::LastSuccess => "last success",
+            SortKey::NextRun => "next run",
+            SortKey::Retention => "retention",
+            SortKey::CrossRegion => "cross-region",
+            SortKey::Flags => "flags",
+        }
+    }
+
+    /// What the natural direction puts first, for the header and help.
+    pub fn natural_order(self) -> &'static str {
+        match self {
+            SortKey::Level => "worst first",
+            SortKey::Tenant | SortKey::Tier | SortKey::Region => "A→Z",
+            SortKey::LastSuccess => "oldest first",
+            SortKey::NextRun => "soonest first",
+            SortKey::Retention => "fewest points first",
+            SortKey::CrossRegion => "oldest copy first",
+            SortKey::Flags => "most flags first",
+        }
+    }
+
+    fn next(self) -> SortKey {
+        let at = SortKey::ALL.iter().position(|k| *k == self).unwrap_or(0);
+        SortKey::ALL[(at + 1) % SortKey::ALL.len()]
+    }
+}
+
+/// One line of the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Row {
+    /// Index into the fleet.
+    pub tenant: usize,
+    /// Indented beneath its hub.
+    pub is_child: bool,
+    /// Shown only to place matching spokes under their hub; the hub itself did not match.
+    pub context_only: bool,
+}
+
+#[derive(Debug)]
+pub struct FleetView {
+    sort: SortKey,
+    reversed: bool,
+    filter: String,
+    problems_only: bool,
+    /// Groups in sort order: hub (or orphan) first, then its spokes in order.
+    groups: Vec<Vec<usize>>,
+    rows: Vec<Row>,
+    selected: Option<TenantId>,
+    selected_row: usize,
+    offset: usize,
+    viewport: usize,
+}
+
+impl Default for FleetView {
+    fn default() -> Self {
+        Self {
+            sort: SortKey::Level,
+            reversed: false,
+            filter: String::new(),
+            problems_only: false,
+            groups: Vec::new(),
+            rows: Vec::new(),
+            selected: None,
+            selected_row: 0,
+            offset: 0,
+            viewport: 20,
+        }
+    }
+}
+
+impl FleetView {
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+
+    pub fn sort(&self) -> (SortKey, bool) {
+        (self.sort, self.reversed)
+    }
+
+    pub fn filter(&self) -> &str {
+        &self.filter
+    }
+
+    pub fn problems_only(&self) -> bool {
+        self.problems_only
+    }
+
+    pub fn selected(&self) -> Option<&TenantId> {
+        self.selected.as_ref()
+    }
+
+    pub fn selected_row(&self) -> Option<usize> {
+        (!self.rows.is_empty()).then_some(self.selected_row)
+    }
+
+    /// First row drawn: the table draws only `viewport` rows from here.
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    pub fn visible_rows(&self) -> &[Row] {
+        let end = (self.offset + self.viewport).min(self.rows.len());
+        &self.rows[self.offset.min(end)..end]
+    }
+
+    pub fn set_viewport(&mut self, rows: usize) {
+        self.viewport = rows.max(1);
+        self.scroll_to_selection();
+    }
+
+    pub fn viewport(&self) -> usize {
+        self.viewport
+    }
+
+    /// Re-sorts and re-filters after the data changed.
+    pub fn rebuild(&mut self, fleet: &Fleet) {
+        self.groups = sorted_groups(fleet, self.sort, self.reversed);
+        self.refilter(fleet);
+    }
+
+    pub fn cycle_sort(&mut self, fleet: &Fleet) {
+        self.sort = self.sort.next();
+        self.reversed = false;
+        self.rebuild(fleet);
+    }
+
+    pub fn toggle_direction(&mut self, fleet: &Fleet) {
+        self.reversed = !self.reversed;
+        self.rebuild(fleet);
+    }
+
+    pub fn set_filter(&mut self, text: &str, fleet: &Fleet) {
+        let lowered = text.trim().to_lowercase();
+        if lowered != self.filter {
+            self.filter = lowered;
+            self.refilter(fleet);
+        }
+    }
+
+    pub fn toggle_problems_only(&mut self, fleet: &Fleet) {
+        self.problems_only = !self.problems_only;
+        self.refilter(fleet);
+    }
+
+    /// Rebuilds rows from the sorted groups: O(n), no sorting.
+    fn refilter(&mut self, fleet: &Fleet) {
+        let terms: Vec<&str> = self.filter.split_whitespace().collect();
+        let keep = |i: usize| {
+            let problem = !self.problems_only || fleet.health(i).level != crate::domain::Level::Ok;
+            problem && terms.iter().all(|term| fleet.haystack(i).contains(term))
+        };
+        let mut rows = Vec::with_capacity(self.rows.len().max(64));
+        for group in &self.groups {
+            let Some((&head, members)) = group.split_first() else {
+                continue;
+            };
+            let head_kept = keep(head);
+            let start = rows.len();
+            rows.push(Row {
+                tenant: head,
+                is_child: false,
+                context_only: !head_kept,
+            });
+            rows.extend(members.iter().filter(|&&m| keep(m)).map(|&m| Row {
+                tenant: m,
+                is_child: true,
+                context_only: false,
+            }));
+            if !head_kept && rows.len() == start + 1 {
+                rows.truncate(start);
+            }
+        }
+        self.rows = rows;
+        self.follow_selection(fleet);
+    }
+
+    /// Keeps the same tenant selected (by id, never by row index); when it is gone, stays
+    /// at the same height in the table.
+    fn follow_selection(&mut self, fleet: &Fleet) {
+        let found = self
+            .selected
+            .as_ref()
+            .and_then(|id| fleet.position(id))
+            .and_then(|i| self.rows.iter().position(|r| r.tenant == i));
+        self.selected_row =
+            found.unwrap_or(self.selected_row.min(self.rows.len().saturating_sub(1)));
+        self.selected = self
+            .rows
+            .get(self.selected_row)
+            .map(|r| fleet.tenant(r.tenant).id.clone());
+        self.scroll_to_selection();
+    }
+
+    pub fn select_row(&mut self, row: usize, fleet: &Fleet) {
+        if self.rows.is_empty() {
+            return;
+        }
+        self.selected_row = row.min(self.rows.len() - 1);
+        self.selected = Some(fleet.tenant(self.rows[self.selected_row].tenant).id.clone());
+        self.scroll_to_selection();
+    }
+
+    pub fn move_by(&mut self, delta: isize, fleet: &Fleet) {
+        let row = self.selected_row.saturating_add_signed(delta);
+        self.select_row(row, fleet);
+    }
+
+    pub fn page(&mut self, pages: isize, fleet: &Fleet) {
+        let step = self.viewport.saturating_sub(1).max(1) as isize;
+        self.move_by(pages * step, fleet);
+    }
+
+    /// Scrolls the viewport without moving the selection off screen (mouse wheel).
+    pub fn scroll(&mut self, delta: isize, fleet: &Fleet) {
+        let max_offset = self.rows.len().saturating_sub(self.viewport);
+        self.offset = self.offset.saturating_add_signed(delta).min(max_offset);
+        let last_visible = self.offset + self.viewport - 1;
+        let row = self.selected_row.clamp(self.offset, last_visible);
+        if row != self.selected_row {
+            self.select_row(row, fleet);
+        }
+    }
+
+    fn scroll_to_selection(&mut self) {
+        let max_offset = self.rows.len().saturating_sub(self.viewport);
+        if self.selected_row < self.offset {
+            self.offset = self.selected_row;
+        } else if self.selected_row >= self.offset + self.viewport {
+            self.offset = self.selected_row + 1 - self.viewport;
+        }
+        self.offset = self.offset.min(max_offset);
+    }
+}
+
+/// Groups hubs with their spokes and orders both, in the key's natural direction (or reversed).
+fn sorted_groups(fleet: &Fleet, key: SortKey, reversed: bool) -> Vec<Vec<usize>> {
+    let cmp = |a: usize, b: usize| {
+        let natural = compare(fleet, key, a, b);
+        let ordered = if reversed { natural.reverse() } else { natural };
+        ordered.then_with(|| fleet.tenant(a).slug.cmp(&fleet.tenant(b).slug))
+    };
+    let mut heads: Vec<usize> = Vec::new();
+    let mut members: HashMap<&TenantId, Vec<usize>> = HashMap::new();
+    for (i, t) in fleet.tenants().iter().enumerate() {
+        let hub_known = t
+            .hub_id
+            .as_ref()
+            .is_some_and(|h| fleet.position(h).is_some());
+        if t.is_hub() || !hub_known {
+            heads.push(i);
+        } else {
+            members.entry(t.group_id()).or_default().push(i);
+        }
+    }
+    let mut groups: Vec<(usize, Vec<usize>)> = heads
+        .into_iter()
+        .map(|head| {
+            let mut group = vec![head];
+            if let Some(spokes) = members.remove(&fleet.tenant(head).id) {
+                group.extend(spokes);
+            }
+            group[1..].sort_by(|&a, &b| cmp(a, b));
+            let first = group[1..]
+                .first()
+                .map_or(head, |&s| if cmp(s, head).is_lt() { s } else { head });
+            (first, group)
+        })
+        .collect();
+    groups.sort_by(|a, b| cmp(a.0, b.0).then_with(|| cmp(a.1[0], b.1[0])));
+    groups.into_iter().map(|(_, g)| g).collect()
+}
+
+/// Natural order of each key: problems (worst, oldest, fewest) first where that applies.
+fn compare(fleet: &Fleet, key: SortKey, a: usize, b: usize) -> Ordering {
+    let (ta, tb) = (fleet.tenant(a), fleet.tenant(b));
+    let (ha, hb) = (fleet.health(a), fleet.health(b));
+    match key {
+        SortKey::Level => hb
+            .level
+            .cmp(&ha.level)
+            .then(hb.flags.len().cmp(&ha.flags.len())),
+        SortKey::Tenant => ta.slug.cmp(&tb.slug),
+        SortKey::Tier => ta.tier.as_str().cmp(tb.tier.as_str()),
+        SortKey::Region => ta.region.cmp(&tb.region),
+        SortKey::LastSuccess => last_success(ta).cmp(&last_success(tb)),
+        SortKey::NextRun => ta
+            .backup
+            .schedule
+            .next_run_at
+            .cmp(&tb.backup.schedule.next_run_at),
+        SortKey::Retention => ta
+            .backup
+            .restore_point_count
+            .cmp(&tb.backup.restore_point_count),
+        SortKey::CrossRegion => copied_at(ta).cmp(&copied_at(tb)),
+        SortKey::Flags => hb
+            .flags
+            .len()
+            .cmp(&ha.flags.len())
+            .then(hb.level.cmp(&ha.level)),
+    }
+}
+
+/// `None` (never backed up) sorts before every instant: the oldest possible.
+fn last_success(t: &Tenant) -> Option<DateTime<Utc>> {
+    t.backup.last_success.as_ref().map(|s| s.taken_at)
+}
+
+/// Standard tenants have no copies and sort last; Dedicated without a copy first.
+fn copied_at(t: &Tenant) -> (bool, Option<DateTime<Utc>>) {
+    let standard = t.tier != crate::domain::tenant::Tier::Dedicated;
+    (
+        standard,
+        t.backup
+            .cross_region
+            .as_ref()
+            .and_then(|c| c.last_copied_at),
+    )
+}

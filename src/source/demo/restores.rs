@@ -1,0 +1,376 @@
+//! Demo restores: each follows a fixed timeline over virtual time, so what a restore looks
+//! like at any instant is a pure function of its plan and that instant.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::names::{base36, spoke_hostname};
+use super::rng::{Rng, mix};
+use crate::domain::restore::{
+    CheckStatus, Restore, RestoreMode, RestorePhase, RestoreStep, StepStatus, VerificationCheck,
+    new_spoke_slug,
+};
+use crate::domain::tenant::{Tenant, Tier};
+
+/// The phases with work in them, in order, each with its step.
+const WORK_PHASES: [RestorePhase; 4] = [
+    RestorePhase::Provisioning,
+    RestorePhase::RestoringDatabase,
+    RestorePhase::RestoringVolume,
+    RestorePhase::Verifying,
+];
+
+/// Dedicated restores must finish within this, wall clock.
+const DEDICATED_RTO: Duration = Duration::hours(4);
+
+/// A restore and its timeline.
+#[derive(Debug, Clone)]
+pub struct RestorePlan {
+    /// Index of the restored tenant in the fleet.
+    tenant: usize,
+    /// The restore as requested; `at` fills in phase, steps and verification.
+    base: Restore,
+    /// Time spent queued, then in each of `WORK_PHASES`.
+    queued: Duration,
+    durations: [Duration; 4],
+    database_gib: f64,
+    volume_gib: f64,
+}
+
+/// What the generator asks for: a restore of `tenant`, requested `ago` before start.
+#[derive(Debug, Clone, Copy)]
+pub struct RestoreRequest {
+    pub tenant: usize,
+    pub mode: ModeChoice,
+    /// How far into its timeline the restore is at start, 0.0 (just requested) to 1.0.
+    pub progress_at_start: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModeChoice {
+    NewSpoke,
+    Overwrite,
+}
+
+/// Plans the requested restores against the fleet as generated at `now`.
+pub fn plan(
+    seed: u64,
+    now: DateTime<Utc>,
+    tenants: &[Tenant],
+    requests: &[RestoreRequest],
+) -> Vec<RestorePlan> {
+    requests
+        .iter()
+        .enumerate()
+        .filter_map(|(k, request)| {
+            let tenant = tenants.get(request.tenant)?;
+            Some(plan_one(seed, k, now, tenant, tenants, request))
+        })
+        .collect()
+}
+
+fn plan_one(
+    seed: u64,
+    k: usize,
+    now: DateTime<Utc>,
+    tenant: &Tenant,
+    fleet: &[Tenant],
+    request: &RestoreRequest,
+) -> RestorePlan {
+    let mut rng = Rng::keyed(seed, &[0x4E57, k as u64]);
+    let queued = Duration::seconds(rng.range(60, 180));
+    let durations = [
+        Duration::seconds(rng.range(180, 420)),
+        Duration::seconds(rng.range(480, 1200)),
+        Duration::seconds(rng.range(1200, 3000)),
+        Duration::seconds(rng.range(180, 360)),
+    ];
+    let total = durations.iter().fold(queued, |sum, d| sum + *d);
+    let elapsed =
+        Duration::seconds((total.num_seconds() as f64 * request.progress_at_start) as i64);
+    let requested_at = now - elapsed.max(Duration::seconds(60));
+    let (mode, target_slug, target_hostname) = match request.mode {
+        ModeChoice::NewSpoke => {
+            let slug = new_spoke_slug(&tenant.slug, requested_at.date_naive(), |candidate| {
+                fleet.iter().any(|t| t.slug == candidate)
+            });
+            let host = spoke_hostname(&slug);
+            (RestoreMode::NewSpoke, slug, host)
+        }
+        ModeChoice::Overwrite => (
+            RestoreMode::Overwrite,
+            tenant.slug.clone(),
+            tenant.hostname.clone(),
+        ),
+    };
+    let base = Restore {
+        id: restore_id(seed, k),
+        tenant_id: tenant.id.clone(),
+        source_slug: tenant.slug.clone(),
+        target_slug,
+        target_hostname,
+        mode,
+        restore_point_id: tenant
+            .backup
+            .last_success
+            .as_ref()
+            .map(|s| s.restore_point_id.clone()),
+        ticket: Some(format!("SUP-{}", 4000 + rng.below(6000))),
+        requested_by: "oncall@example.net".to_string(),
+        requested_at,
+        phase: RestorePhase::Queued,
+        steps: Vec::new(),
+        rto_deadline_at: (tenant.tier == Tier::Dedicated).then(|| requested_at + DEDICATED_RTO),
+        verification: None,
+        error: None,
+        confirmed_by: None,
+        confirmed_at: None,
+    };
+    RestorePlan {
+        tenant: request.tenant,
+        base,
+        queued,
+        durations,
+        database_gib: rng.range(5, 80) as f64 / 10.0,
+        volume_gib: rng.range(8, 120) as f64,
+    }
+}
+
+/// "rst_41c": distinct for the restores of one fleet.
+fn restore_id(seed: u64, k: usize) -> String {
+    format!("rst_{}", base36(mix(seed).wrapping_add(k as u64), 3))
+}
+
+impl RestorePlan {
+    pub fn tenant(&self) -> usize {
+        self.tenant
+    }
+
+    pub fn id(&self) -> &str {
+        &self.base.id
+    }
+
+    /// The restore as it stands at `now`. Demo restores stop at `awaiting_confirmation`:
+    /// confirming is the operator's move.
+    pub fn at(&self, now: DateTime<Utc>) -> Restore {
+        let mut restore = self.base.clone();
+        let mut phase_start = self.base.requested_at + self.queued;
+        let mut current = None;
+        for (index, duration) in self.durations.iter().enumerate() {
+            if now < phase_start + *duration {
+                current = Some(index);
+                break;
+            }
+            phase_start += *duration;
+        }
+        restore.phase = if now < self.base.requested_at + self.queued {
+            RestorePhase::Queued
+        } else {
+            current.map_or(RestorePhase::AwaitingConfirmation, |index| {
+                WORK_PHASES[index].clone()
+            })
+        };
+        restore.steps = self.steps(now);
+        if restore.phase == RestorePhase::AwaitingConfirmation {
+            restore.verification = Some(self.verification());
+        }
+        restore
+    }
+
+    fn steps(&self, now: DateTime<Utc>) -> Vec<RestoreStep> {
+        let mut start = self.base.requested_at + self.queued;
+        self.durations
+            .iter()
+            .enumerate()
+            .map(|(index, duration)| {
+                let step = self.step(index, start, *duration, now);
+                start += *duration;
+                step
+            })
+            .collect()
+    }
+
+    fn step(
+        &self,
+        index: usize,
+        start: DateTime<Utc>,
+        duration: Duration,
+        now: DateTime<Utc>,
+    ) -> RestoreStep {
+        let name = self.step_name(index).to_string();
+        let end = start + duration;
+        if now < start {
+            return RestoreStep {
+                name,
+                status: StepStatus::Pending,
+                started_at: None,
+                finished_at: None,
+                progress: None,
+                message: None,
+            };
+        }
+        let done = now >= end;
+        // Whole percents: the restore list changes when the bar moves, not on every tick.
+        let fraction = if done {
+            1.0
+        } else {
+            let raw =
+                (now - start).num_milliseconds() as f64 / duration.num_milliseconds().max(1) as f64;
+            (raw * 100.0).floor() / 100.0
+        };
+        RestoreStep {
+            name,
+            status: if done {
+                StepStatus::Succeeded
+            } else {
+                StepStatus::Running
+            },
+            started_at: Some(start),
+            finished_at: done.then_some(end),
+            progress: Some(fraction),
+            message: self.step_message(index, fraction, done),
+        }
+    }
+
+    fn step_name(&self, index: usize) -> &'static str {
+        match (index, &self.base.mode) {
+            (0, RestoreMode::Overwrite) => "stop_site",
+            (0, _) => "provision_spoke",
+            (1, _) => "restore_database",
+            (2, _) => "restore_volume",
+            _ => "verify",
+        }
+    }
+
+    fn step_message(&self, index: usize, fraction: f64, done: bool) -> Option<String> {
+        let of = |total: f64| format!("{:.1} of {total:.1} GiB", total * fraction);
+        match index {
+            0 if done => None,
+            0 if self.base.mode == RestoreMode::Overwrite => {
+                Some("maintenance mode on, taking a safety snapshot".to_string())
+            }
+            0 => Some(format!("creating namespace {}", self.base.target_slug)),
+            1 => Some(of(self.database_gib)),
+            2 => Some(of(self.volume_gib)),
+            _ if done => None,
+            _ => Some("running checks".to_string()),
+        }
+    }
+
+    fn verification(&self) -> Vec<VerificationCheck> {
+        let mut rng = Rng::keyed(mix(self.base.requested_at.timestamp() as u64), &[0x7E51]);
+        let users = rng.range(2_000, 40_000);
+        let courses = rng.range(80, 2_500);
+        let restored = self.volume_gib * (0.990 + rng.range(0, 9) as f64 / 1000.0);
+        let check = |name: &str, status: CheckStatus, detail: String| VerificationCheck {
+            name: name.to_string(),
+            status,
+            detail,
+        };
+        vec![
+            check(
+                "site answers HTTP 200",
+                CheckStatus::Passed,
+                format!(
+                    "https://{}/login/index.php answered 200 in {} ms",
+                    self.base.target_hostname,
+                    rng.range(180, 900)
+                ),
+            ),
+            check(
+                "row counts of key tables",
+                CheckStatus::Passed,
+                format!("mdl_user {users} = {users} · mdl_course {courses} = {courses}"),
+            ),
+            check(
+                "newest log entry vs restore point",
+                CheckStatus::Passed,
+                format!(
+                    "newest mdl_logstore_standard_log entry {} s before the restore point",
+                    rng.range(2, 90)
+                ),
+            ),
+            check(
+                "restored volume size",
+                if restored < self.volume_gib * 0.995 {
+                    CheckStatus::Warning
+                } else {
+                    CheckStatus::Passed
+                },
+                format!(
+                    "{restored:.1} GiB restored of the snapshot's {:.1} GiB",
+                    self.volume_gib
+                ),
+            ),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::demo::fleet_at;
+    use chrono::TimeZone;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 26, 3, 10, 0).unwrap()
+    }
+
+    fn plans(progress: f64, mode: ModeChoice) -> (Vec<Tenant>, RestorePlan) {
+        let (tenants, _) = fleet_at(3, 60, now());
+        let spoke = tenants.iter().position(|t| !t.is_hub()).unwrap();
+        let request = RestoreRequest {
+            tenant: spoke,
+            mode,
+            progress_at_start: progress,
+        };
+        let plan = plan(3, now(), &tenants, &[request]).remove(0);
+        (tenants, plan)
+    }
+
+    #[test]
+    fn a_restore_walks_the_happy_path_to_awaiting_confirmation() {
+        let (tenants, plan) = plans(0.0, ModeChoice::NewSpoke);
+        let mut seen = Vec::new();
+        for minute in 0..=(6 * 60) {
+            let restore = plan.at(now() + Duration::minutes(minute));
+            if seen.last() != Some(&restore.phase) {
+                seen.push(restore.phase.clone());
+            }
+        }
+        assert_eq!(seen, RestorePhase::HAPPY_PATH[..6].to_vec());
+        let done = plan.at(now() + Duration::hours(6));
+        assert!(done.steps.iter().all(|s| s.status == StepStatus::Succeeded));
+        assert_eq!(done.verification.as_ref().map(Vec::len), Some(4));
+        let source = tenants.iter().find(|t| t.id == done.tenant_id).unwrap();
+        assert!(
+            done.target_slug
+                .starts_with(&format!("{}-restore-2026112", source.slug))
+        );
+    }
+
+    #[test]
+    fn mid_way_restores_show_progress_in_words() {
+        let (_, plan) = plans(0.5, ModeChoice::NewSpoke);
+        let restore = plan.at(now());
+        assert!(restore.phase.is_active());
+        assert_ne!(restore.phase, RestorePhase::Queued);
+        let running = restore
+            .steps
+            .iter()
+            .find(|s| s.status == StepStatus::Running)
+            .unwrap();
+        let progress = running.progress.unwrap();
+        assert!((0.0..1.0).contains(&progress));
+        assert!(running.message.is_some());
+    }
+
+    #[test]
+    fn overwrite_restores_target_the_tenant_itself() {
+        let (tenants, plan) = plans(0.0, ModeChoice::Overwrite);
+        let restore = plan.at(now());
+        assert_eq!(restore.phase, RestorePhase::Queued);
+        let source = tenants.iter().find(|t| t.id == restore.tenant_id).unwrap();
+        assert_eq!(restore.target_slug, source.slug);
+        assert_eq!(restore.steps[0].name, "stop_site");
+    }
+}

@@ -1,0 +1,334 @@
+//! The simulator: plays the generated fleet forward in virtual time.
+//!
+//! Due work sits in a min-heap keyed on its instant (the next cron run of every tenant, the
+//! end of every attempt in flight, every cross-region copy on its way), so advancing costs
+//! O(due · log n), not O(n): a tick of a 100 000-tenant fleet touches only the tenants whose
+//! run came up.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+
+use super::behaviour::{Behaviour, Fault, attempt_plan, copy_latency};
+use super::generate::generate;
+use super::patterns::Patterns;
+use super::restores::RestorePlan;
+use crate::domain::restore::Restore;
+use crate::domain::tenant::{
+    BackupSummary, CrossRegion, CrossRegionStatus, LastSuccess, Tenant, TenantState, Tier,
+};
+
+/// How long the stale group's cluster agent has been silent at start, unless told otherwise.
+pub const DEFAULT_STALE_FOR: Duration = Duration::minutes(20);
+/// The largest fleet generated; larger requests are capped (ids stay unique far beyond).
+pub const MAX_TENANTS: usize = 1_000_000;
+/// The stale group is never silent for longer than this at start.
+const MAX_STALE_FOR: Duration = Duration::days(30);
+/// A clock jump longer than this (a laptop asleep under a fast demo) is not played event by
+/// event, which could take minutes for a big fleet: the fleet is generated afresh at the
+/// new instant, exactly as a fleet started then would be.
+const MAX_CATCH_UP: Duration = Duration::hours(6);
+
+/// Something due at an instant. Ordered by instant first; at one instant an attempt's end
+/// comes before the next run, which is skipped while an attempt is in flight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Event {
+    pub at: DateTime<Utc>,
+    pub tenant: u32,
+    pub kind: EventKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EventKind {
+    /// The attempt in flight ends.
+    Finish,
+    /// The newest success reaches the secondary region.
+    Copied,
+    /// The attempt's job starts, seconds after its run: the pair's `taken_at`.
+    Start,
+    /// The cron schedule fires.
+    Run,
+}
+
+pub struct Sim {
+    seed: u64,
+    stale_for: Duration,
+    now: DateTime<Utc>,
+    tenants: Vec<Tenant>,
+    behaviours: Vec<Behaviour>,
+    patterns: Patterns,
+    queue: BinaryHeap<Reverse<Event>>,
+    restore_plans: Vec<RestorePlan>,
+    restores: Vec<Restore>,
+    restores_changed: bool,
+}
+
+impl Sim {
+    /// The fleet of `seed` with `tenants` tenants as it stands at `now`.
+    pub fn new(seed: u64, tenants: usize, now: DateTime<Utc>) -> Self {
+        Self::with_stale_for(seed, tenants, now, DEFAULT_STALE_FOR)
+    }
+
+    /// Like `new`, with the stale group silent for `stale_for` at start (the source makes it
+    /// longer than two refresh intervals, so it reads stale whatever the interval).
+    pub fn with_stale_for(
+        seed: u64,
+        tenants: usize,
+        now: DateTime<Utc>,
+        stale_for: Duration,
+    ) -> Self {
+        let now = sane(now);
+        let stale_for = stale_for.clamp(Duration::zero(), MAX_STALE_FOR);
+        let generated = generate(seed, tenants.min(MAX_TENANTS), now, stale_for);
+        let restores = generated.restores.iter().map(|p| p.at(now)).collect();
+        let queue: Vec<Reverse<Event>> = generated.events.into_iter().map(Reverse).collect();
+        Self {
+            seed,
+            stale_for,
+            now,
+            tenants: generated.tenants,
+            behaviours: generated.behaviours,
+            patterns: generated.patterns,
+            queue: BinaryHeap::from(queue),
+            restore_plans: generated.restores,
+            restores,
+            restores_changed: false,
+        }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    pub fn tenants(&self) -> &[Tenant] {
+        &self.tenants
+    }
+
+    pub fn restores(&self) -> &[Restore] {
+        &self.restores
+    }
+
+    /// How many distinct (cron, time zone) schedules the fleet uses.
+    pub fn schedule_patterns(&self) -> usize {
+        self.patterns.len()
+    }
+
+    #[cfg(test)]
+    pub(super) fn behaviours(&self) -> &[Behaviour] {
+        &self.behaviours
+    }
+
+    pub fn into_parts(self) -> (Vec<Tenant>, Vec<Restore>) {
+        (self.tenants, self.restores)
+    }
+
+    /// Whether the restores changed since this was last asked.
+    pub fn take_restores_changed(&mut self) -> bool {
+        std::mem::take(&mut self.restores_changed)
+    }
+
+    /// Plays everything due up to `now`; answers the indices of the tenants that changed,
+    /// ascending. A clock that went backwards changes nothing.
+    pub fn advance(&mut self, now: DateTime<Utc>) -> Vec<usize> {
+        let now = sane(now);
+        if now <= self.now {
+            return Vec::new();
+        }
+        if now - self.now > MAX_CATCH_UP {
+            return self.restart(now);
+        }
+        let mut changed = Vec::new();
+        while let Some(Reverse(event)) = self.queue.peek().copied() {
+            if event.at > now {
+                break;
+            }
+            self.queue.pop();
+            if self.handle(event) {
+                changed.push(event.tenant as usize);
+            }
+        }
+        self.now = now;
+        self.advance_restores();
+        changed.sort_unstable();
+        changed.dedup();
+        changed
+    }
+
+    /// Regenerates the tenants at `now`; the restores keep their timelines. Every tenant
+    /// counts as changed.
+    fn restart(&mut self, now: DateTime<Utc>) -> Vec<usize> {
+        let generated = generate(self.seed, self.tenants.len(), now, self.stale_for);
+        let queue: Vec<Reverse<Event>> = generated.events.into_iter().map(Reverse).collect();
+        self.tenants = generated.tenants;
+        self.behaviours = generated.behaviours;
+        self.patterns = generated.patterns;
+        self.queue = BinaryHeap::from(queue);
+        self.now = now;
+        self.advance_restores();
+        (0..self.tenants.len()).collect()
+    }
+
+    fn handle(&mut self, event: Event) -> bool {
+        let index = event.tenant as usize;
+        match event.kind {
+            EventKind::Run => self.run(index, event.at),
+            EventKind::Start => self.start(index),
+            EventKind::Finish => self.finish(index),
+            EventKind::Copied => self.copied(index, event.at),
+        }
+    }
+
+    /// The schedule fires: the next run is queued and an attempt's job is started, unless
+    /// one is still in flight (CronJobs forbid concurrent runs, so a stuck snapshot blocks
+    /// them).
+    fn run(&mut self, index: usize, at: DateTime<Utc>) -> bool {
+        let (Some(tenant), Some(behaviour)) =
+            (self.tenants.get_mut(index), self.behaviours.get_mut(index))
+        else {
+            return false;
+        };
+        if behaviour.frozen || behaviour.fault == Fault::StuckScheduler {
+            return false;
+        }
+        let next = self.patterns.next_after(behaviour.pattern, at);
+        tenant.backup.schedule.next_run_at = Some(next);
+        push(&mut self.queue, next, index, EventKind::Run);
+        if behaviour.in_flight.is_some() {
+            return true;
+        }
+        let plan = attempt_plan(self.seed, index, behaviour, at);
+        behaviour.in_flight = Some(at);
+        push(&mut self.queue, plan.taken_at, index, EventKind::Start);
+        true
+    }
+
+    /// The job of the attempt in flight starts: it shows as running until it finishes (or
+    /// for ever, for a stuck snapshot).
+    fn start(&mut self, index: usize) -> bool {
+        let (Some(tenant), Some(behaviour)) =
+            (self.tenants.get_mut(index), self.behaviours.get(index))
+        else {
+            return false;
+        };
+        let Some(run) = behaviour.in_flight else {
+            return false;
+        };
+        let plan = attempt_plan(self.seed, index, behaviour, run);
+        tenant.backup.last_attempt = Some(plan.running());
+        if behaviour.fault != Fault::StuckSnapshot {
+            push(&mut self.queue, plan.finished_at, index, EventKind::Finish);
+        }
+        true
+    }
+
+    /// The attempt in flight ends as its plan says.
+    fn finish(&mut self, index: usize) -> bool {
+        let (Some(tenant), Some(behaviour)) =
+            (self.tenants.get_mut(index), self.behaviours.get_mut(index))
+        else {
+            return false;
+        };
+        let Some(run) = behaviour.in_flight.take() else {
+            return false;
+        };
+        let plan = attempt_plan(self.seed, index, behaviour, run);
+        tenant.backup.last_attempt = Some(plan.finished());
+        let Some(success) = plan.success() else {
+            return true;
+        };
+        let interval = self.patterns.interval(behaviour.pattern);
+        record_success(&mut tenant.backup, behaviour.fault, interval, success);
+        if tenant.state == TenantState::Provisioning {
+            tenant.state = TenantState::Active;
+        }
+        if tenant.tier == Tier::Dedicated && start_copy(&mut tenant.backup, behaviour.fault) {
+            let landed = plan.taken_at + copy_latency(self.seed, index, plan.taken_at);
+            push(&mut self.queue, landed, index, EventKind::Copied);
+        }
+        true
+    }
+
+    fn copied(&mut self, index: usize, at: DateTime<Utc>) -> bool {
+        let Some(tenant) = self.tenants.get_mut(index) else {
+            return false;
+        };
+        tenant.backup.cross_region = Some(CrossRegion {
+            last_copied_at: Some(at),
+            status: CrossRegionStatus::Ok,
+        });
+        true
+    }
+
+    fn advance_restores(&mut self) {
+        for (plan, shown) in self.restore_plans.iter().zip(self.restores.iter_mut()) {
+            let current = plan.at(self.now);
+            if current != *shown {
+                *shown = current;
+                self.restores_changed = true;
+            }
+        }
+    }
+}
+
+fn push(queue: &mut BinaryHeap<Reverse<Event>>, at: DateTime<Utc>, index: usize, kind: EventKind) {
+    queue.push(Reverse(Event {
+        at,
+        tenant: index as u32,
+        kind,
+    }));
+}
+
+/// A new point joins the history; the pruner then drops what fell out of retention (one
+/// interval's worth per success in the steady state), unless pruning has stopped.
+fn record_success(
+    backup: &mut BackupSummary,
+    fault: Fault,
+    interval: Duration,
+    success: LastSuccess,
+) {
+    backup.restore_point_count = backup.restore_point_count.saturating_add(1);
+    let newest = success.taken_at;
+    let mut oldest = backup.oldest_restore_point_at.unwrap_or(newest);
+    backup.last_success = Some(success);
+    if fault != Fault::PruningStopped {
+        let retention = Duration::days(i64::from(backup.retention_days));
+        // Half an interval of slack: run offsets jitter by seconds, and a window that holds
+        // `retention / interval` points must not lose one to that jitter.
+        let limit = retention - interval / 2;
+        while newest - oldest > limit && backup.restore_point_count > 1 {
+            oldest += interval;
+            backup.restore_point_count -= 1;
+        }
+        if backup.restore_point_count <= 1 {
+            oldest = newest;
+        }
+    }
+    backup.oldest_restore_point_at = Some(oldest);
+}
+
+/// Marks the newest success's cross-region copy as on its way; answers whether it will land.
+fn start_copy(backup: &mut BackupSummary, fault: Fault) -> bool {
+    let last_copied_at = backup.cross_region.as_ref().and_then(|c| c.last_copied_at);
+    let (status, lands) = match fault {
+        Fault::CopyFailed => (CrossRegionStatus::Failed, false),
+        Fault::CopyStalled => (CrossRegionStatus::Pending, false),
+        _ => (CrossRegionStatus::Pending, true),
+    };
+    backup.cross_region = Some(CrossRegion {
+        last_copied_at,
+        status,
+    });
+    lands
+}
+
+/// Keeps instants where every date computation of the generator stays in range (years
+/// 2000–9000), so an absurd clock cannot make chrono overflow.
+fn sane(now: DateTime<Utc>) -> DateTime<Utc> {
+    let lower = Utc.with_ymd_and_hms(2000, 1, 1, 0, 0, 0).single();
+    let upper = Utc.with_ymd_and_hms(9000, 1, 1, 0, 0, 0).single();
+    match (lower, upper) {
+        (Some(lower), Some(upper)) => now.clamp(lower, upper),
+        _ => now,
+    }
+}

@@ -1,0 +1,220 @@
+//! The terminal: set-up and a restore that runs on quit, on panic, on SIGTERM/SIGHUP and around
+//! Ctrl-Z; and the event loop that feeds keys, source messages and time to the app, drawing
+//! only when something on screen changed.
+
+use std::io::{self, Stdout};
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use color_eyre::eyre::{Result, WrapErr};
+use crossterm::event::{
+    DisableMouseCapture, EnableMouseCapture, Event, EventStream, KeyCode, KeyEvent, KeyModifiers,
+    MouseEventKind,
+};
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use futures_util::StreamExt;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::layout::Rect;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+use tokio::time::{Instant, sleep_until};
+
+use crate::app::{App, Effect, Msg, Screen};
+use crate::clock::Clock;
+use crate::source::{SourceCommand, SourceEvent};
+use crate::theme::Theme;
+use crate::ui;
+
+pub type Tui = Terminal<CrosstermBackend<Stdout>>;
+
+/// Re-evaluate health this often (real time): RPO breaches arrive without new data.
+const TICK: StdDuration = StdDuration::from_secs(1);
+/// Never draw more often than this, however fast the demo clock runs.
+const MIN_FRAME: StdDuration = StdDuration::from_millis(100);
+
+pub fn enter() -> Result<Tui> {
+    enable_raw_mode().wrap_err("could not switch the terminal to raw mode")?;
+    execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture)
+        .wrap_err("could not set up the terminal")?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))
+        .wrap_err("could not open the terminal")?;
+    terminal.clear()?;
+    Ok(terminal)
+}
+
+/// Puts the terminal back as it was. Safe to call more than once, and from a panic hook.
+pub fn restore() {
+    let _ = execute!(
+        io::stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+    let _ = disable_raw_mode();
+}
+
+/// Restores the terminal before color-eyre prints its panic report, so the report is readable.
+pub fn install_panic_hook() -> Result<()> {
+    let (panic_hook, eyre_hook) = color_eyre::config::HookBuilder::default().into_hooks();
+    eyre_hook.install()?;
+    let panic_hook = panic_hook.into_panic_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        panic_hook(info);
+    }));
+    Ok(())
+}
+
+pub struct Channels {
+    pub events: UnboundedReceiver<SourceEvent>,
+    pub commands: UnboundedSender<SourceCommand>,
+}
+
+/// Runs the app until the user quits or a terminating signal arrives.
+pub async fn run(
+    mut app: App,
+    theme: &Theme,
+    clock: Arc<dyn Clock>,
+    mut channels: Channels,
+) -> Result<()> {
+    let mut terminal = enter()?;
+    let outcome = event_loop(&mut terminal, &mut app, theme, clock, &mut channels).await;
+    restore();
+    outcome
+}
+
+async fn event_loop(
+    terminal: &mut Tui,
+    app: &mut App,
+    theme: &Theme,
+    clock: Arc<dyn Clock>,
+    channels: &mut Channels,
+) -> Result<()> {
+    let mut keys = EventStream::new();
+    let mut sigterm = signal(SignalKind::terminate()).wrap_err("could not listen for SIGTERM")?;
+    let mut sighup = signal(SignalKind::hangup()).wrap_err("could not listen for SIGHUP")?;
+    let mut tick = tokio::time::interval(TICK);
+    let mut area = size(terminal)?;
+    app.update(Msg::Viewport(ui::layout::table_rows(area)), clock.now());
+    let mut drawn_second = i64::MIN;
+    let mut last_draw = Instant::now() - MIN_FRAME;
+    loop {
+        let now = clock.now();
+        let second_changed = now.timestamp() != drawn_second;
+        if app.take_dirty() || second_changed {
+            terminal.draw(|frame| ui::draw(frame, app, theme, now))?;
+            drawn_second = now.timestamp();
+            last_draw = Instant::now();
+        }
+        let next_frame = next_redraw(&*clock, last_draw);
+        tokio::select! {
+            event = keys.next() => match event {
+                Some(Ok(event)) => {
+                    let effect = on_terminal_event(event, app, &*clock, &mut area, terminal)?;
+                    if effect.is_some_and(|effect| !apply(effect, channels)) {
+                        return Ok(());
+                    }
+                }
+                Some(Err(error)) => return Err(error).wrap_err("reading the terminal failed"),
+                None => return Ok(()),
+            },
+            Some(event) = channels.events.recv() => { app.update(Msg::Source(event), clock.now()); }
+            _ = tick.tick() => { app.update(Msg::Tick, clock.now()); }
+            _ = sleep_until(next_frame) => {}
+            _ = sigterm.recv() => return Ok(()),
+            _ = sighup.recv() => return Ok(()),
+        }
+    }
+}
+
+/// When the next visible countdown second arrives, but not sooner than the frame cap.
+fn next_redraw(clock: &dyn Clock, last_draw: Instant) -> Instant {
+    let now = clock.now();
+    let into_second = f64::from(now.timestamp_subsec_millis()) / 1000.0;
+    let real_wait = (1.0 - into_second) / clock.speed().max(1e-6);
+    let wait = StdDuration::from_secs_f64(real_wait.clamp(0.0, 60.0));
+    (Instant::now() + wait).max(last_draw + MIN_FRAME)
+}
+
+fn size(terminal: &Tui) -> Result<Rect> {
+    let size = terminal
+        .size()
+        .wrap_err("could not read the terminal size")?;
+    Ok(Rect::new(0, 0, size.width, size.height))
+}
+
+/// Returns false when the app should stop.
+fn apply(effect: Effect, channels: &Channels) -> bool {
+    match effect {
+        Effect::Quit => false,
+        Effect::Source(command) => {
+            // A source that has stopped cannot refresh; the status bar already says so.
+            let _ = channels.commands.send(command);
+            true
+        }
+    }
+}
+
+fn on_terminal_event(
+    event: Event,
+    app: &mut App,
+    clock: &dyn Clock,
+    area: &mut Rect,
+    terminal: &mut Tui,
+) -> Result<Option<Effect>> {
+    let now = clock.now();
+    let msg = match event {
+        Event::Key(key) if is_suspend(&key) => {
+            suspend(terminal)?;
+            app.update(Msg::Viewport(ui::layout::table_rows(*area)), now);
+            return Ok(None);
+        }
+        Event::Key(key) => Msg::Key(key),
+        Event::Resize(width, height) => {
+            *area = Rect::new(0, 0, width, height);
+            Msg::Viewport(ui::layout::table_rows(*area))
+        }
+        Event::Mouse(mouse) => match mouse_msg(mouse, app, *area) {
+            Some(msg) => msg,
+            None => return Ok(None),
+        },
+        _ => return Ok(None),
+    };
+    Ok(app.update(msg, now))
+}
+
+fn mouse_msg(mouse: crossterm::event::MouseEvent, app: &App, area: Rect) -> Option<Msg> {
+    let on_table = app.screen == Screen::Fleet && !app.help;
+    match mouse.kind {
+        MouseEventKind::ScrollDown if on_table => Some(Msg::Scroll(3)),
+        MouseEventKind::ScrollUp if on_table => Some(Msg::Scroll(-3)),
+        MouseEventKind::Down(_) if on_table => {
+            let row = ui::layout::row_at(area, mouse.column, mouse.row)?;
+            Some(Msg::ClickRow(app.view.offset() + row))
+        }
+        _ => None,
+    }
+}
+
+fn is_suspend(key: &KeyEvent) -> bool {
+    key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('z')
+}
+
+/// Ctrl-Z: raw mode swallows the terminal's own suspend, so restore the terminal, stop
+/// ourselves, and set the terminal up again when the shell resumes us.
+fn suspend(terminal: &mut Tui) -> Result<()> {
+    restore();
+    // SAFETY: raise() only sends a signal to this process; SIGTSTP's default action stops it
+    // until SIGCONT, and execution continues here afterwards.
+    unsafe {
+        libc::raise(libc::SIGTSTP);
+    }
+    enable_raw_mode()?;
+    execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+    terminal.clear()?;
+    Ok(())
+}

@@ -1,0 +1,64 @@
+//! Drawing only: reads app state, writes to the frame. No I/O, no state changes.
+
+pub mod card;
+pub mod fleet;
+pub mod format;
+pub mod help;
+pub mod layout;
+pub mod status;
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use crate::app::{App, Screen};
+use crate::theme::Theme;
+
+/// Draws the whole screen for the app's state at `now`.
+pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, now: DateTime<Utc>) {
+    let area = frame.area();
+    frame.render_widget(Block::default().style(theme.base), area);
+    if layout::too_small(area) {
+        draw_too_small(frame, area, theme);
+        return;
+    }
+    let areas = layout::fleet(area);
+    fleet::draw_header(frame, areas.header, app, theme);
+    fleet::draw_toolbar(frame, areas.toolbar, app, theme);
+    fleet::draw_table(frame, areas.table, app, theme, now);
+    status::draw_status(frame, areas.status, app, theme, now);
+    status::draw_flash(frame, areas.flash, app, theme);
+    if let Screen::Card(id) = &app.screen {
+        let below_header = ratatui::layout::Rect {
+            height: areas.status.y - areas.toolbar.y,
+            ..areas.toolbar
+        };
+        card::draw(frame, below_header, app, id, theme, now);
+    }
+    if app.help {
+        help::draw(frame, area, app, theme);
+    }
+}
+
+fn draw_too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
+    let text = format!(
+        "terminal too small (need {}×{}, have {}×{}) — enlarge the window, or press q to quit",
+        layout::MIN_WIDTH,
+        layout::MIN_HEIGHT,
+        area.width,
+        area.height
+    );
+    let y = area.height / 2;
+    let line = Rect {
+        x: area.x,
+        y: area.y + y.saturating_sub(1),
+        width: area.width,
+        height: area.height - y.saturating_sub(1),
+    };
+    let message = Paragraph::new(text)
+        .style(theme.amber)
+        .alignment(ratatui::layout::Alignment::Center)
+        .wrap(Wrap { trim: true });
+    frame.render_widget(message, line);
+}

@@ -1,0 +1,261 @@
+//! Key-driven flows on the fleet screen: what an operator presses, what they get.
+
+mod support;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use snapdeck::app::view::SortKey;
+use snapdeck::app::{Effect, Msg, Screen};
+use snapdeck::domain::{FlagKind, Level};
+use snapdeck::source::SourceEvent;
+use support::{app, key, now, selected_slug, type_text};
+
+fn levels_in_order(app: &snapdeck::app::App) -> Vec<Level> {
+    app.view
+        .rows()
+        .iter()
+        .map(|r| app.fleet.health(r.tenant).level)
+        .collect()
+}
+
+#[test]
+fn worst_tenants_are_on_top_and_hubs_keep_their_spokes() {
+    let app = app(60);
+    let rows = app.view.rows();
+    let worst = levels_in_order(&app).into_iter().max().unwrap();
+    let first_group_worst = rows
+        .iter()
+        .take_while(|r| r.tenant == rows[0].tenant || r.is_child)
+        .map(|r| app.fleet.health(r.tenant).level)
+        .max()
+        .unwrap();
+    assert_eq!(
+        first_group_worst, worst,
+        "the first group holds the worst tenant"
+    );
+    for pair in rows.windows(2) {
+        if pair[1].is_child {
+            let spoke = app.fleet.tenant(pair[1].tenant);
+            let head = rows[..=rows.iter().position(|r| r == &pair[1]).unwrap()]
+                .iter()
+                .rev()
+                .find(|r| !r.is_child)
+                .unwrap();
+            assert_eq!(
+                spoke.hub_id.as_ref(),
+                Some(&app.fleet.tenant(head.tenant).id),
+                "{}",
+                spoke.slug
+            );
+        }
+    }
+    assert_eq!(rows.len(), app.fleet.len(), "every tenant is shown once");
+}
+
+#[test]
+fn filter_narrows_live_on_slug_region_tier_and_flag_names_and_esc_clears() {
+    let mut app = app(60);
+    key(&mut app, KeyCode::Char('/'));
+    assert!(app.editing_filter);
+    type_text(&mut app, "rpo breached");
+    let matching: Vec<_> = app.view.rows().iter().filter(|r| !r.context_only).collect();
+    assert!(!matching.is_empty());
+    assert!(
+        matching
+            .iter()
+            .all(|r| app.fleet.health(r.tenant).has(FlagKind::RpoBreached))
+    );
+    key(&mut app, KeyCode::Enter);
+    assert!(
+        !app.editing_filter,
+        "Enter keeps the filter and gives the keys back"
+    );
+    assert_eq!(app.view.filter(), "rpo breached");
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.view.rows().len(), app.fleet.len());
+
+    for term in ["eu-west-1", "dedicated", "never_backed_up"] {
+        key(&mut app, KeyCode::Char('/'));
+        type_text(&mut app, term);
+        let shown: Vec<_> = app.view.rows().iter().filter(|r| !r.context_only).collect();
+        assert!(!shown.is_empty(), "{term}");
+        assert!(
+            shown
+                .iter()
+                .all(|r| app.fleet.haystack(r.tenant).contains(term)),
+            "{term}"
+        );
+        key(&mut app, KeyCode::Esc);
+    }
+}
+
+#[test]
+fn a_spoke_matching_the_filter_keeps_its_hub_as_context() {
+    let mut app = app(60);
+    let spoke = app
+        .fleet
+        .tenants()
+        .iter()
+        .find(|t| !t.is_hub())
+        .unwrap()
+        .slug
+        .clone();
+    key(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, &spoke);
+    let rows = app.view.rows();
+    assert!(rows.len() >= 2);
+    assert!(
+        !rows[0].is_child && rows[0].context_only,
+        "hub shown dimmed for context"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| app.fleet.tenant(r.tenant).slug == spoke)
+    );
+}
+
+#[test]
+fn sort_cycles_columns_and_reverses() {
+    let mut app = app(60);
+    key(&mut app, KeyCode::Char('s'));
+    assert_eq!(app.view.sort(), (SortKey::Tenant, false));
+    let hubs: Vec<String> = app
+        .view
+        .rows()
+        .iter()
+        .filter(|r| !r.is_child)
+        .map(|r| app.fleet.tenant(r.tenant).slug.clone())
+        .collect();
+    let mut sorted = hubs.clone();
+    sorted.sort();
+    assert_eq!(hubs, sorted);
+    key(&mut app, KeyCode::Char('S'));
+    assert_eq!(app.view.sort(), (SortKey::Tenant, true));
+    let reversed: Vec<String> = app
+        .view
+        .rows()
+        .iter()
+        .filter(|r| !r.is_child)
+        .map(|r| app.fleet.tenant(r.tenant).slug.clone())
+        .collect();
+    sorted.reverse();
+    assert_eq!(reversed, sorted);
+    for _ in 0..SortKey::ALL.len() - 1 {
+        key(&mut app, KeyCode::Char('s'));
+    }
+    assert_eq!(
+        app.view.sort(),
+        (SortKey::Level, false),
+        "s cycles back to level"
+    );
+}
+
+#[test]
+fn problems_only_hides_ok_tenants_and_toggles_back() {
+    let mut app = app(60);
+    key(&mut app, KeyCode::Char('f'));
+    assert!(app.view.problems_only());
+    let shown: Vec<_> = app.view.rows().iter().filter(|r| !r.context_only).collect();
+    assert!(!shown.is_empty());
+    assert!(
+        shown
+            .iter()
+            .all(|r| app.fleet.health(r.tenant).level != Level::Ok)
+    );
+    key(&mut app, KeyCode::Char('f'));
+    assert_eq!(app.view.rows().len(), app.fleet.len());
+}
+
+#[test]
+fn selection_follows_the_same_tenant_across_updates_and_resorts() {
+    let mut app = app(60);
+    for _ in 0..20 {
+        key(&mut app, KeyCode::Down);
+    }
+    let chosen = selected_slug(&app);
+    let row_before = app.view.selected_row().unwrap();
+    // The chosen tenant loses its last backup: it turns red and moves to the top.
+    let i = app.fleet.position(app.view.selected().unwrap()).unwrap();
+    let mut changed = app.fleet.tenant(i).clone();
+    changed.backup.last_success = None;
+    changed.backup.oldest_restore_point_at = None;
+    app.update(
+        Msg::Source(SourceEvent::Changed {
+            generated_at: now(),
+            tenants: vec![changed],
+        }),
+        now(),
+    );
+    assert_eq!(selected_slug(&app), chosen);
+    assert_ne!(
+        app.view.selected_row().unwrap(),
+        row_before,
+        "it moved, the selection went with it"
+    );
+    key(&mut app, KeyCode::Char('s'));
+    assert_eq!(selected_slug(&app), chosen, "and across a re-sort");
+}
+
+#[test]
+fn navigation_keys_move_within_bounds() {
+    let mut app = app(60);
+    key(&mut app, KeyCode::Char('G'));
+    assert_eq!(app.view.selected_row(), Some(app.view.rows().len() - 1));
+    key(&mut app, KeyCode::Down);
+    assert_eq!(app.view.selected_row(), Some(app.view.rows().len() - 1));
+    key(&mut app, KeyCode::Char('g'));
+    assert_eq!(app.view.selected_row(), Some(0));
+    key(&mut app, KeyCode::Up);
+    assert_eq!(app.view.selected_row(), Some(0));
+    key(&mut app, KeyCode::PageDown);
+    assert!(app.view.selected_row().unwrap() > 1);
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('k'));
+    app.update(Msg::Scroll(3), now());
+    app.update(Msg::ClickRow(4), now());
+    assert_eq!(app.view.selected_row(), Some(4));
+}
+
+#[test]
+fn enter_opens_the_card_and_esc_returns_with_the_selection_kept() {
+    let mut app = app(60);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    let chosen = selected_slug(&app);
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.screen, Screen::Card(_)));
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen, Screen::Fleet);
+    assert_eq!(selected_slug(&app), chosen);
+}
+
+#[test]
+fn help_opens_and_any_key_closes_it() {
+    let mut app = app(60);
+    key(&mut app, KeyCode::Char('?'));
+    assert!(app.help);
+    assert_eq!(key(&mut app, KeyCode::Char('x')), None);
+    assert!(!app.help);
+}
+
+#[test]
+fn q_and_ctrl_c_quit_even_while_typing() {
+    let mut app = app(60);
+    assert_eq!(key(&mut app, KeyCode::Char('q')), Some(Effect::Quit));
+    key(&mut app, KeyCode::Char('/'));
+    assert_eq!(
+        key(&mut app, KeyCode::Char('q')),
+        None,
+        "q is text while filtering"
+    );
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert_eq!(app.update(Msg::Key(ctrl_c), now()), Some(Effect::Quit));
+}
+
+#[test]
+fn t_toggles_utc_and_local_time() {
+    let mut app = app(60);
+    key(&mut app, KeyCode::Char('t'));
+    assert_eq!(app.time, snapdeck::app::TimeDisplay::Local);
+    key(&mut app, KeyCode::Char('t'));
+    assert_eq!(app.time, snapdeck::app::TimeDisplay::Utc);
+}

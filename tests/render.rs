@@ -1,0 +1,74 @@
+//! Snapshots of the real screens at a fixed clock and seed. Review a changed snapshot as a
+//! picture of the screen, not as text to accept.
+
+mod support;
+
+use crossterm::event::KeyCode;
+use snapdeck::theme::Theme;
+use support::{app, key, render, screen_text, type_text};
+
+fn default_theme() -> Theme {
+    Theme::builtin("default").unwrap()
+}
+
+#[test]
+fn fleet_at_160x45() {
+    let mut app = app(60);
+    insta::assert_snapshot!(screen_text(&render(&mut app, &default_theme(), 160, 45)));
+}
+
+#[test]
+fn fleet_at_80x24() {
+    let mut app = app(60);
+    insta::assert_snapshot!(screen_text(&render(&mut app, &default_theme(), 80, 24)));
+}
+
+#[test]
+fn fleet_with_filter_open() {
+    let mut app = app(60);
+    key(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "dedicated");
+    insta::assert_snapshot!(screen_text(&render(&mut app, &default_theme(), 160, 45)));
+}
+
+#[test]
+fn help_at_160x45() {
+    let mut app = app(60);
+    key(&mut app, KeyCode::Char('?'));
+    insta::assert_snapshot!(screen_text(&render(&mut app, &default_theme(), 160, 45)));
+}
+
+#[test]
+fn backups_card_of_the_worst_tenant() {
+    let mut app = app(60);
+    key(&mut app, KeyCode::Enter);
+    insta::assert_snapshot!(screen_text(&render(&mut app, &default_theme(), 160, 45)));
+}
+
+#[test]
+fn too_small_says_so_instead_of_drawing_a_broken_layout() {
+    let mut app = app(60);
+    for (w, h) in [(59, 24), (80, 11), (20, 5), (1, 1), (0, 0)] {
+        let text = screen_text(&render(&mut app, &default_theme(), w, h));
+        if w >= 30 && h >= 3 {
+            assert!(text.contains("terminal too small"), "{w}×{h}:\n{text}");
+            assert!(text.contains("need 60×12"), "{w}×{h}:\n{text}");
+        }
+    }
+}
+
+#[test]
+fn monochrome_still_reads_levels_by_glyph_and_word() {
+    let mut app = app(60);
+    let terminal = render(&mut app, &Theme::monochrome(), 160, 45);
+    let text = screen_text(&terminal);
+    for word in ["✗ RED", "▲ AMBER", "✓ OK"] {
+        assert!(text.contains(word), "{word} missing");
+    }
+    let buffer = terminal.backend().buffer();
+    let coloured = buffer.content.iter().any(|c| {
+        !matches!(c.fg, ratatui::style::Color::Reset)
+            || !matches!(c.bg, ratatui::style::Color::Reset)
+    });
+    assert!(!coloured, "NO_COLOR: no colour at all");
+}

@@ -1,0 +1,94 @@
+//! PNG screenshots of the real screens, drawn by the real rendering code at a fixed clock and
+//! seed. Regenerate them with:
+//!
+//!     cargo test --release --test screenshots -- --ignored
+//!
+//! The normal test run only checks that rendering to PNG works (into a temp dir).
+
+#[path = "support/png_screen.rs"]
+mod png_screen;
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use crossterm::event::KeyCode;
+use png_screen::{Palette, buffer_to_png};
+use ratatui::style::Color;
+use snapdeck::app::App;
+use snapdeck::theme::Theme;
+use support::{app, key, render, type_text};
+
+fn rgb(color: Option<Color>, fallback: [u8; 3]) -> [u8; 3] {
+    match color {
+        Some(Color::Rgb(r, g, b)) => [r, g, b],
+        _ => fallback,
+    }
+}
+
+fn palette(theme: &Theme) -> Palette {
+    let light = theme.name == "light";
+    let (fg, bg) = if light {
+        ([30, 30, 30], [250, 250, 250])
+    } else {
+        ([204, 204, 204], [16, 19, 23])
+    };
+    Palette {
+        default_fg: rgb(theme.base.fg, fg),
+        default_bg: rgb(theme.base.bg, bg),
+    }
+}
+
+fn shoot(dir: &Path, name: &str, app: &mut App, theme: &Theme, size: (u16, u16)) -> PathBuf {
+    let terminal = render(app, theme, size.0, size.1);
+    let path = dir.join(format!("{name}.png"));
+    buffer_to_png(terminal.backend().buffer(), &palette(theme), &path).unwrap();
+    path
+}
+
+/// Every screenshot the README shows.
+fn shoot_all(dir: &Path) -> Vec<PathBuf> {
+    let mut paths = Vec::new();
+    for name in Theme::BUILTIN {
+        let theme = Theme::builtin(name).unwrap();
+        paths.push(shoot(
+            dir,
+            &format!("fleet-{name}"),
+            &mut app(60),
+            &theme,
+            (160, 45),
+        ));
+    }
+    let theme = Theme::builtin("default").unwrap();
+    let mut filtered = app(60);
+    key(&mut filtered, KeyCode::Char('/'));
+    type_text(&mut filtered, "dedicated");
+    paths.push(shoot(dir, "fleet-filter", &mut filtered, &theme, (160, 45)));
+    let mut help = app(60);
+    key(&mut help, KeyCode::Char('?'));
+    paths.push(shoot(dir, "fleet-help", &mut help, &theme, (160, 45)));
+    let mut card = app(60);
+    key(&mut card, KeyCode::Enter);
+    paths.push(shoot(dir, "backups-card", &mut card, &theme, (160, 45)));
+    paths.push(shoot(dir, "fleet-80x24", &mut app(60), &theme, (80, 24)));
+    paths
+}
+
+#[test]
+fn screenshots_render_to_png() {
+    let dir = std::env::temp_dir().join(format!("snapdeck-shots-{}", std::process::id()));
+    for path in shoot_all(&dir) {
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(bytes.starts_with(b"\x89PNG"), "{}", path.display());
+        assert!(bytes.len() > 10_000, "{} looks empty", path.display());
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+#[ignore = "writes screenshots/: run with --ignored to regenerate them"]
+fn regenerate_screenshots() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots");
+    for path in shoot_all(&dir) {
+        println!("wrote {}", path.display());
+    }
+}

@@ -1,0 +1,258 @@
+//! End to end: the built binary's `status`, its JSON, its exit codes and its config errors.
+
+use std::process::{Command, Output};
+
+use chrono::{DateTime, Duration, Utc};
+use serde_json::Value;
+
+fn snapdeck(args: &[&str], config: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_snapdeck"))
+        .args(args)
+        .env("SNAPDECK_CONFIG", config)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("the binary runs")
+}
+
+fn no_config() -> String {
+    std::env::temp_dir()
+        .join("snapdeck-test-no-such-config.toml")
+        .display()
+        .to_string()
+}
+
+fn time(v: &Value) -> Option<DateTime<Utc>> {
+    v.as_str()
+        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+        .map(|t| t.with_timezone(&Utc))
+}
+
+fn status_json(args: &[&str]) -> (Value, i32) {
+    let out = snapdeck(&[&["status", "--json"], args].concat(), &no_config());
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("status --json prints JSON");
+    (doc, out.status.code().expect("exit code"))
+}
+
+#[test]
+fn status_json_carries_every_flag_and_the_contract_keys() {
+    let (doc, code) = status_json(&["--seed", "42", "--tenants", "60"]);
+    let tenants = doc["tenants"].as_array().unwrap();
+    assert_eq!(tenants.len(), 60);
+    assert!(time(&doc["generated_at"]).is_some());
+    let ids: std::collections::HashSet<&str> = tenants
+        .iter()
+        .flat_map(|t| t["health"]["flags"].as_array().unwrap())
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    for id in [
+        "never_backed_up",
+        "rpo_breached",
+        "last_snapshot_failed",
+        "schedule_overdue",
+        "schedule_misses_rpo",
+        "pair_incoherent",
+        "cross_region_lagging",
+        "retention_exceeded",
+        "history_short",
+        "restore_running",
+        "data_stale",
+    ] {
+        assert!(ids.contains(id), "demo fleet shows {id}");
+    }
+    for key in [
+        "id",
+        "slug",
+        "kind",
+        "hub_id",
+        "tier",
+        "region",
+        "created_at",
+        "backup",
+        "active_restore_id",
+    ] {
+        assert!(tenants[0].get(key).is_some(), "tenant key {key}");
+    }
+    for key in [
+        "schedule",
+        "last_success",
+        "last_attempt",
+        "retention_days",
+        "oldest_restore_point_at",
+        "restore_point_count",
+        "cross_region",
+    ] {
+        assert!(tenants[0]["backup"].get(key).is_some(), "backup key {key}");
+    }
+    let summary = &doc["summary"];
+    let total: u64 = ["ok", "info", "amber", "red", "unknown"]
+        .iter()
+        .map(|l| summary[l].as_u64().unwrap())
+        .sum();
+    assert_eq!(total, 60);
+    let expected = if summary["red"].as_u64() > Some(0) {
+        2
+    } else if summary["unknown"].as_u64() > Some(0) {
+        3
+    } else {
+        1
+    };
+    assert_eq!(code, expected);
+}
+
+/// A script must be able to recompute the flags from the fields printed beside them.
+#[test]
+fn flags_can_be_recomputed_from_the_printed_fields() {
+    let (doc, _) = status_json(&["--seed", "7", "--tenants", "300"]);
+    let now = time(&doc["generated_at"]).unwrap();
+    let refresh = Duration::seconds(doc["refresh_interval_seconds"].as_i64().unwrap());
+    for t in doc["tenants"].as_array().unwrap() {
+        let has = |id: &str| {
+            t["health"]["flags"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["id"] == id)
+        };
+        let b = &t["backup"];
+        let rpo = if t["tier"] == "dedicated" {
+            Duration::hours(1)
+        } else {
+            Duration::hours(24)
+        };
+        let rpo_breached = time(&b["last_success"]["taken_at"]).is_some_and(|at| now - at > rpo);
+        assert_eq!(has("rpo_breached"), rpo_breached, "{}", t["slug"]);
+        let skew = b["last_success"]["skew_seconds"]
+            .as_i64()
+            .unwrap_or(0)
+            .abs();
+        assert_eq!(has("pair_incoherent"), skew > 300, "{}", t["slug"]);
+        let failed = matches!(
+            b["last_attempt"]["status"].as_str(),
+            Some("failed" | "partial")
+        );
+        assert_eq!(has("last_snapshot_failed"), failed, "{}", t["slug"]);
+        let retention = Duration::days(b["retention_days"].as_i64().unwrap());
+        let exceeded = time(&b["oldest_restore_point_at"])
+            .is_some_and(|at| now - at > retention + Duration::days(1));
+        assert_eq!(has("retention_exceeded"), exceeded, "{}", t["slug"]);
+        assert_eq!(
+            has("restore_running"),
+            !t["active_restore_id"].is_null(),
+            "{}",
+            t["slug"]
+        );
+        let stale = time(&t["observed_at"]).is_some_and(|at| now - at > refresh * 2);
+        assert_eq!(has("data_stale"), stale, "{}", t["slug"]);
+        if t["tier"] == "dedicated" {
+            let cr = &b["cross_region"];
+            let lagging = cr.is_null()
+                || cr["status"] == "failed"
+                || time(&cr["last_copied_at"]).is_none_or(|at| now - at > Duration::hours(24));
+            assert_eq!(has("cross_region_lagging"), lagging, "{}", t["slug"]);
+        } else {
+            assert!(!has("cross_region_lagging"));
+        }
+        let level = t["health"]["level"].as_str().unwrap();
+        let worst = t["health"]["flags"]
+            .as_array()
+            .unwrap()
+            .first()
+            .map_or("ok", |f| f["level"].as_str().unwrap());
+        assert_eq!(level, worst, "level is the worst flag");
+    }
+}
+
+#[test]
+fn problems_keeps_only_non_ok_tenants_and_the_same_seed_gives_the_same_fleet() {
+    let (all, _) = status_json(&["--seed", "3", "--tenants", "80"]);
+    let (problems, _) = status_json(&["--seed", "3", "--tenants", "80", "--problems"]);
+    let problem_slugs: Vec<&Value> = problems["tenants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| &t["slug"])
+        .collect();
+    assert!(
+        problems["tenants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["health"]["level"] != "ok")
+    );
+    let expected: Vec<&Value> = all["tenants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["health"]["level"] != "ok")
+        .map(|t| &t["slug"])
+        .collect();
+    assert_eq!(problem_slugs, expected);
+}
+
+#[test]
+fn status_prints_a_table_with_the_same_exit_code() {
+    let out = snapdeck(&["status", "--seed", "42", "--tenants", "60"], &no_config());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("60 tenants:"), "{text}");
+    assert!(text.contains("rpo_breached"));
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_config_typo_is_named_with_its_line_and_exit_code_2() {
+    let dir = std::env::temp_dir().join(format!("snapdeck-cfg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("config.toml");
+    std::fs::write(&path, "theme = \"default\"\n\n[demo]\nsed = 4\n").unwrap();
+    let out = snapdeck(&["status"], path.to_str().unwrap());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("line 4") && err.contains("sed"), "{err}");
+    assert!(!err.to_lowercase().contains("backtrace"), "{err}");
+    std::fs::write(&path, "[demo]\nspeed = -2\n").unwrap();
+    let out = snapdeck(&["status"], path.to_str().unwrap());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        err.contains("line 2") && err.contains("demo.speed"),
+        "{err}"
+    );
+}
+
+#[test]
+fn config_path_and_init_write_a_file_that_loads() {
+    let dir = std::env::temp_dir().join(format!("snapdeck-init-{}", std::process::id()));
+    let path = dir.join("config.toml");
+    let _ = std::fs::remove_file(&path);
+    let out = snapdeck(&["config", "path"], path.to_str().unwrap());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap().trim(),
+        path.display().to_string()
+    );
+    let out = snapdeck(&["config", "init"], path.to_str().unwrap());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("refresh_interval_secs")
+    );
+    let again = snapdeck(&["config", "init"], path.to_str().unwrap());
+    assert_eq!(again.status.code(), Some(2), "refuses to overwrite");
+    let out = snapdeck(&["status", "--tenants", "10"], path.to_str().unwrap());
+    assert!(out.status.code().is_some_and(|c| c <= 3));
+}
+
+#[test]
+fn a_source_not_in_this_version_is_a_clear_error() {
+    let out = snapdeck(&["status", "--source", "http"], &no_config());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("http source")
+    );
+}
