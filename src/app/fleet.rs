@@ -71,6 +71,11 @@ pub struct Fleet {
     /// Lower-cased slug, name, region, tier and flag names, for the live filter.
     haystacks: Vec<String>,
     index: HashMap<TenantId, usize>,
+    /// Position of each tenant in slug order: sorting ties are broken by comparing integers,
+    /// not strings.
+    slug_rank: Vec<u32>,
+    /// Hubs (and orphans) each followed by their spokes, in fleet order.
+    tree: Vec<Vec<usize>>,
     intervals: IntervalCache,
     refresh_interval: Duration,
     source_heard_at: Option<DateTime<Utc>>,
@@ -85,6 +90,8 @@ impl Fleet {
             health: Vec::new(),
             haystacks: Vec::new(),
             index: HashMap::new(),
+            slug_rank: Vec::new(),
+            tree: Vec::new(),
             intervals: IntervalCache::default(),
             refresh_interval,
             source_heard_at: None,
@@ -107,6 +114,15 @@ impl Fleet {
 
     pub fn haystack(&self, i: usize) -> &str {
         &self.haystacks[i]
+    }
+
+    pub fn slug_rank(&self, i: usize) -> u32 {
+        self.slug_rank[i]
+    }
+
+    /// Hubs (and spokes whose hub is unknown) each followed by their spokes.
+    pub fn tree(&self) -> &[Vec<usize>] {
+        &self.tree
     }
 
     pub fn position(&self, id: &TenantId) -> Option<usize> {
@@ -156,14 +172,52 @@ impl Fleet {
     /// Replaces the whole fleet.
     pub fn replace(&mut self, tenants: Vec<Tenant>, heard_at: DateTime<Utc>, now: DateTime<Utc>) {
         self.tenants = tenants;
+        self.health.clear();
+        self.haystacks.clear();
+        self.reindex();
+        self.source_heard_at = Some(heard_at);
+        self.evaluate_all(now);
+    }
+
+    /// Rebuilds what depends only on which tenants exist: run when membership changes.
+    fn reindex(&mut self) {
         self.index = self
             .tenants
             .iter()
             .enumerate()
             .map(|(i, t)| (t.id.clone(), i))
             .collect();
-        self.source_heard_at = Some(heard_at);
-        self.evaluate_all(now);
+        let mut by_slug: Vec<usize> = (0..self.tenants.len()).collect();
+        by_slug.sort_unstable_by(|&a, &b| self.tenants[a].slug.cmp(&self.tenants[b].slug));
+        self.slug_rank = vec![0; self.tenants.len()];
+        for (rank, &i) in by_slug.iter().enumerate() {
+            self.slug_rank[i] = rank as u32;
+        }
+        self.tree = self.build_tree();
+    }
+
+    fn build_tree(&self) -> Vec<Vec<usize>> {
+        let mut heads = Vec::new();
+        let mut spokes: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (i, t) in self.tenants.iter().enumerate() {
+            let hub = t
+                .hub_id
+                .as_ref()
+                .and_then(|h| self.index.get(h))
+                .filter(|_| !t.is_hub());
+            match hub {
+                Some(&hub) if hub != i => spokes.entry(hub).or_default().push(i),
+                _ => heads.push(i),
+            }
+        }
+        heads
+            .into_iter()
+            .map(|head| {
+                let mut group = vec![head];
+                group.extend(spokes.remove(&head).unwrap_or_default());
+                group
+            })
+            .collect()
     }
 
     /// Upserts changed tenants; returns whether anything was added (which changes grouping).
@@ -196,22 +250,38 @@ impl Fleet {
             };
             self.evaluate_one(i, &ctx);
         }
+        if added {
+            self.reindex();
+        }
         self.recount();
         added
     }
 
-    /// Re-judges every tenant at `now`: time alone moves tenants between levels.
+    /// Re-judges every tenant at `now`: time alone moves tenants between levels. A tenant's
+    /// filter text is rebuilt only when its flags changed (most do not, from one second to
+    /// the next).
     pub fn evaluate_all(&mut self, now: DateTime<Utc>) {
         let ctx = self.context(now);
-        self.health = Vec::with_capacity(self.tenants.len());
-        self.haystacks = Vec::with_capacity(self.tenants.len());
+        let fresh = self.haystacks.len() != self.tenants.len();
+        if fresh {
+            self.haystacks = vec![String::new(); self.tenants.len()];
+            self.health = vec![
+                Health {
+                    level: Level::Ok,
+                    flags: Vec::new()
+                };
+                self.tenants.len()
+            ];
+        }
         for i in 0..self.tenants.len() {
             let interval = self
                 .intervals
                 .interval(&self.tenants[i].backup.schedule.cron, now);
             let h = health::evaluate(&self.tenants[i], interval, &ctx);
-            self.haystacks.push(haystack(&self.tenants[i], &h));
-            self.health.push(h);
+            if fresh || !same_flags(&self.health[i], &h) {
+                self.haystacks[i] = haystack(&self.tenants[i], &h);
+            }
+            self.health[i] = h;
         }
         self.evaluated_at = Some(now);
         self.recount();
@@ -237,6 +307,12 @@ impl Fleet {
         }
         self.summary = summary;
     }
+}
+
+fn same_flags(a: &Health, b: &Health) -> bool {
+    a.level == b.level
+        && a.flags.len() == b.flags.len()
+        && a.flags.iter().zip(&b.flags).all(|(x, y)| x.kind == y.kind)
 }
 
 fn haystack(t: &Tenant, h: &Health) -> String {

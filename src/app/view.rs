@@ -4,13 +4,13 @@
 //! tree is kept: each hub heads its group with its spokes beneath, and groups are ordered by
 //! their most extreme member, so the worst spoke still pulls its hub to the top.
 
-use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
 use super::fleet::Fleet;
-use crate::domain::{Tenant, TenantId};
+use crate::domain::TenantId;
+use crate::domain::tenant::Tier;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortKey {
@@ -278,88 +278,88 @@ impl FleetView {
     }
 }
 
-/// Groups hubs with their spokes and orders both, in the key's natural direction (or reversed).
+/// Orders the fleet's hub groups and the spokes within each, in the key's natural direction
+/// (or reversed). Keys are computed once per tenant as integers, so the sort compares numbers.
 fn sorted_groups(fleet: &Fleet, key: SortKey, reversed: bool) -> Vec<Vec<usize>> {
-    let cmp = |a: usize, b: usize| {
-        let natural = compare(fleet, key, a, b);
-        let ordered = if reversed { natural.reverse() } else { natural };
-        ordered.then_with(|| fleet.tenant(a).slug.cmp(&fleet.tenant(b).slug))
-    };
-    let mut heads: Vec<usize> = Vec::new();
-    let mut members: HashMap<&TenantId, Vec<usize>> = HashMap::new();
-    for (i, t) in fleet.tenants().iter().enumerate() {
-        let hub_known = t
-            .hub_id
-            .as_ref()
-            .is_some_and(|h| fleet.position(h).is_some());
-        if t.is_hub() || !hub_known {
-            heads.push(i);
-        } else {
-            members.entry(t.group_id()).or_default().push(i);
-        }
+    let keys = sort_keys(fleet, key, reversed);
+    let mut groups: Vec<Vec<usize>> = fleet.tree().to_vec();
+    for group in &mut groups {
+        group[1..].sort_unstable_by_key(|&i| keys[i]);
     }
-    let mut groups: Vec<(usize, Vec<usize>)> = heads
-        .into_iter()
-        .map(|head| {
-            let mut group = vec![head];
-            if let Some(spokes) = members.remove(&fleet.tenant(head).id) {
-                group.extend(spokes);
-            }
-            group[1..].sort_by(|&a, &b| cmp(a, b));
-            let first = group[1..]
-                .first()
-                .map_or(head, |&s| if cmp(s, head).is_lt() { s } else { head });
-            (first, group)
+    // A group ranks by its most extreme member, then by its hub.
+    groups.sort_unstable_by_key(|g| {
+        let head = keys[g[0]];
+        (g.get(1).map_or(head, |&first| head.min(keys[first])), head)
+    });
+    groups
+}
+
+/// Per tenant: the key in natural order (negated when reversed), then the slug rank, so ties
+/// always read A→Z.
+fn sort_keys(fleet: &Fleet, key: SortKey, reversed: bool) -> Vec<(i128, u32)> {
+    let regions = rank_of_regions(fleet, key);
+    (0..fleet.len())
+        .map(|i| {
+            let natural = primary(fleet, key, i, &regions);
+            (
+                if reversed { -natural } else { natural },
+                fleet.slug_rank(i),
+            )
         })
-        .collect();
-    groups.sort_by(|a, b| cmp(a.0, b.0).then_with(|| cmp(a.1[0], b.1[0])));
-    groups.into_iter().map(|(_, g)| g).collect()
+        .collect()
+}
+
+fn rank_of_regions(fleet: &Fleet, key: SortKey) -> HashMap<&str, i128> {
+    if key != SortKey::Region {
+        return HashMap::new();
+    }
+    let mut regions: Vec<&str> = fleet.tenants().iter().map(|t| t.region.as_str()).collect();
+    regions.sort_unstable();
+    regions.dedup();
+    regions
+        .into_iter()
+        .enumerate()
+        .map(|(rank, r)| (r, rank as i128))
+        .collect()
 }
 
 /// Natural order of each key: problems (worst, oldest, fewest) first where that applies.
-fn compare(fleet: &Fleet, key: SortKey, a: usize, b: usize) -> Ordering {
-    let (ta, tb) = (fleet.tenant(a), fleet.tenant(b));
-    let (ha, hb) = (fleet.health(a), fleet.health(b));
+fn primary(fleet: &Fleet, key: SortKey, i: usize, regions: &HashMap<&str, i128>) -> i128 {
+    let t = fleet.tenant(i);
+    let h = fleet.health(i);
+    let flags = h.flags.len() as i128;
     match key {
-        SortKey::Level => hb
-            .level
-            .cmp(&ha.level)
-            .then(hb.flags.len().cmp(&ha.flags.len())),
-        SortKey::Tenant => ta.slug.cmp(&tb.slug),
-        SortKey::Tier => ta.tier.as_str().cmp(tb.tier.as_str()),
-        SortKey::Region => ta.region.cmp(&tb.region),
-        SortKey::LastSuccess => last_success(ta).cmp(&last_success(tb)),
-        SortKey::NextRun => ta
-            .backup
-            .schedule
-            .next_run_at
-            .cmp(&tb.backup.schedule.next_run_at),
-        SortKey::Retention => ta
-            .backup
-            .restore_point_count
-            .cmp(&tb.backup.restore_point_count),
-        SortKey::CrossRegion => copied_at(ta).cmp(&copied_at(tb)),
-        SortKey::Flags => hb
-            .flags
-            .len()
-            .cmp(&ha.flags.len())
-            .then(hb.level.cmp(&ha.level)),
+        SortKey::Level => -(level_rank(h.level) * 1_000 + flags),
+        SortKey::Tenant => i128::from(fleet.slug_rank(i)),
+        SortKey::Tier => match t.tier {
+            Tier::Dedicated => 0,
+            Tier::Standard => 1,
+            Tier::Unknown(_) => 2,
+        },
+        SortKey::Region => regions.get(t.region.as_str()).copied().unwrap_or(0),
+        // Never backed up sorts before every instant: the oldest possible.
+        SortKey::LastSuccess => instant(t.backup.last_success.as_ref().map(|s| s.taken_at)),
+        SortKey::NextRun => instant(t.backup.schedule.next_run_at),
+        SortKey::Retention => i128::from(t.backup.restore_point_count),
+        // Standard tenants have no copies and sort last; Dedicated without a copy first.
+        SortKey::CrossRegion if t.tier != Tier::Dedicated => i128::MAX / 2,
+        SortKey::CrossRegion => instant(
+            t.backup
+                .cross_region
+                .as_ref()
+                .and_then(|c| c.last_copied_at),
+        ),
+        SortKey::Flags => -(flags * 10 + level_rank(h.level)),
     }
 }
 
-/// `None` (never backed up) sorts before every instant: the oldest possible.
-fn last_success(t: &Tenant) -> Option<DateTime<Utc>> {
-    t.backup.last_success.as_ref().map(|s| s.taken_at)
+fn level_rank(level: crate::domain::Level) -> i128 {
+    crate::domain::Level::ALL
+        .iter()
+        .position(|l| *l == level)
+        .unwrap_or(0) as i128
 }
 
-/// Standard tenants have no copies and sort last; Dedicated without a copy first.
-fn copied_at(t: &Tenant) -> (bool, Option<DateTime<Utc>>) {
-    let standard = t.tier != crate::domain::tenant::Tier::Dedicated;
-    (
-        standard,
-        t.backup
-            .cross_region
-            .as_ref()
-            .and_then(|c| c.last_copied_at),
-    )
+fn instant(at: Option<DateTime<Utc>>) -> i128 {
+    at.map_or(i128::MIN / 2, |t| i128::from(t.timestamp_millis()))
 }
