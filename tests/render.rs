@@ -72,3 +72,24 @@ fn monochrome_still_reads_levels_by_glyph_and_word() {
     });
     assert!(!coloured, "NO_COLOR: no colour at all");
 }
+
+#[test]
+fn backups_card_at_80x24_scrolls_to_every_section() {
+    let mut app = app(60);
+    for _ in 0..6 {
+        key(&mut app, KeyCode::Down);
+    }
+    key(&mut app, KeyCode::Enter);
+    let first = screen_text(&render(&mut app, &default_theme(), 80, 24));
+    assert!(first.contains("Health") && first.contains("PgDn more"), "{first}");
+    for _ in 0..3 {
+        key(&mut app, KeyCode::PageDown);
+    }
+    let scrolled = screen_text(&render(&mut app, &default_theme(), 80, 24));
+    assert!(scrolled.contains("RPO / RTO"), "{scrolled}");
+    assert!(!scrolled.contains("PgDn more"), "at the end:\n{scrolled}");
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Enter);
+    let reopened = screen_text(&render(&mut app, &default_theme(), 80, 24));
+    assert!(reopened.contains("The portal's Backups card"), "reopens at the top:\n{reopened}");
+}

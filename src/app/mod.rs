@@ -16,6 +16,9 @@ use keys::Action;
 use view::FleetView;
 
 /// How long a flash message stays on screen.
+/// Longer than any card is beyond a screenful, so PgDn never runs away.
+const CARD_SCROLL_CAP: usize = 30;
+
 const FLASH_FOR: std::time::Duration = std::time::Duration::from_secs(6);
 
 pub use crate::config::TimeDisplay;
@@ -77,6 +80,8 @@ pub struct App {
     /// The filter's text box; `editing` while it has the keyboard.
     pub filter: Input,
     pub editing_filter: bool,
+    /// Lines the Backups card is scrolled by (the ui clamps it to the card's length).
+    pub card_scroll: usize,
     pub time: TimeDisplay,
     pub source: SourceInfo,
     pub connection: Connection,
@@ -95,6 +100,7 @@ impl App {
             help: false,
             filter: Input::default(),
             editing_filter: false,
+            card_scroll: 0,
             time: settings.time,
             source: settings.source,
             connection: Connection::Connecting,
@@ -234,6 +240,7 @@ impl App {
             Action::Open => {
                 if let Some(id) = self.view.selected() {
                     self.screen = Screen::Card(id.clone());
+                    self.card_scroll = 0;
                 }
             }
             Action::Back if !self.view.filter().is_empty() => {
@@ -272,8 +279,12 @@ impl App {
                     .move_by(if action == Action::Up { -1 } else { 1 }, &self.fleet);
                 if let Some(id) = self.view.selected() {
                     self.screen = Screen::Card(id.clone());
+                    self.card_scroll = 0;
                 }
             }
+            // The ui clamps to the card's real length; the cap keeps PgUp from going dead for long.
+            Action::PageDown => self.card_scroll = (self.card_scroll + 5).min(CARD_SCROLL_CAP),
+            Action::PageUp => self.card_scroll = self.card_scroll.saturating_sub(5),
             Action::ToggleTime | Action::Help | Action::Quit | Action::Refresh => {
                 return self.on_common_action(action);
             }
