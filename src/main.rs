@@ -73,10 +73,10 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
 
 fn config_command(action: &ConfigAction, path: &Path) -> Result<ExitCode, Failure> {
     match action {
-        ConfigAction::Path => println!("{}", path.display()),
+        ConfigAction::Path => print_out(&format!("{}\n", path.display()))?,
         ConfigAction::Init { force } => {
             config::write_template(path, *force).map_err(|e| user(e.to_string()))?;
-            println!("wrote {}", path.display());
+            print_out(&format!("wrote {}\n", path.display()))?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -132,15 +132,26 @@ fn status_command(config: &Config, as_json: bool, problems: bool) -> Result<Exit
     let (tenants, _restores) = demo::fleet_at(config.demo.seed, config.demo.tenants, now);
     let mut fleet = Fleet::new(refresh_interval(config));
     fleet.replace(tenants, now, now);
-    if as_json {
+    let text = if as_json {
         let doc = status::json(&fleet, problems, refresh_interval(config).num_seconds());
-        let text =
-            serde_json::to_string_pretty(&doc).wrap_err("could not write the fleet as JSON")?;
-        println!("{text}");
+        serde_json::to_string_pretty(&doc).wrap_err("could not write the fleet as JSON")? + "\n"
     } else {
-        print!("{}", status::table(&fleet, problems, now));
-    }
+        status::table(&fleet, problems, now)
+    };
+    print_out(&text)?;
     Ok(ExitCode::from(status::exit_code(&fleet) as u8))
+}
+
+/// Writes to stdout; a reader that went away (`status | head`) is not an error.
+fn print_out(text: &str) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::Internal(
+            color_eyre::Report::new(e).wrap_err("could not write to stdout"),
+        )),
+        _ => Ok(()),
+    }
 }
 
 fn load_theme(config: &Config, config_path: &Path) -> Result<Theme, Failure> {
@@ -152,6 +163,13 @@ fn load_theme(config: &Config, config_path: &Path) -> Result<Theme, Failure> {
 }
 
 fn tui_command(config: &Config, config_path: &Path) -> Result<ExitCode, Failure> {
+    use std::io::IsTerminal;
+    if !(std::io::stdout().is_terminal() && std::io::stdin().is_terminal()) {
+        return Err(user(
+            "the dashboard needs a terminal (stdin and stdout are not both one); for scripts use \
+             `snapdeck status` or `snapdeck status --json`",
+        ));
+    }
     let theme = load_theme(config, config_path)?;
     tui::install_panic_hook()?;
     let log = logging::init();

@@ -259,3 +259,26 @@ fn t_toggles_utc_and_local_time() {
     key(&mut app, KeyCode::Char('t'));
     assert_eq!(app.time, snapdeck::app::TimeDisplay::Utc);
 }
+
+#[test]
+fn time_alone_moves_tenants_between_levels() {
+    let mut app = app(60);
+    let red_before = app.fleet.summary().red;
+    // Three hours on, with no new data: every Dedicated tenant has breached its 1 h RPO, and
+    // the source's silence makes every row stale.
+    app.update(Msg::Tick, now() + chrono::Duration::hours(3));
+    let after = app.fleet.summary();
+    assert_eq!(after.unknown, app.fleet.len(), "silent source: all stale");
+    let i = app.view.rows()[0].tenant;
+    assert!(app.fleet.health(i).has(FlagKind::DataStale));
+    assert!(
+        red_before
+            < app
+                .fleet
+                .tenants()
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| app.fleet.health(*i).has(FlagKind::RpoBreached))
+                .count()
+    );
+}

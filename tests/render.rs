@@ -81,7 +81,10 @@ fn backups_card_at_80x24_scrolls_to_every_section() {
     }
     key(&mut app, KeyCode::Enter);
     let first = screen_text(&render(&mut app, &default_theme(), 80, 24));
-    assert!(first.contains("Health") && first.contains("PgDn more"), "{first}");
+    assert!(
+        first.contains("Health") && first.contains("PgDn more"),
+        "{first}"
+    );
     for _ in 0..3 {
         key(&mut app, KeyCode::PageDown);
     }
@@ -91,5 +94,8 @@ fn backups_card_at_80x24_scrolls_to_every_section() {
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Enter);
     let reopened = screen_text(&render(&mut app, &default_theme(), 80, 24));
-    assert!(reopened.contains("The portal's Backups card"), "reopens at the top:\n{reopened}");
+    assert!(
+        reopened.contains("The portal's Backups card"),
+        "reopens at the top:\n{reopened}"
+    );
 }

@@ -256,3 +256,35 @@ fn a_source_not_in_this_version_is_a_clear_error() {
             .contains("http source")
     );
 }
+
+#[test]
+fn a_reader_that_goes_away_is_not_a_crash() {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_snapdeck"))
+        .args(["status", "--json", "--tenants", "5000"])
+        .env("SNAPDECK_CONFIG", no_config())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}
+
+#[test]
+fn the_dashboard_without_a_terminal_says_to_use_status() {
+    let out = snapdeck(&[], &no_config());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("needs a terminal") && err.contains("snapdeck status"),
+        "{err}"
+    );
+}
