@@ -140,7 +140,11 @@ impl App {
             Msg::Key(key) if key.kind != KeyEventKind::Release => return self.on_key(key),
             Msg::Key(_) => self.dirty = false,
             Msg::Source(event) => self.on_source(event, now),
-            Msg::ClickRow(row) => self.view.select_row(row, &self.fleet),
+            // A click below the last row is on empty table, not on the last tenant.
+            Msg::ClickRow(row) if row < self.view.rows().len() => {
+                self.view.select_row(row, &self.fleet)
+            }
+            Msg::ClickRow(_) => self.dirty = false,
             Msg::Scroll(rows) => self.view.scroll(rows, &self.fleet),
             Msg::Viewport(rows) => self.view.set_viewport(rows),
             Msg::Tick => self.on_tick(now),

@@ -91,6 +91,8 @@ pub struct FleetView {
     /// Groups in sort order: hub (or orphan) first, then its spokes in order.
     groups: Vec<Vec<usize>>,
     rows: Vec<Row>,
+    /// Rows that matched (context-only hubs excluded), counted when the rows are built.
+    matches: usize,
     selected: Option<TenantId>,
     selected_row: usize,
     offset: usize,
@@ -106,6 +108,7 @@ impl Default for FleetView {
             problems_only: false,
             groups: Vec::new(),
             rows: Vec::new(),
+            matches: 0,
             selected: None,
             selected_row: 0,
             offset: 0,
@@ -117,6 +120,11 @@ impl Default for FleetView {
 impl FleetView {
     pub fn rows(&self) -> &[Row] {
         &self.rows
+    }
+
+    /// How many tenants match the filter and problems-only (hubs shown for context excluded).
+    pub fn matches(&self) -> usize {
+        self.matches
     }
 
     pub fn sort(&self) -> (SortKey, bool) {
@@ -216,6 +224,7 @@ impl FleetView {
                 rows.truncate(start);
             }
         }
+        self.matches = rows.iter().filter(|r| !r.context_only).count();
         self.rows = rows;
         self.follow_selection(fleet);
     }

@@ -77,7 +77,7 @@ pub fn draw_toolbar(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             format!("{:<24}", app.filter.value()),
             theme.input,
         ));
-        let shown = app.view.rows().iter().filter(|r| !r.context_only).count();
+        let shown = app.view.matches();
         spans.push(Span::styled(format!("  {shown} match  "), theme.dim));
     } else {
         spans.push(Span::styled(" / ", theme.key_hint));
@@ -100,20 +100,6 @@ pub fn draw_toolbar(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 }
 
 /// Columns are the sort keys: every column sorts, and the header marks the sorted one.
-fn title(col: SortKey) -> &'static str {
-    match col {
-        SortKey::Level => "LEVEL",
-        SortKey::Tenant => "TENANT",
-        SortKey::Tier => "TIER",
-        SortKey::Region => "REGION",
-        SortKey::LastSuccess => "LAST SUCCESS",
-        SortKey::NextRun => "NEXT RUN",
-        SortKey::Retention => "RETENTION",
-        SortKey::CrossRegion => "CROSS-REGION",
-        SortKey::Flags => "FLAGS",
-    }
-}
-
 fn constraint(col: SortKey, wide: bool) -> Constraint {
     match col {
         SortKey::Level => Constraint::Length(8),
@@ -208,20 +194,17 @@ pub fn draw_table(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, now: 
 
 /// The sorted column's title carries the direction: ▼ natural order, ▲ reversed.
 fn header_cell(col: SortKey, (sorted, reversed): (SortKey, bool)) -> Cell<'static> {
-    if col == sorted {
-        Cell::from(format!(
-            "{}{}",
-            title(col),
-            if reversed { " ▲" } else { " ▼" }
-        ))
-    } else {
-        Cell::from(title(col))
+    let title = col.name().to_uppercase();
+    match (col == sorted, reversed) {
+        (true, false) => Cell::from(format!("{title} ▼")),
+        (true, true) => Cell::from(format!("{title} ▲")),
+        (false, _) => Cell::from(title),
     }
 }
 
 fn table_title(app: &App) -> String {
     let total = app.fleet.len();
-    let shown = app.view.rows().iter().filter(|r| !r.context_only).count();
+    let shown = app.view.matches();
     let position = app.view.selected_row().map_or(String::new(), |r| {
         format!(" · row {}/{}", r + 1, app.view.rows().len())
     });
