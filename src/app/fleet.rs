@@ -259,8 +259,8 @@ impl Fleet {
 
     /// Re-judges every tenant at `now`: time alone moves tenants between levels. A tenant's
     /// filter text is rebuilt only when its flags changed (most do not, from one second to
-    /// the next).
-    pub fn evaluate_all(&mut self, now: DateTime<Utc>) {
+    /// the next). Returns whether any tenant's level or flags changed.
+    pub fn evaluate_all(&mut self, now: DateTime<Utc>) -> bool {
         let ctx = self.context(now);
         let fresh = self.haystacks.len() != self.tenants.len();
         if fresh {
@@ -273,6 +273,7 @@ impl Fleet {
                 self.tenants.len()
             ];
         }
+        let mut changed = fresh;
         for i in 0..self.tenants.len() {
             let interval = self
                 .intervals
@@ -280,11 +281,13 @@ impl Fleet {
             let h = health::evaluate(&self.tenants[i], interval, &ctx);
             if fresh || !same_flags(&self.health[i], &h) {
                 self.haystacks[i] = haystack(&self.tenants[i], &h);
+                changed = true;
             }
             self.health[i] = h;
         }
         self.evaluated_at = Some(now);
         self.recount();
+        changed
     }
 
     fn evaluate_one(&mut self, i: usize, ctx: &HealthContext) {
