@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 use crate::app::fleet::Fleet;
 use crate::app::view::FleetView;
 use crate::domain::{Level, Tenant};
-use crate::ui::format::{age, countdown};
+use crate::ui::format::{coarse_age, countdown};
 
 /// Exit codes like a monitoring check.
 pub fn exit_code(fleet: &Fleet) -> i32 {
@@ -91,7 +91,8 @@ pub fn table(fleet: &Fleet, problems_only: bool, now: DateTime<Utc>) -> String {
     for i in ordered(fleet, problems_only) {
         let t = fleet.tenant(i);
         let h = fleet.health(i);
-        let name = if t.is_hub() {
+        // Problems alone are listed flat: an indented spoke under an unlisted hub reads wrong.
+        let name = if problems_only || t.is_hub() {
             t.slug.clone()
         } else {
             format!("  {}", t.slug)
@@ -100,7 +101,7 @@ pub fn table(fleet: &Fleet, problems_only: bool, now: DateTime<Utc>) -> String {
             .backup
             .last_success
             .as_ref()
-            .map_or("never".to_string(), |l| age(now, l.taken_at));
+            .map_or("never".to_string(), |l| coarse_age(now, l.taken_at));
         let next = t
             .backup
             .schedule

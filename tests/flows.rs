@@ -287,7 +287,10 @@ fn time_alone_moves_tenants_between_levels() {
 fn a_heartbeat_does_not_redraw_but_a_key_does() {
     let mut app = app(60);
     app.take_dirty();
-    let heartbeat = SourceEvent::Changed { generated_at: now(), tenants: Vec::new() };
+    let heartbeat = SourceEvent::Changed {
+        generated_at: now(),
+        tenants: Vec::new(),
+    };
     app.update(Msg::Source(heartbeat), now());
     assert!(!app.take_dirty(), "nothing on screen changed");
     key(&mut app, KeyCode::Char('x'));

@@ -99,3 +99,23 @@ fn backups_card_at_80x24_scrolls_to_every_section() {
         "reopens at the top:\n{reopened}"
     );
 }
+
+#[test]
+fn help_fits_80x24_with_every_key_and_flag() {
+    let mut app = app(60);
+    key(&mut app, KeyCode::Char('?'));
+    let text = screen_text(&render(&mut app, &default_theme(), 80, 24));
+    for b in snapdeck::app::keys::FLEET_KEYS
+        .iter()
+        .chain(snapdeck::app::keys::FILTER_KEYS)
+    {
+        assert!(text.contains(b.what), "{} missing:\n{text}", b.what);
+    }
+    for flag in snapdeck::domain::FlagKind::ALL {
+        assert!(
+            text.contains(flag.title()),
+            "{} missing:\n{text}",
+            flag.title()
+        );
+    }
+}

@@ -1,5 +1,5 @@
-//! Keys of each screen: one table that both the key handler and the `?` help read, so help
-//! can never drift from what the keys do.
+//! Keys of each screen: the tables the `?` help shows, and the handler that maps a key to
+//! its action. A test checks the two agree both ways, so help cannot drift from the keys.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -49,32 +49,22 @@ pub const FLEET_KEYS: &[Binding] = &[
     Binding {
         keys: "Enter",
         action: Action::Open,
-        what: "open the tenant's Backups card",
+        what: "the tenant's Backups card",
     },
     Binding {
-        keys: "/",
+        keys: "/  Esc",
         action: Action::Filter,
-        what: "filter: slug, name, region, tier, flag",
-    },
-    Binding {
-        keys: "Esc",
-        action: Action::Back,
-        what: "clear the filter",
+        what: "filter / clear the filter",
     },
     Binding {
         keys: "f",
         action: Action::ProblemsOnly,
-        what: "problems only (hide OK tenants)",
+        what: "problems only (hide OK)",
     },
     Binding {
-        keys: "s",
+        keys: "s  S",
         action: Action::NextSort,
-        what: "sort by the next column",
-    },
-    Binding {
-        keys: "S",
-        action: Action::ReverseSort,
-        what: "reverse the sort direction",
+        what: "sort: next column / reverse",
     },
     Binding {
         keys: "t",
@@ -87,9 +77,9 @@ pub const FLEET_KEYS: &[Binding] = &[
         what: "refresh from the source now",
     },
     Binding {
-        keys: "wheel  click",
+        keys: "wheel click",
         action: Action::Down,
-        what: "scroll / select with the mouse",
+        what: "scroll / select",
     },
     Binding {
         keys: "?",
@@ -99,30 +89,21 @@ pub const FLEET_KEYS: &[Binding] = &[
     Binding {
         keys: "q  Ctrl-C",
         action: Action::Quit,
-        what: "quit",
+        what: "quit (Ctrl-Z suspends)",
     },
 ];
 
+/// While the filter has the keyboard (shown in the fleet help; `?` is text there).
 pub const FILTER_KEYS: &[Binding] = &[
     Binding {
         keys: "type",
         action: Action::Filter,
-        what: "rows filter as you type (words AND)",
+        what: "words narrow the rows (AND)",
     },
     Binding {
-        keys: "Enter",
+        keys: "Enter  Esc",
         action: Action::Back,
-        what: "keep the filter, back to the table",
-    },
-    Binding {
-        keys: "Esc",
-        action: Action::Back,
-        what: "clear the filter",
-    },
-    Binding {
-        keys: "↑ ↓",
-        action: Action::Down,
-        what: "move the selection while typing",
+        what: "keep it / clear it",
     },
 ];
 
@@ -130,7 +111,7 @@ pub const CARD_KEYS: &[Binding] = &[
     Binding {
         keys: "Esc  Enter",
         action: Action::Back,
-        what: "back to the fleet (selection kept)",
+        what: "back to the fleet",
     },
     Binding {
         keys: "↑ ↓  k j",
@@ -138,9 +119,19 @@ pub const CARD_KEYS: &[Binding] = &[
         what: "previous / next tenant",
     },
     Binding {
+        keys: "PgUp PgDn",
+        action: Action::PageDown,
+        what: "scroll the card",
+    },
+    Binding {
         keys: "t",
         action: Action::ToggleTime,
         what: "times in UTC / local time",
+    },
+    Binding {
+        keys: "r",
+        action: Action::Refresh,
+        what: "refresh from the source now",
     },
     Binding {
         keys: "?",
@@ -183,4 +174,62 @@ pub fn action_of(key: &KeyEvent) -> Option<Action> {
         KeyCode::Char('q') => Action::Quit,
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every key a user could press on these screens.
+    fn all_keys() -> Vec<KeyEvent> {
+        let mut codes: Vec<KeyCode> = (' '..='~').map(KeyCode::Char).collect();
+        codes.extend([
+            KeyCode::Up,
+            KeyCode::Down,
+            KeyCode::Home,
+            KeyCode::End,
+            KeyCode::PageUp,
+            KeyCode::PageDown,
+            KeyCode::Enter,
+            KeyCode::Esc,
+        ]);
+        let plain = codes.iter().map(|c| KeyEvent::new(*c, KeyModifiers::NONE));
+        let ctrl = ('a'..='z').map(|c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+        plain.chain(ctrl).collect()
+    }
+
+    #[test]
+    fn every_helped_action_has_a_key_and_every_key_is_in_the_help() {
+        let reachable: Vec<Action> = all_keys().iter().filter_map(action_of).collect();
+        for b in FLEET_KEYS.iter().chain(CARD_KEYS) {
+            assert!(
+                reachable.contains(&b.action),
+                "help lists {:?} but no key does it",
+                b.action
+            );
+        }
+        let helped: Vec<Action> = FLEET_KEYS
+            .iter()
+            .chain(CARD_KEYS)
+            .chain(FILTER_KEYS)
+            .map(|b| b.action)
+            .collect();
+        let paired = [
+            (Action::Up, Action::Down),
+            (Action::Last, Action::First),
+            (Action::PageUp, Action::PageDown),
+            (Action::ReverseSort, Action::NextSort),
+        ];
+        for action in reachable {
+            // Keys that share a help line with their pair ("g  G") are listed under the pair.
+            let listed_as = paired
+                .iter()
+                .find(|(a, _)| *a == action)
+                .map_or(action, |(_, b)| *b);
+            assert!(
+                helped.contains(&listed_as),
+                "{action:?} has a key but no help line"
+            );
+        }
+    }
 }

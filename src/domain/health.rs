@@ -31,6 +31,14 @@ impl Level {
         Level::Red,
         Level::Unknown,
     ];
+    /// The order of summaries and legends: problems first, then OK, then stale.
+    pub const HEADLINE: [Level; 5] = [
+        Level::Red,
+        Level::Amber,
+        Level::Info,
+        Level::Ok,
+        Level::Unknown,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

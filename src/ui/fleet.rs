@@ -28,13 +28,7 @@ pub fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         format!("{} tenants  ", summary.tenants),
         theme.header,
     ));
-    for level in [
-        Level::Red,
-        Level::Amber,
-        Level::Info,
-        Level::Ok,
-        Level::Unknown,
-    ] {
+    for level in Level::HEADLINE {
         let count = summary.count(level);
         let style = if count == 0 {
             theme.dim

@@ -1,9 +1,10 @@
-//! `?`: every key of the current screen, and what the levels and flags mean.
+//! `?`: every key of the current screen, and what the levels and flags mean. Two columns
+//! (keys | legend) so it fits an 80×24 terminal.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
 use super::layout::centered;
 use crate::app::keys::{self, Binding};
@@ -11,66 +12,79 @@ use crate::app::{App, Screen};
 use crate::domain::{FlagKind, Level};
 use crate::theme::Theme;
 
+const KEYS_WIDTH: u16 = 44;
+const LEGEND_WIDTH: u16 = 33;
+
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let (title, bindings): (&str, &[Binding]) = match (&app.screen, app.editing_filter) {
-        (_, true) => (" Help · filter ", keys::FILTER_KEYS),
-        (Screen::Fleet, _) => (" Help · fleet ", keys::FLEET_KEYS),
-        (Screen::Card(_), _) => (" Help · backups card ", keys::CARD_KEYS),
+    let (title, keys) = match &app.screen {
+        Screen::Fleet => (
+            " Help · fleet ",
+            key_lines(theme, keys::FLEET_KEYS, Some(keys::FILTER_KEYS)),
+        ),
+        Screen::Card(_) => (
+            " Help · backups card ",
+            key_lines(theme, keys::CARD_KEYS, None),
+        ),
     };
-    let mut lines = vec![Line::from(Span::styled("Keys", theme.title))];
-    lines.extend(bindings.iter().map(|b| {
-        Line::from(vec![
-            Span::styled(format!("  {:<14}", b.keys), theme.key_hint),
-            Span::raw(b.what),
-        ])
-    }));
-    lines.push(Line::raw(""));
-    lines.push(Line::from(Span::styled("Levels (worst wins)", theme.title)));
-    lines.push(Line::from(levels(theme)));
-    lines.push(Line::raw(""));
-    lines.push(Line::from(Span::styled("Flags", theme.title)));
-    lines.extend(FlagKind::ALL.iter().map(|k| {
-        Line::from(vec![
-            Span::styled(format!("  {:<10}", k.short()), theme.level(k.level())),
-            Span::raw(k.title()),
-        ])
-    }));
-    lines.push(Line::raw(""));
-    lines.push(Line::from(Span::styled(
-        "Any key closes this help.",
-        theme.dim,
-    )));
-    let height = lines.len() as u16 + 2;
-    let popup = centered(area, 64, height);
+    let legend = legend_lines(theme);
+    let height = keys.len().max(legend.len()) as u16 + 2;
+    let popup = centered(area, KEYS_WIDTH + LEGEND_WIDTH + 3, height);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Rounded)
         .border_style(theme.accent)
         .title(Span::styled(title, theme.title))
+        .title_bottom(Span::styled(" any key closes this help ", theme.dim))
         .style(theme.base);
+    let inner = block.inner(popup);
     frame.render_widget(Clear, popup);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        popup,
-    );
+    frame.render_widget(block, popup);
+    let [left, right] = Layout::horizontal([Constraint::Length(KEYS_WIDTH), Constraint::Fill(1)])
+        .spacing(1)
+        .areas(inner);
+    frame.render_widget(Paragraph::new(keys), left);
+    frame.render_widget(Paragraph::new(legend), right);
 }
 
-fn levels(theme: &Theme) -> Vec<Span<'static>> {
-    let mut spans = vec![Span::raw("  ")];
-    for level in [
-        Level::Red,
-        Level::Amber,
-        Level::Info,
-        Level::Ok,
-        Level::Unknown,
-    ] {
-        spans.push(Span::styled(
-            format!("{} {}", level.glyph(), level.word()),
+fn key_lines(
+    theme: &Theme,
+    bindings: &[Binding],
+    filter: Option<&[Binding]>,
+) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::from(Span::styled("Keys", theme.title))];
+    lines.extend(bindings.iter().map(|b| binding(theme, b)));
+    if let Some(filter) = filter {
+        lines.push(Line::raw(""));
+        lines.push(Line::from(Span::styled("While filtering", theme.title)));
+        lines.extend(filter.iter().map(|b| binding(theme, b)));
+    }
+    lines
+}
+
+fn binding(theme: &Theme, b: &Binding) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!(" {:<13}", b.keys), theme.key_hint),
+        Span::raw(b.what),
+    ])
+}
+
+fn legend_lines(theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::from(Span::styled("Levels (worst wins)", theme.title))];
+    let mut levels = vec![Span::raw(" ")];
+    for level in Level::HEADLINE {
+        levels.push(Span::styled(
+            format!("{}{} ", level.glyph(), level.word()),
             theme.level(level),
         ));
-        spans.push(Span::raw("  "));
     }
-    spans
+    lines.push(Line::from(levels));
+    lines.push(Line::raw(""));
+    lines.push(Line::from(Span::styled("Flags", theme.title)));
+    lines.extend(FlagKind::ALL.iter().map(|k| {
+        Line::from(vec![
+            Span::styled(format!(" {:<10}", k.short()), theme.level(k.level())),
+            Span::raw(k.title()),
+        ])
+    }));
+    lines
 }
