@@ -317,13 +317,14 @@ fn next_run_cell<'a>(t: &Tenant, ctx: &CellContext<'a>) -> Cell<'a> {
         .filter(|a| a.status == AttemptStatus::Running)
     {
         let running_for = ctx.now - attempt.taken_at;
-        let style = if running_for > NOT_READY_AFTER {
-            ctx.theme.amber
+        // CSI retries forever: past the limit the snapshot is judged stuck, not slow.
+        let (word, style) = if running_for > NOT_READY_AFTER {
+            ("stuck", ctx.theme.amber)
         } else {
-            ctx.theme.info
+            ("running", ctx.theme.info)
         };
         return Cell::from(Span::styled(
-            format!("running {}", coarse(running_for)),
+            format!("{word} {}", coarse(running_for)),
             style,
         ));
     }
