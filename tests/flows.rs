@@ -113,30 +113,27 @@ fn a_spoke_matching_the_filter_keeps_its_hub_as_context() {
     );
 }
 
+fn hub_slugs(app: &snapdeck::app::App) -> Vec<String> {
+    app.view
+        .rows()
+        .iter()
+        .filter(|r| !r.is_child)
+        .map(|r| app.fleet.tenant(r.tenant).slug.clone())
+        .collect()
+}
+
 #[test]
 fn sort_cycles_columns_and_reverses() {
     let mut app = app(60);
     key(&mut app, KeyCode::Char('s'));
     assert_eq!(app.view.sort(), (SortKey::Tenant, false));
-    let hubs: Vec<String> = app
-        .view
-        .rows()
-        .iter()
-        .filter(|r| !r.is_child)
-        .map(|r| app.fleet.tenant(r.tenant).slug.clone())
-        .collect();
+    let hubs = hub_slugs(&app);
     let mut sorted = hubs.clone();
     sorted.sort();
     assert_eq!(hubs, sorted);
     key(&mut app, KeyCode::Char('S'));
     assert_eq!(app.view.sort(), (SortKey::Tenant, true));
-    let reversed: Vec<String> = app
-        .view
-        .rows()
-        .iter()
-        .filter(|r| !r.is_child)
-        .map(|r| app.fleet.tenant(r.tenant).slug.clone())
-        .collect();
+    let reversed = hub_slugs(&app);
     sorted.reverse();
     assert_eq!(reversed, sorted);
     for _ in 0..SortKey::ALL.len() - 1 {

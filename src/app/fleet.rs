@@ -163,12 +163,6 @@ impl Fleet {
         health::observed_at(&self.tenants[i], &self.context(now))
     }
 
-    /// The interval of a tenant's schedule (for the card and for `status`).
-    pub fn schedule_interval(&mut self, i: usize, now: DateTime<Utc>) -> Option<Duration> {
-        let cron = &self.tenants[i].backup.schedule.cron;
-        self.intervals.interval(cron, now)
-    }
-
     /// Replaces the whole fleet.
     pub fn replace(&mut self, tenants: Vec<Tenant>, heard_at: DateTime<Utc>, now: DateTime<Utc>) {
         self.tenants = tenants;

@@ -75,22 +75,6 @@ pub fn countdown(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
     }
 }
 
-/// Bytes in binary units ("50.0 GiB").
-pub fn bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = n as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{n} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,7 +94,5 @@ mod tests {
         );
         assert_eq!(timestamp(now, TimeDisplay::Utc), "2026-11-26 03:10:00 UTC");
         assert_eq!(short_timestamp(now, TimeDisplay::Utc), "11-26 03:10");
-        assert_eq!(bytes(53_687_091_200), "50.0 GiB");
-        assert_eq!(bytes(512), "512 B");
     }
 }
