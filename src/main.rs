@@ -64,6 +64,17 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
     if let Some(Command::Config { action }) = &cli.command {
         return config_command(action, &config_path);
     }
+    // A file named on purpose must exist (a typo in its path must not silently mean defaults);
+    // the default location may be empty.
+    let named = cli.global.config.is_some()
+        || std::env::var_os("SNAPDECK_CONFIG").is_some_and(|v| !v.is_empty());
+    if named && !config_path.exists() {
+        return Err(user(format!(
+            "config file {} does not exist; create it with `snapdeck config init` (with the same \
+             --config or SNAPDECK_CONFIG), or unset both to use the defaults",
+            config_path.display()
+        )));
+    }
     let config = settings(&cli.global, &config_path)?;
     match cli.command {
         Some(Command::Status { json, problems }) => status_command(&config, json, problems),

@@ -14,11 +14,12 @@ fn snapdeck(args: &[&str], config: &str) -> Output {
         .expect("the binary runs")
 }
 
+/// An empty config file: every setting at its default.
 fn no_config() -> String {
-    std::env::temp_dir()
-        .join("snapdeck-test-no-such-config.toml")
-        .display()
-        .to_string()
+    let name = format!("snapdeck-test-empty-{}.toml", std::process::id());
+    let path = std::env::temp_dir().join(name);
+    std::fs::write(&path, "").unwrap();
+    path.display().to_string()
 }
 
 fn time(v: &Value) -> Option<DateTime<Utc>> {
@@ -285,6 +286,18 @@ fn the_dashboard_without_a_terminal_says_to_use_status() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(
         err.contains("needs a terminal") && err.contains("snapdeck status"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_named_config_file_that_does_not_exist_is_an_error_not_the_defaults() {
+    let missing = std::env::temp_dir().join("snapdeck-test-typo/confg.toml");
+    let out = snapdeck(&["status"], missing.to_str().unwrap());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("does not exist") && err.contains("confg.toml"),
         "{err}"
     );
 }
