@@ -19,6 +19,8 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use crate::domain::calendar::{BusinessCalendar, CalendarError};
+
 /// Every setting of snapdeck, validated.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
@@ -515,8 +517,7 @@ impl Check<'_> {
             self.clock(v, start_key)
         })?;
         let end = or_default(raw.end.as_ref(), defaults.end, |v| self.clock(v, end_key))?;
-        self.start_before_end(start, end, &raw)?;
-        Ok(BusinessHours {
+        let hours = BusinessHours {
             timezone: or_default(raw.timezone.as_ref(), defaults.timezone, |v| {
                 self.timezone(v)
             })?,
@@ -528,7 +529,17 @@ impl Check<'_> {
             holidays: or_default(raw.holidays.as_deref(), defaults.holidays, |v| {
                 self.holidays(v)
             })?,
-        })
+        };
+        // The calendar owns the rules of a business day; config only says where in the file.
+        BusinessCalendar::new(
+            hours.timezone,
+            hours.start,
+            hours.end,
+            &hours.weekdays,
+            hours.holidays.iter().copied(),
+        )
+        .map_err(|e| self.calendar_error(e, &raw))?;
+        Ok(hours)
     }
 
     fn text(&self, value: &Spanned<String>, key: &str) -> Checked<String> {
@@ -643,35 +654,32 @@ impl Check<'_> {
         })
     }
 
-    fn start_before_end(
-        &self,
-        start: NaiveTime,
-        end: NaiveTime,
-        raw: &RawBusinessHours,
-    ) -> Checked<()> {
-        if start < end {
-            return Ok(());
+    /// Points at the key the calendar's complaint is about, preferring what the user wrote.
+    fn calendar_error(&self, error: CalendarError, raw: &RawBusinessHours) -> ConfigError {
+        match error {
+            CalendarError::EmptyDay { start, end } => {
+                let (key, span) = match (&raw.end, &raw.start) {
+                    (Some(end), _) => ("business_hours.end", end.span()),
+                    (None, Some(start)) => ("business_hours.start", start.span()),
+                    (None, None) => ("business_hours", 0..0),
+                };
+                let problem = format!(
+                    "`business_hours.start` ({}) must be before `business_hours.end` ({})",
+                    start.format("%H:%M"),
+                    end.format("%H:%M")
+                );
+                self.fail(&span, key, problem)
+            }
+            CalendarError::NoBusinessDays => {
+                let key = "business_hours.weekdays";
+                let span = raw.weekdays.as_ref().map_or(0..0, |w| w.span());
+                self.fail(&span, key, format!("`{key}` must list at least one day"))
+            }
         }
-        // Point at whichever of the two the user wrote, preferring `end`.
-        let (key, span) = match (&raw.end, &raw.start) {
-            (Some(end), _) => ("business_hours.end", end.span()),
-            (None, Some(start)) => ("business_hours.start", start.span()),
-            (None, None) => ("business_hours", 0..0),
-        };
-        let problem = format!(
-            "`business_hours.start` ({}) must be before `business_hours.end` ({})",
-            start.format("%H:%M"),
-            end.format("%H:%M")
-        );
-        Err(self.fail(&span, key, problem))
     }
 
     fn weekdays(&self, value: &Spanned<Vec<Spanned<String>>>) -> Checked<Vec<Weekday>> {
         let key = "business_hours.weekdays";
-        if value.get_ref().is_empty() {
-            let problem = format!("`{key}` must list at least one day");
-            return Err(self.fail(&value.span(), key, problem));
-        }
         let mut days = Vec::new();
         for day in value.get_ref() {
             let parsed = self.weekday(day, key)?;

@@ -107,6 +107,7 @@ fn help_fits_80x24_with_every_key_and_flag() {
     let text = screen_text(&render(&mut app, &default_theme(), 80, 24));
     for b in snapdeck::app::keys::FLEET_KEYS
         .iter()
+        .chain(snapdeck::app::keys::COMMON_KEYS)
         .chain(snapdeck::app::keys::FILTER_KEYS)
     {
         assert!(text.contains(b.what), "{} missing:\n{text}", b.what);

@@ -67,6 +67,15 @@ pub const FLEET_KEYS: &[Binding] = &[
         what: "sort: next column / reverse",
     },
     Binding {
+        keys: "wheel click",
+        action: Action::Down,
+        what: "scroll / select",
+    },
+];
+
+/// Keys that work the same on every screen, listed after each screen's own.
+pub const COMMON_KEYS: &[Binding] = &[
+    Binding {
         keys: "t",
         action: Action::ToggleTime,
         what: "times in UTC / local time",
@@ -75,11 +84,6 @@ pub const FLEET_KEYS: &[Binding] = &[
         keys: "r",
         action: Action::Refresh,
         what: "refresh from the source now",
-    },
-    Binding {
-        keys: "wheel click",
-        action: Action::Down,
-        what: "scroll / select",
     },
     Binding {
         keys: "?",
@@ -122,26 +126,6 @@ pub const CARD_KEYS: &[Binding] = &[
         keys: "PgUp PgDn",
         action: Action::PageDown,
         what: "scroll the card",
-    },
-    Binding {
-        keys: "t",
-        action: Action::ToggleTime,
-        what: "times in UTC / local time",
-    },
-    Binding {
-        keys: "r",
-        action: Action::Refresh,
-        what: "refresh from the source now",
-    },
-    Binding {
-        keys: "?",
-        action: Action::Help,
-        what: "this help",
-    },
-    Binding {
-        keys: "q  Ctrl-C",
-        action: Action::Quit,
-        what: "quit",
     },
 ];
 
@@ -201,7 +185,7 @@ mod tests {
     #[test]
     fn every_helped_action_has_a_key_and_every_key_is_in_the_help() {
         let reachable: Vec<Action> = all_keys().iter().filter_map(action_of).collect();
-        for b in FLEET_KEYS.iter().chain(CARD_KEYS) {
+        for b in FLEET_KEYS.iter().chain(CARD_KEYS).chain(COMMON_KEYS) {
             assert!(
                 reachable.contains(&b.action),
                 "help lists {:?} but no key does it",
@@ -211,6 +195,7 @@ mod tests {
         let helped: Vec<Action> = FLEET_KEYS
             .iter()
             .chain(CARD_KEYS)
+            .chain(COMMON_KEYS)
             .chain(FILTER_KEYS)
             .map(|b| b.action)
             .collect();

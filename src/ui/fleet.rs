@@ -108,40 +108,25 @@ fn constraint(col: SortKey, wide: bool) -> Constraint {
     }
 }
 
-/// Which columns fit: the essentials always, the rest as width allows.
-fn columns(width: u16) -> (Vec<SortKey>, bool) {
-    use SortKey::*;
-    match width {
-        w if w >= 150 => (
-            vec![
-                Level,
-                Tenant,
-                Tier,
-                Region,
-                LastSuccess,
-                NextRun,
-                Retention,
-                CrossRegion,
-                Flags,
-            ],
-            true,
-        ),
-        w if w >= 130 => (
-            vec![
-                Level,
-                Tenant,
-                Tier,
-                LastSuccess,
-                NextRun,
-                Retention,
-                CrossRegion,
-                Flags,
-            ],
-            true,
-        ),
-        w if w >= 100 => (vec![Level, Tenant, Tier, LastSuccess, NextRun, Flags], true),
-        _ => (vec![Level, Tenant, LastSuccess, NextRun, Flags], false),
+/// The narrowest table that still shows a column: the essentials always, the rest as width
+/// allows, least urgent first to go.
+fn min_width(col: SortKey) -> u16 {
+    match col {
+        SortKey::Tier => 100,
+        // FLAGS keeps at least 21 columns: the flags are why the row matters.
+        SortKey::Retention | SortKey::CrossRegion => 145,
+        SortKey::Region => 160,
+        _ => 0,
     }
+}
+
+/// Which columns fit, in table order, and whether cells have room for their long form.
+fn columns(width: u16) -> (Vec<SortKey>, bool) {
+    let shown = SortKey::ALL
+        .into_iter()
+        .filter(|c| width >= min_width(*c))
+        .collect();
+    (shown, width >= 100)
 }
 
 pub fn draw_table(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, now: DateTime<Utc>) {

@@ -5,39 +5,37 @@ use chrono::{DateTime, Local, Utc};
 use crate::app::TimeDisplay;
 use crate::domain::humanize::{coarse, duration};
 
+/// Formats `at` in the chosen zone; `suffix` adds the zone ("UTC" or the local offset).
+fn in_zone(at: DateTime<Utc>, zone: TimeDisplay, pattern: &str, suffix: bool) -> String {
+    match (zone, suffix) {
+        (TimeDisplay::Utc, true) => format!("{} UTC", at.format(pattern)),
+        (TimeDisplay::Utc, false) => at.format(pattern).to_string(),
+        (TimeDisplay::Local, true) => at
+            .with_timezone(&Local)
+            .format(&format!("{pattern} %:z"))
+            .to_string(),
+        (TimeDisplay::Local, false) => at.with_timezone(&Local).format(pattern).to_string(),
+    }
+}
+
 /// "2026-11-26 03:00:12 UTC", or local with its offset.
 pub fn timestamp(at: DateTime<Utc>, zone: TimeDisplay) -> String {
-    match zone {
-        TimeDisplay::Utc => at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
-        TimeDisplay::Local => at
-            .with_timezone(&Local)
-            .format("%Y-%m-%d %H:%M:%S %:z")
-            .to_string(),
-    }
+    in_zone(at, zone, "%Y-%m-%d %H:%M:%S", true)
 }
 
 /// "11-26 03:00" for table cells.
 pub fn short_timestamp(at: DateTime<Utc>, zone: TimeDisplay) -> String {
-    match zone {
-        TimeDisplay::Utc => at.format("%m-%d %H:%M").to_string(),
-        TimeDisplay::Local => at.with_timezone(&Local).format("%m-%d %H:%M").to_string(),
-    }
+    in_zone(at, zone, "%m-%d %H:%M", false)
 }
 
 /// "2026-08-28" in the chosen zone.
 pub fn date(at: DateTime<Utc>, zone: TimeDisplay) -> String {
-    match zone {
-        TimeDisplay::Utc => at.format("%Y-%m-%d").to_string(),
-        TimeDisplay::Local => at.with_timezone(&Local).format("%Y-%m-%d").to_string(),
-    }
+    in_zone(at, zone, "%Y-%m-%d", false)
 }
 
 /// "03:10:00 UTC" for the status bar clock.
 pub fn clock(at: DateTime<Utc>, zone: TimeDisplay) -> String {
-    match zone {
-        TimeDisplay::Utc => at.format("%H:%M:%S UTC").to_string(),
-        TimeDisplay::Local => at.with_timezone(&Local).format("%H:%M:%S %:z").to_string(),
-    }
+    in_zone(at, zone, "%H:%M:%S", true)
 }
 
 /// The zone's name for the status bar.
@@ -94,5 +92,24 @@ mod tests {
         );
         assert_eq!(timestamp(now, TimeDisplay::Utc), "2026-11-26 03:10:00 UTC");
         assert_eq!(short_timestamp(now, TimeDisplay::Utc), "11-26 03:10");
+    }
+
+    #[test]
+    fn local_times_carry_their_offset() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 26, 3, 10, 0).unwrap();
+        for text in [
+            timestamp(now, TimeDisplay::Local),
+            clock(now, TimeDisplay::Local),
+        ] {
+            let offset = &text[text.len() - 6..];
+            assert!(
+                offset.starts_with(['+', '-']) && offset.as_bytes()[3] == b':',
+                "{text}"
+            );
+        }
+        assert_eq!(
+            short_timestamp(now, TimeDisplay::Local).len(),
+            "11-26 03:10".len()
+        );
     }
 }

@@ -52,7 +52,8 @@ fn key_lines(
     filter: Option<&[Binding]>,
 ) -> Vec<Line<'static>> {
     let mut lines = vec![Line::from(Span::styled("Keys", theme.title))];
-    lines.extend(bindings.iter().map(|b| binding(theme, b)));
+    let screen_then_common = bindings.iter().chain(keys::COMMON_KEYS);
+    lines.extend(screen_then_common.map(|b| binding(theme, b)));
     if let Some(filter) = filter {
         lines.push(Line::raw(""));
         lines.push(Line::from(Span::styled("While filtering", theme.title)));
