@@ -27,13 +27,13 @@ pub struct Global {
     #[arg(long, global = true, value_enum)]
     pub source: Option<SourceArg>,
     /// Seed of the demo fleet (the same seed gives the same fleet).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, allow_hyphen_values = true, value_parser = parse_seed)]
     pub seed: Option<u64>,
     /// Number of tenants in the demo fleet (1–1 000 000).
     #[arg(long, global = true, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub tenants: Option<u64>,
     /// How many times faster than real time the demo clock runs.
-    #[arg(long, global = true, value_name = "FACTOR")]
+    #[arg(long, global = true, value_name = "FACTOR", allow_hyphen_values = true, value_parser = parse_speed)]
     pub demo_speed: Option<f64>,
     /// Theme: default, light, high-contrast or a file in <config dir>/themes/.
     #[arg(long, global = true)]
@@ -52,10 +52,16 @@ pub enum SourceArg {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Print the fleet's health and exit: 0 all ok/info, 1 amber, 2 red, 3 stale/unknown.
+    /// Print the fleet's health and exit like a monitoring check: 0 all ok/info, 1 amber,
+    /// 2 red, 3 stale/unknown or snapdeck could not judge (bad arguments or config, source
+    /// unreachable, output not writable).
     Status {
-        /// The fleet as JSON: the contract's tenant objects plus their health.
-        #[arg(long)]
+        /// table (default), json (the contract's tenant objects plus their health) or
+        /// nagios (one status line with perfdata).
+        #[arg(long, value_enum, default_value_t = StatusFormat::Table)]
+        format: StatusFormat,
+        /// Short for --format json.
+        #[arg(long, conflicts_with = "format")]
         json: bool,
         /// Only tenants that are not OK.
         #[arg(long)]
@@ -68,6 +74,13 @@ pub enum Command {
     },
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusFormat {
+    Table,
+    Json,
+    Nagios,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum ConfigAction {
     /// Print the config file's path.
@@ -78,4 +91,49 @@ pub enum ConfigAction {
         #[arg(long)]
         force: bool,
     },
+}
+
+/// The fastest the demo clock may run: a year of schedules in about five minutes.
+pub const MAX_DEMO_SPEED: f64 = 100_000.0;
+
+fn parse_seed(text: &str) -> Result<u64, String> {
+    text.trim().parse().map_err(|_| {
+        format!(
+            "the seed is a whole number from 0 to {} (got \"{text}\")",
+            u64::MAX
+        )
+    })
+}
+
+fn parse_speed(text: &str) -> Result<f64, String> {
+    let refuse = || {
+        format!(
+            "the demo speed is a number above 0 and at most {MAX_DEMO_SPEED} \
+             (1 is real time, 60 a minute per second); got \"{text}\""
+        )
+    };
+    let speed: f64 = text.trim().parse().map_err(|_| refuse())?;
+    (speed.is_finite() && speed > 0.0 && speed <= MAX_DEMO_SPEED)
+        .then_some(speed)
+        .ok_or_else(refuse)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seeds_and_speeds_are_refused_in_words() {
+        assert_eq!(parse_seed("42"), Ok(42));
+        assert!(
+            parse_seed("-1")
+                .unwrap_err()
+                .contains("whole number from 0")
+        );
+        assert_eq!(parse_speed("60"), Ok(60.0));
+        for bad in ["1e300", "0", "-3", "NaN", "inf", "fast"] {
+            let err = parse_speed(bad).unwrap_err();
+            assert!(err.contains("at most 100000") && err.contains(bad), "{err}");
+        }
+    }
 }

@@ -1,19 +1,23 @@
 //! `snapdeck status`: the fleet for scripts and monitoring, judged by the same code as the
 //! screen — the same fleet, the same health, the same worst-first order.
+//!
+//! Every format is written tenant by tenant into the writer it is given: 100 000 tenants
+//! never become one document in memory.
 
-use std::fmt::Write as _;
+use std::io::{self, Write};
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
-use serde_json::{Map, Value, json};
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
 
-use crate::app::fleet::Fleet;
+use crate::app::fleet::{Fleet, Summary};
 use crate::app::view::FleetView;
-use crate::domain::{Level, Tenant};
-use crate::ui::format::{coarse_age, countdown};
+use crate::domain::humanize::count;
+use crate::domain::{Health, Level, Tenant};
+use crate::ui::format::{coarse_age, next_run};
 
-/// Exit codes like a monitoring check.
-pub fn exit_code(fleet: &Fleet) -> i32 {
+/// Exit codes of a monitoring check: CRITICAL outranks UNKNOWN outranks WARNING.
+pub fn exit_code(fleet: &Fleet) -> u8 {
     let s = fleet.summary();
     if s.red > 0 {
         2
@@ -25,6 +29,10 @@ pub fn exit_code(fleet: &Fleet) -> i32 {
         0
     }
 }
+
+/// Exit code when snapdeck cannot judge at all (bad arguments or config, source unreachable,
+/// output not writable): a monitoring system must read that as UNKNOWN, never as red.
+pub const CANNOT_JUDGE: u8 = 3;
 
 /// Fleet rows in the screen's order, optionally only the non-OK ones.
 fn ordered(fleet: &Fleet, problems_only: bool) -> Vec<usize> {
@@ -38,56 +46,115 @@ fn ordered(fleet: &Fleet, problems_only: bool) -> Vec<usize> {
         .collect()
 }
 
-/// `{"generated_at", "summary", "refresh_interval_seconds", "tenants": [<contract tenant> + health]}`.
-pub fn json(fleet: &Fleet, problems_only: bool, refresh_interval_seconds: i64) -> Value {
-    let generated_at = fleet.evaluated_at();
-    let summary: Map<String, Value> = Level::ALL
-        .iter()
-        .map(|l| (l.as_str().to_string(), json!(fleet.summary().count(*l))))
-        .collect();
-    let tenants: Vec<Value> = ordered(fleet, problems_only)
-        .into_iter()
-        .map(|i| tenant_json(fleet, i, generated_at))
-        .collect();
-    json!({
-        "generated_at": generated_at,
-        "refresh_interval_seconds": refresh_interval_seconds,
-        "summary": summary,
-        "tenants": tenants,
-    })
+/// `{"generated_at", "refresh_interval_seconds", "summary", "tenants": [<contract tenant>
+/// + observed_at + health]}`, streamed.
+pub fn write_json(
+    out: &mut impl Write,
+    fleet: &Fleet,
+    problems_only: bool,
+    refresh_interval_seconds: i64,
+) -> io::Result<()> {
+    let doc = Document {
+        fleet,
+        rows: ordered(fleet, problems_only),
+        refresh_interval_seconds,
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
+    out.write_all(b"\n")
 }
 
-/// The contract's tenant object, with `observed_at` filled in (so staleness can be recomputed)
-/// and the health beside it.
-fn tenant_json(fleet: &Fleet, i: usize, now: Option<DateTime<Utc>>) -> Value {
-    let mut tenant: Tenant = fleet.tenant(i).clone();
-    tenant.observed_at = now.and_then(|now| fleet.observed_at(i, now));
-    let mut value = to_value(&tenant);
-    if let Value::Object(map) = &mut value {
-        map.insert("health".to_string(), to_value(fleet.health(i)));
+struct Document<'a> {
+    fleet: &'a Fleet,
+    rows: Vec<usize>,
+    refresh_interval_seconds: i64,
+}
+
+impl Serialize for Document<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let summary = self.fleet.summary();
+        let mut map = s.serialize_map(Some(4))?;
+        map.serialize_entry("generated_at", &self.fleet.evaluated_at())?;
+        map.serialize_entry("refresh_interval_seconds", &self.refresh_interval_seconds)?;
+        map.serialize_entry(
+            "summary",
+            &LevelCounts(Level::ALL.map(|l| (l.as_str(), summary.count(l)))),
+        )?;
+        map.serialize_entry(
+            "tenants",
+            &Tenants {
+                fleet: self.fleet,
+                rows: &self.rows,
+            },
+        )?;
+        map.end()
     }
-    value
 }
 
-fn to_value(v: &impl Serialize) -> Value {
-    // Our own types serialise infallibly (string keys, no maps with non-string keys).
-    serde_json::to_value(v).unwrap_or(Value::Null)
+struct LevelCounts([(&'static str, usize); 5]);
+
+impl Serialize for LevelCounts {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (level, count) in &self.0 {
+            map.serialize_entry(level, count)?;
+        }
+        map.end()
+    }
+}
+
+struct Tenants<'a> {
+    fleet: &'a Fleet,
+    rows: &'a [usize],
+}
+
+impl Serialize for Tenants<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let now = self.fleet.evaluated_at();
+        let mut seq = s.serialize_seq(Some(self.rows.len()))?;
+        for &i in self.rows {
+            // `observed_at` filled in, so a script can tell which tenants are stale and
+            // recompute their flags as of that instant.
+            let mut tenant = self.fleet.tenant(i).clone();
+            tenant.observed_at = now.and_then(|now| self.fleet.observed_at(i, now));
+            seq.serialize_element(&TenantWithHealth {
+                tenant: &tenant,
+                health: self.fleet.health(i),
+            })?;
+        }
+        seq.end()
+    }
+}
+
+/// The contract's tenant object with the health beside it.
+#[derive(Serialize)]
+struct TenantWithHealth<'a> {
+    #[serde(flatten)]
+    tenant: &'a Tenant,
+    health: &'a Health,
 }
 
 /// A plain-text table, one line per tenant, worst first.
-pub fn table(fleet: &Fleet, problems_only: bool, now: DateTime<Utc>) -> String {
-    let mut out = String::new();
+pub fn write_table(
+    out: &mut impl Write,
+    fleet: &Fleet,
+    problems_only: bool,
+    now: DateTime<Utc>,
+) -> io::Result<()> {
     let s = fleet.summary();
-    let _ = writeln!(
+    writeln!(
         out,
-        "{} tenants: {} red, {} amber, {} info, {} ok, {} stale; {} restores running",
-        s.tenants, s.red, s.amber, s.info, s.ok, s.unknown, s.restores_running
-    );
-    let _ = writeln!(
+        "{}: {}, {} info, {} ok; {} running",
+        count(s.tenants, "tenant"),
+        problem_counts(&s),
+        s.info,
+        s.ok,
+        count(s.restores_running, "restore"),
+    )?;
+    writeln!(
         out,
         "{:<9} {:<32} {:<10} {:<15} {:<14} {:<14} FLAGS",
         "LEVEL", "TENANT", "TIER", "REGION", "LAST SUCCESS", "NEXT RUN"
-    );
+    )?;
     for i in ordered(fleet, problems_only) {
         let t = fleet.tenant(i);
         let h = fleet.health(i);
@@ -102,20 +169,69 @@ pub fn table(fleet: &Fleet, problems_only: bool, now: DateTime<Utc>) -> String {
             .last_success
             .as_ref()
             .map_or("never".to_string(), |l| coarse_age(now, l.taken_at));
-        let next = t
-            .backup
-            .schedule
-            .next_run_at
-            .map_or("—".to_string(), |at| countdown(now, at));
+        let (next, _) = next_run(t, now);
         let flags: Vec<&str> = h.flags.iter().map(|f| f.kind.id()).collect();
         let level = format!("{} {}", h.level.glyph(), h.level.word());
-        let _ = writeln!(
+        writeln!(
             out,
             "{level:<9} {name:<32} {:<10} {:<15} {last:<14} {next:<14} {}",
             t.tier.label(),
             t.region,
             flags.join(",")
-        );
+        )?;
     }
-    out
+    Ok(())
+}
+
+/// "3 red, 5 stale, 9 amber": the problems, worst first.
+fn problem_counts(s: &Summary) -> String {
+    format!("{} red, {} stale, {} amber", s.red, s.unknown, s.amber)
+}
+
+/// How many problem tenants the one-line nagios summary names.
+const NAGIOS_NAMED: usize = 5;
+
+/// One status line and perfdata, as Nagios, Icinga and Checkmk read a plugin's output:
+/// `SNAPDECK CRITICAL - 3 red, …: northfield-arts (rpo_breached), … | red=3 …`.
+pub fn write_nagios(out: &mut impl Write, fleet: &Fleet) -> io::Result<()> {
+    let s = fleet.summary();
+    let state = match exit_code(fleet) {
+        0 => "OK",
+        1 => "WARNING",
+        2 => "CRITICAL",
+        _ => "UNKNOWN",
+    };
+    let mut problems: Vec<usize> = ordered(fleet, true)
+        .into_iter()
+        .filter(|&i| fleet.health(i).level > Level::Info)
+        .collect();
+    // Flat, worst first: the line has room for a few names, and they must be the reds.
+    problems.sort_by_key(|&i| std::cmp::Reverse(fleet.health(i).level));
+    let worst: Vec<String> = problems
+        .into_iter()
+        .take(NAGIOS_NAMED)
+        .map(|i| {
+            let flags: Vec<&str> = fleet.health(i).flags.iter().map(|f| f.kind.id()).collect();
+            format!("{} ({})", fleet.tenant(i).slug, flags.join(","))
+        })
+        .collect();
+    let named = if worst.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", worst.join(", "))
+    };
+    writeln!(
+        out,
+        "SNAPDECK {state} - {} of {}{named} | red={} stale={} amber={} info={} ok={} \
+         tenants={} restores_running={}",
+        problem_counts(&s),
+        count(s.tenants, "tenant"),
+        s.red,
+        s.unknown,
+        s.amber,
+        s.info,
+        s.ok,
+        s.tenants,
+        s.restores_running
+    )
 }

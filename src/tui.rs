@@ -106,9 +106,13 @@ async fn event_loop(
         let now = clock.now();
         let second_changed = now.timestamp() != drawn_second;
         if app.take_dirty() || second_changed {
-            terminal.draw(|frame| ui::draw(frame, app, theme, now))?;
+            let mut drawn = ui::Drawn::default();
+            terminal.draw(|frame| drawn = ui::draw(frame, app, theme, now))?;
             drawn_second = now.timestamp();
             last_draw = Instant::now();
+            if let Some(limit) = drawn.card_scroll_limit {
+                app.update(Msg::CardScrollLimit(limit), now);
+            }
         }
         let next_frame = next_redraw(&*clock, last_draw);
         tokio::select! {

@@ -4,7 +4,7 @@ mod support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use snapdeck::app::view::SortKey;
-use snapdeck::app::{Effect, Msg, Screen};
+use snapdeck::app::{App, Effect, Msg, Screen};
 use snapdeck::domain::{FlagKind, Level};
 use snapdeck::source::SourceEvent;
 use support::{app, key, now, selected_slug, type_text};
@@ -257,27 +257,89 @@ fn t_toggles_utc_and_local_time() {
     assert_eq!(app.time, snapdeck::app::TimeDisplay::Utc);
 }
 
+fn rpo_breaches(app: &App) -> usize {
+    (0..app.fleet.len())
+        .filter(|&i| app.fleet.health(i).has(FlagKind::RpoBreached))
+        .count()
+}
+
 #[test]
 fn time_alone_moves_tenants_between_levels() {
     let mut app = app(60);
     let red_before = app.fleet.summary().red;
-    // Three hours on, with no new data: every Dedicated tenant has breached its 1 h RPO, and
-    // the source's silence makes every row stale.
+    // Three hours on, the source still answering but reporting no change: every Dedicated
+    // tenant has breached its 1 h RPO.
+    let later = now() + chrono::Duration::hours(3);
+    let heartbeat = SourceEvent::Changed {
+        generated_at: later,
+        tenants: Vec::new(),
+    };
+    app.update(Msg::Source(heartbeat), later);
+    app.update(Msg::Tick, later);
+    assert!(app.fleet.summary().red > red_before);
+    assert!(rpo_breaches(&app) > red_before);
+}
+
+#[test]
+fn silence_makes_rows_stale_but_is_no_evidence_of_a_breach() {
+    let mut app = app(60);
+    let before = app.fleet.summary();
+    let breaches = rpo_breaches(&app);
     app.update(Msg::Tick, now() + chrono::Duration::hours(3));
     let after = app.fleet.summary();
-    assert_eq!(after.unknown, app.fleet.len(), "silent source: all stale");
-    let i = app.view.rows()[0].tenant;
-    assert!(app.fleet.health(i).has(FlagKind::DataStale));
-    assert!(
-        red_before
-            < app
-                .fleet
-                .tenants()
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| app.fleet.health(*i).has(FlagKind::RpoBreached))
-                .count()
+    assert_eq!(
+        after.stale,
+        app.fleet.len(),
+        "silent source: every row stale"
     );
+    assert_eq!(after.red, before.red, "red when last seen stays red");
+    assert_eq!(after.unknown, app.fleet.len() - before.red);
+    assert_eq!(
+        rpo_breaches(&app),
+        breaches,
+        "no breach inferred from silence"
+    );
+    // The first hub's group holds a red tenant: red outranks stale in the order too.
+    let rows = app.view.rows();
+    let group_end = rows[1..]
+        .iter()
+        .position(|r| !r.is_child)
+        .map_or(rows.len(), |p| p + 1);
+    let red = rows[..group_end]
+        .iter()
+        .find(|r| app.fleet.health(r.tenant).level == Level::Red)
+        .expect("a red tenant in the first group");
+    assert!(app.fleet.health(red.tenant).has(FlagKind::DataStale));
+}
+
+#[test]
+fn judging_only_what_is_due_matches_judging_everything() {
+    let mut due = app(300);
+    let mut all = app(300);
+    for step in 1..=40 {
+        let at = now() + chrono::Duration::minutes(7 * step);
+        for app in [&mut due, &mut all] {
+            let heartbeat = SourceEvent::Changed {
+                generated_at: at,
+                tenants: Vec::new(),
+            };
+            app.update(Msg::Source(heartbeat), at);
+        }
+        due.update(Msg::Tick, at);
+        all.fleet.evaluate_all(at);
+        for i in 0..all.fleet.len() {
+            let (a, b) = (due.fleet.health(i), all.fleet.health(i));
+            let kinds =
+                |h: &snapdeck::domain::Health| h.flags.iter().map(|f| f.kind).collect::<Vec<_>>();
+            assert_eq!(
+                (a.level, kinds(a)),
+                (b.level, kinds(b)),
+                "{} at step {step}",
+                all.fleet.tenant(i).slug
+            );
+        }
+        assert_eq!(due.fleet.summary(), all.fleet.summary());
+    }
 }
 
 #[test]
@@ -294,4 +356,144 @@ fn a_heartbeat_does_not_redraw_but_a_key_does() {
     assert!(!app.take_dirty(), "an unbound key changes nothing");
     key(&mut app, KeyCode::Down);
     assert!(app.take_dirty());
+}
+
+fn shown_slugs(app: &App) -> Vec<String> {
+    app.view
+        .rows()
+        .iter()
+        .filter(|r| !r.context_only)
+        .map(|r| app.fleet.tenant(r.tenant).slug.clone())
+        .collect()
+}
+
+fn filter_with(app: &mut App, text: &str) {
+    key(app, KeyCode::Char('/'));
+    type_text(app, text);
+    key(app, KeyCode::Enter);
+}
+
+#[test]
+fn the_filter_matches_hostname_id_and_state_and_excludes_with_a_bang() {
+    let mut app = app(60);
+    let science = app
+        .fleet
+        .tenants()
+        .iter()
+        .find(|t| t.slug == "northfield-science")
+        .unwrap()
+        .clone();
+    filter_with(&mut app, &science.hostname);
+    assert_eq!(shown_slugs(&app), vec!["northfield-science"]);
+    key(&mut app, KeyCode::Esc);
+    filter_with(&mut app, &science.id.0);
+    assert_eq!(shown_slugs(&app), vec!["northfield-science"]);
+    key(&mut app, KeyCode::Esc);
+    filter_with(&mut app, "suspended");
+    let shown = shown_slugs(&app);
+    assert!(
+        shown.contains(&"kingsbridge-summer".to_string()),
+        "{shown:?}"
+    );
+    for slug in &shown {
+        let t = app
+            .fleet
+            .tenants()
+            .iter()
+            .find(|t| &t.slug == slug)
+            .unwrap();
+        assert_eq!(t.state.to_string(), "suspended", "{slug}");
+    }
+    key(&mut app, KeyCode::Esc);
+    filter_with(&mut app, "northfield !dedicated");
+    assert!(
+        shown_slugs(&app).is_empty(),
+        "every northfield tenant is dedicated"
+    );
+    key(&mut app, KeyCode::Esc);
+    filter_with(&mut app, "kingsbridge !ok");
+    let shown = shown_slugs(&app);
+    assert!(!shown.is_empty());
+    for slug in &shown {
+        let i = app
+            .fleet
+            .tenants()
+            .iter()
+            .position(|t| &t.slug == slug)
+            .unwrap();
+        assert_ne!(app.fleet.health(i).level, Level::Ok, "{slug}");
+    }
+}
+
+#[test]
+fn a_level_word_matches_the_level_not_every_name_containing_it() {
+    let mut app = app(60);
+    // "red" is in "shared", "fred", "tired"…: as a level word it means the level only.
+    filter_with(&mut app, "red");
+    let shown = shown_slugs(&app);
+    assert_eq!(shown.len(), app.fleet.summary().red, "{shown:?}");
+    key(&mut app, KeyCode::Esc);
+    filter_with(&mut app, "ok");
+    assert_eq!(shown_slugs(&app).len(), app.fleet.summary().ok);
+    key(&mut app, KeyCode::Esc);
+    filter_with(&mut app, "stale");
+    assert_eq!(
+        shown_slugs(&app).len(),
+        app.fleet.summary().stale,
+        "the flag"
+    );
+}
+
+#[test]
+fn problems_only_keeps_the_selection_or_its_hub_and_returns_to_it() {
+    let mut app = app(60);
+    // An OK spoke of the first hub, below a red one.
+    filter_with(&mut app, "northfield-engineering");
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(selected_slug(&app), "northfield-engineering");
+    key(&mut app, KeyCode::Char('f'));
+    let kept = selected_slug(&app);
+    assert!(
+        kept.starts_with("northfield-"),
+        "stays in its hub's group: {kept}"
+    );
+    key(&mut app, KeyCode::Char('f'));
+    assert_eq!(selected_slug(&app), "northfield-engineering", "back to it");
+    // A problem tenant stays selected through both.
+    filter_with(&mut app, "northfield-arts");
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('f'));
+    assert_eq!(selected_slug(&app), "northfield-arts");
+    key(&mut app, KeyCode::Char('f'));
+    assert_eq!(selected_slug(&app), "northfield-arts");
+}
+
+#[test]
+fn refresh_reports_how_many_tenants_changed() {
+    let mut app = app(60);
+    assert_eq!(
+        key(&mut app, KeyCode::Char('r')),
+        Some(Effect::Source(snapdeck::source::SourceCommand::Refresh))
+    );
+    let (mut fleet, _) = snapdeck::source::demo::fleet_at(support::SEED, 60, now());
+    for t in fleet.iter_mut().take(3) {
+        t.backup.restore_point_count += 1;
+    }
+    app.update(
+        Msg::Source(SourceEvent::Fleet {
+            generated_at: now(),
+            tenants: fleet.clone(),
+        }),
+        now(),
+    );
+    assert_eq!(app.flash().unwrap().text, "refreshed: 3 tenants changed");
+    key(&mut app, KeyCode::Char('r'));
+    app.update(
+        Msg::Source(SourceEvent::Fleet {
+            generated_at: now(),
+            tenants: fleet,
+        }),
+        now(),
+    );
+    assert_eq!(app.flash().unwrap().text, "refreshed: nothing changed");
 }

@@ -41,8 +41,60 @@ fn help_at_160x45() {
 #[test]
 fn backups_card_of_the_worst_tenant() {
     let mut app = app(60);
+    // The first row is the hub of the worst group; its worst spoke is right below.
+    key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Enter);
     insta::assert_snapshot!(screen_text(&render(&mut app, &default_theme(), 160, 45)));
+}
+
+#[test]
+fn narrow_table_counts_the_flags_it_cannot_show_and_cuts_names_with_an_ellipsis() {
+    let mut app = app(60);
+    key(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "harbor");
+    key(&mut app, KeyCode::Enter);
+    let text = screen_text(&render(&mut app, &default_theme(), 60, 12));
+    insta::assert_snapshot!(text);
+    assert!(text.contains("+"), "hidden flags are counted:\n{text}");
+    let mut long_names = support::app(60);
+    key(&mut long_names, KeyCode::Char('/'));
+    type_text(&mut long_names, "northfield");
+    let cut = screen_text(&render(&mut long_names, &default_theme(), 60, 12));
+    insta::assert_snapshot!("northfield_at_60x12", cut);
+    assert!(cut.contains("northfie…"), "a cut name says so:\n{cut}");
+    // No flag label is ever cut: every word in FLAGS is a whole label or a count.
+    let labels: Vec<&str> = snapdeck::domain::FlagKind::ALL
+        .iter()
+        .map(|k| k.short())
+        .collect();
+    for line in text.lines().skip(4).take(6) {
+        let flags = line.split('│').nth(1).unwrap_or("");
+        let last_column = flags.rsplit("  ").next().unwrap_or("").trim();
+        for word in last_column.split_whitespace() {
+            assert!(
+                labels.contains(&word) || word.starts_with('+') || word.contains(':'),
+                "cut word {word:?} in {line}"
+            );
+        }
+    }
+}
+
+#[test]
+fn at_140_columns_only_the_least_urgent_columns_go() {
+    let mut app = app(60);
+    let text = screen_text(&render(&mut app, &default_theme(), 140, 30));
+    let header = text.lines().nth(3).unwrap();
+    for kept in [
+        "TENANT",
+        "TIER",
+        "LAST SUCCESS",
+        "NEXT RUN",
+        "RETENTION",
+        "FLAGS",
+    ] {
+        assert!(header.contains(kept), "{kept} dropped at 140:\n{header}");
+    }
+    assert!(!header.contains(" REGION "), "{header}");
 }
 
 #[test]
@@ -60,6 +112,8 @@ fn too_small_says_so_instead_of_drawing_a_broken_layout() {
 #[test]
 fn monochrome_still_reads_levels_by_glyph_and_word() {
     let mut app = app(60);
+    // The end of the table holds the stale group and OK tenants.
+    key(&mut app, KeyCode::Char('G'));
     let terminal = render(&mut app, &Theme::monochrome(), 160, 45);
     let text = screen_text(&terminal);
     for word in ["✗ RED", "▲ AMBER", "✓ OK"] {
@@ -71,6 +125,16 @@ fn monochrome_still_reads_levels_by_glyph_and_word() {
             || !matches!(c.bg, ratatui::style::Color::Reset)
     });
     assert!(!coloured, "NO_COLOR: no colour at all");
+    // A stale row must not look like an OK row: its cells are set in italics.
+    let lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let style_of_row = |needle: &str| {
+        let y = lines.iter().position(|l| l.contains(needle)).unwrap() as u16;
+        buffer[(12, y)].modifier
+    };
+    let stale = style_of_row("? STALE");
+    let ok = style_of_row("✓ OK ");
+    assert!(stale.contains(ratatui::style::Modifier::ITALIC));
+    assert_ne!(stale, ok);
 }
 
 #[test]
@@ -91,6 +155,15 @@ fn backups_card_at_80x24_scrolls_to_every_section() {
     let scrolled = screen_text(&render(&mut app, &default_theme(), 80, 24));
     assert!(scrolled.contains("RPO / RTO"), "{scrolled}");
     assert!(!scrolled.contains("PgDn more"), "at the end:\n{scrolled}");
+    // Pressing on past the end changes nothing, so one PgUp answers at once.
+    for _ in 0..10 {
+        key(&mut app, KeyCode::PageDown);
+    }
+    let end = screen_text(&render(&mut app, &default_theme(), 80, 24));
+    assert_eq!(end, scrolled);
+    key(&mut app, KeyCode::PageUp);
+    let back = screen_text(&render(&mut app, &default_theme(), 80, 24));
+    assert!(back.contains("PgDn more"), "one PgUp scrolls back:\n{back}");
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Enter);
     let reopened = screen_text(&render(&mut app, &default_theme(), 80, 24));

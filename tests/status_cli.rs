@@ -100,13 +100,28 @@ fn status_json_carries_every_flag_and_the_contract_keys() {
     assert_eq!(code, expected);
 }
 
-/// A script must be able to recompute the flags from the fields printed beside them.
+/// Runs of a cron in `(after, until]`, counted the plain way a script would.
+fn runs_between(cron: &str, zone: &str, after: DateTime<Utc>, until: DateTime<Utc>) -> Option<u64> {
+    let schedule = snapdeck::domain::schedule::CronSchedule::parse(cron, zone).ok()?;
+    let mut at = after;
+    let mut count = 0;
+    while let Some(next) = schedule.next_after(at).filter(|n| *n <= until) {
+        count += 1;
+        at = next;
+    }
+    Some(count)
+}
+
+/// A script must be able to recompute the flags from the fields printed beside them: a stale
+/// tenant's as of its `observed_at`, every other as of `generated_at`.
 #[test]
 fn flags_can_be_recomputed_from_the_printed_fields() {
     let (doc, _) = status_json(&["--seed", "7", "--tenants", "300"]);
-    let now = time(&doc["generated_at"]).unwrap();
+    let generated = time(&doc["generated_at"]).unwrap();
     let refresh = Duration::seconds(doc["refresh_interval_seconds"].as_i64().unwrap());
+    let mut counted = 0;
     for t in doc["tenants"].as_array().unwrap() {
+        let slug = t["slug"].as_str().unwrap();
         let has = |id: &str| {
             t["health"]["flags"]
                 .as_array()
@@ -114,42 +129,68 @@ fn flags_can_be_recomputed_from_the_printed_fields() {
                 .iter()
                 .any(|f| f["id"] == id)
         };
+        let stale = time(&t["observed_at"]).is_some_and(|at| generated - at > refresh * 2);
+        assert_eq!(has("data_stale"), stale, "{slug}");
+        let now = if stale {
+            time(&t["observed_at"]).unwrap()
+        } else {
+            generated
+        };
         let b = &t["backup"];
         let rpo = if t["tier"] == "dedicated" {
             Duration::hours(1)
         } else {
             Duration::hours(24)
         };
-        let rpo_breached = time(&b["last_success"]["taken_at"]).is_some_and(|at| now - at > rpo);
-        assert_eq!(has("rpo_breached"), rpo_breached, "{}", t["slug"]);
+        let last = time(&b["last_success"]["taken_at"]);
+        let attempt = time(&b["last_attempt"]["taken_at"]);
+        let in_flight = b["last_attempt"]["status"] == "running"
+            && attempt.zip(last).is_some_and(|(a, l)| a - l <= rpo)
+            && attempt.is_some_and(|a| now - a <= Duration::minutes(30));
+        let rpo_breached = last.is_some_and(|at| now - at > rpo) && !in_flight;
+        assert_eq!(has("rpo_breached"), rpo_breached, "{slug}");
         let skew = b["last_success"]["skew_seconds"]
             .as_i64()
             .unwrap_or(0)
             .abs();
-        assert_eq!(has("pair_incoherent"), skew > 300, "{}", t["slug"]);
+        assert_eq!(has("pair_incoherent"), skew > 300, "{slug}");
         let failed = matches!(
             b["last_attempt"]["status"].as_str(),
             Some("failed" | "partial")
         );
-        assert_eq!(has("last_snapshot_failed"), failed, "{}", t["slug"]);
+        assert_eq!(has("last_snapshot_failed"), failed, "{slug}");
         let retention = Duration::days(b["retention_days"].as_i64().unwrap());
-        let exceeded = time(&b["oldest_restore_point_at"])
-            .is_some_and(|at| now - at > retention + Duration::days(1));
-        assert_eq!(has("retention_exceeded"), exceeded, "{}", t["slug"]);
+        let oldest = time(&b["oldest_restore_point_at"]);
+        let exceeded = oldest.is_some_and(|at| now - at > retention + Duration::days(1));
+        assert_eq!(has("retention_exceeded"), exceeded, "{slug}");
+        if let Some(oldest) = oldest {
+            let created = time(&t["created_at"]).unwrap();
+            let window = retention.min(now - created);
+            let covers = now - oldest >= window - Duration::days(1);
+            let schedule = &b["schedule"];
+            let due = runs_between(
+                schedule["cron"].as_str().unwrap(),
+                schedule["timezone"].as_str().unwrap(),
+                now - window,
+                now,
+            )
+            .unwrap();
+            let held = b["restore_point_count"].as_u64().unwrap();
+            let enough = held as f64 >= 0.9 * due as f64 - 1.0;
+            counted += usize::from(covers && !enough);
+            assert_eq!(has("history_short"), !covers || !enough, "{slug}");
+        }
         assert_eq!(
             has("restore_running"),
             !t["active_restore_id"].is_null(),
-            "{}",
-            t["slug"]
+            "{slug}"
         );
-        let stale = time(&t["observed_at"]).is_some_and(|at| now - at > refresh * 2);
-        assert_eq!(has("data_stale"), stale, "{}", t["slug"]);
         if t["tier"] == "dedicated" {
             let cr = &b["cross_region"];
             let lagging = cr.is_null()
                 || cr["status"] == "failed"
                 || time(&cr["last_copied_at"]).is_none_or(|at| now - at > Duration::hours(24));
-            assert_eq!(has("cross_region_lagging"), lagging, "{}", t["slug"]);
+            assert_eq!(has("cross_region_lagging"), lagging, "{slug}");
         } else {
             assert!(!has("cross_region_lagging"));
         }
@@ -161,6 +202,7 @@ fn flags_can_be_recomputed_from_the_printed_fields() {
             .map_or("ok", |f| f["level"].as_str().unwrap());
         assert_eq!(level, worst, "level is the worst flag");
     }
+    assert!(counted > 0, "some tenant is short by count alone");
 }
 
 #[test]
@@ -200,20 +242,22 @@ fn status_prints_a_table_with_the_same_exit_code() {
 }
 
 #[test]
-fn a_config_typo_is_named_with_its_line_and_exit_code_2() {
+fn a_config_typo_is_named_with_its_line_and_status_cannot_judge() {
     let dir = std::env::temp_dir().join(format!("snapdeck-cfg-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("config.toml");
     std::fs::write(&path, "theme = \"default\"\n\n[demo]\nsed = 4\n").unwrap();
     let out = snapdeck(&["status"], path.to_str().unwrap());
     let err = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(out.status.code(), Some(3), "UNKNOWN, never red: {err}");
     assert!(err.contains("line 4") && err.contains("sed"), "{err}");
     assert!(!err.to_lowercase().contains("backtrace"), "{err}");
+    let out = snapdeck(&["config", "init"], path.to_str().unwrap());
+    assert_eq!(out.status.code(), Some(2), "other commands keep 2");
     std::fs::write(&path, "[demo]\nspeed = -2\n").unwrap();
     let out = snapdeck(&["status"], path.to_str().unwrap());
     let err = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(3));
     assert!(
         err.contains("line 2") && err.contains("demo.speed"),
         "{err}"
@@ -250,7 +294,7 @@ fn config_path_and_init_write_a_file_that_loads() {
 #[test]
 fn a_source_not_in_this_version_is_a_clear_error() {
     let out = snapdeck(&["status", "--source", "http"], &no_config());
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(3));
     assert!(
         String::from_utf8(out.stderr)
             .unwrap()
@@ -295,9 +339,94 @@ fn a_named_config_file_that_does_not_exist_is_an_error_not_the_defaults() {
     let missing = std::env::temp_dir().join("snapdeck-test-typo/confg.toml");
     let out = snapdeck(&["status"], missing.to_str().unwrap());
     let err = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(out.status.code(), Some(3), "{err}");
     assert!(
         err.contains("does not exist") && err.contains("confg.toml"),
         "{err}"
     );
+}
+
+#[test]
+fn status_cannot_judge_bad_arguments_or_unwritable_output_and_says_why() {
+    for args in [
+        &["status", "--seed", "-1"][..],
+        &["status", "--demo-speed", "1e300"],
+        &["status", "--tenants", "0"],
+        &["status", "--no-such-flag"],
+        &["status", "--theme", "nosuch"],
+        &["status", "--format", "xml"],
+    ] {
+        let out = snapdeck(args, &no_config());
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {err}");
+        assert!(!err.trim().is_empty(), "{args:?} says why");
+    }
+    let err =
+        String::from_utf8(snapdeck(&["status", "--seed", "-1"], &no_config()).stderr).unwrap();
+    assert!(err.contains("whole number from 0"), "{err}");
+    let err =
+        String::from_utf8(snapdeck(&["status", "--demo-speed", "1e300"], &no_config()).stderr)
+            .unwrap();
+    assert!(err.contains("at most 100000"), "{err}");
+    // The same bad argument elsewhere is an ordinary usage error.
+    assert_eq!(
+        snapdeck(&["--seed", "-1"], &no_config()).status.code(),
+        Some(2)
+    );
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full");
+    if let Ok(full) = full {
+        let out = Command::new(env!("CARGO_BIN_EXE_snapdeck"))
+            .args(["status", "--tenants", "30"])
+            .env("SNAPDECK_CONFIG", no_config())
+            .stdout(full)
+            .output()
+            .unwrap();
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(3), "{err}");
+        assert!(err.contains("could not write"), "{err}");
+    }
+}
+
+#[test]
+fn exit_codes_follow_the_worst_level_red_then_stale_then_amber() {
+    // Every demo fleet of 24 or more holds a red tenant.
+    assert_eq!(
+        snapdeck(&["status", "--tenants", "60"], &no_config())
+            .status
+            .code(),
+        Some(2)
+    );
+    // Small fleets change with the wall clock; whatever they hold, the code follows the
+    // worst level in the order red, stale, amber.
+    for (seed, tenants) in [("39", "2"), ("1", "1"), ("5", "3"), ("8", "12")] {
+        let (doc, code) = status_json(&["--seed", seed, "--tenants", tenants]);
+        let count = |level: &str| doc["summary"][level].as_u64().unwrap();
+        let expected = if count("red") > 0 {
+            2
+        } else if count("unknown") > 0 {
+            3
+        } else if count("amber") > 0 {
+            1
+        } else {
+            0
+        };
+        assert_eq!(code, expected, "{}", doc["summary"]);
+    }
+}
+
+#[test]
+fn nagios_prints_one_status_line_with_perfdata() {
+    let out = snapdeck(
+        &["status", "--format", "nagios", "--tenants", "60"],
+        &no_config(),
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.starts_with("SNAPDECK CRITICAL - "), "{text}");
+    let (message, perfdata) = text.trim().split_once(" | ").unwrap();
+    assert!(message.contains("of 60 tenants: "), "{message}");
+    for key in ["red=", "amber=", "stale=", "ok=", "tenants=60"] {
+        assert!(perfdata.contains(key), "{perfdata}");
+    }
+    assert_eq!(out.status.code(), Some(2));
 }

@@ -6,28 +6,15 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 
 use crate::domain::health::{self, HealthContext};
-use crate::domain::schedule::CronSchedule;
-use crate::domain::{Health, Level, Tenant, TenantId};
+use crate::domain::natural::natural_cmp;
+use crate::domain::run_times::ScheduleCache;
+use crate::domain::{FlagKind, Health, Level, Tenant, TenantId};
 
-/// Longest gap between runs, per cron expression. Measured in UTC on purpose: the cadence of
-/// the pattern is what the RPO is judged against, and a DST change must not stretch a daily
-/// schedule to 25 h for a week a year.
-#[derive(Debug, Default)]
-pub struct IntervalCache {
-    by_cron: HashMap<String, Option<Duration>>,
-}
-
-impl IntervalCache {
-    pub fn interval(&mut self, cron: &str, reference: DateTime<Utc>) -> Option<Duration> {
-        if let Some(known) = self.by_cron.get(cron) {
-            return *known;
-        }
-        let interval = CronSchedule::parse(cron, "UTC")
-            .ok()
-            .and_then(|s| s.interval(reference));
-        self.by_cron.insert(cron.to_string(), interval);
-        interval
-    }
+/// The longest texts of a few columns, in characters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Widest {
+    pub slug: usize,
+    pub region: usize,
 }
 
 /// Counts for the header.
@@ -40,6 +27,10 @@ pub struct Summary {
     pub red: usize,
     pub unknown: usize,
     pub restores_running: usize,
+    /// Tenants carrying `data_stale` (red ones among them stay counted as red).
+    pub stale: usize,
+    /// The longest-silent of those: when its source last reported it.
+    pub stale_since: Option<DateTime<Utc>>,
 }
 
 impl Summary {
@@ -76,7 +67,9 @@ pub struct Fleet {
     slug_rank: Vec<u32>,
     /// Hubs (and orphans) each followed by their spokes, in fleet order.
     tree: Vec<Vec<usize>>,
-    intervals: IntervalCache,
+    /// The longest slug and region, in characters: the table's columns follow the content.
+    widest: Widest,
+    schedules: ScheduleCache,
     refresh_interval: Duration,
     source_heard_at: Option<DateTime<Utc>>,
     evaluated_at: Option<DateTime<Utc>>,
@@ -92,7 +85,8 @@ impl Fleet {
             index: HashMap::new(),
             slug_rank: Vec::new(),
             tree: Vec::new(),
-            intervals: IntervalCache::default(),
+            widest: Widest::default(),
+            schedules: ScheduleCache::default(),
             refresh_interval,
             source_heard_at: None,
             evaluated_at: None,
@@ -163,14 +157,35 @@ impl Fleet {
         health::observed_at(&self.tenants[i], &self.context(now))
     }
 
-    /// Replaces the whole fleet.
-    pub fn replace(&mut self, tenants: Vec<Tenant>, heard_at: DateTime<Utc>, now: DateTime<Utc>) {
-        self.tenants = tenants;
+    /// Replaces the whole fleet; answers how many tenants were added, removed or changed
+    /// (when they were last observed aside).
+    pub fn replace(
+        &mut self,
+        tenants: Vec<Tenant>,
+        heard_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> usize {
+        let old = std::mem::replace(&mut self.tenants, tenants);
+        let old_index = std::mem::take(&mut self.index);
+        let mut kept = 0;
+        let mut changed = 0;
+        for t in &self.tenants {
+            match old_index.get(&t.id) {
+                Some(&i) => {
+                    kept += 1;
+                    changed += usize::from(!old[i].same_report(t));
+                }
+                None => changed += 1,
+            }
+        }
+        drop(old);
         self.health.clear();
         self.haystacks.clear();
         self.reindex();
         self.source_heard_at = Some(heard_at);
         self.evaluate_all(now);
+        self.recount();
+        changed + (old_index.len() - kept)
     }
 
     /// Rebuilds what depends only on which tenants exist: run when membership changes.
@@ -182,12 +197,31 @@ impl Fleet {
             .map(|(i, t)| (t.id.clone(), i))
             .collect();
         let mut by_slug: Vec<usize> = (0..self.tenants.len()).collect();
-        by_slug.sort_unstable_by(|&a, &b| self.tenants[a].slug.cmp(&self.tenants[b].slug));
+        by_slug
+            .sort_unstable_by(|&a, &b| natural_cmp(&self.tenants[a].slug, &self.tenants[b].slug));
         self.slug_rank = vec![0; self.tenants.len()];
         for (rank, &i) in by_slug.iter().enumerate() {
             self.slug_rank[i] = rank as u32;
         }
         self.tree = self.build_tree();
+        self.widest = Widest {
+            slug: self
+                .tenants
+                .iter()
+                .map(|t| t.slug.chars().count())
+                .max()
+                .unwrap_or(0),
+            region: self
+                .tenants
+                .iter()
+                .map(|t| t.region.chars().count())
+                .max()
+                .unwrap_or(0),
+        };
+    }
+
+    pub fn widest(&self) -> Widest {
+        self.widest
     }
 
     fn build_tree(&self) -> Vec<Vec<usize>> {
@@ -221,6 +255,10 @@ impl Fleet {
         heard_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> bool {
+        // Rows made stale by the source's own silence come back when it answers again.
+        let was_silent = self
+            .source_heard_at
+            .is_some_and(|heard| now - heard > self.refresh_interval * 2);
         self.source_heard_at = Some(heard_at);
         let mut added = false;
         let ctx = self.context(now);
@@ -233,10 +271,7 @@ impl Fleet {
                 None => {
                     self.index.insert(tenant.id.clone(), self.tenants.len());
                     self.tenants.push(tenant);
-                    self.health.push(Health {
-                        level: Level::Ok,
-                        flags: Vec::new(),
-                    });
+                    self.health.push(Health::unjudged());
                     self.haystacks.push(String::new());
                     added = true;
                     self.tenants.len() - 1
@@ -247,50 +282,71 @@ impl Fleet {
         if added {
             self.reindex();
         }
+        if was_silent {
+            self.evaluate_all(now);
+        }
         self.recount();
         added
     }
 
-    /// Re-judges every tenant at `now`: time alone moves tenants between levels. A tenant's
-    /// filter text is rebuilt only when its flags changed (most do not, from one second to
-    /// the next). Returns whether any tenant's level or flags changed.
+    /// Re-judges every tenant at `now`. Returns whether any tenant's level or flags changed.
     pub fn evaluate_all(&mut self, now: DateTime<Utc>) -> bool {
-        let ctx = self.context(now);
-        let fresh = self.haystacks.len() != self.tenants.len();
-        if fresh {
-            self.haystacks = vec![String::new(); self.tenants.len()];
-            self.health = vec![
-                Health {
-                    level: Level::Ok,
-                    flags: Vec::new()
-                };
-                self.tenants.len()
-            ];
+        self.evaluate_where(now, |_| true)
+    }
+
+    /// Re-judges only the tenants whose health time alone can have changed by `now` (their
+    /// `recheck_at` has come): most seconds that is none of 100 000. Returns whether any
+    /// tenant's level or flags changed.
+    pub fn evaluate_due(&mut self, now: DateTime<Utc>) -> bool {
+        self.evaluate_where(now, |h| h.recheck_at.is_some_and(|at| at <= now))
+    }
+
+    /// Re-judges one tenant now even if nothing is due: its explanations say "3h ago", and
+    /// the open card must not show yesterday's words.
+    pub fn rejudge(&mut self, id: &TenantId, now: DateTime<Utc>) -> bool {
+        let Some(i) = self.position(id) else {
+            return false;
+        };
+        let changed = self.evaluate_one(i, &self.context(now));
+        if changed {
+            self.recount();
         }
-        let mut changed = fresh;
-        for i in 0..self.tenants.len() {
-            let interval = self
-                .intervals
-                .interval(&self.tenants[i].backup.schedule.cron, now);
-            let h = health::evaluate(&self.tenants[i], interval, &ctx);
-            if fresh || !same_flags(&self.health[i], &h) {
-                self.haystacks[i] = haystack(&self.tenants[i], &h);
-                changed = true;
-            }
-            self.health[i] = h;
-        }
-        self.evaluated_at = Some(now);
-        self.recount();
         changed
     }
 
-    fn evaluate_one(&mut self, i: usize, ctx: &HealthContext) {
-        let interval = self
-            .intervals
-            .interval(&self.tenants[i].backup.schedule.cron, ctx.now);
-        let h = health::evaluate(&self.tenants[i], interval, ctx);
-        self.haystacks[i] = haystack(&self.tenants[i], &h);
+    fn evaluate_where(&mut self, now: DateTime<Utc>, due: impl Fn(&Health) -> bool) -> bool {
+        if self.health.len() != self.tenants.len() {
+            self.health = vec![Health::unjudged(); self.tenants.len()];
+            self.haystacks = vec![String::new(); self.tenants.len()];
+        }
+        let ctx = self.context(now);
+        let mut changed = false;
+        for i in 0..self.tenants.len() {
+            if due(&self.health[i]) {
+                changed |= self.evaluate_one(i, &ctx);
+            }
+        }
+        self.evaluated_at = Some(now);
+        if changed {
+            self.recount();
+        }
+        changed
+    }
+
+    /// Judges one tenant; its filter text is rebuilt only when its flags changed (most do
+    /// not, from one evaluation to the next). Returns whether they changed.
+    fn evaluate_one(&mut self, i: usize, ctx: &HealthContext) -> bool {
+        let tenant = &self.tenants[i];
+        let at = health::judged_at(tenant, ctx);
+        let look_back = Duration::days(i64::from(tenant.backup.retention_days));
+        let facts = self.schedules.facts(&tenant.backup.schedule, at, look_back);
+        let h = health::evaluate(tenant, facts, ctx);
+        let changed = self.haystacks[i].is_empty() || !same_flags(&self.health[i], &h);
+        if changed {
+            self.haystacks[i] = haystack(tenant, &h);
+        }
         self.health[i] = h;
+        changed
     }
 
     fn recount(&mut self) {
@@ -298,9 +354,18 @@ impl Fleet {
             tenants: self.tenants.len(),
             ..Summary::default()
         };
+        let ctx = self.context(self.evaluated_at.unwrap_or(DateTime::<Utc>::MIN_UTC));
         for (t, h) in self.tenants.iter().zip(&self.health) {
             summary.add(h.level);
             summary.restores_running += usize::from(t.active_restore_id.is_some());
+            if h.has(FlagKind::DataStale) {
+                summary.stale += 1;
+                let seen = health::observed_at(t, &ctx);
+                summary.stale_since = match (summary.stale_since, seen) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+            }
         }
         self.summary = summary;
     }
@@ -312,14 +377,13 @@ fn same_flags(a: &Health, b: &Health) -> bool {
         && a.flags.iter().zip(&b.flags).all(|(x, y)| x.kind == y.kind)
 }
 
+/// What the filter's words are looked for in: names, places, ids, state and flags. The
+/// level is not in it: a level word matches the level itself (`red` must not match
+/// "fred-college"), and the view checks that apart.
 fn haystack(t: &Tenant, h: &Health) -> String {
     let mut s = format!(
-        "{} {} {} {} {}",
-        t.slug,
-        t.display_name,
-        t.region,
-        t.tier,
-        h.level.as_str()
+        "{} {} {} {} {} {} {}",
+        t.slug, t.display_name, t.hostname, t.id, t.region, t.tier, t.state
     );
     for f in &h.flags {
         s.push(' ');

@@ -105,6 +105,16 @@ pub const FILTER_KEYS: &[Binding] = &[
         what: "words narrow the rows (AND)",
     },
     Binding {
+        keys: "!word",
+        action: Action::Filter,
+        what: "leave out what matches",
+    },
+    Binding {
+        keys: "red ok …",
+        action: Action::Filter,
+        what: "a level word: that level",
+    },
+    Binding {
         keys: "Enter  Esc",
         action: Action::Back,
         what: "keep it / clear it",

@@ -16,9 +16,6 @@ use keys::Action;
 use view::FleetView;
 
 /// How long a flash message stays on screen.
-/// Longer than any card is beyond a screenful, so PgDn never runs away.
-const CARD_SCROLL_CAP: usize = 30;
-
 const FLASH_FOR: std::time::Duration = std::time::Duration::from_secs(6);
 
 pub use crate::config::TimeDisplay;
@@ -56,6 +53,9 @@ pub enum Msg {
     Viewport(usize),
     /// Time passed: re-judge health (RPO breaches happen without any new data).
     Tick,
+    /// The open card, as drawn, can scroll this far: PgDn stops there, so PgUp answers at
+    /// once after reaching the end.
+    CardScrollLimit(usize),
 }
 
 /// What the app asks the outside world to do.
@@ -80,8 +80,11 @@ pub struct App {
     /// The filter's text box; `editing` while it has the keyboard.
     pub filter: Input,
     pub editing_filter: bool,
-    /// Lines the Backups card is scrolled by (the ui clamps it to the card's length).
+    /// Lines the Backups card is scrolled by, at most `card_scroll_limit`.
     pub card_scroll: usize,
+    card_scroll_limit: usize,
+    /// `r` was pressed: the next whole fleet is its answer.
+    refresh_pending: bool,
     pub time: TimeDisplay,
     pub source: SourceInfo,
     pub connection: Connection,
@@ -101,6 +104,8 @@ impl App {
             filter: Input::default(),
             editing_filter: false,
             card_scroll: 0,
+            card_scroll_limit: 0,
+            refresh_pending: false,
             time: settings.time,
             source: settings.source,
             connection: Connection::Connecting,
@@ -148,6 +153,12 @@ impl App {
             Msg::Scroll(rows) => self.view.scroll(rows, &self.fleet),
             Msg::Viewport(rows) => self.view.set_viewport(rows),
             Msg::Tick => self.on_tick(now),
+            Msg::CardScrollLimit(limit) => {
+                self.card_scroll_limit = limit;
+                let clamped = self.card_scroll.min(limit);
+                self.dirty = clamped != self.card_scroll;
+                self.card_scroll = clamped;
+            }
         }
         None
     }
@@ -162,7 +173,14 @@ impl App {
         }
         // Re-sort only when some tenant's health moved: at 100 000 tenants most seconds
         // change nothing but the countdowns.
-        if self.received_data && self.fleet.evaluate_all(now) {
+        if !self.received_data {
+            return;
+        }
+        let mut moved = self.fleet.evaluate_due(now);
+        if let Screen::Card(id) = &self.screen {
+            moved |= self.fleet.rejudge(id, now);
+        }
+        if moved {
             self.view.rebuild(&self.fleet);
         }
     }
@@ -173,9 +191,17 @@ impl App {
                 generated_at,
                 tenants,
             } => {
-                self.fleet.replace(tenants, generated_at, now);
+                let changed = self.fleet.replace(tenants, generated_at, now);
                 self.received_data = true;
                 self.view.rebuild(&self.fleet);
+                if std::mem::take(&mut self.refresh_pending) {
+                    let what = match changed {
+                        0 => "nothing changed".to_string(),
+                        1 => "1 tenant changed".to_string(),
+                        n => format!("{n} tenants changed"),
+                    };
+                    self.set_flash(FlashKind::Info, format!("refreshed: {what}"));
+                }
             }
             SourceEvent::Changed {
                 generated_at,
@@ -196,7 +222,12 @@ impl App {
             SourceEvent::Restores { .. } => self.dirty = false,
             SourceEvent::Connection(connection) => {
                 if let Connection::Failing { error } = &connection {
-                    self.set_flash(FlashKind::Error, format!("source: {error}"));
+                    let what = if std::mem::take(&mut self.refresh_pending) {
+                        "refresh failed"
+                    } else {
+                        "source"
+                    };
+                    self.set_flash(FlashKind::Error, format!("{what}: {error}"));
                 }
                 self.connection = connection;
             }
@@ -297,7 +328,9 @@ impl App {
                 }
             }
             // The ui clamps to the card's real length; the cap keeps PgUp from going dead for long.
-            Action::PageDown => self.card_scroll = (self.card_scroll + 5).min(CARD_SCROLL_CAP),
+            Action::PageDown => {
+                self.card_scroll = (self.card_scroll + 5).min(self.card_scroll_limit)
+            }
             Action::PageUp => self.card_scroll = self.card_scroll.saturating_sub(5),
             Action::ToggleTime | Action::Help | Action::Quit | Action::Refresh => {
                 return self.on_common_action(action);
@@ -322,7 +355,8 @@ impl App {
                 };
             }
             Action::Refresh => {
-                self.set_flash(FlashKind::Info, "refresh requested");
+                self.refresh_pending = true;
+                self.set_flash(FlashKind::Info, "refreshing…");
                 return Some(Effect::Source(SourceCommand::Refresh));
             }
             Action::Help => self.help = true,

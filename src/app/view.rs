@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use super::fleet::Fleet;
-use crate::domain::TenantId;
 use crate::domain::tenant::Tier;
+use crate::domain::{Level, TenantId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortKey {
@@ -94,6 +94,8 @@ pub struct FleetView {
     /// Rows that matched (context-only hubs excluded), counted when the rows are built.
     matches: usize,
     selected: Option<TenantId>,
+    /// The selection when problems-only was turned on, to return to when it is turned off.
+    before_problems_only: Option<TenantId>,
     selected_row: usize,
     offset: usize,
     viewport: usize,
@@ -110,6 +112,7 @@ impl Default for FleetView {
             rows: Vec::new(),
             matches: 0,
             selected: None,
+            before_problems_only: None,
             selected_row: 0,
             offset: 0,
             viewport: 20,
@@ -191,17 +194,28 @@ impl FleetView {
         }
     }
 
+    /// Hides or shows OK tenants. The tenant selected when hiding is remembered: if it had
+    /// to give way to a neighbour, showing all again returns to it.
     pub fn toggle_problems_only(&mut self, fleet: &Fleet) {
         self.problems_only = !self.problems_only;
+        if self.problems_only {
+            self.before_problems_only = self.selected.clone();
+        } else if let Some(id) = self.before_problems_only.take() {
+            self.selected = Some(id);
+        }
         self.refilter(fleet);
     }
 
     /// Rebuilds rows from the sorted groups: O(n), no sorting.
     fn refilter(&mut self, fleet: &Fleet) {
-        let terms: Vec<&str> = self.filter.split_whitespace().collect();
+        let terms: Vec<Term> = self.filter.split_whitespace().map(Term::parse).collect();
         let keep = |i: usize| {
-            let problem = !self.problems_only || fleet.health(i).level != crate::domain::Level::Ok;
-            problem && terms.iter().all(|term| fleet.haystack(i).contains(term))
+            let level = fleet.health(i).level;
+            let problem = !self.problems_only || level != Level::Ok;
+            problem
+                && terms
+                    .iter()
+                    .all(|term| term.matches(level, fleet.haystack(i)))
         };
         let mut rows = Vec::with_capacity(self.rows.len().max(64));
         for group in &self.groups {
@@ -229,14 +243,16 @@ impl FleetView {
         self.follow_selection(fleet);
     }
 
-    /// Keeps the same tenant selected (by id, never by row index); when it is gone, stays
-    /// at the same height in the table.
+    /// Keeps the same tenant selected (by id, never by row index). When it is gone, the
+    /// nearest row of its hub's group takes over, else the row at the same height.
     fn follow_selection(&mut self, fleet: &Fleet) {
-        let found = self
-            .selected
-            .as_ref()
-            .and_then(|id| fleet.position(id))
-            .and_then(|i| self.rows.iter().position(|r| r.tenant == i));
+        let wanted = self.selected.as_ref().and_then(|id| fleet.position(id));
+        let found = wanted
+            .and_then(|i| self.row_of(i))
+            .or_else(|| wanted.and_then(|i| self.nearest_in_group(i)))
+            // A hub shown only as the context of its matching spokes is a label: the
+            // selection moves on to the first match beneath it.
+            .map(|row| self.first_match_from(row));
         self.selected_row =
             found.unwrap_or(self.selected_row.min(self.rows.len().saturating_sub(1)));
         self.selected = self
@@ -244,6 +260,30 @@ impl FleetView {
             .get(self.selected_row)
             .map(|r| fleet.tenant(r.tenant).id.clone());
         self.scroll_to_selection();
+    }
+
+    fn first_match_from(&self, row: usize) -> usize {
+        if !self.rows.get(row).is_some_and(|r| r.context_only) {
+            return row;
+        }
+        self.rows[row..]
+            .iter()
+            .position(|r| !r.context_only)
+            .map_or(row, |offset| row + offset)
+    }
+
+    fn row_of(&self, tenant: usize) -> Option<usize> {
+        self.rows.iter().position(|r| r.tenant == tenant)
+    }
+
+    /// The row of the same hub's group nearest to where `tenant` sat in the group: the
+    /// spoke before it if there is one still shown, else the hub, else the next spoke.
+    fn nearest_in_group(&self, tenant: usize) -> Option<usize> {
+        let group = self.groups.iter().find(|g| g.contains(&tenant))?;
+        let at = group.iter().position(|&m| m == tenant)?;
+        let before = group[..at].iter().rev();
+        let after = group[at + 1..].iter();
+        before.chain(after).find_map(|&m| self.row_of(m))
     }
 
     pub fn select_row(&mut self, row: usize, fleet: &Fleet) {
@@ -284,6 +324,35 @@ impl FleetView {
             self.offset = self.selected_row + 1 - self.viewport;
         }
         self.offset = self.offset.min(max_offset);
+    }
+}
+
+/// One word of the filter: a level word matches the level, `!word` excludes, anything else
+/// is looked for in the tenant's names, ids, places, state and flags.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Term {
+    Level(Level),
+    Text(String),
+    Not(Box<Term>),
+}
+
+impl Term {
+    fn parse(word: &str) -> Term {
+        if let Some(rest) = word.strip_prefix('!').filter(|r| !r.is_empty()) {
+            return Term::Not(Box::new(Term::parse(rest)));
+        }
+        match Level::ALL.into_iter().find(|l| l.as_str() == word) {
+            Some(level) => Term::Level(level),
+            None => Term::Text(word.to_string()),
+        }
+    }
+
+    fn matches(&self, level: Level, haystack: &str) -> bool {
+        match self {
+            Term::Level(l) => *l == level,
+            Term::Text(text) => haystack.contains(text.as_str()),
+            Term::Not(term) => !term.matches(level, haystack),
+        }
     }
 }
 
@@ -362,11 +431,8 @@ fn primary(fleet: &Fleet, key: SortKey, i: usize, regions: &HashMap<&str, i128>)
     }
 }
 
-fn level_rank(level: crate::domain::Level) -> i128 {
-    crate::domain::Level::ALL
-        .iter()
-        .position(|l| *l == level)
-        .unwrap_or(0) as i128
+fn level_rank(level: Level) -> i128 {
+    Level::ALL.iter().position(|l| *l == level).unwrap_or(0) as i128
 }
 
 fn instant(at: Option<DateTime<Utc>>) -> i128 {

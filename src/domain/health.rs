@@ -10,17 +10,19 @@ use serde::{Serialize, Serializer};
 
 use super::humanize::{duration, period};
 use super::policy::{COHERENT_SKEW_SECONDS, CROSS_REGION_WITHIN, TierPolicy};
-use super::tenant::{AttemptStatus, CrossRegionStatus, Tenant, Tier};
+use super::run_times::{RunTimes, ScheduleFacts};
+use super::tenant::{AttemptStatus, CrossRegionStatus, LastAttempt, Tenant, Tier};
 
-/// How bad a tenant's backups are. Declared from best to worst: `Unknown` wins while the
-/// data is stale, because nothing shown can then be trusted.
+/// How bad a tenant's backups are. Declared from best to worst, in the order of a monitoring
+/// check: CRITICAL (red) outranks UNKNOWN (stale) outranks WARNING (amber). A tenant already
+/// red when last seen stays red while its data is stale; nothing else shown can be trusted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Level {
     Ok,
     Info,
     Amber,
-    Red,
     Unknown,
+    Red,
 }
 
 impl Level {
@@ -28,16 +30,16 @@ impl Level {
         Level::Ok,
         Level::Info,
         Level::Amber,
-        Level::Red,
         Level::Unknown,
+        Level::Red,
     ];
-    /// The order of summaries and legends: problems first, then OK, then stale.
+    /// The order of summaries and legends: worst first, as the table sorts.
     pub const HEADLINE: [Level; 5] = [
         Level::Red,
+        Level::Unknown,
         Level::Amber,
         Level::Info,
         Level::Ok,
-        Level::Unknown,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -197,9 +199,23 @@ impl Serialize for Flag {
 pub struct Health {
     pub level: Level,
     pub flags: Vec<Flag>,
+    /// The earliest instant at which time alone could change the flags (a limit is crossed,
+    /// a run falls due); `None` when only new data can. Lets the app re-judge only the
+    /// tenants whose instant has come instead of all of them every second.
+    #[serde(skip)]
+    pub recheck_at: Option<DateTime<Utc>>,
 }
 
 impl Health {
+    /// Before the first evaluation: no flags, and due at once.
+    pub fn unjudged() -> Health {
+        Health {
+            level: Level::Ok,
+            flags: Vec::new(),
+            recheck_at: Some(DateTime::<Utc>::MIN_UTC),
+        }
+    }
+
     pub fn has(&self, kind: FlagKind) -> bool {
         self.flags.iter().any(|f| f.kind == kind)
     }
@@ -226,35 +242,81 @@ pub const NOT_READY_AFTER: Duration = Duration::minutes(30);
 pub const HISTORY_GRACE: Duration = Duration::days(1);
 /// Used for "never backed up" when the schedule's interval cannot be read from its cron.
 const FALLBACK_INTERVAL: Duration = Duration::hours(24);
+/// Limits are strict ("more than"): a flag turns on just after its limit is reached.
+const JUST_AFTER: Duration = Duration::milliseconds(1);
 
 /// Evaluates every flag of the health table for one tenant.
 ///
-/// `schedule_interval` is the longest gap between runs of the tenant's cron (None when the
-/// cron cannot be read); callers compute it once per distinct schedule.
-pub fn evaluate(
-    tenant: &Tenant,
-    schedule_interval: Option<Duration>,
-    ctx: &HealthContext,
-) -> Health {
+/// `schedule` holds the schedule's interval and runs, which callers compute once per distinct
+/// schedule. A stale tenant is judged as of the instant it was last observed (time passing
+/// without news is no evidence of a breach) and carries `data_stale` beside those flags.
+pub fn evaluate(tenant: &Tenant, schedule: ScheduleFacts<'_>, ctx: &HealthContext) -> Health {
+    let stale = data_stale(tenant, ctx);
+    let at = stale.as_ref().map_or(ctx.now, |(_, observed)| *observed);
+    let judged = HealthContext { now: at, ..*ctx };
+    let mut watch = Watch {
+        after: at,
+        next: None,
+    };
     let policy = TierPolicy::of(&tenant.tier);
+    let w = &mut watch;
     let checks = [
-        never_backed_up(tenant, schedule_interval, ctx),
-        policy.and_then(|p| rpo_breached(tenant, &p, ctx)),
-        last_snapshot_failed(tenant, ctx),
-        schedule_overdue(tenant, ctx),
-        policy.and_then(|p| schedule_misses_rpo(tenant, &p, schedule_interval)),
+        never_backed_up(tenant, schedule.interval, &judged, w),
+        policy.and_then(|p| rpo_breached(tenant, &p, &judged, w)),
+        last_snapshot_failed(tenant, &judged),
+        schedule_overdue(tenant, &judged, w),
+        policy.and_then(|p| schedule_misses_rpo(tenant, &p, schedule.interval)),
         pair_incoherent(tenant),
-        cross_region_lagging(tenant, ctx),
-        retention_exceeded(tenant, ctx),
-        history_short(tenant, ctx),
+        cross_region_lagging(tenant, &judged, w),
+        retention_exceeded(tenant, &judged, w),
+        history_short(tenant, schedule.runs, &judged, w),
         restore_running(tenant),
-        data_stale(tenant, ctx),
     ];
     let mut flags: Vec<Flag> = checks.into_iter().flatten().collect();
+    let recheck_at = match stale {
+        Some((flag, _)) => {
+            flags.push(flag);
+            None
+        }
+        None => {
+            if let Some(observed) = observed_at(tenant, ctx) {
+                watch.flip_after(observed, ctx.refresh_interval * 2);
+            }
+            watch.next
+        }
+    };
     // Worst first, table order within a level: the first flag is the headline.
     flags.sort_by(|a, b| b.level().cmp(&a.level()).then(a.kind.cmp(&b.kind)));
     let level = flags.first().map_or(Level::Ok, Flag::level);
-    Health { level, flags }
+    Health {
+        level,
+        flags,
+        recheck_at,
+    }
+}
+
+/// The earliest future instant at which a rule's answer can change with time alone.
+struct Watch {
+    after: DateTime<Utc>,
+    next: Option<DateTime<Utc>>,
+}
+
+impl Watch {
+    /// A rule that says "more than `limit` after `base`": it flips just after the limit.
+    /// (Instants come from outside data: an absurd one is skipped, never an overflow.)
+    fn flip_after(&mut self, base: DateTime<Utc>, limit: Duration) {
+        self.flip_at(base, limit + JUST_AFTER);
+    }
+
+    /// A rule that counts what happened at or before: it flips at `base + offset`.
+    fn flip_at(&mut self, base: DateTime<Utc>, offset: Duration) {
+        let Some(instant) = base.checked_add_signed(offset) else {
+            return;
+        };
+        if instant > self.after && self.next.is_none_or(|next| instant < next) {
+            self.next = Some(instant);
+        }
+    }
 }
 
 fn flag(kind: FlagKind, explanation: String) -> Option<Flag> {
@@ -269,11 +331,17 @@ fn tier_name(tier: &Tier) -> String {
         .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
-fn never_backed_up(t: &Tenant, interval: Option<Duration>, ctx: &HealthContext) -> Option<Flag> {
+fn never_backed_up(
+    t: &Tenant,
+    interval: Option<Duration>,
+    ctx: &HealthContext,
+    watch: &mut Watch,
+) -> Option<Flag> {
     if t.backup.last_success.is_some() {
         return None;
     }
     let interval = interval.unwrap_or(FALLBACK_INTERVAL);
+    watch.flip_after(t.created_at, interval);
     let age = ctx.now - t.created_at;
     (age > interval).then_some(())?;
     flag(
@@ -287,10 +355,23 @@ fn never_backed_up(t: &Tenant, interval: Option<Duration>, ctx: &HealthContext) 
     )
 }
 
-fn rpo_breached(t: &Tenant, policy: &TierPolicy, ctx: &HealthContext) -> Option<Flag> {
+fn rpo_breached(
+    t: &Tenant,
+    policy: &TierPolicy,
+    ctx: &HealthContext,
+    watch: &mut Watch,
+) -> Option<Flag> {
     let last = t.backup.last_success.as_ref()?;
+    watch.flip_after(last.taken_at, policy.rpo);
     let age = ctx.now - last.taken_at;
     (age > policy.rpo).then_some(())?;
+    // The run that renews the point is on its way and on time: not a breach yet.
+    if let Some(run) = renewing_run(t, last.taken_at, policy.rpo) {
+        watch.flip_after(run.taken_at, NOT_READY_AFTER);
+        if ctx.now - run.taken_at <= NOT_READY_AFTER {
+            return None;
+        }
+    }
     flag(
         FlagKind::RpoBreached,
         format!(
@@ -302,6 +383,14 @@ fn rpo_breached(t: &Tenant, policy: &TierPolicy, ctx: &HealthContext) -> Option<
             duration(age)
         ),
     )
+}
+
+/// The attempt in flight that started no later than the last success + RPO.
+fn renewing_run(t: &Tenant, last_success: DateTime<Utc>, rpo: Duration) -> Option<&LastAttempt> {
+    t.backup
+        .last_attempt
+        .as_ref()
+        .filter(|a| a.status == AttemptStatus::Running && a.taken_at - last_success <= rpo)
 }
 
 fn last_snapshot_failed(t: &Tenant, ctx: &HealthContext) -> Option<Flag> {
@@ -325,8 +414,9 @@ fn last_snapshot_failed(t: &Tenant, ctx: &HealthContext) -> Option<Flag> {
     )
 }
 
-fn schedule_overdue(t: &Tenant, ctx: &HealthContext) -> Option<Flag> {
+fn schedule_overdue(t: &Tenant, ctx: &HealthContext, watch: &mut Watch) -> Option<Flag> {
     if let Some(next) = t.backup.schedule.next_run_at {
+        watch.flip_after(next, OVERDUE_AFTER);
         let late = ctx.now - next;
         if late > OVERDUE_AFTER {
             return flag(
@@ -341,8 +431,10 @@ fn schedule_overdue(t: &Tenant, ctx: &HealthContext) -> Option<Flag> {
         }
     }
     let attempt = t.backup.last_attempt.as_ref()?;
+    (attempt.status == AttemptStatus::Running).then_some(())?;
+    watch.flip_after(attempt.taken_at, NOT_READY_AFTER);
     let running_for = ctx.now - attempt.taken_at;
-    (attempt.status == AttemptStatus::Running && running_for > NOT_READY_AFTER).then_some(())?;
+    (running_for > NOT_READY_AFTER).then_some(())?;
     flag(
         FlagKind::ScheduleOverdue,
         format!(
@@ -376,19 +468,20 @@ fn schedule_misses_rpo(
 
 fn pair_incoherent(t: &Tenant) -> Option<Flag> {
     let last = t.backup.last_success.as_ref()?;
-    (last.skew_seconds.abs() > COHERENT_SKEW_SECONDS).then_some(())?;
+    (last.skew_seconds.unsigned_abs() > COHERENT_SKEW_SECONDS.unsigned_abs()).then_some(())?;
+    let skew = Duration::try_seconds(last.skew_seconds.saturating_abs()).unwrap_or(Duration::MAX);
     flag(
         FlagKind::PairIncoherent,
         format!(
             "The latest successful pair's database dump and volume snapshot started {} apart; \
              over {} they do not restore as one coherent moment.",
-            duration(Duration::seconds(last.skew_seconds.abs())),
+            duration(skew),
             duration(Duration::seconds(COHERENT_SKEW_SECONDS))
         ),
     )
 }
 
-fn cross_region_lagging(t: &Tenant, ctx: &HealthContext) -> Option<Flag> {
+fn cross_region_lagging(t: &Tenant, ctx: &HealthContext, watch: &mut Watch) -> Option<Flag> {
     if t.tier != Tier::Dedicated {
         return None;
     }
@@ -403,11 +496,16 @@ fn cross_region_lagging(t: &Tenant, ctx: &HealthContext) -> Option<Flag> {
         }
         Some(c) => match c.last_copied_at {
             None => format!("Nothing has been copied to {secondary} yet."),
-            Some(at) if ctx.now - at > CROSS_REGION_WITHIN => format!(
-                "The newest copy in {secondary} is {} old.",
-                duration(ctx.now - at)
-            ),
-            Some(_) => return None,
+            Some(at) => {
+                watch.flip_after(at, CROSS_REGION_WITHIN);
+                if ctx.now - at <= CROSS_REGION_WITHIN {
+                    return None;
+                }
+                format!(
+                    "The newest copy in {secondary} is {} old.",
+                    duration(ctx.now - at)
+                )
+            }
         },
     };
     flag(
@@ -420,9 +518,14 @@ fn cross_region_lagging(t: &Tenant, ctx: &HealthContext) -> Option<Flag> {
     )
 }
 
-fn retention_exceeded(t: &Tenant, ctx: &HealthContext) -> Option<Flag> {
+fn retention(t: &Tenant) -> Duration {
+    Duration::days(i64::from(t.backup.retention_days))
+}
+
+fn retention_exceeded(t: &Tenant, ctx: &HealthContext, watch: &mut Watch) -> Option<Flag> {
     let oldest = t.backup.oldest_restore_point_at?;
-    let retention = Duration::days(i64::from(t.backup.retention_days));
+    let retention = retention(t);
+    watch.flip_after(oldest, retention + HISTORY_GRACE);
     let age = ctx.now - oldest;
     (age > retention + HISTORY_GRACE).then_some(())?;
     flag(
@@ -436,20 +539,58 @@ fn retention_exceeded(t: &Tenant, ctx: &HealthContext) -> Option<Flag> {
     )
 }
 
-fn history_short(t: &Tenant, ctx: &HealthContext) -> Option<Flag> {
+/// History must reach back over the window it should cover, and hold most of the points the
+/// schedule should have made in it.
+fn history_short(
+    t: &Tenant,
+    runs: Option<&RunTimes>,
+    ctx: &HealthContext,
+    watch: &mut Watch,
+) -> Option<Flag> {
     // A tenant that never had a point has lost none: "never backed up" covers it.
     let oldest = t.backup.oldest_restore_point_at?;
-    let retention = Duration::days(i64::from(t.backup.retention_days));
-    let expected = retention.min(ctx.now - t.created_at) - HISTORY_GRACE;
+    let retention = retention(t);
+    // The window stops growing with the tenant's age once it is as long as retention.
+    watch.flip_after(t.created_at, retention);
+    let window = retention.min(ctx.now - t.created_at);
+    let expected = window - HISTORY_GRACE;
+    watch.flip_after(oldest, expected);
     let covered = ctx.now - oldest;
-    (covered < expected).then_some(())?;
+    if covered < expected {
+        return flag(
+            FlagKind::HistoryShort,
+            format!(
+                "Restore points reach back only {}, but should reach back {} (the shorter of the \
+                 {} retention and the tenant's age, less a day): points have been lost.",
+                duration(covered),
+                duration(expected + HISTORY_GRACE),
+                period(retention)
+            ),
+        );
+    }
+    let runs = runs?;
+    let since = ctx.now - window;
+    let due = runs.count(since, ctx.now)?;
+    // The count changes when a run falls due and when one leaves the window.
+    if let Some(next) = runs.next_after(ctx.now) {
+        watch.flip_at(next, Duration::zero());
+    }
+    if let Some(leaving) = runs.next_after(since) {
+        watch.flip_at(leaving, window);
+    }
+    let held = t.backup.restore_point_count;
+    // Fewer than 90 % of those due, less one (the run in flight has no point yet).
+    (u128::from(held) * 10 + 10 < u128::from(due) * 9).then_some(())?;
     flag(
         FlagKind::HistoryShort,
         format!(
-            "Restore points reach back only {}, but should reach back {} (the shorter of the \
-             {} retention and the tenant's age, less a day): points have been lost.",
-            duration(covered),
-            duration(expected + HISTORY_GRACE),
+            "{held} restore point{} where {due} were due: the schedule `{}` ({}) should have \
+             made {due} in the last {} (the shorter of the {} retention and the tenant's \
+             age), and fewer than 90 % of them, less one, are held: points are missing (lost, or never made by failed runs).",
+            if held == 1 { "" } else { "s" },
+            t.backup.schedule.cron,
+            t.backup.schedule.timezone,
+            duration(window),
             period(retention)
         ),
     )
@@ -474,20 +615,28 @@ pub fn observed_at(t: &Tenant, ctx: &HealthContext) -> Option<DateTime<Utc>> {
     }
 }
 
-fn data_stale(t: &Tenant, ctx: &HealthContext) -> Option<Flag> {
+/// The instant a tenant is judged at: now, or when it was last observed if it is stale.
+pub fn judged_at(t: &Tenant, ctx: &HealthContext) -> DateTime<Utc> {
+    data_stale(t, ctx).map_or(ctx.now, |(_, observed)| observed)
+}
+
+/// The stale flag and the instant the tenant was last observed, when it is stale.
+fn data_stale(t: &Tenant, ctx: &HealthContext) -> Option<(Flag, DateTime<Utc>)> {
     let observed = observed_at(t, ctx)?;
     let silent = ctx.now - observed;
     let limit = ctx.refresh_interval * 2;
     (silent > limit).then_some(())?;
-    flag(
-        FlagKind::DataStale,
-        format!(
+    let flag = Flag {
+        kind: FlagKind::DataStale,
+        explanation: format!(
             "The source has not reported this tenant for {} (more than two refresh intervals, \
-             {}): everything shown for it may be out of date.",
+             {}): the other flags are judged as of when it was last seen, and anything may \
+             have changed since.",
             duration(silent),
             duration(limit)
         ),
-    )
+    };
+    Some((flag, observed))
 }
 
 #[cfg(test)]

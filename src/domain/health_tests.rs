@@ -79,8 +79,12 @@ fn standard() -> Tenant {
     t
 }
 
+fn facts(interval: Option<Duration>) -> ScheduleFacts<'static> {
+    ScheduleFacts::interval_only(interval)
+}
+
 fn kinds(t: &Tenant, interval: Option<Duration>) -> Vec<FlagKind> {
-    evaluate(t, interval, &ctx())
+    evaluate(t, facts(interval), &ctx())
         .flags
         .iter()
         .map(|f| f.kind)
@@ -89,10 +93,10 @@ fn kinds(t: &Tenant, interval: Option<Duration>) -> Vec<FlagKind> {
 
 #[test]
 fn healthy_tenants_are_ok_with_no_flags() {
-    let h = evaluate(&dedicated(), HOUR, &ctx());
+    let h = evaluate(&dedicated(), facts(HOUR), &ctx());
     assert_eq!(h.level, Level::Ok);
     assert!(h.flags.is_empty());
-    assert_eq!(evaluate(&standard(), DAY, &ctx()).level, Level::Ok);
+    assert_eq!(evaluate(&standard(), facts(DAY), &ctx()).level, Level::Ok);
 }
 
 #[test]
@@ -106,7 +110,7 @@ fn never_backed_up_only_after_one_schedule_interval() {
         "exactly one interval old"
     );
     t.created_at = now() - Duration::hours(1) - Duration::seconds(1);
-    let h = evaluate(&t, HOUR, &ctx());
+    let h = evaluate(&t, facts(HOUR), &ctx());
     assert_eq!(h.level, Level::Red);
     assert_eq!(h.flags[0].kind, FlagKind::NeverBackedUp);
     assert!(
@@ -134,7 +138,7 @@ fn rpo_breached_exactly_at_rpo_is_not_a_breach_one_second_past_is() {
     assert!(!kinds(&t, HOUR).contains(&FlagKind::RpoBreached));
     t.backup.last_success.as_mut().unwrap().taken_at =
         now() - Duration::hours(1) - Duration::seconds(1);
-    let h = evaluate(&t, HOUR, &ctx());
+    let h = evaluate(&t, facts(HOUR), &ctx());
     assert_eq!(h.level, Level::Red);
     assert!(h.has(FlagKind::RpoBreached));
     assert!(
@@ -167,7 +171,7 @@ fn last_snapshot_failed_for_failed_and_partial_only() {
         let attempt = t.backup.last_attempt.as_mut().unwrap();
         attempt.status = status.clone();
         attempt.error = Some("CSI driver timeout".into());
-        let h = evaluate(&t, HOUR, &ctx());
+        let h = evaluate(&t, facts(HOUR), &ctx());
         assert_eq!(h.has(FlagKind::LastSnapshotFailed), flagged, "{status:?}");
         if flagged {
             assert_eq!(h.level, Level::Amber);
@@ -194,7 +198,7 @@ fn schedule_overdue_when_a_snapshot_is_not_ready_thirty_minutes_after_its_run() 
     assert!(!kinds(&t, HOUR).contains(&FlagKind::ScheduleOverdue));
     t.backup.last_attempt.as_mut().unwrap().taken_at =
         now() - Duration::minutes(30) - Duration::seconds(1);
-    let h = evaluate(&t, HOUR, &ctx());
+    let h = evaluate(&t, facts(HOUR), &ctx());
     assert!(h.has(FlagKind::ScheduleOverdue));
     assert!(h.flags[0].explanation.contains("still not ready"));
 }
@@ -207,7 +211,7 @@ fn schedule_misses_rpo_when_interval_longer_than_rpo() {
         "equal is fine"
     );
     t.backup.schedule.cron = "0 3 * * *".into();
-    let h = evaluate(&t, DAY, &ctx());
+    let h = evaluate(&t, facts(DAY), &ctx());
     assert_eq!(h.level, Level::Amber);
     assert!(h.has(FlagKind::ScheduleMissesRpo));
     assert!(
@@ -249,7 +253,7 @@ fn cross_region_lagging_after_twenty_four_hours_or_failed_or_missing() {
 
     let mut failed = dedicated();
     failed.backup.cross_region.as_mut().unwrap().status = CrossRegionStatus::Failed;
-    let h = evaluate(&failed, HOUR, &ctx());
+    let h = evaluate(&failed, facts(HOUR), &ctx());
     assert!(h.flags[0].explanation.contains("eu-central-1 failed"));
 
     let mut missing = dedicated();
@@ -282,7 +286,7 @@ fn retention_exceeded_one_day_past_retention() {
     t.backup.oldest_restore_point_at = Some(now() - Duration::days(31));
     assert!(!kinds(&t, DAY).contains(&FlagKind::RetentionExceeded));
     t.backup.oldest_restore_point_at = Some(now() - Duration::days(31) - Duration::seconds(1));
-    let h = evaluate(&t, DAY, &ctx());
+    let h = evaluate(&t, facts(DAY), &ctx());
     assert_eq!(h.level, Level::Amber);
     assert!(
         h.flags[0].explanation.contains("retention is 30d"),
@@ -321,22 +325,71 @@ fn history_short_against_age_for_young_tenants() {
 fn restore_running_is_info() {
     let mut t = dedicated();
     t.active_restore_id = Some("rst_41c".into());
-    let h = evaluate(&t, HOUR, &ctx());
+    let h = evaluate(&t, facts(HOUR), &ctx());
     assert_eq!(h.level, Level::Info);
     assert!(h.flags[0].explanation.contains("rst_41c"));
 }
 
 #[test]
-fn data_stale_after_two_refresh_intervals_and_wins() {
+fn data_stale_after_two_refresh_intervals() {
     let mut t = dedicated();
     t.observed_at = Some(now() - Duration::seconds(60));
     assert!(kinds(&t, HOUR).is_empty());
     t.observed_at = Some(now() - Duration::seconds(61));
-    t.backup.last_success.as_mut().unwrap().taken_at = now() - Duration::hours(5);
-    let h = evaluate(&t, HOUR, &ctx());
-    assert_eq!(h.level, Level::Unknown, "unknown wins over red while stale");
-    assert_eq!(h.flags[0].kind, FlagKind::DataStale);
-    assert!(h.has(FlagKind::RpoBreached));
+    let h = evaluate(&t, facts(HOUR), &ctx());
+    assert_eq!(h.level, Level::Unknown, "fine when last seen, unknown now");
+    assert_eq!(kinds(&t, HOUR), vec![FlagKind::DataStale]);
+    assert_eq!(h.recheck_at, None, "only news can change a stale tenant");
+}
+
+#[test]
+fn a_stale_tenant_is_judged_as_of_when_it_was_last_observed() {
+    // Backed up 10 min before it was last seen, 50 min ago: the RPO has lapsed since, but
+    // silence is no evidence of a breach.
+    let mut t = dedicated();
+    t.observed_at = Some(now() - Duration::minutes(50));
+    t.backup.last_success.as_mut().unwrap().taken_at = now() - Duration::minutes(60);
+    t.backup.schedule.next_run_at = Some(now() - Duration::minutes(40));
+    assert_eq!(kinds(&t, HOUR), vec![FlagKind::DataStale]);
+    // Already in breach when last seen: red outranks stale, and stale is said beside it.
+    t.backup.last_success.as_mut().unwrap().taken_at = now() - Duration::hours(3);
+    let h = evaluate(&t, facts(HOUR), &ctx());
+    assert_eq!(h.level, Level::Red);
+    assert_eq!(
+        h.flags.iter().map(|f| f.kind).collect::<Vec<_>>(),
+        vec![FlagKind::RpoBreached, FlagKind::DataStale]
+    );
+    assert!(
+        h.flags[0].explanation.contains("is 2h 10m old"),
+        "judged at the observation: {}",
+        h.flags[0].explanation
+    );
+}
+
+#[test]
+fn level_order_is_that_of_a_monitoring_check() {
+    assert!(Level::Red > Level::Unknown);
+    assert!(Level::Unknown > Level::Amber);
+    assert!(Level::Amber > Level::Info && Level::Info > Level::Ok);
+    let mut sorted = Level::ALL;
+    sorted.sort();
+    assert_eq!(sorted, Level::ALL);
+    let mut headline = Level::HEADLINE;
+    headline.sort_by(|a, b| b.cmp(a));
+    assert_eq!(headline, Level::HEADLINE, "headline reads worst first");
+}
+
+#[test]
+fn an_amber_stale_tenant_is_unknown_with_both_flags() {
+    let mut t = dedicated();
+    t.observed_at = Some(now() - Duration::minutes(5));
+    t.backup.last_success.as_mut().unwrap().skew_seconds = 400;
+    let h = evaluate(&t, facts(HOUR), &ctx());
+    assert_eq!(h.level, Level::Unknown);
+    assert_eq!(
+        h.flags.iter().map(|f| f.kind).collect::<Vec<_>>(),
+        vec![FlagKind::DataStale, FlagKind::PairIncoherent]
+    );
 }
 
 #[test]
@@ -345,7 +398,7 @@ fn level_is_the_worst_flag_and_flags_are_worst_first() {
     t.active_restore_id = Some("rst_1".into());
     t.backup.last_success.as_mut().unwrap().skew_seconds = 900;
     t.backup.last_success.as_mut().unwrap().taken_at = now() - Duration::hours(3);
-    let h = evaluate(&t, HOUR, &ctx());
+    let h = evaluate(&t, facts(HOUR), &ctx());
     assert_eq!(h.level, Level::Red);
     let levels: Vec<Level> = h.flags.iter().map(Flag::level).collect();
     assert_eq!(levels, vec![Level::Red, Level::Amber, Level::Info]);
@@ -369,14 +422,13 @@ fn levels_and_flags_have_distinct_glyphs_words_and_ids() {
     let ids: HashSet<_> = FlagKind::ALL.iter().map(|k| k.id()).collect();
     let shorts: HashSet<_> = FlagKind::ALL.iter().map(|k| k.short()).collect();
     assert_eq!((ids.len(), shorts.len()), (11, 11));
-    assert!(Level::Unknown > Level::Red && Level::Red > Level::Amber && Level::Amber > Level::Info);
 }
 
 #[test]
 fn flags_serialise_with_id_level_and_explanation() {
     let mut t = dedicated();
     t.active_restore_id = Some("rst_9".into());
-    let json = serde_json::to_value(evaluate(&t, HOUR, &ctx())).unwrap();
+    let json = serde_json::to_value(evaluate(&t, facts(HOUR), &ctx())).unwrap();
     assert_eq!(json["level"], "info");
     assert_eq!(json["flags"][0]["id"], "restore_running");
     assert_eq!(json["flags"][0]["level"], "info");
@@ -395,8 +447,185 @@ fn a_silent_source_makes_every_row_stale() {
         source_heard_at: Some(now() - Duration::minutes(5)),
         ..ctx()
     };
-    assert_eq!(evaluate(&t, HOUR, &quiet).level, Level::Unknown);
+    assert_eq!(evaluate(&t, facts(HOUR), &quiet).level, Level::Unknown);
     let mut unobserved = dedicated();
     unobserved.observed_at = None;
-    assert_eq!(evaluate(&unobserved, HOUR, &ctx()).level, Level::Ok);
+    assert_eq!(evaluate(&unobserved, facts(HOUR), &ctx()).level, Level::Ok);
+}
+
+/// A Dedicated tenant whose last success is 1 h 10 min old, with a run in flight.
+fn renewing(started_after_success: Duration, running_for: Duration) -> Tenant {
+    let mut t = dedicated();
+    let success = now() - Duration::minutes(70);
+    t.backup.last_success.as_mut().unwrap().taken_at = success;
+    let attempt = t.backup.last_attempt.as_mut().unwrap();
+    attempt.status = AttemptStatus::Running;
+    attempt.taken_at = success + started_after_success;
+    // The run is measured from its start; keep "now" consistent with it.
+    let _ = running_for;
+    t
+}
+
+fn rpo_ctx_at(t: &Tenant, running_for: Duration) -> HealthContext {
+    let started = t.backup.last_attempt.as_ref().unwrap().taken_at;
+    HealthContext {
+        now: started + running_for,
+        source_heard_at: Some(started + running_for),
+        ..ctx()
+    }
+}
+
+#[test]
+fn rpo_is_not_breached_while_the_on_time_renewing_run_is_in_flight() {
+    // Started exactly at last success + RPO, running 30 min: still in flight and on time.
+    let t = renewing(Duration::hours(1), Duration::minutes(30));
+    let mut observed = t.clone();
+    observed.observed_at = None;
+    let ctx = rpo_ctx_at(&observed, Duration::minutes(30));
+    let h = evaluate(&observed, facts(HOUR), &ctx);
+    assert!(!h.has(FlagKind::RpoBreached), "{:?}", h.flags);
+    // One second past 30 min: the run is stuck, and the breach shows.
+    let ctx = rpo_ctx_at(&observed, Duration::minutes(30) + Duration::seconds(1));
+    let h = evaluate(&observed, facts(HOUR), &ctx);
+    assert!(h.has(FlagKind::RpoBreached));
+    assert_eq!(h.level, Level::Red);
+}
+
+#[test]
+fn a_run_started_after_the_rpo_lapsed_does_not_exempt_the_breach() {
+    let mut t = renewing(
+        Duration::hours(1) + Duration::seconds(1),
+        Duration::minutes(5),
+    );
+    t.observed_at = None;
+    let ctx = rpo_ctx_at(&t, Duration::minutes(5));
+    assert!(evaluate(&t, facts(HOUR), &ctx).has(FlagKind::RpoBreached));
+}
+
+#[test]
+fn only_a_running_attempt_exempts_the_breach() {
+    let mut t = renewing(Duration::minutes(59), Duration::minutes(5));
+    t.observed_at = None;
+    t.backup.last_attempt.as_mut().unwrap().status = AttemptStatus::Failed;
+    let ctx = rpo_ctx_at(&t, Duration::minutes(15));
+    assert!(evaluate(&t, facts(HOUR), &ctx).has(FlagKind::RpoBreached));
+}
+
+/// A daily Standard tenant, a year old, holding `held` points, with its runs listed.
+fn daily_with(held: u64) -> (Tenant, crate::domain::run_times::RunTimes) {
+    let mut t = standard();
+    t.backup.restore_point_count = held;
+    let schedule =
+        crate::domain::schedule::CronSchedule::parse(&t.backup.schedule.cron, "UTC").unwrap();
+    let runs = crate::domain::run_times::RunTimes::list(
+        &schedule,
+        now() - Duration::days(100),
+        now() + Duration::days(2),
+    );
+    (t, runs)
+}
+
+#[test]
+fn history_short_when_fewer_than_ninety_percent_of_due_points_less_one_are_held() {
+    // 30 days back from 03:10 hold 30 runs at 02:00. 0.9 × 30 − 1 = 26: 26 held is enough.
+    let (t, runs) = daily_with(26);
+    let with_runs = ScheduleFacts {
+        interval: DAY,
+        runs: Some(&runs),
+    };
+    assert!(!evaluate(&t, with_runs, &ctx()).has(FlagKind::HistoryShort));
+    let (t, _) = daily_with(25);
+    let h = evaluate(&t, with_runs, &ctx());
+    assert_eq!(h.level, Level::Amber);
+    let flag = &h.flags[0];
+    assert_eq!(flag.kind, FlagKind::HistoryShort);
+    assert!(
+        flag.explanation
+            .starts_with("25 restore points where 30 were due"),
+        "{}",
+        flag.explanation
+    );
+}
+
+#[test]
+fn history_counts_against_the_window_of_a_young_tenant() {
+    // 12 days old: 12 runs due; 0.9 × 12 − 1 = 9.8, so 10 held is enough and 9 is short.
+    let (mut t, runs) = daily_with(10);
+    t.created_at = now() - Duration::days(12);
+    t.backup.oldest_restore_point_at = Some(now() - Duration::days(11));
+    let with_runs = ScheduleFacts {
+        interval: DAY,
+        runs: Some(&runs),
+    };
+    assert!(!evaluate(&t, with_runs, &ctx()).has(FlagKind::HistoryShort));
+    t.backup.restore_point_count = 9;
+    assert!(evaluate(&t, with_runs, &ctx()).has(FlagKind::HistoryShort));
+    // A tenant an hour old has one run due at most and cannot be short.
+    t.created_at = now() - Duration::hours(2);
+    t.backup.oldest_restore_point_at = Some(now() - Duration::hours(1));
+    t.backup.restore_point_count = 0;
+    assert!(!evaluate(&t, with_runs, &ctx()).has(FlagKind::HistoryShort));
+}
+
+#[test]
+fn history_count_is_skipped_when_the_runs_are_unknown() {
+    let (t, _) = daily_with(1);
+    assert!(!evaluate(&t, facts(DAY), &ctx()).has(FlagKind::HistoryShort));
+}
+
+#[test]
+fn recheck_is_the_next_instant_a_rule_can_flip() {
+    // Seen now, refreshed every 30 s: stale in a minute, before anything else.
+    let h = evaluate(&dedicated(), facts(HOUR), &ctx());
+    let silent = now() + Duration::minutes(1) + Duration::milliseconds(1);
+    assert_eq!(h.recheck_at, Some(silent));
+    // Unobserved: backed up 10 min ago, the RPO lapses in 50 min, before anything else.
+    let mut unobserved = dedicated();
+    unobserved.observed_at = None;
+    let unheard = HealthContext {
+        source_heard_at: None,
+        ..ctx()
+    };
+    let h = evaluate(&unobserved, facts(HOUR), &unheard);
+    let lapse = now() + Duration::minutes(50) + Duration::milliseconds(1);
+    assert_eq!(h.recheck_at, Some(lapse));
+    // Judged again at that instant, the breach shows (no earlier instant was missed).
+    let later = HealthContext {
+        now: lapse,
+        source_heard_at: Some(lapse),
+        ..ctx()
+    };
+    let mut t = dedicated();
+    t.observed_at = Some(lapse);
+    assert!(evaluate(&t, facts(HOUR), &later).has(FlagKind::RpoBreached));
+}
+
+#[test]
+fn recheck_follows_the_runs_a_history_count_depends_on() {
+    let (t, runs) = daily_with(30);
+    let with_runs = ScheduleFacts {
+        interval: DAY,
+        runs: Some(&runs),
+    };
+    let h = evaluate(&t, with_runs, &ctx());
+    // Tomorrow's 02:00 run is due before anything else can change.
+    let tomorrow = Utc.with_ymd_and_hms(2026, 11, 27, 2, 0, 0).unwrap();
+    assert!(
+        h.recheck_at.is_some_and(|at| at <= tomorrow),
+        "{:?}",
+        h.recheck_at
+    );
+}
+
+#[test]
+fn absurd_instants_from_outside_never_overflow() {
+    let mut t = dedicated();
+    t.backup.last_success.as_mut().unwrap().taken_at = DateTime::<Utc>::MAX_UTC;
+    t.backup.last_success.as_mut().unwrap().skew_seconds = i64::MIN;
+    t.backup.oldest_restore_point_at = Some(DateTime::<Utc>::MIN_UTC);
+    t.backup.schedule.next_run_at = Some(DateTime::<Utc>::MAX_UTC);
+    t.created_at = DateTime::<Utc>::MIN_UTC;
+    t.backup.retention_days = u32::MAX;
+    t.backup.restore_point_count = u64::MAX;
+    let _ = evaluate(&t, facts(HOUR), &ctx());
 }

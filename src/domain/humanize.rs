@@ -32,6 +32,15 @@ pub fn coarse(d: Duration) -> String {
     }
 }
 
+/// "1 tenant", "60 tenants": a count with its noun, singular for one.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// A whole number of days or hours when the duration is one, else `duration`.
 pub fn period(d: Duration) -> String {
     if d.num_seconds() % 86_400 == 0 && d.num_days() > 0 {

@@ -124,6 +124,40 @@ pub struct CrossRegion {
 }
 
 impl Tenant {
+    /// Whether two reports of a tenant say the same, when each was observed aside.
+    pub fn same_report(&self, other: &Tenant) -> bool {
+        // Destructured so that a new field cannot be forgotten here.
+        let Tenant {
+            id,
+            slug,
+            kind,
+            hub_id,
+            display_name,
+            tier,
+            region,
+            secondary_region,
+            hostname,
+            state,
+            created_at,
+            backup,
+            active_restore_id,
+            observed_at: _,
+        } = self;
+        *id == other.id
+            && *slug == other.slug
+            && *kind == other.kind
+            && *hub_id == other.hub_id
+            && *display_name == other.display_name
+            && *tier == other.tier
+            && *region == other.region
+            && *secondary_region == other.secondary_region
+            && *hostname == other.hostname
+            && *state == other.state
+            && *created_at == other.created_at
+            && *backup == other.backup
+            && *active_restore_id == other.active_restore_id
+    }
+
     pub fn is_hub(&self) -> bool {
         self.kind == TenantKind::Hub
     }

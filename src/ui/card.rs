@@ -20,6 +20,7 @@ use crate::theme::Theme;
 const LABEL_WIDTH: usize = 27;
 const MAX_WIDTH: u16 = 110;
 
+/// Draws the card; answers how far it can scroll as drawn.
 pub fn draw(
     frame: &mut Frame,
     area: Rect,
@@ -27,7 +28,7 @@ pub fn draw(
     id: &TenantId,
     theme: &Theme,
     now: DateTime<Utc>,
-) {
+) -> usize {
     let width = area.width.min(MAX_WIDTH);
     let Some(i) = app.fleet.position(id) else {
         let popup = centered(area, width, 3);
@@ -37,7 +38,7 @@ pub fn draw(
             Paragraph::new(gone).block(block(" Backups ".into(), "", theme)),
             popup,
         );
-        return;
+        return 0;
     };
     let tenant = app.fleet.tenant(i);
     let mut card = Card {
@@ -64,6 +65,7 @@ pub fn draw(
         .block(block(title, more, theme))
         .scroll((scroll as u16, 0));
     frame.render_widget(paragraph, popup);
+    max_scroll
 }
 
 fn block(title: String, more: &str, theme: &Theme) -> Block<'static> {

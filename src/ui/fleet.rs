@@ -3,16 +3,16 @@
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Cell, Paragraph, Row, Table, TableState};
 
-use super::format::{coarse_age, countdown, short_timestamp};
+use super::format::{NextRun, coarse_age, next_run, short_timestamp};
+use crate::app::fleet::Widest;
 use crate::app::view::{Row as ViewRow, SortKey};
 use crate::app::{App, TimeDisplay};
-use crate::domain::health::{NOT_READY_AFTER, OVERDUE_AFTER};
-use crate::domain::humanize::coarse;
-use crate::domain::tenant::{AttemptStatus, CrossRegionStatus, Tenant, Tier};
+use crate::domain::humanize::count;
+use crate::domain::tenant::{CrossRegionStatus, Tenant, Tier};
 use crate::domain::{Health, Level};
 use crate::theme::Theme;
 
@@ -25,7 +25,7 @@ pub fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Span::styled("▸ fleet  ", theme.header),
     ];
     spans.push(Span::styled(
-        format!("{} tenants  ", summary.tenants),
+        format!("{}  ", count(summary.tenants, "tenant")),
         theme.header,
     ));
     for level in Level::HEADLINE {
@@ -51,7 +51,7 @@ pub fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let text = if compact {
         format!(" ⟳{restores} restoring")
     } else {
-        format!("⟳ {restores} restore{} running", plural(restores))
+        format!("⟳ {} running", count(restores, "restore"))
     };
     spans.push(Span::styled(text, restore_style));
     frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.header), area);
@@ -68,7 +68,7 @@ pub fn draw_toolbar(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     if app.editing_filter || !app.view.filter().is_empty() {
         spans.push(Span::styled(" / ", theme.key_hint));
         spans.push(Span::styled(
-            format!("{:<24}", app.filter.value()),
+            format!("{:<pad$}", app.filter.value(), pad = filter_box(area.width)),
             theme.input,
         ));
         let shown = app.view.matches();
@@ -88,49 +88,112 @@ pub fn draw_toolbar(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     ));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
     if app.editing_filter {
-        let cursor = app.filter.visual_cursor().min(23) as u16;
+        let last = filter_box(area.width).saturating_sub(1);
+        let cursor = app.filter.visual_cursor().min(last) as u16;
         frame.set_cursor_position((area.x + 3 + cursor, area.y));
     }
 }
 
-/// Columns are the sort keys: every column sorts, and the header marks the sorted one.
-fn constraint(col: SortKey, wide: bool) -> Constraint {
-    match col {
-        SortKey::Level => Constraint::Length(8),
-        SortKey::Tenant => Constraint::Min(if wide { 26 } else { 18 }),
-        SortKey::Tier => Constraint::Length(9),
-        SortKey::Region => Constraint::Length(14),
-        SortKey::LastSuccess => Constraint::Length(if wide { 23 } else { 13 }),
-        SortKey::NextRun => Constraint::Length(12),
-        SortKey::Retention => Constraint::Length(23),
-        SortKey::CrossRegion => Constraint::Length(13),
-        SortKey::Flags => Constraint::Fill(1),
-    }
+/// The filter's box: 24 columns, fewer on a narrow terminal so the sort still shows.
+fn filter_box(width: u16) -> usize {
+    usize::from(width.saturating_sub(44)).clamp(10, 24)
 }
 
-/// The narrowest table that still shows a column: the essentials always, the rest as width
-/// allows, least urgent first to go.
-fn min_width(col: SortKey) -> u16 {
-    match col {
-        SortKey::Tier => 100,
-        // FLAGS keeps at least 21 columns: the flags are why the row matters.
-        SortKey::Retention | SortKey::CrossRegion => 145,
-        SortKey::Region => 160,
-        _ => 0,
-    }
-}
+/// Room between columns, and the table's two borders.
+const SPACING: u16 = 1;
+const BORDERS: u16 = 2;
+/// FLAGS keeps at least this much before other columns give way: the flags are why the row
+/// matters (three typical ones, "RPO FAILED HISTORY").
+const FLAGS_MIN: u16 = 18;
+/// TENANT shrinks (names end in "…") only after every column that can go has gone.
+const TENANT_MIN: u16 = 12;
+/// The hub-tree branch before a spoke's name.
+const BRANCH: u16 = 3;
+/// The long form of LAST SUCCESS adds the time ("22h 27m ago 11-25 04:42").
+const LAST_SUCCESS_LONG: u16 = 23;
+const LAST_SUCCESS_SHORT: u16 = 12;
 
-/// Which columns fit, in table order, and whether cells have room for their long form.
-fn columns(width: u16) -> (Vec<SortKey>, bool) {
-    let shown = SortKey::ALL
+/// Which columns go first when the table is narrow: least urgent first.
+const DROP_ORDER: [SortKey; 4] = [
+    SortKey::Region,
+    SortKey::CrossRegion,
+    SortKey::Retention,
+    SortKey::Tier,
+];
+
+/// The table's columns and their widths at `width`, following the content: every column as
+/// wide as what it holds, the rest to FLAGS; when that leaves FLAGS too little, the least
+/// urgent columns go, then LAST SUCCESS drops its time, then TENANT shrinks.
+fn columns(width: u16, widest: Widest) -> (Vec<(SortKey, u16)>, bool) {
+    let tenant = (widest.slug as u16)
+        .saturating_add(BRANCH)
+        .clamp(TENANT_MIN, 48);
+    let mut shown: Vec<(SortKey, u16)> = SortKey::ALL
         .into_iter()
-        .filter(|c| width >= min_width(*c))
+        .map(|c| (c, content_width(c, tenant, widest)))
         .collect();
-    (shown, width >= 100)
+    let mut drops = DROP_ORDER.iter();
+    let mut wide = true;
+    while flags_room(&shown, width) < FLAGS_MIN {
+        if let Some(col) = drops.next() {
+            shown.retain(|(c, _)| c != col);
+        } else if wide {
+            wide = false;
+            set_width(&mut shown, SortKey::LastSuccess, LAST_SUCCESS_SHORT);
+        } else {
+            let room = flags_room(&shown, width);
+            let short_by = FLAGS_MIN.saturating_sub(room);
+            let tenant = width_of(&shown, SortKey::Tenant);
+            set_width(
+                &mut shown,
+                SortKey::Tenant,
+                tenant.saturating_sub(short_by).max(TENANT_MIN),
+            );
+            break;
+        }
+    }
+    let room = flags_room(&shown, width);
+    set_width(&mut shown, SortKey::Flags, room);
+    (shown, wide)
+}
+
+fn content_width(col: SortKey, tenant: u16, widest: Widest) -> u16 {
+    match col {
+        SortKey::Level => 7,
+        SortKey::Tenant => tenant,
+        SortKey::Tier => 9,
+        SortKey::Region => (widest.region as u16).clamp(6, 24),
+        SortKey::LastSuccess => LAST_SUCCESS_LONG,
+        SortKey::NextRun => 12,
+        SortKey::Retention => 23,
+        SortKey::CrossRegion => 12,
+        SortKey::Flags => 0,
+    }
+}
+
+/// What is left for FLAGS once every other column has its width.
+fn flags_room(shown: &[(SortKey, u16)], width: u16) -> u16 {
+    let others: u16 = shown
+        .iter()
+        .filter(|(c, _)| *c != SortKey::Flags)
+        .map(|(_, w)| w + SPACING)
+        .sum();
+    width.saturating_sub(others + BORDERS)
+}
+
+fn width_of(shown: &[(SortKey, u16)], col: SortKey) -> u16 {
+    shown.iter().find(|(c, _)| *c == col).map_or(0, |(_, w)| *w)
+}
+
+fn set_width(shown: &mut [(SortKey, u16)], col: SortKey, width: u16) {
+    if let Some(entry) = shown.iter_mut().find(|(c, _)| *c == col) {
+        entry.1 = width;
+    }
 }
 
 pub fn draw_table(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, now: DateTime<Utc>) {
-    let (cols, wide) = columns(area.width);
+    let (shown, wide) = columns(area.width, app.fleet.widest());
+    let cols: Vec<SortKey> = shown.iter().map(|(c, _)| *c).collect();
     let title = table_title(app);
     let block = Block::default()
         .borders(Borders::ALL)
@@ -146,6 +209,8 @@ pub fn draw_table(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, now: 
         now,
         wide,
         zone: app.time,
+        tenant_width: width_of(&shown, SortKey::Tenant),
+        flags_width: width_of(&shown, SortKey::Flags),
     };
     let body: Vec<Row> = visible
         .iter()
@@ -158,7 +223,7 @@ pub fn draw_table(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, now: 
         .collect();
     let header =
         Row::new(cols.iter().map(|c| header_cell(*c, app.view.sort()))).style(theme.table_header);
-    let table = Table::new(body, cols.iter().map(|c| constraint(*c, wide)))
+    let table = Table::new(body, shown.iter().map(|(_, w)| Constraint::Length(*w)))
         .header(header)
         .block(block)
         .column_spacing(1)
@@ -217,6 +282,8 @@ struct CellContext<'a> {
     now: DateTime<Utc>,
     wide: bool,
     zone: TimeDisplay,
+    tenant_width: u16,
+    flags_width: u16,
 }
 
 fn table_row<'a>(
@@ -230,8 +297,11 @@ fn table_row<'a>(
     let cells = cols
         .iter()
         .map(|c| cell(*c, tenant, health, row, last_child, ctx));
+    // Rows judged as of an old observation read as such without colour too (NO_COLOR).
     let style = if row.context_only {
         ctx.theme.dim
+    } else if health.level == Level::Unknown {
+        Style::default().add_modifier(Modifier::ITALIC)
     } else {
         Style::default()
     };
@@ -252,27 +322,40 @@ fn cell<'a>(
             format!("{} {}", h.level.glyph(), h.level.word()),
             theme.level(h.level),
         )),
-        SortKey::Tenant => tenant_cell(t, row, last_child, theme),
+        SortKey::Tenant => tenant_cell(t, row, last_child, ctx),
         SortKey::Tier => Cell::from(t.tier.label().into_owned()),
         SortKey::Region => Cell::from(t.region.clone()),
         SortKey::LastSuccess => last_success_cell(t, ctx),
         SortKey::NextRun => next_run_cell(t, ctx),
         SortKey::Retention => retention_cell(t, ctx),
         SortKey::CrossRegion => cross_region_cell(t, ctx),
-        SortKey::Flags => flags_cell(h, theme),
+        SortKey::Flags => flags_cell(h, ctx),
     }
 }
 
-fn tenant_cell<'a>(t: &Tenant, row: &ViewRow, last_child: bool, theme: &Theme) -> Cell<'a> {
+fn tenant_cell<'a>(t: &Tenant, row: &ViewRow, last_child: bool, ctx: &CellContext<'a>) -> Cell<'a> {
+    let theme = ctx.theme;
     if row.is_child {
         let branch = if last_child { " └ " } else { " ├ " };
+        let room = ctx.tenant_width.saturating_sub(BRANCH);
         Cell::from(Line::from(vec![
             Span::styled(branch, theme.border),
-            Span::raw(t.slug.clone()),
+            Span::raw(ellipsized(&t.slug, usize::from(room))),
         ]))
     } else {
-        Cell::from(Span::styled(t.slug.clone(), theme.hub_row))
+        let name = ellipsized(&t.slug, usize::from(ctx.tenant_width));
+        Cell::from(Span::styled(name, theme.hub_row))
     }
+}
+
+/// `text` cut to `width` characters, ending in "…" when cut: a cut name must say so.
+fn ellipsized(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
 }
 
 fn last_success_cell<'a>(t: &Tenant, ctx: &CellContext<'a>) -> Cell<'a> {
@@ -292,34 +375,15 @@ fn last_success_cell<'a>(t: &Tenant, ctx: &CellContext<'a>) -> Cell<'a> {
     Cell::from(Line::from(spans))
 }
 
-/// The countdown to the next run; while a backup runs, how long it has been running (so an
-/// RPO that lapses mid-backup reads as "the new point is on its way").
 fn next_run_cell<'a>(t: &Tenant, ctx: &CellContext<'a>) -> Cell<'a> {
-    if let Some(attempt) = t
-        .backup
-        .last_attempt
-        .as_ref()
-        .filter(|a| a.status == AttemptStatus::Running)
-    {
-        let running_for = ctx.now - attempt.taken_at;
-        // CSI retries forever: past the limit the snapshot is judged stuck, not slow.
-        let (word, style) = if running_for > NOT_READY_AFTER {
-            ("stuck", ctx.theme.amber)
-        } else {
-            ("running", ctx.theme.info)
-        };
-        return Cell::from(Span::styled(
-            format!("{word} {}", coarse(running_for)),
-            style,
-        ));
-    }
-    match t.backup.schedule.next_run_at {
-        Some(at) if at < ctx.now - OVERDUE_AFTER => {
-            Cell::from(Span::styled(countdown(ctx.now, at), ctx.theme.amber))
-        }
-        Some(at) => Cell::from(countdown(ctx.now, at)),
-        None => Cell::from(Span::styled("—", ctx.theme.dim)),
-    }
+    let (text, state) = next_run(t, ctx.now);
+    let style = match state {
+        NextRun::Running => ctx.theme.info,
+        NextRun::Stuck | NextRun::Late => ctx.theme.amber,
+        NextRun::Scheduled => Style::default(),
+        NextRun::Unknown => ctx.theme.dim,
+    };
+    Cell::from(Span::styled(text, style))
 }
 
 fn retention_cell<'a>(t: &Tenant, ctx: &CellContext<'a>) -> Cell<'a> {
@@ -351,17 +415,40 @@ fn cross_region_cell<'a>(t: &Tenant, ctx: &CellContext<'a>) -> Cell<'a> {
     }
 }
 
-fn flags_cell<'a>(h: &Health, theme: &Theme) -> Cell<'a> {
-    let mut spans = Vec::with_capacity(h.flags.len() * 2);
-    for f in &h.flags {
+/// Flags worst first, as many whole words as fit; the rest counted as "+N", never a cut
+/// word.
+fn flags_cell<'a>(h: &Health, ctx: &CellContext<'a>) -> Cell<'a> {
+    let (shown, hidden) = fitting_flags(h, usize::from(ctx.flags_width));
+    let mut spans = Vec::with_capacity(shown * 2 + 1);
+    for f in &h.flags[..shown] {
         if !spans.is_empty() {
             spans.push(Span::raw(" "));
         }
-        spans.push(Span::styled(f.kind.short(), theme.level(f.level())));
+        spans.push(Span::styled(f.kind.short(), ctx.theme.level(f.level())));
+    }
+    if hidden > 0 {
+        let sep = if spans.is_empty() { "" } else { " " };
+        spans.push(Span::styled(format!("{sep}+{hidden}"), ctx.theme.dim));
     }
     Cell::from(Line::from(spans))
 }
 
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
+/// How many of the flags fit in `width` with room left for "+N" of the others.
+fn fitting_flags(h: &Health, width: usize) -> (usize, usize) {
+    let total = h.flags.len();
+    let mut used = 0;
+    for (k, f) in h.flags.iter().enumerate() {
+        let sep = usize::from(k > 0);
+        let rest = total - k - 1;
+        let more = if rest > 0 {
+            format!(" +{rest}").len()
+        } else {
+            0
+        };
+        if used + sep + f.kind.short().len() + more > width {
+            return (k, total - k);
+        }
+        used += sep + f.kind.short().len();
+    }
+    (total, 0)
 }

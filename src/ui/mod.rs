@@ -15,13 +15,21 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use crate::app::{App, Screen};
 use crate::theme::Theme;
 
+/// What only drawing can measure, for the runner to tell the app.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Drawn {
+    /// How far the open card can scroll, as wrapped at this size.
+    pub card_scroll_limit: Option<usize>,
+}
+
 /// Draws the whole screen for the app's state at `now`.
-pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, now: DateTime<Utc>) {
+pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, now: DateTime<Utc>) -> Drawn {
     let area = frame.area();
+    let mut drawn = Drawn::default();
     frame.render_widget(Block::default().style(theme.base), area);
     if layout::too_small(area) {
         draw_too_small(frame, area, theme);
-        return;
+        return drawn;
     }
     let areas = layout::fleet(area);
     fleet::draw_header(frame, areas.header, app, theme);
@@ -34,11 +42,12 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, now: DateTime<Utc>) {
             height: areas.status.y - areas.toolbar.y,
             ..areas.toolbar
         };
-        card::draw(frame, below_header, app, id, theme, now);
+        drawn.card_scroll_limit = Some(card::draw(frame, below_header, app, id, theme, now));
     }
     if app.help {
         help::draw(frame, area, app, theme);
     }
+    drawn
 }
 
 fn draw_too_small(frame: &mut Frame, area: Rect, theme: &Theme) {

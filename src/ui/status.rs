@@ -8,7 +8,8 @@ use ratatui::widgets::Paragraph;
 
 use super::format::{clock, zone_name};
 use crate::app::{App, FlashKind};
-use crate::domain::humanize::duration;
+use crate::domain::Level;
+use crate::domain::humanize::{coarse, count, duration};
 use crate::source::Connection;
 use crate::theme::Theme;
 
@@ -18,36 +19,67 @@ pub fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, now:
         Connection::Connecting => theme.info,
         Connection::Failing { .. } => theme.red,
     };
-    let age = app
-        .fleet
-        .source_heard_at()
-        .map_or("no data yet".to_string(), |at| {
+    // "live" must not hide the tenants it has not heard of: count them, with the longest
+    // silence, in the stale style.
+    let summary = app.fleet.summary();
+    let age = match (app.fleet.source_heard_at(), summary.stale_since) {
+        (None, _) => Span::raw("no data yet"),
+        (Some(_), Some(since)) if summary.stale > 0 => Span::styled(
             format!(
-                "data {} old",
-                duration((now - at).max(chrono::Duration::zero()))
-            )
-        });
-    let mut spans = vec![
-        Span::styled(format!(" {} ", app.source.kind), theme.accent),
-        Span::styled(app.source.detail.clone(), theme.dim),
-        Span::raw("  "),
-        Span::styled(format!("● {}", app.connection.label()), connection_style),
-        Span::raw("  "),
-        Span::raw(age),
-        Span::raw("  "),
-        Span::styled(zone_name(app.time, now), theme.accent),
+                "{} silent {}",
+                count(summary.stale, "tenant"),
+                coarse((now - since).max(chrono::Duration::zero()))
+            ),
+            theme.level(Level::Unknown),
+        ),
+        (Some(at), _) => Span::raw(format!(
+            "data {} old",
+            duration((now - at).max(chrono::Duration::zero()))
+        )),
+    };
+    let clock = format!("{} ", clock(now, app.time));
+    // Parts in screen order, each with its rank: when the bar is narrow the least useful go
+    // first (higher rank), so nothing is ever drawn over or cut mid-word.
+    let mut parts: Vec<(u8, Span)> = vec![
+        (
+            0,
+            Span::styled(format!(" {} ", app.source.kind), theme.accent),
+        ),
+        (
+            4,
+            Span::styled(format!("{}  ", app.source.detail), theme.dim),
+        ),
+        (
+            0,
+            Span::styled(format!("● {}  ", app.connection.label()), connection_style),
+        ),
+        (0, Span::styled(format!("{}  ", age.content), age.style)),
+        (
+            3,
+            Span::styled(format!("{}  ", zone_name(app.time, now)), theme.accent),
+        ),
     ];
     if app.read_only {
-        spans.push(Span::raw("  "));
-        spans.push(Span::styled(" READ-ONLY ", theme.callout));
+        parts.push((0, Span::styled(" READ-ONLY ", theme.callout)));
     }
+    let room = usize::from(area.width);
+    let width = |parts: &[(u8, Span)]| parts.iter().map(|(_, s)| s.width()).sum::<usize>();
+    let mut show_clock = true;
+    for rank in [4, 3, 2] {
+        if width(&parts) + if show_clock { clock.len() } else { 0 } <= room {
+            break;
+        }
+        if rank == 2 {
+            show_clock = false;
+        }
+        parts.retain(|(r, _)| *r != rank);
+    }
+    let spans: Vec<Span> = parts.into_iter().map(|(_, s)| s).collect();
     frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.header), area);
-    let right = Paragraph::new(Span::styled(
-        format!("{} ", clock(now, app.time)),
-        theme.header,
-    ))
-    .alignment(Alignment::Right);
-    frame.render_widget(right, area);
+    if show_clock {
+        let right = Paragraph::new(Span::styled(clock, theme.header)).alignment(Alignment::Right);
+        frame.render_widget(right, area);
+    }
 }
 
 /// The flash line: the last result or error, else the most useful keys.
@@ -61,25 +93,33 @@ pub fn draw_flash(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             };
             Line::from(Span::styled(format!(" {}", flash.text), style))
         }
-        None => hints(theme),
+        None => hints(theme, usize::from(area.width)),
     };
     frame.render_widget(Paragraph::new(line), area);
 }
 
-fn hints(theme: &Theme) -> Line<'static> {
+/// As many whole hints as fit in `width`.
+fn hints(theme: &Theme, width: usize) -> Line<'static> {
+    // Most useful first: a narrow terminal keeps those that fit.
     let keys = [
         ("Enter", "card"),
         ("/", "filter"),
         ("f", "problems"),
-        ("s/S", "sort"),
-        ("t", "UTC/local"),
         ("?", "help"),
         ("q", "quit"),
+        ("s/S", "sort"),
+        ("t", "UTC/local"),
     ];
     let mut spans = vec![Span::raw(" ")];
+    let mut used = 1;
     for (key, what) in keys {
+        let entry = format!(" {what}  ");
+        used += key.chars().count() + entry.chars().count();
+        if used > width + 2 {
+            break;
+        }
         spans.push(Span::styled(key, theme.key_hint));
-        spans.push(Span::styled(format!(" {what}  "), theme.dim));
+        spans.push(Span::styled(entry, theme.dim));
     }
     Line::from(spans)
 }

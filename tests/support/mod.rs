@@ -59,9 +59,14 @@ pub fn render(app: &mut App, theme: &Theme, width: u16, height: u16) -> Terminal
     let area = ratatui::layout::Rect::new(0, 0, width, height);
     app.update(Msg::Viewport(ui::layout::table_rows(area)), now());
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    let mut drawn = ui::Drawn::default();
     terminal
-        .draw(|frame| ui::draw(frame, app, theme, now()))
+        .draw(|frame| drawn = ui::draw(frame, app, theme, now()))
         .unwrap();
+    // As the runner does: the app learns how far the card can scroll.
+    if let Some(limit) = drawn.card_scroll_limit {
+        app.update(Msg::CardScrollLimit(limit), now());
+    }
     terminal
 }
 

@@ -175,7 +175,10 @@ pub fn attempt_plan(
 ) -> AttemptPlan {
     let at = run_at.timestamp();
     let mut rng = Rng::keyed(seed, &[0xA77E, tenant as u64, at as u64]);
-    let taken_at = run_at + Duration::seconds(rng.range(3, 40));
+    // A tenant's job starts the same few seconds after each run (its image is cached, its
+    // node the same): an on-time run renews the point exactly one interval after the last.
+    let start_delay = Rng::keyed(seed, &[0xDE1A, tenant as u64]).range(3, 40);
+    let taken_at = run_at + Duration::seconds(start_delay);
     // Database dumps take 30 s – 5 min; the volume snapshot about as long, in parallel.
     let finished_at = taken_at + Duration::seconds(rng.range(30, 300));
     let skew_seconds = match behaviour.fault {

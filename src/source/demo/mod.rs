@@ -54,6 +54,7 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 pub use sim::{DEFAULT_STALE_FOR, MAX_TENANTS, Sim};
 
 use crate::clock::Clock;
+use crate::domain::humanize::count;
 use crate::domain::restore::Restore;
 use crate::domain::tenant::Tenant;
 use crate::source::{Connection, Source, SourceCommand, SourceEvent, SourceInfo, SourceTask};
@@ -186,8 +187,7 @@ impl Source for DemoSource {
 
 /// "seed 42 · 60 tenants · ×10"; the speed is left out at ×1.
 fn detail(seed: u64, tenants: usize, speed: f64) -> String {
-    let plural = if tenants == 1 { "" } else { "s" };
-    let base = format!("seed {seed} · {tenants} tenant{plural}");
+    let base = format!("seed {seed} · {}", count(tenants, "tenant"));
     if !speed.is_finite() || (speed - 1.0).abs() < 1e-9 {
         return base;
     }

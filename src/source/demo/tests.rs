@@ -9,6 +9,7 @@ use super::*;
 use crate::clock::FixedClock;
 use crate::domain::health::{self, FlagKind, Health, HealthContext, Level};
 use crate::domain::restore::RestorePhase;
+use crate::domain::run_times::ScheduleCache;
 use crate::domain::schedule::CronSchedule;
 use crate::domain::tenant::{
     AttemptStatus, CrossRegionStatus, TenantId, TenantKind, TenantState, Tier,
@@ -18,25 +19,21 @@ fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 26, 3, 10, 0).unwrap()
 }
 
-/// Health of every tenant at `at`, the schedule interval measured in UTC (a daily job is
-/// 24 h whatever DST does), one interval per distinct cron.
+/// Health of every tenant at `at`, judged as the app judges it (one schedule cache).
 fn health_at(tenants: &[Tenant], at: DateTime<Utc>) -> Vec<Health> {
     let ctx = HealthContext {
         now: at,
         refresh_interval: Duration::seconds(30),
         source_heard_at: Some(at),
     };
-    let mut intervals: HashMap<String, Option<Duration>> = HashMap::new();
+    let mut schedules = ScheduleCache::default();
     tenants
         .iter()
         .map(|t| {
-            let cron = &t.backup.schedule.cron;
-            let interval = *intervals.entry(cron.clone()).or_insert_with(|| {
-                CronSchedule::parse(cron, "UTC")
-                    .ok()
-                    .and_then(|s| s.interval(at))
-            });
-            health::evaluate(t, interval, &ctx)
+            let judged = health::judged_at(t, &ctx);
+            let look_back = Duration::days(i64::from(t.backup.retention_days));
+            let facts = schedules.facts(&t.backup.schedule, judged, look_back);
+            health::evaluate(t, facts, &ctx)
         })
         .collect()
 }
