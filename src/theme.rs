@@ -15,8 +15,8 @@ use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::config::{TomlProblem, explain_toml_error, line_at};
 use crate::domain::Level;
+use crate::toml_error::{TomlProblem, explain_toml_error, line_at};
 
 /// The style of every role on screen. A role's `fg`/`bg` left unset shows what is beneath
 /// it, which is `base` wherever the UI has filled the screen with it.
