@@ -1,0 +1,89 @@
+//! Colours and text attributes for every part of the screen, read from TOML "skins"
+//! (like k9s): three built-ins compiled in, and user files in `<config dir>/themes/`.
+//!
+//! Colour is never the only signal (levels also have a glyph and a word), so a theme may
+//! be as plain as [`Theme::monochrome`].
+
+mod builtin;
+mod lookup;
+mod parse;
+mod roles;
+
+use std::fmt;
+use std::path::Path;
+
+use ratatui::style::Style;
+
+use crate::domain::Level;
+
+use builtin::parse_builtin;
+use parse::parse;
+
+pub use roles::{ROLE_COUNT, Theme};
+
+/// A theme that could not be found, read or parsed.
+#[derive(Debug)]
+pub struct ThemeError {
+    /// Where the problem lies, e.g. `theme file /home/u/.config/snapdeck/themes/mine.toml`.
+    pub origin: String,
+    /// 1-based line in that file, when the problem has one.
+    pub line: Option<usize>,
+    pub problem: String,
+}
+
+impl fmt::Display for ThemeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.origin)?;
+        if let Some(line) = self.line {
+            write!(f, ", line {line}")?;
+        }
+        write!(f, ": {}", self.problem)
+    }
+}
+
+impl std::error::Error for ThemeError {}
+
+impl Theme {
+    pub const BUILTIN: [&'static str; 3] = ["default", "light", "high-contrast"];
+
+    /// A built-in theme; `None` for any other name.
+    pub fn builtin(name: &str) -> Option<Theme> {
+        parse_builtin(name)?.ok()
+    }
+
+    /// Looks in `user_dir` (the config dir's `themes/` folder) first, then the built-ins.
+    ///
+    /// # Errors
+    /// Unknown name → error listing the available names (built-ins + user files found);
+    /// an unreadable or invalid user file → error naming the file and line.
+    pub fn load(name: &str, user_dir: Option<&Path>) -> Result<Theme, ThemeError> {
+        lookup::find(name, user_dir)
+    }
+
+    /// `origin` (usually the file's path) appears in errors; its file stem becomes the name.
+    ///
+    /// # Errors
+    /// Invalid TOML, an unknown table or key, or an unknown colour or modifier, with its line.
+    pub fn from_toml(src: &str, origin: &str) -> Result<Theme, ThemeError> {
+        let name = Path::new(origin)
+            .file_stem()
+            .and_then(|stem| stem.to_str())
+            .unwrap_or(origin);
+        parse(src, &format!("theme file {origin}"), name)
+    }
+
+    pub fn level(&self, level: Level) -> Style {
+        match level {
+            Level::Ok => self.ok,
+            Level::Info => self.info,
+            Level::Amber => self.amber,
+            Level::Red => self.red,
+            Level::Unknown => self.unknown,
+        }
+    }
+
+    fn named(mut self, name: &str) -> Theme {
+        name.clone_into(&mut self.name);
+        self
+    }
+}
