@@ -16,7 +16,7 @@ use snapdeck::clock::{Clock, ScaledClock};
 use snapdeck::config::{self, Config, SourceKind};
 use snapdeck::source::Source;
 use snapdeck::source::demo::{self, DemoSource};
-use snapdeck::theme::Theme;
+use snapdeck::theme::{self, Theme};
 use snapdeck::{logging, status, tui};
 
 /// A problem the user can fix (bad config, bad theme, unavailable source): said in words,
@@ -170,7 +170,9 @@ fn load_theme(config: &Config, config_path: &Path) -> Result<Theme, Failure> {
         return Ok(Theme::monochrome());
     }
     let user_dir: PathBuf = config::themes_dir(config_path);
-    Theme::load(&config.theme, Some(&user_dir)).map_err(|e| user(e.to_string()))
+    let truecolour = theme::truecolour_supported(std::env::var_os("COLORTERM").as_deref());
+    let loaded = Theme::load(&config.theme, Some(&user_dir)).map_err(|e| user(e.to_string()))?;
+    Ok(loaded.for_terminal(truecolour))
 }
 
 fn tui_command(config: &Config, config_path: &Path) -> Result<ExitCode, Failure> {

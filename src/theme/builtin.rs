@@ -22,6 +22,7 @@ mod tests {
     use ratatui::style::Color;
 
     use super::*;
+    use crate::theme::palette::xterm_rgb;
 
     fn builtins() -> Vec<Theme> {
         Theme::BUILTIN
@@ -37,14 +38,9 @@ mod tests {
     /// sRGB of the colours a theme file can pin down (hex and the 256-colour cube/ramp);
     /// the 16 named colours depend on the terminal's palette.
     fn rgb(colour: Color) -> Option<[u8; 3]> {
-        const STEPS: [u8; 6] = [0, 95, 135, 175, 215, 255];
         match colour {
             Color::Rgb(r, g, b) => Some([r, g, b]),
-            Color::Indexed(i @ 16..=231) => {
-                let i = usize::from(i - 16);
-                Some([STEPS[i / 36], STEPS[i / 6 % 6], STEPS[i % 6]])
-            }
-            Color::Indexed(i @ 232..=255) => Some([8 + (i - 232) * 10; 3]),
+            Color::Indexed(index) => xterm_rgb(index),
             _ => None,
         }
     }
@@ -91,40 +87,55 @@ mod tests {
         }
     }
 
+    /// Every text role reads on the background at the WCAG bar for normal text.
+    fn assert_text_legible(theme: &Theme) {
+        let background = theme.base.bg.unwrap();
+        let readable = [
+            "base", "dim", "accent", "ok", "info", "amber", "red", "unknown",
+        ];
+        for (role, style) in theme
+            .roles()
+            .into_iter()
+            .filter(|(r, _)| readable.contains(r))
+        {
+            let ratio = contrast(style.fg.unwrap(), background);
+            assert!(ratio >= 4.5, "{} {role}: contrast {ratio:.2}", theme.name);
+        }
+    }
+
+    /// The selected row's text reads on its bar, and the bar stands out from the background.
+    fn assert_selection_visible(theme: &Theme) {
+        let (fg, bg) = (theme.selected.fg.unwrap(), theme.selected.bg.unwrap());
+        let text = contrast(fg, bg);
+        assert!(
+            text >= 4.5,
+            "{}: selected text contrast {text:.2}",
+            theme.name
+        );
+        let bar = contrast(bg, theme.base.bg.unwrap());
+        assert!(
+            bar >= 2.0,
+            "{}: selected bar vs background {bar:.2}",
+            theme.name
+        );
+    }
+
     #[test]
     fn builtin_text_is_legible_on_its_background() {
-        for theme in builtins() {
-            let background = theme.base.bg.unwrap();
-            let readable = [
-                "base", "dim", "accent", "ok", "info", "amber", "red", "unknown",
-            ];
-            for (role, style) in theme
-                .roles()
-                .into_iter()
-                .filter(|(r, _)| readable.contains(r))
-            {
-                let ratio = contrast(style.fg.unwrap(), background);
-                assert!(ratio >= 4.5, "{} {role}: contrast {ratio:.2}", theme.name);
-            }
-        }
+        builtins().iter().for_each(assert_text_legible);
     }
 
     #[test]
     fn builtin_selection_is_clearly_visible() {
+        builtins().iter().for_each(assert_selection_visible);
+    }
+
+    #[test]
+    fn builtins_stay_legible_in_256_colours() {
         for theme in builtins() {
-            let (fg, bg) = (theme.selected.fg.unwrap(), theme.selected.bg.unwrap());
-            let text = contrast(fg, bg);
-            assert!(
-                text >= 4.5,
-                "{}: selected text contrast {text:.2}",
-                theme.name
-            );
-            let bar = contrast(bg, theme.base.bg.unwrap());
-            assert!(
-                bar >= 2.0,
-                "{}: selected bar vs background {bar:.2}",
-                theme.name
-            );
+            let theme = theme.for_terminal(false);
+            assert_text_legible(&theme);
+            assert_selection_visible(&theme);
         }
     }
 }

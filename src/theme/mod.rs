@@ -6,6 +6,7 @@
 
 mod builtin;
 mod lookup;
+mod palette;
 mod parse;
 mod roles;
 
@@ -19,6 +20,7 @@ use crate::domain::Level;
 use builtin::parse_builtin;
 use parse::parse;
 
+pub use palette::truecolour_supported;
 pub use roles::{ROLE_COUNT, Theme};
 
 /// A theme that could not be found, read or parsed.
@@ -72,6 +74,17 @@ impl Theme {
         parse(src, &format!("theme file {origin}"), name)
     }
 
+    /// This theme as the terminal can show it: unchanged with `truecolour`, else every
+    /// `#rrggbb` becomes its nearest colour in the 256-colour palette.
+    #[must_use]
+    pub fn for_terminal(self, truecolour: bool) -> Theme {
+        if truecolour {
+            self
+        } else {
+            self.map_styles(palette::to_256_colours)
+        }
+    }
+
     pub fn level(&self, level: Level) -> Style {
         match level {
             Level::Ok => self.ok,
@@ -85,5 +98,28 @@ impl Theme {
     fn named(mut self, name: &str) -> Theme {
         name.clone_into(&mut self.name);
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ratatui::style::Color;
+
+    use super::*;
+
+    #[test]
+    fn for_terminal_maps_every_rgb_only_without_truecolour() {
+        let default = Theme::builtin("default").unwrap();
+        assert_eq!(default.clone().for_terminal(true), default);
+        let mapped = default.for_terminal(false);
+        for (role, style) in mapped.roles() {
+            let colours = [style.fg, style.bg, style.underline_color];
+            let rgb = colours.iter().any(|c| matches!(c, Some(Color::Rgb(..))));
+            assert!(!rgb, "{role} is still 24-bit");
+        }
+        // #101317 is nearest to grey-ramp step 18.
+        assert_eq!(mapped.base.bg, Some(Color::Indexed(233)));
+        let indexed = Theme::builtin("high-contrast").unwrap();
+        assert_eq!(indexed.clone().for_terminal(false), indexed);
     }
 }

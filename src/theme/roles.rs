@@ -48,6 +48,14 @@ macro_rules! theme_roles {
                 [$((stringify!($role), self.$role)),*]
             }
 
+            /// The same theme with `change` applied to every role's style.
+            pub(super) fn map_styles(self, change: impl Fn(Style) -> Style) -> Theme {
+                Theme {
+                    name: self.name,
+                    $($role: change(self.$role),)*
+                }
+            }
+
             /// Builds each role from its table in the file (`None` when absent), its name
             /// and its style in `fallback`.
             pub(super) fn from_raw(
