@@ -1,6 +1,6 @@
 //! Wiring: CLI → config → source, app and terminal; or `status` / `config` and exit.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -169,9 +169,9 @@ fn load_theme(config: &Config, config_path: &Path) -> Result<Theme, Failure> {
     if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
         return Ok(Theme::monochrome());
     }
-    let user_dir: PathBuf = config::themes_dir(config_path);
+    let dirs = config::theme_dirs(config_path);
     let truecolour = theme::truecolour_supported(std::env::var_os("COLORTERM").as_deref());
-    let loaded = Theme::load(&config.theme, Some(&user_dir)).map_err(|e| user(e.to_string()))?;
+    let loaded = Theme::load(&config.theme, &dirs).map_err(|e| user(e.to_string()))?;
     Ok(loaded.for_terminal(truecolour))
 }
 

@@ -25,7 +25,7 @@ use check::Check;
 use raw::RawConfig;
 
 pub use error::ConfigError;
-pub use paths::{default_path, resolve_path, themes_dir};
+pub use paths::{default_path, resolve_path, theme_dirs, themes_dir};
 pub use template::{template, write_template};
 
 /// Every setting of snapdeck, validated.

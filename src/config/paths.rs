@@ -1,13 +1,20 @@
 //! Where the config file and the user's themes live.
 
 use std::ffi::OsStr;
+use std::fs;
 use std::path::{Path, PathBuf};
+
+/// snapdeck's folder in the platform config dir, e.g. `~/.config/snapdeck` on Linux.
+/// `None` when the platform has no home directory to anchor it.
+fn platform_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("net", "snapdeck", "snapdeck")
+        .map(|dirs| dirs.config_dir().to_path_buf())
+}
 
 /// `<platform config dir>/config.toml`, e.g. `~/.config/snapdeck/config.toml` on Linux.
 /// `None` when the platform has no home directory to anchor it.
 pub fn default_path() -> Option<PathBuf> {
-    directories::ProjectDirs::from("net", "snapdeck", "snapdeck")
-        .map(|dirs| dirs.config_dir().join("config.toml"))
+    platform_dir().map(|dir| dir.join("config.toml"))
 }
 
 /// Which config file to use: `--config` beats `SNAPDECK_CONFIG` beats the platform default.
@@ -26,6 +33,29 @@ pub fn themes_dir(config_path: &Path) -> PathBuf {
         .parent()
         .unwrap_or_else(|| Path::new(""))
         .join("themes")
+}
+
+/// Where user themes are looked for, in order: [`themes_dir`] of the config file in use, then
+/// the platform config dir's `themes`, so personal themes follow a `--config` elsewhere. A
+/// folder reached both ways is listed once.
+pub fn theme_dirs(config_path: &Path) -> Vec<PathBuf> {
+    let platform_themes = platform_dir().map(|dir| dir.join("themes"));
+    theme_dirs_with(config_path, platform_themes)
+}
+
+fn theme_dirs_with(config_path: &Path, platform_themes: Option<PathBuf>) -> Vec<PathBuf> {
+    let mut dirs = vec![themes_dir(config_path)];
+    if let Some(platform) = platform_themes
+        && !dirs.iter().any(|dir| same_folder(dir, &platform))
+    {
+        dirs.push(platform);
+    }
+    dirs
+}
+
+/// The same path, or one folder spelt two ways (`..`, a relative path, a link).
+fn same_folder(a: &Path, b: &Path) -> bool {
+    a == b || matches!((fs::canonicalize(a), fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
 }
 
 #[cfg(test)]
@@ -57,5 +87,44 @@ mod tests {
             themes_dir(Path::new("config.toml")),
             PathBuf::from("themes")
         );
+    }
+
+    #[test]
+    fn theme_dirs_put_the_config_folder_first_then_the_platform_one() {
+        let config = tempfile::tempdir().unwrap();
+        let platform = tempfile::tempdir().unwrap();
+        let platform_themes = platform.path().join("themes");
+        let dirs = theme_dirs_with(
+            &config.path().join("config.toml"),
+            Some(platform_themes.clone()),
+        );
+        assert_eq!(dirs, [config.path().join("themes"), platform_themes]);
+        let no_platform = theme_dirs_with(&config.path().join("config.toml"), None);
+        assert_eq!(no_platform, [config.path().join("themes")]);
+    }
+
+    #[test]
+    fn theme_dirs_name_one_folder_once() {
+        let platform = tempfile::tempdir().unwrap();
+        let themes = platform.path().join("themes");
+        let dirs = theme_dirs_with(&platform.path().join("config.toml"), Some(themes.clone()));
+        assert_eq!(dirs, std::slice::from_ref(&themes));
+
+        // The same folder spelt another way counts once too, once it exists to be compared.
+        fs::create_dir_all(platform.path().join("sub")).unwrap();
+        fs::create_dir_all(&themes).unwrap();
+        let roundabout = platform.path().join("sub/../config.toml");
+        assert_eq!(theme_dirs_with(&roundabout, Some(themes.clone())).len(), 1);
+    }
+
+    #[test]
+    fn theme_dirs_end_with_the_platform_themes() {
+        let dirs = theme_dirs(Path::new("/etc/snapdeck/config.toml"));
+        assert_eq!(dirs[0], PathBuf::from("/etc/snapdeck/themes"));
+        if let Some(default) = default_path() {
+            let platform_themes = default.with_file_name("themes");
+            assert_eq!(dirs.last(), Some(&platform_themes));
+            assert_eq!(theme_dirs(&default), [platform_themes]);
+        }
     }
 }

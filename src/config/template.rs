@@ -59,8 +59,9 @@ const TEMPLATE: &str = r#"# snapdeck configuration
 # snapdeck reads this file from the platform config directory, or from the path given
 # by --config or the SNAPDECK_CONFIG environment variable.
 
-# Colour theme: default, light, high-contrast, or the name of a file in the themes/
-# folder next to this file (themes/<name>.toml). NO_COLOR turns colours off regardless.
+# Colour theme: default, light, high-contrast, or the name of a file themes/<name>.toml
+# next to this file or in the platform config dir's snapdeck folder (looked for in that
+# order). NO_COLOR turns colours off regardless.
 theme = "default"
 
 # Times on screen: "utc" or "local".

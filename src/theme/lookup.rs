@@ -2,25 +2,24 @@
 
 use std::fs;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::builtin::parse_builtin;
 use super::parse::parse;
 use super::{Theme, ThemeError};
 
-/// The user's file of that name, else the built-in, else an error listing what there is.
-pub(super) fn find(name: &str, user_dir: Option<&Path>) -> Result<Theme, ThemeError> {
+/// The first user file of that name in `dirs`, else the built-in, else an error listing
+/// what there is.
+pub(super) fn find(name: &str, dirs: &[PathBuf]) -> Result<Theme, ThemeError> {
     // `theme = "mine.toml"` is an easy slip; it means the same file.
     let name = name.strip_suffix(".toml").unwrap_or(name);
     check_name(name)?;
-    let user_theme = user_dir.map(|dir| load_user(dir, name)).transpose()?;
-    if let Some(theme) = user_theme.flatten() {
-        return Ok(theme);
+    for dir in dirs {
+        if let Some(theme) = load_user(dir, name)? {
+            return Ok(theme);
+        }
     }
-    match parse_builtin(name) {
-        Some(parsed) => parsed,
-        None => Err(no_such_theme(name, user_dir)),
-    }
+    parse_builtin(name).unwrap_or_else(|| Err(no_such_theme(name, dirs)))
 }
 
 /// Names are file stems: a folder or a leading dot would escape the themes folder.
@@ -52,14 +51,18 @@ fn load_user(dir: &Path, name: &str) -> Result<Option<Theme>, ThemeError> {
     }
 }
 
-fn no_such_theme(name: &str, user_dir: Option<&Path>) -> ThemeError {
-    let names = available(user_dir).join(", ");
-    let problem = match user_dir {
-        Some(dir) => format!(
+fn no_such_theme(name: &str, dirs: &[PathBuf]) -> ThemeError {
+    let names = available(dirs).join(", ");
+    let problem = match dirs {
+        [] => format!("no such theme; available: {names}"),
+        [dir] => format!(
             "no such theme; available: {names} (add your own to {})",
             dir.display()
         ),
-        None => format!("no such theme; available: {names}"),
+        _ => format!(
+            "no such theme; available: {names} (looked in {}: add your own to one of them)",
+            and_list(dirs)
+        ),
     };
     ThemeError {
         origin: format!("theme {name:?}"),
@@ -68,10 +71,20 @@ fn no_such_theme(name: &str, user_dir: Option<&Path>) -> ThemeError {
     }
 }
 
-/// Built-ins in their usual order, then the user's files alphabetically.
-fn available(user_dir: Option<&Path>) -> Vec<String> {
-    let mut user = user_dir.map(user_theme_names).unwrap_or_default();
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(dirs: &[PathBuf]) -> String {
+    let shown: Vec<String> = dirs.iter().map(|dir| dir.display().to_string()).collect();
+    match shown.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => shown.concat(),
+    }
+}
+
+/// Built-ins in their usual order, then the user's files of every folder alphabetically.
+fn available(dirs: &[PathBuf]) -> Vec<String> {
+    let mut user: Vec<String> = dirs.iter().flat_map(|dir| user_theme_names(dir)).collect();
     user.sort();
+    user.dedup();
     user.retain(|name| !Theme::BUILTIN.contains(&name.as_str()));
     let builtin = Theme::BUILTIN.iter().map(|name| (*name).to_owned());
     builtin.chain(user).collect()
@@ -100,11 +113,11 @@ mod tests {
     fn user_dir_overrides_a_builtin() {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("default.toml"), "[base]\nfg = \"red\"\n").unwrap();
-        let theme = Theme::load("default", Some(dir.path())).unwrap();
+        let theme = Theme::load("default", &[dir.path().to_path_buf()]).unwrap();
         assert_eq!(theme.name, "default");
         assert_eq!(theme.base, Style::new().fg(Color::Red));
         assert_eq!(
-            Theme::load("light", Some(dir.path())).unwrap(),
+            Theme::load("light", &[dir.path().to_path_buf()]).unwrap(),
             Theme::builtin("light").unwrap()
         );
     }
@@ -113,7 +126,7 @@ mod tests {
     fn user_theme_loads_by_name() {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("mine.toml"), "[ok]\nfg = 46\n").unwrap();
-        let theme = Theme::load("mine.toml", Some(dir.path())).unwrap();
+        let theme = Theme::load("mine.toml", &[dir.path().to_path_buf()]).unwrap();
         assert_eq!(theme.name, "mine");
         assert_eq!(theme.ok.fg, Some(Color::Indexed(46)));
     }
@@ -123,7 +136,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("mine.toml");
         fs::write(&path, "[ok]\nfg = \"nope\"\n").unwrap();
-        let err = Theme::load("mine", Some(dir.path())).unwrap_err();
+        let err = Theme::load("mine", &[dir.path().to_path_buf()]).unwrap_err();
         let expected = format!("theme file {}, line 2: unknown colour", path.display());
         assert!(err.to_string().starts_with(&expected), "{err}");
     }
@@ -135,12 +148,12 @@ mod tests {
         fs::write(dir.path().join("alpha.toml"), "").unwrap();
         fs::write(dir.path().join("light.toml"), "").unwrap();
         fs::write(dir.path().join("notes.txt"), "").unwrap();
-        let err = Theme::load("neon", Some(dir.path())).unwrap_err();
+        let err = Theme::load("neon", &[dir.path().to_path_buf()]).unwrap_err();
         assert!(
             err.to_string().starts_with("theme \"neon\": no such theme; available: default, light, high-contrast, alpha, zeta"),
             "{err}"
         );
-        let err = Theme::load("neon", None).unwrap_err();
+        let err = Theme::load("neon", &[]).unwrap_err();
         assert_eq!(
             err.problem,
             "no such theme; available: default, light, high-contrast"
@@ -150,7 +163,46 @@ mod tests {
     #[test]
     fn theme_names_cannot_leave_the_folder() {
         for name in ["../default", "a/b", "", ".hidden", "c:\\x"] {
-            assert!(Theme::load(name, None).is_err(), "{name:?}");
+            assert!(Theme::load(name, &[]).is_err(), "{name:?}");
         }
+    }
+
+    /// A temporary folder holding `(file name, content)` files.
+    fn folder_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, content) in files {
+            fs::write(dir.path().join(name), content).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn folders_are_searched_in_order() {
+        let first = folder_with(&[("mine.toml", "[ok]\nfg = 46\n")]);
+        let second = folder_with(&[
+            ("mine.toml", "[ok]\nfg = 47\n"),
+            ("other.toml", "[ok]\nfg = 48\n"),
+        ]);
+        let absent = first.path().join("absent");
+        let dirs = [absent, first.path().into(), second.path().into()];
+        let theme = Theme::load("mine", &dirs).unwrap();
+        assert_eq!(theme.ok.fg, Some(Color::Indexed(46)));
+        let theme = Theme::load("other", &dirs).unwrap();
+        assert_eq!(theme.ok.fg, Some(Color::Indexed(48)));
+    }
+
+    #[test]
+    fn unknown_theme_lists_every_folder_and_its_names() {
+        let first = folder_with(&[("zeta.toml", "")]);
+        let second = folder_with(&[("alpha.toml", ""), ("zeta.toml", "")]);
+        let dirs = [first.path().to_path_buf(), second.path().to_path_buf()];
+        let err = Theme::load("neon", &dirs).unwrap_err();
+        let expected = format!(
+            "theme \"neon\": no such theme; available: default, light, high-contrast, alpha, \
+             zeta (looked in {} and {}: add your own to one of them)",
+            first.path().display(),
+            second.path().display()
+        );
+        assert_eq!(err.to_string(), expected);
     }
 }

@@ -11,7 +11,7 @@ mod parse;
 mod roles;
 
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use ratatui::style::Style;
 
@@ -53,13 +53,15 @@ impl Theme {
         parse_builtin(name)?.ok()
     }
 
-    /// Looks in `user_dir` (the config dir's `themes/` folder) first, then the built-ins.
+    /// Looks for `<dir>/<name>.toml` in each of `dirs` in turn (see
+    /// [`crate::config::theme_dirs`]), then among the built-ins.
     ///
     /// # Errors
-    /// Unknown name → error listing the available names (built-ins + user files found);
-    /// an unreadable or invalid user file → error naming the file and line.
-    pub fn load(name: &str, user_dir: Option<&Path>) -> Result<Theme, ThemeError> {
-        lookup::find(name, user_dir)
+    /// Unknown name → error listing the available names (built-ins + user files found) and
+    /// the folders searched; an unreadable or invalid user file → error naming the file and
+    /// line.
+    pub fn load(name: &str, dirs: &[PathBuf]) -> Result<Theme, ThemeError> {
+        lookup::find(name, dirs)
     }
 
     /// `origin` (usually the file's path) appears in errors; its file stem becomes the name.
