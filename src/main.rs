@@ -56,18 +56,15 @@ fn user(message: impl Into<String>) -> Failure {
 fn run(cli: Cli) -> Result<ExitCode, Failure> {
     // One crypto provider (ring) for every TLS client; an error only means one is installed.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let config_path = config::resolve_path(
-        cli.global.config.as_deref(),
-        std::env::var_os("SNAPDECK_CONFIG").as_deref(),
-    )
-    .ok_or_else(|| user("no config directory on this system: pass --config PATH"))?;
+    let env_config = std::env::var_os("SNAPDECK_CONFIG");
+    let config_path = config::resolve_path(cli.global.config.as_deref(), env_config.as_deref())
+        .ok_or_else(|| user("no config directory on this system: pass --config PATH"))?;
     if let Some(Command::Config { action }) = &cli.command {
         return config_command(action, &config_path);
     }
     // A file named on purpose must exist (a typo in its path must not silently mean defaults);
     // the default location may be empty.
-    let named = cli.global.config.is_some()
-        || std::env::var_os("SNAPDECK_CONFIG").is_some_and(|v| !v.is_empty());
+    let named = cli.global.config.is_some() || env_config.is_some_and(|v| !v.is_empty());
     if named && !config_path.exists() {
         return Err(user(format!(
             "config file {} does not exist; create it with `snapdeck config init` (with the same \
