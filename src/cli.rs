@@ -38,7 +38,8 @@ pub struct Global {
     /// How many times faster than real time the demo clock runs.
     #[arg(long, global = true, value_name = "FACTOR")]
     pub demo_speed: Option<f64>,
-    /// Theme: default, light, high-contrast or a file in <config dir>/themes/.
+    /// Theme: default, light, high-contrast, or NAME for a file themes/NAME.toml next to the
+    /// config file or in the platform config dir.
     #[arg(long, global = true)]
     pub theme: Option<String>,
     /// Hide every action: look, never touch.
