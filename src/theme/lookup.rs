@@ -109,23 +109,31 @@ mod tests {
 
     use super::*;
 
+    /// A temporary folder holding `(file name, content)` files.
+    fn folder_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, content) in files {
+            fs::write(dir.path().join(name), content).unwrap();
+        }
+        dir
+    }
+
     #[test]
     fn user_dir_overrides_a_builtin() {
-        let dir = tempfile::tempdir().unwrap();
-        fs::write(dir.path().join("default.toml"), "[base]\nfg = \"red\"\n").unwrap();
-        let theme = Theme::load("default", &[dir.path().to_path_buf()]).unwrap();
+        let dir = folder_with(&[("default.toml", "[base]\nfg = \"red\"\n")]);
+        let dirs = [dir.path().to_path_buf()];
+        let theme = Theme::load("default", &dirs).unwrap();
         assert_eq!(theme.name, "default");
         assert_eq!(theme.base, Style::new().fg(Color::Red));
         assert_eq!(
-            Theme::load("light", &[dir.path().to_path_buf()]).unwrap(),
+            Theme::load("light", &dirs).unwrap(),
             Theme::builtin("light").unwrap()
         );
     }
 
     #[test]
     fn user_theme_loads_by_name() {
-        let dir = tempfile::tempdir().unwrap();
-        fs::write(dir.path().join("mine.toml"), "[ok]\nfg = 46\n").unwrap();
+        let dir = folder_with(&[("mine.toml", "[ok]\nfg = 46\n")]);
         let theme = Theme::load("mine.toml", &[dir.path().to_path_buf()]).unwrap();
         assert_eq!(theme.name, "mine");
         assert_eq!(theme.ok.fg, Some(Color::Indexed(46)));
@@ -133,9 +141,8 @@ mod tests {
 
     #[test]
     fn broken_user_theme_reports_its_path() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = folder_with(&[("mine.toml", "[ok]\nfg = \"nope\"\n")]);
         let path = dir.path().join("mine.toml");
-        fs::write(&path, "[ok]\nfg = \"nope\"\n").unwrap();
         let err = Theme::load("mine", &[dir.path().to_path_buf()]).unwrap_err();
         let expected = format!("theme file {}, line 2: unknown colour", path.display());
         assert!(err.to_string().starts_with(&expected), "{err}");
@@ -143,11 +150,12 @@ mod tests {
 
     #[test]
     fn unknown_theme_lists_names() {
-        let dir = tempfile::tempdir().unwrap();
-        fs::write(dir.path().join("zeta.toml"), "").unwrap();
-        fs::write(dir.path().join("alpha.toml"), "").unwrap();
-        fs::write(dir.path().join("light.toml"), "").unwrap();
-        fs::write(dir.path().join("notes.txt"), "").unwrap();
+        let dir = folder_with(&[
+            ("zeta.toml", ""),
+            ("alpha.toml", ""),
+            ("light.toml", ""),
+            ("notes.txt", ""),
+        ]);
         let err = Theme::load("neon", &[dir.path().to_path_buf()]).unwrap_err();
         assert!(
             err.to_string().starts_with("theme \"neon\": no such theme; available: default, light, high-contrast, alpha, zeta"),
@@ -165,15 +173,6 @@ mod tests {
         for name in ["../default", "a/b", "", ".hidden", "c:\\x"] {
             assert!(Theme::load(name, &[]).is_err(), "{name:?}");
         }
-    }
-
-    /// A temporary folder holding `(file name, content)` files.
-    fn folder_with(files: &[(&str, &str)]) -> tempfile::TempDir {
-        let dir = tempfile::tempdir().unwrap();
-        for (name, content) in files {
-            fs::write(dir.path().join(name), content).unwrap();
-        }
-        dir
     }
 
     #[test]
