@@ -20,8 +20,11 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct Global {
-    /// Config file (default: the platform config dir's snapdeck/config.toml).
-    #[arg(long, global = true, env = "SNAPDECK_CONFIG", value_name = "PATH")]
+    /// Config file; beats the SNAPDECK_CONFIG environment variable (default: the platform
+    /// config dir's snapdeck/config.toml).
+    // SNAPDECK_CONFIG is read by `config::resolve_path`, not by clap: clap would take an empty
+    // value as an empty path and refuse it, where an empty variable must mean unset.
+    #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
     /// Where the fleet comes from.
     #[arg(long, global = true, value_enum)]
@@ -35,7 +38,8 @@ pub struct Global {
     /// How many times faster than real time the demo clock runs.
     #[arg(long, global = true, value_name = "FACTOR", allow_hyphen_values = true, value_parser = parse_speed)]
     pub demo_speed: Option<f64>,
-    /// Theme: default, light, high-contrast or a file in <config dir>/themes/.
+    /// Theme: default, light, high-contrast, or NAME for a file themes/NAME.toml next to the
+    /// config file or in the platform config dir.
     #[arg(long, global = true)]
     pub theme: Option<String>,
     /// Hide every action: look, never touch.

@@ -11,5 +11,6 @@ pub mod logging;
 pub mod source;
 pub mod status;
 pub mod theme;
+mod toml_error;
 pub mod tui;
 pub mod ui;

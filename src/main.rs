@@ -1,6 +1,6 @@
 //! Wiring: CLI → config → source, app and terminal; or `status` / `config` and exit.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -16,7 +16,7 @@ use snapdeck::clock::{Clock, ScaledClock};
 use snapdeck::config::{self, Config, SourceKind};
 use snapdeck::source::Source;
 use snapdeck::source::demo::{self, DemoSource};
-use snapdeck::theme::Theme;
+use snapdeck::theme::{self, Theme};
 use snapdeck::{logging, status, tui};
 
 /// A problem the user can fix (bad config, bad theme, unavailable source): said in words,
@@ -74,18 +74,15 @@ fn user(message: impl Into<String>) -> Failure {
 fn run(cli: Cli) -> Result<ExitCode, Failure> {
     // One crypto provider (ring) for every TLS client; an error only means one is installed.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let config_path = config::resolve_path(
-        cli.global.config.as_deref(),
-        std::env::var_os("SNAPDECK_CONFIG").as_deref(),
-    )
-    .ok_or_else(|| user("no config directory on this system: pass --config PATH"))?;
+    let env_config = std::env::var_os("SNAPDECK_CONFIG");
+    let config_path = config::resolve_path(cli.global.config.as_deref(), env_config.as_deref())
+        .ok_or_else(|| user("no config directory on this system: pass --config PATH"))?;
     if let Some(Command::Config { action }) = &cli.command {
         return config_command(action, &config_path);
     }
     // A file named on purpose must exist (a typo in its path must not silently mean defaults);
     // the default location may be empty.
-    let named = cli.global.config.is_some()
-        || std::env::var_os("SNAPDECK_CONFIG").is_some_and(|v| !v.is_empty());
+    let named = cli.global.config.is_some() || env_config.is_some_and(|v| !v.is_empty());
     if named && !config_path.exists() {
         return Err(user(format!(
             "config file {} does not exist; create it with `snapdeck config init` (with the same \
@@ -203,14 +200,16 @@ fn print_out(text: &str) -> Result<(), Failure> {
 }
 
 /// The theme asked for, checked even under NO_COLOR (a typo in its name is an error there
-/// too), then monochrome if NO_COLOR says so.
+/// too), then monochrome if NO_COLOR says so, and in 256 colours unless the terminal says
+/// it has 24-bit colour.
 fn load_theme(config: &Config, config_path: &Path) -> Result<Theme, Failure> {
-    let user_dir: PathBuf = config::themes_dir(config_path);
-    let theme = Theme::load(&config.theme, Some(&user_dir)).map_err(|e| user(e.to_string()))?;
+    let dirs = config::theme_dirs(config_path);
+    let loaded = Theme::load(&config.theme, &dirs).map_err(|e| user(e.to_string()))?;
     if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
         return Ok(Theme::monochrome());
     }
-    Ok(theme)
+    let truecolour = theme::truecolour_supported(std::env::var_os("COLORTERM").as_deref());
+    Ok(loaded.for_terminal(truecolour))
 }
 
 fn tui_command(config: &Config, theme: Theme) -> Result<ExitCode, Failure> {

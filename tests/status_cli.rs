@@ -430,3 +430,36 @@ fn nagios_prints_one_status_line_with_perfdata() {
     }
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `export SNAPDECK_CONFIG=` is an easy slip: it must mean unset, not a file named "".
+#[test]
+fn an_empty_snapdeck_config_means_the_default_path() {
+    let home = std::env::temp_dir().join(format!("snapdeck-empty-env-{}", std::process::id()));
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_snapdeck"))
+            .args(args)
+            .env("SNAPDECK_CONFIG", "")
+            .env("HOME", &home)
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .output()
+            .expect("the binary runs")
+    };
+    let out = run(&["config", "path"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let printed = String::from_utf8(out.stdout).unwrap();
+    assert!(printed.trim_end().ends_with("config.toml"), "{printed}");
+    if cfg!(target_os = "linux") {
+        let expected = home.join("config/snapdeck/config.toml");
+        assert_eq!(printed.trim_end(), expected.display().to_string());
+    }
+    // No file at the default path: the defaults, not "does not exist".
+    let out = run(&["status", "--tenants", "5"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !err.contains("does not exist") && !err.contains("--config"),
+        "{err}"
+    );
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(table.starts_with("5 tenants:"), "{table}{err}");
+}

@@ -1,0 +1,246 @@
+//! The settings file (`config.toml`): where it lives, its defaults, and validation that
+//! points at the exact line and key of every mistake.
+//!
+//! Parsing happens in two steps: serde fills "raw" structs whose fields are all optional and
+//! carry their byte span, then validation turns them into [`Config`]. The spans are what let
+//! every error name a real line, not a guess.
+
+mod business_hours;
+mod check;
+mod error;
+mod paths;
+mod raw;
+mod sections;
+mod template;
+
+use std::fs;
+use std::io;
+use std::path::Path;
+use std::time::Duration;
+
+use chrono::{NaiveDate, NaiveTime, Weekday};
+use chrono_tz::Tz;
+
+use check::Check;
+use raw::RawConfig;
+
+pub use error::ConfigError;
+pub use paths::{default_path, resolve_path, theme_dirs, themes_dir};
+pub use template::{template, write_template};
+
+/// Every setting of snapdeck, validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub theme: String,
+    pub time: TimeDisplay,
+    pub refresh_interval: Duration,
+    pub read_only: bool,
+    pub source: SourceKind,
+    pub demo: DemoConfig,
+    pub http: HttpConfig,
+    pub kube: KubeConfig,
+    pub business_hours: BusinessHours,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TimeDisplay {
+    #[default]
+    Utc,
+    Local,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SourceKind {
+    #[default]
+    Demo,
+    Http,
+    Kube,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemoConfig {
+    pub seed: u64,
+    pub tenants: usize,
+    /// Demo clock speed-up factor.
+    pub speed: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpConfig {
+    /// `None` when the file leaves it empty: the caller decides whether that is fatal.
+    pub base_url: Option<String>,
+    /// Name of the environment variable holding the bearer token (never the token itself).
+    pub token_env: String,
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KubeConfig {
+    /// `None` means the kubeconfig's current context.
+    pub context: Option<String>,
+    pub tenant_selector: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BusinessHours {
+    pub timezone: Tz,
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+    /// In the order written, without repeats.
+    pub weekdays: Vec<Weekday>,
+    /// Sorted and without repeats, so lookups can binary-search.
+    pub holidays: Vec<NaiveDate>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            theme: "default".to_owned(),
+            time: TimeDisplay::Utc,
+            refresh_interval: Duration::from_secs(30),
+            read_only: false,
+            source: SourceKind::Demo,
+            demo: DemoConfig::default(),
+            http: HttpConfig::default(),
+            kube: KubeConfig::default(),
+            business_hours: BusinessHours::default(),
+        }
+    }
+}
+
+impl Default for DemoConfig {
+    fn default() -> Self {
+        DemoConfig {
+            seed: 42,
+            tenants: 60,
+            speed: 1.0,
+        }
+    }
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            base_url: None,
+            token_env: "SNAPDECK_TOKEN".to_owned(),
+            timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+impl Default for KubeConfig {
+    fn default() -> Self {
+        KubeConfig {
+            context: None,
+            tenant_selector: "snapdeck.io/tenant".to_owned(),
+        }
+    }
+}
+
+impl Default for BusinessHours {
+    fn default() -> Self {
+        BusinessHours {
+            timezone: chrono_tz::Europe::London,
+            start: NaiveTime::MIN + chrono::TimeDelta::hours(9),
+            end: NaiveTime::MIN + chrono::TimeDelta::hours(17),
+            weekdays: vec![
+                Weekday::Mon,
+                Weekday::Tue,
+                Weekday::Wed,
+                Weekday::Thu,
+                Weekday::Fri,
+            ],
+            holidays: Vec::new(),
+        }
+    }
+}
+
+impl Config {
+    /// Missing file → defaults (not an error).
+    ///
+    /// # Errors
+    /// An unreadable file, or content that [`Config::from_toml`] rejects.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        match fs::read_to_string(path) {
+            Ok(src) => Config::from_toml(&src, path),
+            Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(err) => Err(ConfigError::whole_file(
+                path,
+                format!("cannot read it: {err}"),
+            )),
+        }
+    }
+
+    /// `path` is only used in error messages.
+    ///
+    /// # Errors
+    /// Invalid TOML, an unknown key, a value of the wrong type or out of range; the error
+    /// names the key and its line.
+    pub fn from_toml(src: &str, path: &Path) -> Result<Config, ConfigError> {
+        let raw: RawConfig =
+            toml::from_str(src).map_err(|err| ConfigError::from_toml(path, src, &err))?;
+        Check { path, src }.config(raw)
+    }
+}
+
+/// Helpers shared by the tests of every part of the config.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use std::path::Path;
+
+    use super::{Config, ConfigError};
+
+    pub(crate) fn parse(src: &str) -> Result<Config, ConfigError> {
+        Config::from_toml(src, Path::new("/x/config.toml"))
+    }
+
+    pub(crate) fn error(src: &str) -> ConfigError {
+        match parse(src) {
+            Ok(config) => panic!("expected an error, got {config:?}"),
+            Err(err) => err,
+        }
+    }
+
+    /// Asserts the line, the key and that the problem mentions every fragment.
+    pub(crate) fn assert_error(src: &str, line: usize, key: &str, fragments: &[&str]) {
+        let err = error(src);
+        assert_eq!(err.line, Some(line), "{err}");
+        assert_eq!(err.key.as_deref(), Some(key), "{err}");
+        for fragment in fragments {
+            assert!(err.problem.contains(fragment), "{fragment:?} not in: {err}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_file_gives_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::load(&dir.path().join("absent.toml")).unwrap();
+        assert_eq!(config, Config::default());
+    }
+
+    #[test]
+    fn unreadable_file_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = Config::load(dir.path()).unwrap_err();
+        assert_eq!(err.line, None);
+        assert!(err.to_string().contains("cannot read it"), "{err}");
+    }
+
+    #[test]
+    fn load_reports_the_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        fs::write(&path, "[demo]\ntenants = 0\n").unwrap();
+        let err = Config::load(&path).unwrap_err();
+        assert_eq!(err.path, path);
+        assert!(
+            err.to_string()
+                .starts_with(&format!("config file {}, line 2:", path.display()))
+        );
+    }
+}

@@ -1,0 +1,216 @@
+//! Building each section of [`Config`] from its raw table: defaults for absent keys, the
+//! generic validators for present ones.
+
+use super::check::{Check, Checked, non_blank, or_default};
+use super::raw::{RawConfig, RawDemo, RawHttp, RawKube};
+use super::{Config, DemoConfig, HttpConfig, KubeConfig, SourceKind, TimeDisplay};
+use toml::Spanned;
+
+impl Check<'_> {
+    pub(super) fn config(&self, raw: RawConfig) -> Checked<Config> {
+        let defaults = Config::default();
+        let source = raw.source.unwrap_or_default();
+        Ok(Config {
+            theme: or_default(raw.theme.as_ref(), defaults.theme, |v| {
+                self.text(v, "theme")
+            })?,
+            time: or_default(raw.time.as_ref(), defaults.time, |v| self.time_display(v))?,
+            refresh_interval: or_default(
+                raw.refresh_interval_secs.as_ref(),
+                defaults.refresh_interval,
+                |v| self.seconds(v, "refresh_interval_secs"),
+            )?,
+            read_only: raw.read_only.unwrap_or(defaults.read_only),
+            source: or_default(source.kind.as_ref(), defaults.source, |v| {
+                self.source_kind(v)
+            })?,
+            demo: self.demo(raw.demo.unwrap_or_default())?,
+            http: self.http(raw.http.unwrap_or_default())?,
+            kube: self.kube(raw.kube.unwrap_or_default())?,
+            business_hours: self.business_hours(raw.business_hours.unwrap_or_default())?,
+        })
+    }
+
+    fn demo(&self, raw: RawDemo) -> Checked<DemoConfig> {
+        let defaults = DemoConfig::default();
+        Ok(DemoConfig {
+            seed: or_default(raw.seed.as_ref(), defaults.seed, |v| {
+                self.at_least(v, "demo.seed", 0)
+            })?,
+            tenants: or_default(raw.tenants.as_ref(), defaults.tenants, |v| {
+                self.between(v, "demo.tenants", 1, 1_000_000)
+            })?,
+            speed: or_default(raw.speed.as_ref(), defaults.speed, |v| {
+                self.positive(v, "demo.speed")
+            })?,
+        })
+    }
+
+    fn http(&self, raw: RawHttp) -> Checked<HttpConfig> {
+        let defaults = HttpConfig::default();
+        let base_url = raw
+            .base_url
+            .as_ref()
+            .map(|v| self.base_url(v))
+            .transpose()?;
+        Ok(HttpConfig {
+            base_url: base_url.flatten(),
+            token_env: or_default(raw.token_env.as_ref(), defaults.token_env, |v| {
+                self.text(v, "http.token_env")
+            })?,
+            timeout: or_default(raw.timeout_secs.as_ref(), defaults.timeout, |v| {
+                self.seconds(v, "http.timeout_secs")
+            })?,
+        })
+    }
+
+    fn kube(&self, raw: RawKube) -> Checked<KubeConfig> {
+        let defaults = KubeConfig::default();
+        Ok(KubeConfig {
+            context: raw.context.as_deref().and_then(non_blank),
+            tenant_selector: or_default(
+                raw.tenant_selector.as_ref(),
+                defaults.tenant_selector,
+                |v| self.text(v, "kube.tenant_selector"),
+            )?,
+        })
+    }
+
+    fn time_display(&self, value: &Spanned<String>) -> Checked<TimeDisplay> {
+        let choices = [("utc", TimeDisplay::Utc), ("local", TimeDisplay::Local)];
+        self.choice(value, "time", &choices)
+    }
+
+    fn source_kind(&self, value: &Spanned<String>) -> Checked<SourceKind> {
+        let choices = [
+            ("demo", SourceKind::Demo),
+            ("http", SourceKind::Http),
+            ("kube", SourceKind::Kube),
+        ];
+        self.choice(value, "source.kind", &choices)
+    }
+
+    /// Empty means "not configured"; anything else must be a URL the http client can use.
+    fn base_url(&self, value: &Spanned<String>) -> Checked<Option<String>> {
+        let Some(url) = non_blank(value.get_ref()) else {
+            return Ok(None);
+        };
+        if url.starts_with("https://") || url.starts_with("http://") {
+            return Ok(Some(url));
+        }
+        let key = "http.base_url";
+        let problem = format!("`{key}` must start with https:// or http://, got {url:?}");
+        Err(self.fail(&value.span(), key, problem))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use chrono::{NaiveDate, NaiveTime, Weekday};
+
+    use crate::config::test_support::{assert_error, parse};
+    use crate::config::{Config, DemoConfig, SourceKind, TimeDisplay};
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        assert_eq!(parse("").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn full_file_is_read() {
+        let src = r#"
+theme = "light"
+time = "LOCAL"
+refresh_interval_secs = 5
+read_only = true
+[source]
+kind = "kube"
+[demo]
+seed = 7
+tenants = 100000
+speed = 60
+[http]
+base_url = "https://control.example.net"
+token_env = "MY_TOKEN"
+timeout_secs = 3
+[kube]
+context = "prod-eu"
+tenant_selector = "moodle/tenant"
+[business_hours]
+timezone = "America/New_York"
+start = 08:30
+end = "18:00"
+weekdays = ["sun", "Monday", "mon"]
+holidays = ["2026-12-28", 2026-12-25, "2026-12-28"]
+"#;
+        let config = parse(src).unwrap();
+        assert_eq!(config.theme, "light");
+        assert_eq!(config.time, TimeDisplay::Local);
+        assert_eq!(config.refresh_interval, Duration::from_secs(5));
+        assert!(config.read_only);
+        assert_eq!(config.source, SourceKind::Kube);
+        assert_eq!(
+            config.demo,
+            DemoConfig {
+                seed: 7,
+                tenants: 100_000,
+                speed: 60.0
+            }
+        );
+        assert_eq!(
+            config.http.base_url.as_deref(),
+            Some("https://control.example.net")
+        );
+        assert_eq!(config.http.token_env, "MY_TOKEN");
+        assert_eq!(config.http.timeout, Duration::from_secs(3));
+        assert_eq!(config.kube.context.as_deref(), Some("prod-eu"));
+        assert_eq!(config.kube.tenant_selector, "moodle/tenant");
+        let hours = &config.business_hours;
+        assert_eq!(hours.timezone, chrono_tz::America::New_York);
+        assert_eq!(hours.start, NaiveTime::from_hms_opt(8, 30, 0).unwrap());
+        assert_eq!(hours.end, NaiveTime::from_hms_opt(18, 0, 0).unwrap());
+        assert_eq!(hours.weekdays, vec![Weekday::Sun, Weekday::Mon]);
+        let holidays = [
+            NaiveDate::from_ymd_opt(2026, 12, 25).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 12, 28).unwrap(),
+        ];
+        assert_eq!(hours.holidays, holidays);
+    }
+
+    #[test]
+    fn empty_strings_mean_unset() {
+        let config = parse("[http]\nbase_url = \"\"\n[kube]\ncontext = \" \"\n").unwrap();
+        assert_eq!(config.http.base_url, None);
+        assert_eq!(config.kube.context, None);
+    }
+
+    #[test]
+    fn bad_time_display() {
+        assert_error(
+            "time = \"gmt\"\n",
+            1,
+            "time",
+            &["`time` must be \"utc\" or \"local\", got \"gmt\""],
+        );
+    }
+
+    #[test]
+    fn bad_source_kind() {
+        let src = "[source]\nkind = \"k8s\"\n";
+        let expected = "`source.kind` must be \"demo\", \"http\" or \"kube\", got \"k8s\"";
+        assert_error(src, 2, "source.kind", &[expected]);
+    }
+
+    #[test]
+    fn base_url_needs_a_scheme() {
+        let src = "[http]\nbase_url = \"control.example.net\"\n";
+        assert_error(
+            src,
+            2,
+            "http.base_url",
+            &["must start with https:// or http://"],
+        );
+    }
+}

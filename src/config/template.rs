@@ -1,0 +1,156 @@
+//! The commented config file that `snapdeck config init` writes.
+
+use std::fs;
+use std::io;
+use std::path::Path;
+
+use super::ConfigError;
+
+/// The commented file `snapdeck config init` writes: every setting with its default.
+pub fn template() -> String {
+    TEMPLATE.to_owned()
+}
+
+/// Writes [`template`] to `path`, creating its folder. Refuses to replace an existing file
+/// unless `force`, so a slip of `config init` never wipes someone's settings.
+///
+/// # Errors
+/// The file exists and `force` is false, or the folder or file cannot be written.
+pub fn write_template(path: &Path, force: bool) -> Result<(), ConfigError> {
+    create_parent(path)?;
+    let mut options = fs::OpenOptions::new();
+    options.write(true);
+    if force {
+        options.create(true).truncate(true);
+    } else {
+        // create_new checks and creates in one step, so no race with another writer.
+        options.create_new(true);
+    }
+    let written = options
+        .open(path)
+        .and_then(|mut file| io::Write::write_all(&mut file, TEMPLATE.as_bytes()));
+    written.map_err(|err| write_error(path, &err))
+}
+
+fn create_parent(path: &Path) -> Result<(), ConfigError> {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => fs::create_dir_all(dir).map_err(|err| {
+            ConfigError::whole_file(
+                path,
+                format!("cannot create its folder {}: {err}", dir.display()),
+            )
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn write_error(path: &Path, err: &io::Error) -> ConfigError {
+    let problem = if err.kind() == io::ErrorKind::AlreadyExists {
+        "already exists; left untouched (use --force to replace it)".to_owned()
+    } else {
+        format!("cannot write it: {err}")
+    };
+    ConfigError::whole_file(path, problem)
+}
+
+const TEMPLATE: &str = r#"# snapdeck configuration
+#
+# Every setting is optional: a missing one takes the default shown here.
+# snapdeck reads this file from the platform config directory, or from the path given
+# by --config or the SNAPDECK_CONFIG environment variable.
+
+# Colour theme: default, light, high-contrast, or the name of a file themes/<name>.toml
+# next to this file or in the platform config dir's snapdeck folder (looked for in that
+# order). NO_COLOR turns colours off regardless.
+theme = "default"
+
+# Times on screen: "utc" or "local".
+time = "utc"
+
+# How often sources refresh, in seconds (at least 1).
+# A source silent for two intervals is shown as stale.
+refresh_interval_secs = 30
+
+# true hides every action (restores, DNS swaps, cancellations): a safe viewing mode.
+read_only = false
+
+[source]
+# Where the fleet comes from: "demo" (simulated, no set-up), "http" (control-plane API)
+# or "kube" (the clusters themselves).
+kind = "demo"
+
+[demo]
+# The same seed always gives the same simulated fleet.
+seed = 42
+# Number of simulated tenants, 1 to 1000000.
+tenants = 60
+# Demo clock speed-up factor (greater than 0; 60 makes a minute pass every second).
+speed = 1.0
+
+[http]
+# Control-plane API address, e.g. "https://control.example.net". Needed when kind = "http".
+base_url = ""
+# Name of the environment variable holding the bearer token (the token never goes in this file).
+token_env = "SNAPDECK_TOKEN"
+# Request timeout in seconds (at least 1).
+timeout_secs = 10
+
+[kube]
+# kubeconfig context to use; empty means the current context.
+context = ""
+# Label selector finding the tenant namespaces.
+tenant_selector = "snapdeck.io/tenant"
+
+[business_hours]
+# Used for the one-business-hour acknowledgement deadline of restore requests and the
+# Standard tier's RTO. IANA time zone name.
+timezone = "Europe/London"
+# Start of the working day, "HH:MM".
+start = "09:00"
+# End of the working day, "HH:MM", after the start.
+end = "17:00"
+# Working days, from mon tue wed thu fri sat sun.
+weekdays = ["mon", "tue", "wed", "thu", "fri"]
+# Days off, as "YYYY-MM-DD", e.g. ["2026-12-25", "2026-12-28"].
+holidays = []
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::config::test_support::parse;
+
+    #[test]
+    fn template_parses_back_to_defaults() {
+        assert_eq!(parse(&template()).unwrap(), Config::default());
+    }
+
+    #[test]
+    fn template_comments_every_setting() {
+        let lines: Vec<&str> = TEMPLATE.lines().collect();
+        for (index, line) in lines.iter().enumerate() {
+            let is_setting = line.contains(" = ") && !line.starts_with('#');
+            if is_setting {
+                let previous = lines.get(index.wrapping_sub(1)).unwrap_or(&"");
+                assert!(previous.starts_with('#'), "no comment above {line:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn write_template_creates_folders_and_refuses_to_overwrite() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nested/snapdeck/config.toml");
+        write_template(&path, false).unwrap();
+        assert_eq!(Config::load(&path).unwrap(), Config::default());
+
+        fs::write(&path, "theme = \"light\"\n").unwrap();
+        let err = write_template(&path, false).unwrap_err();
+        assert!(err.problem.contains("already exists"), "{err}");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "theme = \"light\"\n");
+
+        write_template(&path, true).unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), template());
+    }
+}
