@@ -252,7 +252,7 @@ fn tui_command(config: &Config, theme: Theme) -> Result<ExitCode, Failure> {
     });
     // Generating a million-tenant fleet runs on the blocking pool and cannot be interrupted:
     // quitting must not wait for it.
-    runtime.shutdown_timeout(std::time::Duration::from_millis(50));
+    runtime.shutdown_timeout(std::time::Duration::from_millis(10));
     outcome?;
     Ok(ExitCode::SUCCESS)
 }

@@ -23,7 +23,7 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tokio::time::{Instant, sleep_until};
 
-use crate::app::{App, Effect, Msg, Screen};
+use crate::app::{self, App, Effect, Msg, Screen};
 use crate::clock::Clock;
 use crate::source::{SourceCommand, SourceEvent};
 use crate::theme::Theme;
@@ -84,6 +84,9 @@ pub async fn run(
     let mut terminal = enter()?;
     let outcome = event_loop(&mut terminal, &mut app, theme, clock, &mut channels).await;
     restore();
+    // The process ends next: freeing a million tenants one by one would hold `q` up for
+    // half a second and give nothing back.
+    std::mem::forget(app);
     outcome
 }
 
@@ -102,6 +105,7 @@ async fn event_loop(
     app.update(Msg::Viewport(ui::layout::table_rows(area)), clock.now());
     let mut drawn_second = i64::MIN;
     let mut last_draw = Instant::now() - MIN_FRAME;
+    let mut loading = Loading::default();
     loop {
         let now = clock.now();
         let second_changed = now.timestamp() != drawn_second;
@@ -115,7 +119,9 @@ async fn event_loop(
             }
         }
         let next_frame = next_redraw(&*clock, last_draw);
+        // Keys first: `q` must not wait behind a queue of source updates.
         tokio::select! {
+            biased;
             event = keys.next() => match event {
                 Some(Ok(event)) => {
                     let effect = on_terminal_event(event, app, &*clock, &mut area, terminal)?;
@@ -126,11 +132,64 @@ async fn event_loop(
                 Some(Err(error)) => return Err(error).wrap_err("reading the terminal failed"),
                 None => return Ok(()),
             },
-            Some(event) = channels.events.recv() => { app.update(Msg::Source(event), clock.now()); }
-            _ = tick.tick() => { app.update(Msg::Tick, clock.now()); }
-            _ = sleep_until(next_frame) => {}
             _ = sigterm.recv() => return Ok(()),
             _ = sighup.recv() => return Ok(()),
+            loaded = loading.finished() => {
+                let now = clock.now();
+                if let Some(loaded) = loaded {
+                    app.update(Msg::FleetLoaded(Box::new(loaded)), now);
+                }
+                for event in loading.held.drain(..) {
+                    app.update(Msg::Source(event), now);
+                }
+            }
+            Some(event) = channels.events.recv() => loading.route(event, app, &*clock),
+            _ = tick.tick() => { app.update(Msg::Tick, clock.now()); }
+            _ = sleep_until(next_frame) => {}
+        }
+    }
+}
+
+/// A whole fleet being judged and ordered on the blocking pool, and the updates that came
+/// after it, held until it is swapped in.
+#[derive(Default)]
+struct Loading {
+    job: Option<tokio::task::JoinHandle<app::load::Loaded>>,
+    held: Vec<SourceEvent>,
+}
+
+impl Loading {
+    fn route(&mut self, event: SourceEvent, app: &mut App, clock: &dyn Clock) {
+        match event {
+            SourceEvent::Fleet {
+                generated_at,
+                tenants,
+            } => {
+                // A newer whole fleet supersedes a load under way and what came after it.
+                self.held.clear();
+                app.update(Msg::Loading(tenants.len()), clock.now());
+                let loader = app.loader();
+                let now = clock.now();
+                self.job = Some(tokio::task::spawn_blocking(move || {
+                    loader.load(tenants, generated_at, now)
+                }));
+            }
+            other if self.job.is_some() => self.held.push(other),
+            other => {
+                app.update(Msg::Source(other), clock.now());
+            }
+        }
+    }
+
+    /// The loaded fleet when the job ends (`None` if it panicked); never, without a job.
+    async fn finished(&mut self) -> Option<app::load::Loaded> {
+        match self.job.as_mut() {
+            Some(job) => {
+                let loaded = job.await.ok();
+                self.job = None;
+                loaded
+            }
+            None => std::future::pending().await,
         }
     }
 }

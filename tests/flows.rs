@@ -4,8 +4,11 @@ mod support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use snapdeck::app::view::SortKey;
+use std::sync::Arc;
+
+use snapdeck::app::fleet::Fleet;
 use snapdeck::app::{App, Effect, Msg, Screen};
-use snapdeck::domain::{FlagKind, Level};
+use snapdeck::domain::{FlagKind, Health, Level, Tenant};
 use snapdeck::source::SourceEvent;
 use support::{app, key, now, selected_slug, type_text};
 
@@ -178,7 +181,7 @@ fn selection_follows_the_same_tenant_across_updates_and_resorts() {
     app.update(
         Msg::Source(SourceEvent::Changed {
             generated_at: now(),
-            tenants: vec![changed],
+            tenants: vec![changed.into()],
         }),
         now(),
     );
@@ -318,19 +321,33 @@ fn judging_only_what_is_due_matches_judging_everything() {
     let mut all = app(300);
     for step in 1..=40 {
         let at = now() + chrono::Duration::minutes(7 * step);
+        // A few tenants change each step: a restore starts or ends, a backup lands.
+        let changed: Vec<Arc<Tenant>> = (0..3)
+            .map(|k| {
+                let i = (step as usize * 7 + k * 101) % all.fleet.len();
+                let mut t = Tenant::clone(all.fleet.tenant(i));
+                t.active_restore_id = match t.active_restore_id {
+                    Some(_) => None,
+                    None => Some(format!("rst_{step}_{k}")),
+                };
+                if let Some(last) = t.backup.last_success.as_mut() {
+                    last.taken_at = at - chrono::Duration::minutes(5);
+                }
+                Arc::new(t)
+            })
+            .collect();
         for app in [&mut due, &mut all] {
-            let heartbeat = SourceEvent::Changed {
+            let news = SourceEvent::Changed {
                 generated_at: at,
-                tenants: Vec::new(),
+                tenants: changed.clone(),
             };
-            app.update(Msg::Source(heartbeat), at);
+            app.update(Msg::Source(news), at);
         }
         due.update(Msg::Tick, at);
         all.fleet.evaluate_all(at);
         for i in 0..all.fleet.len() {
             let (a, b) = (due.fleet.health(i), all.fleet.health(i));
-            let kinds =
-                |h: &snapdeck::domain::Health| h.flags.iter().map(|f| f.kind).collect::<Vec<_>>();
+            let kinds = |h: &Health| h.flags.iter().map(|f| f.kind).collect::<Vec<_>>();
             assert_eq!(
                 (a.level, kinds(a)),
                 (b.level, kinds(b)),
@@ -338,7 +355,14 @@ fn judging_only_what_is_due_matches_judging_everything() {
                 all.fleet.tenant(i).slug
             );
         }
-        assert_eq!(due.fleet.summary(), all.fleet.summary());
+        // Counts kept up change by change agree with counting everything afresh.
+        if step % 8 != 0 {
+            continue;
+        }
+        let mut fresh = Fleet::new(chrono::Duration::seconds(30));
+        fresh.replace(all.fleet.tenants().to_vec(), at, at);
+        assert_eq!(due.fleet.summary(), fresh.summary(), "step {step}");
+        assert_eq!(all.fleet.summary(), fresh.summary(), "step {step}");
     }
 }
 
@@ -477,7 +501,7 @@ fn refresh_reports_how_many_tenants_changed() {
     );
     let (mut fleet, _) = snapdeck::source::demo::fleet_at(support::SEED, 60, now());
     for t in fleet.iter_mut().take(3) {
-        t.backup.restore_point_count += 1;
+        std::sync::Arc::make_mut(t).backup.restore_point_count += 1;
     }
     app.update(
         Msg::Source(SourceEvent::Fleet {

@@ -3,6 +3,8 @@
 
 mod support;
 
+use std::sync::Arc;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use snapdeck::app::{App, Msg};
 use snapdeck::domain::tenant::{Tenant, TenantId, TenantKind, Tier};
@@ -57,8 +59,8 @@ fn random_key(rng: &mut Lcg) -> KeyEvent {
     KeyEvent::new(code, modifiers)
 }
 
-fn odd_tenants(base: &[Tenant]) -> Vec<Tenant> {
-    let mut tenants: Vec<Tenant> = base.iter().take(7).cloned().collect();
+fn odd_tenants(base: &[Arc<Tenant>]) -> Vec<Arc<Tenant>> {
+    let mut tenants: Vec<Tenant> = base.iter().take(7).map(|t| Tenant::clone(t)).collect();
     if let Some(first) = tenants.first().cloned() {
         let mut orphan = first.clone();
         orphan.id = TenantId("ten_orphan".into());
@@ -77,10 +79,10 @@ fn odd_tenants(base: &[Tenant]) -> Vec<Tenant> {
         own_hub.hub_id = Some(TenantId("ten_self".into()));
         tenants.push(own_hub);
     }
-    tenants
+    tenants.into_iter().map(Arc::new).collect()
 }
 
-fn step(app: &mut App, rng: &mut Lcg, odd: &[Tenant], full: &[Tenant]) {
+fn step(app: &mut App, rng: &mut Lcg, odd: &[Arc<Tenant>], full: &[Arc<Tenant>]) {
     let msg = match rng.next(20) {
         0 => Msg::Source(SourceEvent::Fleet {
             generated_at: now(),
@@ -115,7 +117,7 @@ fn random_keys_sizes_and_odd_fleets_never_panic() {
     let mut rng = Lcg(2026);
     let theme = Theme::builtin("default").unwrap();
     let mut app = app(60);
-    let full: Vec<Tenant> = app.fleet.tenants().to_vec();
+    let full: Vec<Arc<Tenant>> = app.fleet.tenants().to_vec();
     let odd = odd_tenants(&full);
     for round in 0..3_000 {
         step(&mut app, &mut rng, &odd, &full);

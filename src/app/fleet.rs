@@ -2,11 +2,12 @@
 //! filtering needs, kept in step so that no frame recomputes any of it.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 
 use crate::domain::health::{self, HealthContext};
-use crate::domain::natural::natural_cmp;
+use crate::domain::natural::natural_key;
 use crate::domain::run_times::ScheduleCache;
 use crate::domain::{FlagKind, Health, Level, Tenant, TenantId};
 
@@ -44,20 +45,32 @@ impl Summary {
         }
     }
 
-    fn add(&mut self, level: Level) {
+    fn slot(&mut self, level: Level) -> &mut usize {
         match level {
-            Level::Ok => self.ok += 1,
-            Level::Info => self.info += 1,
-            Level::Amber => self.amber += 1,
-            Level::Red => self.red += 1,
-            Level::Unknown => self.unknown += 1,
+            Level::Ok => &mut self.ok,
+            Level::Info => &mut self.info,
+            Level::Amber => &mut self.amber,
+            Level::Red => &mut self.red,
+            Level::Unknown => &mut self.unknown,
         }
+    }
+
+    fn add(&mut self, level: Level) {
+        *self.slot(level) += 1;
+    }
+
+    /// One tenant moved from one level to another.
+    fn shift(&mut self, from: Level, to: Level) {
+        let count = self.slot(from);
+        *count = count.saturating_sub(1);
+        self.add(to);
     }
 }
 
 #[derive(Debug)]
 pub struct Fleet {
-    tenants: Vec<Tenant>,
+    /// Shared with the source that sent them: a tenant is held once.
+    tenants: Vec<Arc<Tenant>>,
     health: Vec<Health>,
     /// Lower-cased slug, name, region, tier and flag names, for the live filter.
     haystacks: Vec<String>,
@@ -74,6 +87,8 @@ pub struct Fleet {
     source_heard_at: Option<DateTime<Utc>>,
     evaluated_at: Option<DateTime<Utc>>,
     summary: Summary,
+    /// Set when a stale tenant changed: `summary.stale_since` is looked for again.
+    stale_since_outdated: bool,
 }
 
 impl Fleet {
@@ -91,10 +106,11 @@ impl Fleet {
             source_heard_at: None,
             evaluated_at: None,
             summary: Summary::default(),
+            stale_since_outdated: false,
         }
     }
 
-    pub fn tenants(&self) -> &[Tenant] {
+    pub fn tenants(&self) -> &[Arc<Tenant>] {
         &self.tenants
     }
 
@@ -157,35 +173,35 @@ impl Fleet {
         health::observed_at(&self.tenants[i], &self.context(now))
     }
 
-    /// Replaces the whole fleet; answers how many tenants were added, removed or changed
-    /// (when they were last observed aside).
+    /// Replaces the whole fleet.
     pub fn replace(
         &mut self,
-        tenants: Vec<Tenant>,
+        tenants: Vec<Arc<Tenant>>,
         heard_at: DateTime<Utc>,
         now: DateTime<Utc>,
-    ) -> usize {
-        let old = std::mem::replace(&mut self.tenants, tenants);
-        let old_index = std::mem::take(&mut self.index);
-        let mut kept = 0;
-        let mut changed = 0;
-        for t in &self.tenants {
-            match old_index.get(&t.id) {
-                Some(&i) => {
-                    kept += 1;
-                    changed += usize::from(!old[i].same_report(t));
-                }
-                None => changed += 1,
-            }
-        }
-        drop(old);
+    ) {
+        self.tenants = tenants;
         self.health.clear();
         self.haystacks.clear();
         self.reindex();
         self.source_heard_at = Some(heard_at);
         self.evaluate_all(now);
         self.recount();
-        changed + (old_index.len() - kept)
+    }
+
+    pub fn refresh_interval(&self) -> Duration {
+        self.refresh_interval
+    }
+
+    /// The schedules' intervals and runs, worked out once: a fleet loaded to replace this
+    /// one starts from them instead of listing every schedule's runs again.
+    pub fn schedules(&self) -> &ScheduleCache {
+        &self.schedules
+    }
+
+    pub fn with_schedules(mut self, schedules: ScheduleCache) -> Self {
+        self.schedules = schedules;
+        self
     }
 
     /// Rebuilds what depends only on which tenants exist: run when membership changes.
@@ -197,8 +213,11 @@ impl Fleet {
             .map(|(i, t)| (t.id.clone(), i))
             .collect();
         let mut by_slug: Vec<usize> = (0..self.tenants.len()).collect();
-        by_slug
-            .sort_unstable_by(|&a, &b| natural_cmp(&self.tenants[a].slug, &self.tenants[b].slug));
+        // Keys computed once: comparing a million names naturally takes seconds, not this.
+        by_slug.sort_by_cached_key(|&i| {
+            let slug = &self.tenants[i].slug;
+            (natural_key(slug), slug.clone())
+        });
         self.slug_rank = vec![0; self.tenants.len()];
         for (rank, &i) in by_slug.iter().enumerate() {
             self.slug_rank[i] = rank as u32;
@@ -248,10 +267,12 @@ impl Fleet {
             .collect()
     }
 
-    /// Upserts changed tenants; returns whether anything was added (which changes grouping).
+    /// Upserts changed tenants; answers whether the table's order or filter can have moved:
+    /// a tenant was added, or one's flags or filter text changed. (A new last-success time
+    /// alone moves nothing in worst-first order: most changes are that.)
     pub fn upsert(
         &mut self,
-        changed: Vec<Tenant>,
+        changed: Vec<Arc<Tenant>>,
         heard_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> bool {
@@ -261,11 +282,16 @@ impl Fleet {
             .is_some_and(|heard| now - heard > self.refresh_interval * 2);
         self.source_heard_at = Some(heard_at);
         let mut added = false;
+        let mut moved = false;
         let ctx = self.context(now);
         for tenant in changed {
+            let restoring = usize::from(tenant.active_restore_id.is_some());
             let i = match self.index.get(&tenant.id) {
                 Some(&i) => {
-                    self.tenants[i] = tenant;
+                    let old = std::mem::replace(&mut self.tenants[i], tenant);
+                    let was = usize::from(old.active_restore_id.is_some());
+                    let running = &mut self.summary.restores_running;
+                    *running = (*running + restoring).saturating_sub(was);
                     i
                 }
                 None => {
@@ -273,20 +299,25 @@ impl Fleet {
                     self.tenants.push(tenant);
                     self.health.push(Health::unjudged());
                     self.haystacks.push(String::new());
+                    self.summary.tenants += 1;
+                    self.summary.add(Level::Ok);
+                    self.summary.restores_running += restoring;
                     added = true;
                     self.tenants.len() - 1
                 }
             };
+            let text = std::mem::take(&mut self.haystacks[i]);
             self.evaluate_one(i, &ctx);
+            moved |= self.haystacks[i] != text;
         }
         if added {
             self.reindex();
         }
         if was_silent {
-            self.evaluate_all(now);
+            moved |= self.evaluate_all(now);
         }
-        self.recount();
-        added
+        self.refresh_stale_since();
+        added || moved
     }
 
     /// Re-judges every tenant at `now`. Returns whether any tenant's level or flags changed.
@@ -308,14 +339,13 @@ impl Fleet {
             return false;
         };
         let changed = self.evaluate_one(i, &self.context(now));
-        if changed {
-            self.recount();
-        }
+        self.refresh_stale_since();
         changed
     }
 
     fn evaluate_where(&mut self, now: DateTime<Utc>, due: impl Fn(&Health) -> bool) -> bool {
-        if self.health.len() != self.tenants.len() {
+        let fresh = self.health.len() != self.tenants.len();
+        if fresh {
             self.health = vec![Health::unjudged(); self.tenants.len()];
             self.haystacks = vec![String::new(); self.tenants.len()];
         }
@@ -327,8 +357,10 @@ impl Fleet {
             }
         }
         self.evaluated_at = Some(now);
-        if changed {
+        if fresh {
             self.recount();
+        } else {
+            self.refresh_stale_since();
         }
         changed
     }
@@ -341,34 +373,71 @@ impl Fleet {
         let look_back = Duration::days(i64::from(tenant.backup.retention_days));
         let facts = self.schedules.facts(&tenant.backup.schedule, at, look_back);
         let h = health::evaluate(tenant, facts, ctx);
+        // An empty filter text means new data (or none yet): it is always rebuilt then.
         let changed = self.haystacks[i].is_empty() || !same_flags(&self.health[i], &h);
         if changed {
             self.haystacks[i] = haystack(tenant, &h);
         }
-        self.health[i] = h;
+        // The header's counts follow each change, so no evaluation counts all 100 000.
+        let old = std::mem::replace(&mut self.health[i], h);
+        let new = &self.health[i];
+        self.summary.shift(old.level, new.level);
+        let (was, is) = (old.has(FlagKind::DataStale), new.has(FlagKind::DataStale));
+        self.summary.stale =
+            (self.summary.stale + usize::from(is)).saturating_sub(usize::from(was));
+        self.stale_since_outdated |= was || is;
         changed
     }
 
+    /// The longest silence among stale tenants, found again only when the stale set or one
+    /// of its members changed.
+    fn refresh_stale_since(&mut self) {
+        if !std::mem::take(&mut self.stale_since_outdated) {
+            return;
+        }
+        let ctx = self.context(self.evaluated_at.unwrap_or(DateTime::<Utc>::MIN_UTC));
+        self.summary.stale_since = self
+            .tenants
+            .iter()
+            .zip(&self.health)
+            .filter(|(_, h)| h.has(FlagKind::DataStale))
+            .filter_map(|(t, _)| health::observed_at(t, &ctx))
+            .min();
+    }
+
+    /// Counts everything again: after the whole fleet was replaced.
     fn recount(&mut self) {
         let mut summary = Summary {
             tenants: self.tenants.len(),
             ..Summary::default()
         };
-        let ctx = self.context(self.evaluated_at.unwrap_or(DateTime::<Utc>::MIN_UTC));
         for (t, h) in self.tenants.iter().zip(&self.health) {
             summary.add(h.level);
             summary.restores_running += usize::from(t.active_restore_id.is_some());
-            if h.has(FlagKind::DataStale) {
-                summary.stale += 1;
-                let seen = health::observed_at(t, &ctx);
-                summary.stale_since = match (summary.stale_since, seen) {
-                    (Some(a), Some(b)) => Some(a.min(b)),
-                    (a, b) => a.or(b),
-                };
-            }
+            summary.stale += usize::from(h.has(FlagKind::DataStale));
         }
         self.summary = summary;
+        self.stale_since_outdated = true;
+        self.refresh_stale_since();
     }
+}
+
+/// How many tenants were added, removed or changed from `old` to `new` (when they were last
+/// observed aside).
+pub fn changes(old: &[Arc<Tenant>], new: &[Arc<Tenant>]) -> usize {
+    let before: HashMap<&TenantId, &Arc<Tenant>> = old.iter().map(|t| (&t.id, t)).collect();
+    let mut kept = 0;
+    let mut changed = 0;
+    for t in new {
+        match before.get(&t.id) {
+            Some(was) => {
+                kept += 1;
+                changed += usize::from(!Arc::ptr_eq(was, t) && !was.same_report(t));
+            }
+            None => changed += 1,
+        }
+    }
+    changed + (before.len() - kept)
 }
 
 fn same_flags(a: &Health, b: &Health) -> bool {

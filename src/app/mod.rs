@@ -2,6 +2,7 @@
 
 pub mod fleet;
 pub mod keys;
+pub mod load;
 pub mod view;
 
 use chrono::{DateTime, Duration, Utc};
@@ -14,6 +15,9 @@ use crate::source::{Connection, SourceCommand, SourceEvent, SourceInfo};
 use fleet::Fleet;
 use keys::Action;
 use view::FleetView;
+
+/// Fleets up to this size are re-sorted on every update; bigger ones once a tick.
+const RESORT_EACH_UPDATE_UP_TO: usize = 20_000;
 
 /// How long a flash message stays on screen.
 const FLASH_FOR: std::time::Duration = std::time::Duration::from_secs(6);
@@ -53,6 +57,10 @@ pub enum Msg {
     Viewport(usize),
     /// Time passed: re-judge health (RPO breaches happen without any new data).
     Tick,
+    /// A whole fleet, loaded away from the UI task (see `load`), to swap in.
+    FleetLoaded(Box<load::Loaded>),
+    /// The runner has started loading a whole fleet of this many tenants.
+    Loading(usize),
     /// The open card, as drawn, can scroll this far: PgDn stops there, so PgUp answers at
     /// once after reaching the end.
     CardScrollLimit(usize),
@@ -85,6 +93,10 @@ pub struct App {
     card_scroll_limit: usize,
     /// `r` was pressed: the next whole fleet is its answer.
     refresh_pending: bool,
+    /// A whole fleet of this many tenants is being loaded.
+    loading: Option<usize>,
+    /// Updates changed the order of a big fleet; it is re-sorted at the next tick.
+    order_outdated: bool,
     pub time: TimeDisplay,
     pub source: SourceInfo,
     pub connection: Connection,
@@ -106,6 +118,8 @@ impl App {
             card_scroll: 0,
             card_scroll_limit: 0,
             refresh_pending: false,
+            loading: None,
+            order_outdated: false,
             time: settings.time,
             source: settings.source,
             connection: Connection::Connecting,
@@ -153,6 +167,8 @@ impl App {
             Msg::Scroll(rows) => self.view.scroll(rows, &self.fleet),
             Msg::Viewport(rows) => self.view.set_viewport(rows),
             Msg::Tick => self.on_tick(now),
+            Msg::FleetLoaded(loaded) => self.install(*loaded),
+            Msg::Loading(tenants) => self.loading = Some(tenants),
             Msg::CardScrollLimit(limit) => {
                 self.card_scroll_limit = limit;
                 let clamped = self.card_scroll.min(limit);
@@ -176,7 +192,7 @@ impl App {
         if !self.received_data {
             return;
         }
-        let mut moved = self.fleet.evaluate_due(now);
+        let mut moved = self.fleet.evaluate_due(now) | std::mem::take(&mut self.order_outdated);
         if let Screen::Card(id) = &self.screen {
             moved |= self.fleet.rejudge(id, now);
         }
@@ -191,17 +207,8 @@ impl App {
                 generated_at,
                 tenants,
             } => {
-                let changed = self.fleet.replace(tenants, generated_at, now);
-                self.received_data = true;
-                self.view.rebuild(&self.fleet);
-                if std::mem::take(&mut self.refresh_pending) {
-                    let what = match changed {
-                        0 => "nothing changed".to_string(),
-                        1 => "1 tenant changed".to_string(),
-                        n => format!("{n} tenants changed"),
-                    };
-                    self.set_flash(FlashKind::Info, format!("refreshed: {what}"));
-                }
+                let loaded = self.loader().load(tenants, generated_at, now);
+                self.install(loaded);
             }
             SourceEvent::Changed {
                 generated_at,
@@ -210,11 +217,17 @@ impl App {
                 // An empty change is the source's heartbeat: nothing on screen moves (the data
                 // age is redrawn with the clock).
                 let heartbeat = tenants.is_empty();
-                self.fleet.upsert(tenants, generated_at, now);
+                let moved = self.fleet.upsert(tenants, generated_at, now);
                 if heartbeat {
                     self.dirty = false;
-                } else {
-                    self.view.rebuild(&self.fleet);
+                } else if moved || self.view.sort().0.follows_backups() {
+                    // A big fleet changes somewhere every update: re-sorting it each time
+                    // would keep the UI busy, so it is re-sorted once a tick instead.
+                    if self.fleet.len() > RESORT_EACH_UPDATE_UP_TO {
+                        self.order_outdated = true;
+                    } else {
+                        self.view.rebuild(&self.fleet);
+                    }
                 }
             }
             // Restores get their own screens in a later issue; the header counts them from
@@ -232,6 +245,43 @@ impl App {
                 self.connection = connection;
             }
         }
+    }
+
+    /// What loading a whole fleet needs from the app (see `load`).
+    pub fn loader(&self) -> load::Loader {
+        load::Loader {
+            old: self.fleet.tenants().to_vec(),
+            refresh_interval: self.fleet.refresh_interval(),
+            schedules: self.fleet.schedules().clone(),
+            view: self.view.settings(),
+        }
+    }
+
+    /// Swaps in a loaded fleet, keeping what the operator did while it loaded.
+    fn install(&mut self, loaded: load::Loaded) {
+        let load::Loaded {
+            fleet,
+            mut view,
+            changed,
+        } = loaded;
+        self.fleet = fleet;
+        view.carry_over(&self.view, &self.fleet);
+        self.view = view;
+        self.received_data = true;
+        self.loading = None;
+        if std::mem::take(&mut self.refresh_pending) {
+            let what = match changed {
+                0 => "nothing changed".to_string(),
+                1 => "1 tenant changed".to_string(),
+                n => format!("{n} tenants changed"),
+            };
+            self.set_flash(FlashKind::Info, format!("refreshed: {what}"));
+        }
+    }
+
+    /// How many tenants are being loaded, while a whole fleet is.
+    pub fn loading(&self) -> Option<usize> {
+        self.loading
     }
 
     fn on_key(&mut self, key: KeyEvent) -> Option<Effect> {

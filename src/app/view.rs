@@ -65,6 +65,15 @@ impl SortKey {
         }
     }
 
+    /// Whether the order moves with every backup (times and counts), not only with flags,
+    /// names and places.
+    pub fn follows_backups(self) -> bool {
+        matches!(
+            self,
+            SortKey::LastSuccess | SortKey::NextRun | SortKey::Retention | SortKey::CrossRegion
+        )
+    }
+
     fn next(self) -> SortKey {
         let at = SortKey::ALL.iter().position(|k| *k == self).unwrap_or(0);
         SortKey::ALL[(at + 1) % SortKey::ALL.len()]
@@ -121,6 +130,42 @@ impl Default for FleetView {
 }
 
 impl FleetView {
+    /// The same sort, filter, selection and size, without rows: for ordering another fleet.
+    pub fn settings(&self) -> FleetView {
+        FleetView {
+            sort: self.sort,
+            reversed: self.reversed,
+            filter: self.filter.clone(),
+            problems_only: self.problems_only,
+            selected: self.selected.clone(),
+            before_problems_only: self.before_problems_only.clone(),
+            selected_row: self.selected_row,
+            offset: self.offset,
+            viewport: self.viewport,
+            ..FleetView::default()
+        }
+    }
+
+    /// Takes over what the operator did while this view was being built elsewhere: the
+    /// selection and size always, the order again if sort or filter changed meanwhile.
+    pub fn carry_over(&mut self, current: &FleetView, fleet: &Fleet) {
+        let reorder = (self.sort, self.reversed) != (current.sort, current.reversed);
+        let refilter = self.filter != current.filter || self.problems_only != current.problems_only;
+        *self = FleetView {
+            groups: std::mem::take(&mut self.groups),
+            rows: std::mem::take(&mut self.rows),
+            matches: self.matches,
+            ..current.settings()
+        };
+        if reorder {
+            self.rebuild(fleet);
+        } else if refilter {
+            self.refilter(fleet);
+        } else {
+            self.follow_selection(fleet);
+        }
+    }
+
     pub fn rows(&self) -> &[Row] {
         &self.rows
     }

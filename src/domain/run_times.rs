@@ -95,7 +95,7 @@ const LIST_AHEAD: Duration = Duration::days(1);
 const MIN_LOOK_BACK: Duration = Duration::days(91);
 
 /// Interval and runs per distinct schedule, computed on first use and kept.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct ScheduleCache {
     /// Longest gap per cron expression. Measured in UTC on purpose: the cadence of the
     /// pattern is what the RPO is judged against, and a DST change must not stretch a daily

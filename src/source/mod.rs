@@ -5,6 +5,7 @@ pub mod demo;
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
@@ -18,13 +19,13 @@ pub enum SourceEvent {
     /// The whole fleet as the source sees it at `generated_at`; replaces what came before.
     Fleet {
         generated_at: DateTime<Utc>,
-        tenants: Vec<Tenant>,
+        tenants: Vec<Arc<Tenant>>,
     },
     /// Only the tenants that changed (upserted by id). An empty list still says "I am alive
     /// and nothing else changed as of `generated_at`".
     Changed {
         generated_at: DateTime<Utc>,
-        tenants: Vec<Tenant>,
+        tenants: Vec<Arc<Tenant>>,
     },
     /// Active and recent restores, whole list.
     Restores {

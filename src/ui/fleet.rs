@@ -260,12 +260,14 @@ fn table_title(app: &App) -> String {
 }
 
 fn draw_empty(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let text = if !app.has_data() {
-        "Waiting for the first answer from the source…"
+    let text = if let Some(tenants) = app.loading() {
+        format!("Judging and ordering {}…", count(tenants, "tenant"))
+    } else if !app.has_data() {
+        "Waiting for the first answer from the source…".to_string()
     } else if app.fleet.is_empty() {
-        "The source reports no tenants."
+        "The source reports no tenants.".to_string()
     } else {
-        "No tenant matches. Esc clears the filter, f shows all levels."
+        "No tenant matches. Esc clears the filter, f shows all levels.".to_string()
     };
     let inner = Rect {
         x: area.x + 2,

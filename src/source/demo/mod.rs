@@ -68,7 +68,7 @@ const MIN_TICK: std::time::Duration = std::time::Duration::from_millis(20);
 
 /// The fleet of `seed` with `tenants` tenants as it stands at `now`, without running
 /// anything: for `snapdeck status`, tests, benchmarks and screenshots.
-pub fn fleet_at(seed: u64, tenants: usize, now: DateTime<Utc>) -> (Vec<Tenant>, Vec<Restore>) {
+pub fn fleet_at(seed: u64, tenants: usize, now: DateTime<Utc>) -> (Vec<Arc<Tenant>>, Vec<Restore>) {
     Sim::new(seed, tenants, now).into_parts()
 }
 
@@ -234,7 +234,7 @@ fn tick(
 
 fn send_fleet(
     events: &UnboundedSender<SourceEvent>,
-    tenants: Vec<Tenant>,
+    tenants: Vec<Arc<Tenant>>,
     sim: &Sim,
 ) -> Result<(), Closed> {
     send(

@@ -316,7 +316,8 @@ mod tests {
     }
 
     fn plans(progress: f64, mode: ModeChoice) -> (Vec<Tenant>, RestorePlan) {
-        let (tenants, _) = fleet_at(3, 60, now());
+        let (shared, _) = fleet_at(3, 60, now());
+        let tenants: Vec<Tenant> = shared.iter().map(|t| Tenant::clone(t)).collect();
         let spoke = tenants.iter().position(|t| !t.is_hub()).unwrap();
         let request = RestoreRequest {
             tenant: spoke,

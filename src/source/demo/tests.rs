@@ -2,6 +2,7 @@
 //! a simulation that moves.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
@@ -20,7 +21,7 @@ fn now() -> DateTime<Utc> {
 }
 
 /// Health of every tenant at `at`, judged as the app judges it (one schedule cache).
-fn health_at(tenants: &[Tenant], at: DateTime<Utc>) -> Vec<Health> {
+fn health_at(tenants: &[Arc<Tenant>], at: DateTime<Utc>) -> Vec<Health> {
     let ctx = HealthContext {
         now: at,
         refresh_interval: Duration::seconds(30),
@@ -38,21 +39,21 @@ fn health_at(tenants: &[Tenant], at: DateTime<Utc>) -> Vec<Health> {
         .collect()
 }
 
-fn flags_shown(tenants: &[Tenant], at: DateTime<Utc>) -> BTreeSet<FlagKind> {
+fn flags_shown(tenants: &[Arc<Tenant>], at: DateTime<Utc>) -> BTreeSet<FlagKind> {
     health_at(tenants, at)
         .iter()
         .flat_map(|h| h.flags.iter().map(|f| f.kind))
         .collect()
 }
 
-fn by_slug<'a>(tenants: &'a [Tenant], slug: &str) -> &'a Tenant {
+fn by_slug<'a>(tenants: &'a [Arc<Tenant>], slug: &str) -> &'a Arc<Tenant> {
     tenants
         .iter()
         .find(|t| t.slug == slug)
         .unwrap_or_else(|| panic!("no tenant {slug}"))
 }
 
-fn health_of(tenants: &[Tenant], slug: &str, at: DateTime<Utc>) -> Health {
+fn health_of(tenants: &[Arc<Tenant>], slug: &str, at: DateTime<Utc>) -> Health {
     let tenant = by_slug(tenants, slug);
     health_at(std::slice::from_ref(tenant), at).remove(0)
 }
