@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::config::MAX_DEMO_SPEED;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "snapdeck",
@@ -96,9 +98,6 @@ pub enum ConfigAction {
         force: bool,
     },
 }
-
-/// The fastest the demo clock may run: a year of schedules in about five minutes.
-pub const MAX_DEMO_SPEED: f64 = 100_000.0;
 
 fn parse_seed(text: &str) -> Result<u64, String> {
     text.trim().parse().map_err(|_| {

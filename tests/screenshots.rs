@@ -67,6 +67,8 @@ fn shoot_all(dir: &Path) -> Vec<PathBuf> {
     key(&mut help, KeyCode::Char('?'));
     paths.push(shoot(dir, "fleet-help", &mut help, &theme, (160, 45)));
     let mut card = app(60);
+    // The worst spoke, right under the first hub: a card with flags to explain.
+    key(&mut card, KeyCode::Down);
     key(&mut card, KeyCode::Enter);
     paths.push(shoot(dir, "backups-card", &mut card, &theme, (160, 45)));
     paths.push(shoot(dir, "fleet-80x24", &mut app(60), &theme, (80, 24)));

@@ -98,12 +98,19 @@ impl Check<'_> {
             })
     }
 
-    pub(super) fn positive(&self, value: &Spanned<f64>, key: &str) -> Checked<f64> {
+    /// Above 0 and at most `max`.
+    pub(super) fn positive(&self, value: &Spanned<f64>, key: &str, max: f64) -> Checked<f64> {
         let number = *value.get_ref();
-        if number.is_finite() && number > 0.0 {
+        if number.is_finite() && number > 0.0 && number <= max {
             return Ok(number);
         }
-        let problem = format!("`{key}` must be greater than 0, got {number}");
+        // 1e300 written out in full is 301 digits: such a number is said as written.
+        let got = if number.abs() < 1e15 {
+            number.to_string()
+        } else {
+            format!("{number:e}")
+        };
+        let problem = format!("`{key}` must be greater than 0 and at most {max}, got {got}");
         Err(self.fail(&value.span(), key, problem))
     }
 }
@@ -177,13 +184,20 @@ mod tests {
             src,
             9,
             "demo.speed",
-            &["`demo.speed` must be greater than 0, got -2"],
+            &["`demo.speed` must be greater than 0 and at most 100000, got -2"],
         );
         assert_eq!(
             error(src).to_string(),
-            "config file /x/config.toml, line 9: `demo.speed` must be greater than 0, got -2"
+            "config file /x/config.toml, line 9: `demo.speed` must be greater than 0 and at most \
+             100000, got -2"
         );
         assert_error("[demo]\nspeed = 0\n", 2, "demo.speed", &["greater than 0"]);
+        assert_error(
+            "[demo]\nspeed = 1e300\n",
+            2,
+            "demo.speed",
+            &["at most 100000, got 1e300"],
+        );
         assert_error(
             "[demo]\nspeed = nan\n",
             2,

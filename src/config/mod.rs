@@ -57,11 +57,14 @@ pub enum SourceKind {
     Kube,
 }
 
+/// The fastest the demo clock may run: a year of schedules in about five minutes.
+pub const MAX_DEMO_SPEED: f64 = 100_000.0;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct DemoConfig {
     pub seed: u64,
     pub tenants: usize,
-    /// Demo clock speed-up factor.
+    /// Demo clock speed-up factor, above 0 and at most `MAX_DEMO_SPEED`.
     pub speed: f64,
 }
 

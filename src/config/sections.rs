@@ -3,7 +3,7 @@
 
 use super::check::{Check, Checked, non_blank, or_default};
 use super::raw::{RawConfig, RawDemo, RawHttp, RawKube};
-use super::{Config, DemoConfig, HttpConfig, KubeConfig, SourceKind, TimeDisplay};
+use super::{Config, DemoConfig, HttpConfig, KubeConfig, MAX_DEMO_SPEED, SourceKind, TimeDisplay};
 use toml::Spanned;
 
 impl Check<'_> {
@@ -41,7 +41,7 @@ impl Check<'_> {
                 self.between(v, "demo.tenants", 1, 1_000_000)
             })?,
             speed: or_default(raw.speed.as_ref(), defaults.speed, |v| {
-                self.positive(v, "demo.speed")
+                self.positive(v, "demo.speed", MAX_DEMO_SPEED)
             })?,
         })
     }

@@ -48,7 +48,10 @@ pub fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     let restores = summary.restores_running;
     let restore_style = if restores == 0 { theme.dim } else { theme.info };
-    let text = if compact {
+    let used: usize = spans.iter().map(Span::width).sum();
+    let text = if compact && used + 13 > usize::from(area.width) {
+        format!(" ⟳{restores}")
+    } else if compact {
         format!(" ⟳{restores} restoring")
     } else {
         format!("⟳ {} running", count(restores, "restore"))
@@ -113,17 +116,25 @@ const BRANCH: u16 = 3;
 const LAST_SUCCESS_LONG: u16 = 23;
 const LAST_SUCCESS_SHORT: u16 = 12;
 
-/// Which columns go first when the table is narrow: least urgent first.
-const DROP_ORDER: [SortKey; 4] = [
-    SortKey::Region,
-    SortKey::CrossRegion,
-    SortKey::Retention,
-    SortKey::Tier,
+/// How the table gives way when narrow, least urgent first: whole columns go, and LAST
+/// SUCCESS drops its time before TIER goes.
+#[derive(Clone, Copy)]
+enum Narrowing {
+    Drop(SortKey),
+    ShortLastSuccess,
+}
+
+const NARROWING: [Narrowing; 5] = [
+    Narrowing::Drop(SortKey::Region),
+    Narrowing::Drop(SortKey::CrossRegion),
+    Narrowing::Drop(SortKey::Retention),
+    Narrowing::ShortLastSuccess,
+    Narrowing::Drop(SortKey::Tier),
 ];
 
 /// The table's columns and their widths at `width`, following the content: every column as
-/// wide as what it holds, the rest to FLAGS; when that leaves FLAGS too little, the least
-/// urgent columns go, then LAST SUCCESS drops its time, then TENANT shrinks.
+/// wide as what it holds, the rest to FLAGS; when that leaves FLAGS too little, the table
+/// narrows step by step, and TENANT shrinks last.
 fn columns(width: u16, widest: Widest) -> (Vec<(SortKey, u16)>, bool) {
     let tenant = (widest.slug as u16)
         .saturating_add(BRANCH)
@@ -132,25 +143,27 @@ fn columns(width: u16, widest: Widest) -> (Vec<(SortKey, u16)>, bool) {
         .into_iter()
         .map(|c| (c, content_width(c, tenant, widest)))
         .collect();
-    let mut drops = DROP_ORDER.iter();
     let mut wide = true;
-    while flags_room(&shown, width) < FLAGS_MIN {
-        if let Some(col) = drops.next() {
-            shown.retain(|(c, _)| c != col);
-        } else if wide {
-            wide = false;
-            set_width(&mut shown, SortKey::LastSuccess, LAST_SUCCESS_SHORT);
-        } else {
-            let room = flags_room(&shown, width);
-            let short_by = FLAGS_MIN.saturating_sub(room);
-            let tenant = width_of(&shown, SortKey::Tenant);
-            set_width(
-                &mut shown,
-                SortKey::Tenant,
-                tenant.saturating_sub(short_by).max(TENANT_MIN),
-            );
+    for step in NARROWING {
+        if flags_room(&shown, width) >= FLAGS_MIN {
             break;
         }
+        match step {
+            Narrowing::Drop(col) => shown.retain(|(c, _)| *c != col),
+            Narrowing::ShortLastSuccess => {
+                wide = false;
+                set_width(&mut shown, SortKey::LastSuccess, LAST_SUCCESS_SHORT);
+            }
+        }
+    }
+    let short_by = FLAGS_MIN.saturating_sub(flags_room(&shown, width));
+    if short_by > 0 {
+        let tenant = width_of(&shown, SortKey::Tenant);
+        set_width(
+            &mut shown,
+            SortKey::Tenant,
+            tenant.saturating_sub(short_by).max(TENANT_MIN),
+        );
     }
     let room = flags_room(&shown, width);
     set_width(&mut shown, SortKey::Flags, room);
