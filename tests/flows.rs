@@ -328,7 +328,7 @@ fn judging_only_what_is_due_matches_judging_everything() {
                 let mut t = Tenant::clone(all.fleet.tenant(i));
                 t.active_restore_id = match t.active_restore_id {
                     Some(_) => None,
-                    None => Some(format!("rst_{step}_{k}")),
+                    None => Some(snapdeck::domain::ids::RestoreId(format!("rst_{step}_{k}"))),
                 };
                 if let Some(last) = t.backup.last_success.as_mut() {
                     last.taken_at = at - chrono::Duration::minutes(5);
@@ -520,4 +520,17 @@ fn refresh_reports_how_many_tenants_changed() {
         now(),
     );
     assert_eq!(app.flash().unwrap().text, "refreshed: nothing changed");
+}
+
+#[test]
+fn a_flash_goes_after_six_ticks_whatever_the_clock_says() {
+    let mut app = app(60);
+    key(&mut app, KeyCode::Char('f'));
+    assert!(app.flash().is_some());
+    for _ in 0..5 {
+        app.update(Msg::Tick, now());
+    }
+    assert!(app.flash().is_some(), "still there after five");
+    app.update(Msg::Tick, now());
+    assert!(app.flash().is_none(), "gone after the sixth");
 }

@@ -19,8 +19,9 @@ use view::FleetView;
 /// Fleets up to this size are re-sorted on every update; bigger ones once a tick.
 const RESORT_EACH_UPDATE_UP_TO: usize = 20_000;
 
-/// How long a flash message stays on screen.
-const FLASH_FOR: std::time::Duration = std::time::Duration::from_secs(6);
+/// How many ticks (the runner's once-a-second heartbeat, in real time whatever the demo's
+/// speed) a flash message stays on screen: counted, not timed, so tests control it.
+const FLASH_TICKS: u8 = 6;
 
 pub use crate::config::TimeDisplay;
 
@@ -41,7 +42,8 @@ pub enum FlashKind {
 pub struct Flash {
     pub text: String,
     pub kind: FlashKind,
-    shown_at: std::time::Instant,
+    /// Ticks left before it goes.
+    ticks_left: u8,
 }
 
 /// Everything that can happen to the app.
@@ -148,7 +150,7 @@ impl App {
         self.flash = Some(Flash {
             text: text.into(),
             kind,
-            shown_at: std::time::Instant::now(),
+            ticks_left: FLASH_TICKS,
         });
         self.dirty = true;
     }
@@ -180,12 +182,11 @@ impl App {
     }
 
     fn on_tick(&mut self, now: DateTime<Utc>) {
-        if self
-            .flash
-            .as_ref()
-            .is_some_and(|f| f.shown_at.elapsed() > FLASH_FOR)
-        {
-            self.flash = None;
+        if let Some(flash) = self.flash.as_mut() {
+            flash.ticks_left = flash.ticks_left.saturating_sub(1);
+            if flash.ticks_left == 0 {
+                self.flash = None;
+            }
         }
         // Re-sort only when some tenant's health moved: at 100 000 tenants most seconds
         // change nothing but the countdowns.

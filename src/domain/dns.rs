@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::tenant::TenantId;
+use super::ids::{DnsSwapId, RestoreId, TenantId};
 use crate::wire_enum;
 
 wire_enum!(
@@ -26,9 +26,9 @@ impl DnsPhase {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DnsSwap {
-    pub id: String,
+    pub id: DnsSwapId,
     pub tenant_id: TenantId,
-    pub restore_id: String,
+    pub restore_id: RestoreId,
     pub hostname: String,
     pub from_target: String,
     pub to_target: String,

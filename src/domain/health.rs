@@ -597,7 +597,7 @@ fn history_short(
 }
 
 fn restore_running(t: &Tenant) -> Option<Flag> {
-    let id = t.active_restore_id.as_deref()?;
+    let id = t.active_restore_id.as_ref()?;
     flag(
         FlagKind::RestoreRunning,
         format!(

@@ -4,6 +4,7 @@ pub mod calendar;
 pub mod dns;
 pub mod health;
 pub mod humanize;
+pub mod ids;
 pub mod natural;
 pub mod policy;
 pub mod request;

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::tenant::TenantId;
+use super::ids::{RestoreId, TenantId};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RestoreRequest {
@@ -19,7 +19,7 @@ pub struct RestoreRequest {
     /// One business hour after `requested_at`.
     pub ack_deadline_at: DateTime<Utc>,
     pub acknowledged_at: Option<DateTime<Utc>>,
-    pub restore_id: Option<String>,
+    pub restore_id: Option<RestoreId>,
 }
 
 impl RestoreRequest {

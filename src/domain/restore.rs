@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::tenant::TenantId;
+use super::ids::{RestoreId, RestorePointId, TenantId};
 use crate::wire_enum;
 
 wire_enum!(
@@ -80,13 +80,13 @@ impl RestorePhase {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Restore {
-    pub id: String,
+    pub id: RestoreId,
     pub tenant_id: TenantId,
     pub source_slug: String,
     pub target_slug: String,
     pub target_hostname: String,
     pub mode: RestoreMode,
-    pub restore_point_id: Option<String>,
+    pub restore_point_id: Option<RestorePointId>,
     pub ticket: Option<String>,
     pub requested_by: String,
     pub requested_at: DateTime<Utc>,

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::ids::RestorePointId;
 use super::policy::COHERENT_SKEW_SECONDS;
 use crate::wire_enum;
 
@@ -23,7 +24,7 @@ wire_enum!(
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RestorePoint {
-    pub id: String,
+    pub id: RestorePointId,
     pub taken_at: DateTime<Utc>,
     pub status: PointStatus,
     pub database: DatabaseDump,

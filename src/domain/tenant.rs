@@ -6,16 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::wire_enum;
 
-/// Opaque tenant id (`ten_…`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct TenantId(pub String);
-
-impl std::fmt::Display for TenantId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+pub use super::ids::{RestoreId, RestorePointId, TenantId};
 
 wire_enum!(
     /// Hubs own spokes; a spoke names its hub in `hub_id`.
@@ -71,7 +62,7 @@ pub struct Tenant {
     pub created_at: DateTime<Utc>,
     pub backup: BackupSummary,
     #[serde(default)]
-    pub active_restore_id: Option<String>,
+    pub active_restore_id: Option<RestoreId>,
     /// snapdeck's own field, not the contract's: when the source last heard about this tenant.
     /// A row whose source has gone quiet is judged stale from it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -103,14 +94,14 @@ pub struct BackupSchedule {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LastSuccess {
-    pub restore_point_id: String,
+    pub restore_point_id: RestorePointId,
     pub taken_at: DateTime<Utc>,
     pub skew_seconds: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LastAttempt {
-    pub restore_point_id: String,
+    pub restore_point_id: RestorePointId,
     pub taken_at: DateTime<Utc>,
     pub status: AttemptStatus,
     #[serde(default)]

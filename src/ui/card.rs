@@ -232,7 +232,7 @@ impl Card<'_> {
             self.fact("Last attempt", format!("{} {when}{error}", attempt.status));
         }
         if let Some(restore) = &t.active_restore_id {
-            self.fact("Active restore", restore.clone());
+            self.fact("Active restore", restore.to_string());
         }
     }
 }

@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::names::restore_point_id;
 use super::patterns::PatternId;
 use super::rng::Rng;
-use crate::domain::tenant::{AttemptStatus, LastAttempt, LastSuccess};
+use crate::domain::tenant::{AttemptStatus, LastAttempt, LastSuccess, RestorePointId};
 
 /// What is wrong with a tenant, and so which health flag it is there to show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,7 +115,7 @@ pub struct Behaviour {
 /// How one attempt goes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttemptPlan {
-    pub restore_point_id: String,
+    pub restore_point_id: RestorePointId,
     /// The pair's `taken_at`: the job starts a few seconds after the scheduled run.
     pub taken_at: DateTime<Utc>,
     pub finished_at: DateTime<Utc>,

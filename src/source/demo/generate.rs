@@ -7,6 +7,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::behaviour::{Behaviour, Failure, Fault};
+use super::events::Event;
 use super::history::{HistoryBuilder, Subject};
 use super::layout::{self, FixedHub, Group, Script, TierChoice};
 use super::names::{
@@ -15,7 +16,6 @@ use super::names::{
 use super::patterns::{Cadence, PatternKey, Patterns};
 use super::restores::{self, ModeChoice, RestorePlan, RestoreRequest};
 use super::rng::Rng;
-use super::sim::Event;
 use crate::domain::tenant::{BackupSummary, Tenant, TenantId, TenantKind, TenantState, Tier};
 
 /// A new-spoke restore this far through its timeline at start: mid-way, as asked.
@@ -54,7 +54,7 @@ pub fn generate(seed: u64, count: usize, now: DateTime<Utc>, stale_for: Duration
     let restores = restores::plan(seed, now, &tenants, &generator.requests);
     for plan in &restores {
         if let Some(tenant) = tenants.get_mut(plan.tenant()) {
-            tenant.active_restore_id = Some(plan.id().to_string());
+            tenant.active_restore_id = Some(plan.id().clone());
         }
     }
     Generated {

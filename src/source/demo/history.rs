@@ -7,11 +7,11 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::behaviour::{Behaviour, Failure, Fault, attempt_plan, copy_latency};
+use super::events::{Event, EventKind};
 use super::layout::Script;
 use super::names::restore_point_id;
 use super::patterns::Patterns;
 use super::rng::Rng;
-use super::sim::{Event, EventKind};
 use crate::domain::policy::TierPolicy;
 use crate::domain::tenant::{
     BackupSchedule, BackupSummary, CrossRegion, CrossRegionStatus, LastSuccess, Tier,

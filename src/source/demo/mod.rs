@@ -29,12 +29,14 @@
 //! | `westbrook-s1` | schedule overdue (snapshot running 45 min, never ready) |
 //! | `westbrook-s2` | restore running (overwrite, queued at start) |
 //!
-//! Modules: `layout` (hubs, spokes, where the scripted tenants sit), `generate` (the fleet at
+//! Modules: `layout` (hubs, spokes, where the scripted tenants sit), `events` (what is due
+//! when), `generate` (the fleet at
 //! its starting instant: names and schedules), `history` (each tenant's backup summary at
 //! that instant), `behaviour` (faults, and each attempt's outcome), `sim` (the
 //! simulator), `restores`, `patterns` (cron schedules, parsed once each), `names`, `rng`.
 
 mod behaviour;
+mod events;
 mod generate;
 mod history;
 mod layout;

@@ -1,6 +1,7 @@
 //! Words the demo fleet is named with: institutions, faculties, regions, ids.
 
 use super::rng::{Rng, mix};
+use crate::domain::ids::RestorePointId;
 
 /// Stems reserved for the scripted hubs (see `layout::FIXED_HUBS`); random hubs never get them.
 pub const RESERVED_STEMS: [&str; 6] = [
@@ -209,9 +210,9 @@ pub fn tenant_id(seed: u64, index: usize) -> String {
 }
 
 /// "rp_3k9x0a1": a restore point's id, from its tenant and run instant.
-pub fn restore_point_id(seed: u64, tenant: usize, run_at_seconds: i64) -> String {
+pub fn restore_point_id(seed: u64, tenant: usize, run_at_seconds: i64) -> RestorePointId {
     let value = Rng::keyed(seed, &[0x7270, tenant as u64, run_at_seconds as u64]).next_u64();
-    format!("rp_{}", base36(value, 7))
+    RestorePointId(format!("rp_{}", base36(value, 7)))
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::names::{base36, spoke_hostname};
 use super::rng::{Rng, mix};
+use crate::domain::ids::RestoreId;
 use crate::domain::restore::{
     CheckStatus, Restore, RestoreMode, RestorePhase, RestoreStep, StepStatus, VerificationCheck,
     new_spoke_slug,
@@ -136,8 +137,11 @@ fn plan_one(
 }
 
 /// "rst_41c": distinct for the restores of one fleet.
-fn restore_id(seed: u64, k: usize) -> String {
-    format!("rst_{}", base36(mix(seed).wrapping_add(k as u64), 3))
+fn restore_id(seed: u64, k: usize) -> RestoreId {
+    RestoreId(format!(
+        "rst_{}",
+        base36(mix(seed).wrapping_add(k as u64), 3)
+    ))
 }
 
 impl RestorePlan {
@@ -145,7 +149,7 @@ impl RestorePlan {
         self.tenant
     }
 
-    pub fn id(&self) -> &str {
+    pub fn id(&self) -> &RestoreId {
         &self.base.id
     }
 

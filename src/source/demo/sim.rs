@@ -12,6 +12,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use super::behaviour::{Behaviour, Fault, attempt_plan, copy_latency};
+use super::events::{Event, EventKind, push};
 use super::generate::generate;
 use super::patterns::Patterns;
 use super::restores::RestorePlan;
@@ -30,27 +31,6 @@ const MAX_STALE_FOR: Duration = Duration::days(30);
 /// event, which could take minutes for a big fleet: the fleet is generated afresh at the
 /// new instant, exactly as a fleet started then would be.
 const MAX_CATCH_UP: Duration = Duration::hours(6);
-
-/// Something due at an instant. Ordered by instant first; at one instant an attempt's end
-/// comes before the next run, which is skipped while an attempt is in flight.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Event {
-    pub at: DateTime<Utc>,
-    pub tenant: u32,
-    pub kind: EventKind,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum EventKind {
-    /// The attempt in flight ends.
-    Finish,
-    /// The newest success reaches the secondary region.
-    Copied,
-    /// The attempt's job starts, seconds after its run: the pair's `taken_at`.
-    Start,
-    /// The cron schedule fires.
-    Run,
-}
 
 pub struct Sim {
     seed: u64,
@@ -284,14 +264,6 @@ fn shared(tenants: Vec<Tenant>) -> Vec<Arc<Tenant>> {
     let mut out = Vec::with_capacity(tenants.len());
     out.extend(tenants.into_iter().map(Arc::new));
     out
-}
-
-fn push(queue: &mut BinaryHeap<Reverse<Event>>, at: DateTime<Utc>, index: usize, kind: EventKind) {
-    queue.push(Reverse(Event {
-        at,
-        tenant: index as u32,
-        kind,
-    }));
 }
 
 /// A new point joins the history; the pruner then drops what fell out of retention (one

@@ -491,10 +491,7 @@ fn the_restores_move_through_their_phases() {
     let tenants = sim.tenants();
     for restore in sim.restores() {
         let tenant = tenants.iter().find(|t| t.id == restore.tenant_id).unwrap();
-        assert_eq!(
-            tenant.active_restore_id.as_deref(),
-            Some(restore.id.as_str())
-        );
+        assert_eq!(tenant.active_restore_id.as_ref(), Some(&restore.id));
     }
 }
 
