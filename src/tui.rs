@@ -124,8 +124,8 @@ async fn event_loop(
             biased;
             event = keys.next() => match event {
                 Some(Ok(event)) => {
-                    let effect = on_terminal_event(event, app, &*clock, &mut area, terminal)?;
-                    if effect.is_some_and(|effect| !apply(effect, channels)) {
+                    let effects = on_terminal_event(event, app, &*clock, &mut area, terminal)?;
+                    if !apply(effects, app, &*clock, channels) {
                         return Ok(());
                     }
                 }
@@ -210,16 +210,24 @@ fn size(terminal: &Tui) -> Result<Rect> {
     Ok(Rect::new(0, 0, size.width, size.height))
 }
 
-/// Returns false when the app should stop.
-fn apply(effect: Effect, channels: &Channels) -> bool {
-    match effect {
-        Effect::Quit => false,
-        Effect::Source(command) => {
-            // A source that has stopped cannot refresh; the status bar already says so.
-            let _ = channels.commands.send(command);
-            true
+/// Carries out the app's effects in order; false when the app should stop. A command the
+/// source can no longer take is told to the app, which says so: never dropped in silence.
+fn apply(effects: Vec<Effect>, app: &mut App, clock: &dyn Clock, channels: &Channels) -> bool {
+    for effect in effects {
+        match effect {
+            Effect::Quit => return false,
+            Effect::Source(command) => {
+                let id = command.id;
+                if channels.commands.send(command).is_err() {
+                    let more = app.update(Msg::Undelivered(id), clock.now());
+                    if !apply(more, app, clock, channels) {
+                        return false;
+                    }
+                }
+            }
         }
     }
+    true
 }
 
 fn on_terminal_event(
@@ -228,13 +236,12 @@ fn on_terminal_event(
     clock: &dyn Clock,
     area: &mut Rect,
     terminal: &mut Tui,
-) -> Result<Option<Effect>> {
+) -> Result<Vec<Effect>> {
     let now = clock.now();
     let msg = match event {
         Event::Key(key) if is_suspend(&key) => {
             suspend(terminal)?;
-            app.update(Msg::Viewport(ui::layout::table_rows(*area)), now);
-            return Ok(None);
+            return Ok(app.update(Msg::Viewport(ui::layout::table_rows(*area)), now));
         }
         Event::Key(key) => Msg::Key(key),
         Event::Resize(width, height) => {
@@ -243,15 +250,15 @@ fn on_terminal_event(
         }
         Event::Mouse(mouse) => match mouse_msg(mouse, app, *area) {
             Some(msg) => msg,
-            None => return Ok(None),
+            None => return Ok(Vec::new()),
         },
-        _ => return Ok(None),
+        _ => return Ok(Vec::new()),
     };
     Ok(app.update(msg, now))
 }
 
 fn mouse_msg(mouse: crossterm::event::MouseEvent, app: &App, area: Rect) -> Option<Msg> {
-    let on_table = app.screen == Screen::Fleet && !app.help;
+    let on_table = *app.screen() == Screen::Fleet && app.modal().is_none();
     match mouse.kind {
         MouseEventKind::ScrollDown if on_table => Some(Msg::Scroll(3)),
         MouseEventKind::ScrollUp if on_table => Some(Msg::Scroll(-3)),

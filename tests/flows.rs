@@ -7,9 +7,10 @@ use snapdeck::app::view::SortKey;
 use std::sync::Arc;
 
 use snapdeck::app::fleet::Fleet;
-use snapdeck::app::{App, Effect, Msg, Screen};
+use snapdeck::app::{App, Effect, FlashKind, Modal, Msg, Screen};
 use snapdeck::domain::{FlagKind, Health, Level, Tenant};
 use snapdeck::source::SourceEvent;
+use snapdeck::source::{CommandError, CommandId, Op, Reply, SourceCommand};
 use support::{app, key, now, selected_slug, type_text};
 
 fn levels_in_order(app: &snapdeck::app::App) -> Vec<Level> {
@@ -58,7 +59,7 @@ fn worst_tenants_are_on_top_and_hubs_keep_their_spokes() {
 fn filter_narrows_live_on_slug_region_tier_and_flag_names_and_esc_clears() {
     let mut app = app(60);
     key(&mut app, KeyCode::Char('/'));
-    assert!(app.editing_filter);
+    assert!((app.modal() == Some(Modal::Filter)));
     type_text(&mut app, "rpo breached");
     let matching: Vec<_> = app.view.rows().iter().filter(|r| !r.context_only).collect();
     assert!(!matching.is_empty());
@@ -69,7 +70,7 @@ fn filter_narrows_live_on_slug_region_tier_and_flag_names_and_esc_clears() {
     );
     key(&mut app, KeyCode::Enter);
     assert!(
-        !app.editing_filter,
+        !(app.modal() == Some(Modal::Filter)),
         "Enter keeps the filter and gives the keys back"
     );
     assert_eq!(app.view.filter(), "rpo breached");
@@ -222,9 +223,9 @@ fn enter_opens_the_card_and_esc_returns_with_the_selection_kept() {
     key(&mut app, KeyCode::Down);
     let chosen = selected_slug(&app);
     key(&mut app, KeyCode::Enter);
-    assert!(matches!(app.screen, Screen::Card(_)));
+    assert!(matches!(app.screen(), Screen::Tenant(_)));
     key(&mut app, KeyCode::Esc);
-    assert_eq!(app.screen, Screen::Fleet);
+    assert_eq!(*app.screen(), Screen::Fleet);
     assert_eq!(selected_slug(&app), chosen);
 }
 
@@ -232,23 +233,22 @@ fn enter_opens_the_card_and_esc_returns_with_the_selection_kept() {
 fn help_opens_and_any_key_closes_it() {
     let mut app = app(60);
     key(&mut app, KeyCode::Char('?'));
-    assert!(app.help);
-    assert_eq!(key(&mut app, KeyCode::Char('x')), None);
-    assert!(!app.help);
+    assert_eq!(app.modal(), Some(Modal::Help));
+    assert!(key(&mut app, KeyCode::Char('x')).is_empty());
+    assert_eq!(app.modal(), None);
 }
 
 #[test]
 fn q_and_ctrl_c_quit_even_while_typing() {
     let mut app = app(60);
-    assert_eq!(key(&mut app, KeyCode::Char('q')), Some(Effect::Quit));
+    assert_eq!(key(&mut app, KeyCode::Char('q')), vec![Effect::Quit]);
     key(&mut app, KeyCode::Char('/'));
-    assert_eq!(
-        key(&mut app, KeyCode::Char('q')),
-        None,
+    assert!(
+        key(&mut app, KeyCode::Char('q')).is_empty(),
         "q is text while filtering"
     );
     let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-    assert_eq!(app.update(Msg::Key(ctrl_c), now()), Some(Effect::Quit));
+    assert_eq!(app.update(Msg::Key(ctrl_c), now()), vec![Effect::Quit]);
 }
 
 #[test]
@@ -492,34 +492,96 @@ fn problems_only_keeps_the_selection_or_its_hub_and_returns_to_it() {
     assert_eq!(selected_slug(&app), "northfield-arts");
 }
 
+/// The command `r` sent, and its id.
+fn refresh_sent(effects: Vec<Effect>) -> CommandId {
+    match effects.as_slice() {
+        [
+            Effect::Source(SourceCommand {
+                id,
+                op: Op::Refresh,
+            }),
+        ] => *id,
+        other => panic!("expected one refresh, got {other:?}"),
+    }
+}
+
+fn answer(app: &mut App, id: CommandId, outcome: Result<Reply, CommandError>) {
+    app.update(Msg::Source(SourceEvent::Answer { id, outcome }), now());
+}
+
 #[test]
 fn refresh_reports_how_many_tenants_changed() {
     let mut app = app(60);
-    assert_eq!(
-        key(&mut app, KeyCode::Char('r')),
-        Some(Effect::Source(snapdeck::source::SourceCommand::Refresh))
-    );
+    let id = refresh_sent(key(&mut app, KeyCode::Char('r')));
+    // Pressed again while the first is on its way: nothing more is sent.
+    assert!(key(&mut app, KeyCode::Char('r')).is_empty());
     let (mut fleet, _) = snapdeck::source::demo::fleet_at(support::SEED, 60, now());
     for t in fleet.iter_mut().take(3) {
         std::sync::Arc::make_mut(t).backup.restore_point_count += 1;
     }
-    app.update(
+    let whole = |tenants| {
         Msg::Source(SourceEvent::Fleet {
             generated_at: now(),
-            tenants: fleet.clone(),
-        }),
-        now(),
-    );
+            tenants,
+        })
+    };
+    app.update(whole(fleet.clone()), now());
+    answer(&mut app, id, Ok(Reply::Refreshed));
     assert_eq!(app.flash().unwrap().text, "refreshed: 3 tenants changed");
-    key(&mut app, KeyCode::Char('r'));
-    app.update(
-        Msg::Source(SourceEvent::Fleet {
-            generated_at: now(),
-            tenants: fleet,
-        }),
-        now(),
-    );
+    let again = refresh_sent(key(&mut app, KeyCode::Char('r')));
+    assert_ne!(again, id, "every command its own id");
+    app.update(whole(fleet), now());
+    answer(&mut app, again, Ok(Reply::Refreshed));
     assert_eq!(app.flash().unwrap().text, "refreshed: nothing changed");
+    // An answer to nothing the app asked is ignored.
+    answer(&mut app, CommandId(999), Ok(Reply::Refreshed));
+    assert_eq!(app.flash().unwrap().text, "refreshed: nothing changed");
+}
+
+#[test]
+fn a_failed_or_undeliverable_command_is_said_in_words() {
+    let mut app = app(60);
+    let id = refresh_sent(key(&mut app, KeyCode::Char('r')));
+    let error = CommandError {
+        code: "unavailable".into(),
+        status: Some(503),
+        message: "the control plane is restarting".into(),
+    };
+    answer(&mut app, id, Err(error));
+    let flash = app.flash().unwrap();
+    assert_eq!(flash.kind, FlashKind::Error);
+    assert_eq!(
+        flash.text,
+        "refresh failed: the control plane is restarting (HTTP 503)"
+    );
+    let id = refresh_sent(key(&mut app, KeyCode::Char('r')));
+    app.update(Msg::Undelivered(id), now());
+    assert_eq!(
+        app.flash().unwrap().text,
+        "refresh not sent: the source has stopped"
+    );
+}
+
+#[test]
+fn each_screen_hints_and_helps_only_its_own_keys() {
+    use snapdeck::app::keys;
+    let mut app = app(60);
+    key(&mut app, KeyCode::Enter);
+    let words: Vec<&str> = keys::hints(&[app.screen().keys(), keys::COMMON_KEYS])
+        .iter()
+        .map(|(_, word)| *word)
+        .collect();
+    assert!(
+        words.contains(&"back") && !words.contains(&"filter"),
+        "{words:?}"
+    );
+    // The card's own keys do what its hints say; the fleet's do nothing there.
+    assert!(key(&mut app, KeyCode::Char('/')).is_empty());
+    assert_eq!(app.modal(), None, "no filter on the card");
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(*app.screen(), Screen::Fleet);
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(*app.screen(), Screen::Fleet, "the fleet is never popped");
 }
 
 #[test]

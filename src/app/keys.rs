@@ -1,5 +1,5 @@
-//! Keys of each screen: the tables the `?` help shows, and the handler that maps a key to
-//! its action. A test checks the two agree both ways, so help cannot drift from the keys.
+//! Keys as data: each screen and modal has a table of bindings, and its key handler, its `?`
+//! help and its hint line are all read from that one table, so they cannot drift apart.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -22,153 +22,239 @@ pub enum Action {
     Refresh,
     Help,
     Quit,
+    /// The filter modal: keep the filter and give the keyboard back.
+    KeepFilter,
 }
 
-pub struct Binding {
-    pub keys: &'static str,
-    pub action: Action,
-    pub what: &'static str,
+/// A key as a table spells it: a code, with or without Ctrl.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    code: KeyCode,
+    ctrl: bool,
 }
+
+const fn code(code: KeyCode) -> Key {
+    Key { code, ctrl: false }
+}
+
+const fn ch(c: char) -> Key {
+    code(KeyCode::Char(c))
+}
+
+const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: true,
+    }
+}
+
+impl Key {
+    fn matches(&self, key: &KeyEvent) -> bool {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        // Shifted letters arrive as the upper-case char, with or without SHIFT set.
+        self.code == key.code && self.ctrl == ctrl
+    }
+}
+
+/// One line of help: the keys it covers (each with its action), how help writes them, what
+/// they do, and what the hint line shows for them, if anything: (keys, word).
+pub struct Binding {
+    pub keys: &'static [(Key, Action)],
+    pub label: &'static str,
+    pub what: &'static str,
+    pub hint: Option<(&'static str, &'static str)>,
+}
+
+/// The action a table gives `key`, if it has one.
+pub fn action_in(tables: &[&[Binding]], key: &KeyEvent) -> Option<Action> {
+    tables
+        .iter()
+        .flat_map(|table| table.iter())
+        .flat_map(|binding| binding.keys.iter())
+        .find(|(k, _)| k.matches(key))
+        .map(|(_, action)| *action)
+}
+
+/// The hint line's entries of tables, in order: (keys, word).
+pub fn hints(tables: &[&[Binding]]) -> Vec<(&'static str, &'static str)> {
+    tables
+        .iter()
+        .flat_map(|table| table.iter())
+        .filter_map(|b| b.hint)
+        .collect()
+}
+
+const MOVE: Binding = Binding {
+    keys: &[
+        (code(KeyCode::Up), Action::Up),
+        (code(KeyCode::Down), Action::Down),
+        (ch('k'), Action::Up),
+        (ch('j'), Action::Down),
+    ],
+    label: "↑ ↓  k j",
+    what: "move the selection",
+    hint: None,
+};
 
 pub const FLEET_KEYS: &[Binding] = &[
+    MOVE,
     Binding {
-        keys: "↑ ↓  k j",
-        action: Action::Down,
-        what: "move the selection",
-    },
-    Binding {
-        keys: "g  G",
-        action: Action::First,
+        keys: &[
+            (ch('g'), Action::First),
+            (code(KeyCode::Home), Action::First),
+            (ch('G'), Action::Last),
+            (code(KeyCode::End), Action::Last),
+        ],
+        label: "g  G",
         what: "first / last tenant",
+        hint: None,
     },
     Binding {
-        keys: "PgUp PgDn",
-        action: Action::PageDown,
+        keys: &[
+            (code(KeyCode::PageUp), Action::PageUp),
+            (code(KeyCode::PageDown), Action::PageDown),
+            (ctrl('u'), Action::PageUp),
+            (ctrl('d'), Action::PageDown),
+        ],
+        label: "PgUp PgDn",
         what: "one page up / down",
+        hint: None,
     },
     Binding {
-        keys: "Enter",
-        action: Action::Open,
+        keys: &[(code(KeyCode::Enter), Action::Open)],
+        label: "Enter",
         what: "the tenant's Backups card",
+        hint: Some(("Enter", "card")),
     },
     Binding {
-        keys: "/  Esc",
-        action: Action::Filter,
+        keys: &[
+            (ch('/'), Action::Filter),
+            (code(KeyCode::Esc), Action::Back),
+        ],
+        label: "/  Esc",
         what: "filter / clear the filter",
+        hint: Some(("/", "filter")),
     },
     Binding {
-        keys: "f",
-        action: Action::ProblemsOnly,
+        keys: &[(ch('f'), Action::ProblemsOnly)],
+        label: "f",
         what: "problems only (hide OK)",
+        hint: Some(("f", "problems")),
     },
     Binding {
-        keys: "s  S",
-        action: Action::NextSort,
+        keys: &[(ch('s'), Action::NextSort), (ch('S'), Action::ReverseSort)],
+        label: "s  S",
         what: "sort: next column / reverse",
+        hint: Some(("s/S", "sort")),
     },
     Binding {
-        keys: "wheel click",
-        action: Action::Down,
+        keys: &[],
+        label: "wheel click",
         what: "scroll / select",
+        hint: None,
+    },
+];
+
+pub const TENANT_KEYS: &[Binding] = &[
+    Binding {
+        keys: &[
+            (code(KeyCode::Esc), Action::Back),
+            (code(KeyCode::Enter), Action::Back),
+        ],
+        label: "Esc  Enter",
+        what: "back to the fleet",
+        hint: Some(("Esc", "back")),
+    },
+    Binding {
+        label: "↑ ↓  k j",
+        what: "previous / next tenant",
+        hint: Some(("↑↓", "other tenants")),
+        ..MOVE
+    },
+    Binding {
+        keys: &[
+            (code(KeyCode::PageUp), Action::PageUp),
+            (code(KeyCode::PageDown), Action::PageDown),
+        ],
+        label: "PgUp PgDn",
+        what: "scroll the card",
+        hint: Some(("PgUp/PgDn", "scroll")),
     },
 ];
 
 /// Keys that work the same on every screen, listed after each screen's own.
 pub const COMMON_KEYS: &[Binding] = &[
     Binding {
-        keys: "t",
-        action: Action::ToggleTime,
-        what: "times in UTC / local time",
-    },
-    Binding {
-        keys: "r",
-        action: Action::Refresh,
-        what: "refresh from the source now",
-    },
-    Binding {
-        keys: "?",
-        action: Action::Help,
+        keys: &[(ch('?'), Action::Help)],
+        label: "?",
         what: "this help",
+        hint: Some(("?", "help")),
     },
     Binding {
-        keys: "q  Ctrl-C",
-        action: Action::Quit,
+        keys: &[(ch('q'), Action::Quit), (ctrl('c'), Action::Quit)],
+        label: "q  Ctrl-C",
         what: "quit (Ctrl-Z suspends)",
+        hint: Some(("q", "quit")),
+    },
+    Binding {
+        keys: &[(ch('t'), Action::ToggleTime)],
+        label: "t",
+        what: "times in UTC / local time",
+        hint: Some(("t", "UTC/local")),
+    },
+    Binding {
+        keys: &[(ch('r'), Action::Refresh)],
+        label: "r",
+        what: "refresh from the source now",
+        hint: None,
     },
 ];
 
-/// While the filter has the keyboard (shown in the fleet help; `?` is text there).
+/// While the filter has the keyboard: every other key is text (`?` and `q` too).
 pub const FILTER_KEYS: &[Binding] = &[
     Binding {
-        keys: "type",
-        action: Action::Filter,
+        keys: &[],
+        label: "type",
         what: "words narrow the rows (AND)",
+        hint: None,
     },
     Binding {
-        keys: "!word",
-        action: Action::Filter,
+        keys: &[],
+        label: "!word",
         what: "leave out what matches",
+        hint: None,
     },
     Binding {
-        keys: "red ok …",
-        action: Action::Filter,
+        keys: &[],
+        label: "red ok …",
         what: "a level word: that level",
+        hint: None,
     },
     Binding {
-        keys: "Enter  Esc",
-        action: Action::Back,
+        keys: &[
+            (code(KeyCode::Up), Action::Up),
+            (code(KeyCode::Down), Action::Down),
+        ],
+        label: "↑ ↓",
+        what: "move the selection",
+        hint: None,
+    },
+    Binding {
+        keys: &[
+            (code(KeyCode::Enter), Action::KeepFilter),
+            (code(KeyCode::Esc), Action::Back),
+        ],
+        label: "Enter  Esc",
         what: "keep it / clear it",
+        hint: Some(("Enter/Esc", "keep / clear the filter")),
+    },
+    Binding {
+        keys: &[(ctrl('c'), Action::Quit)],
+        label: "Ctrl-C",
+        what: "quit",
+        hint: None,
     },
 ];
-
-pub const CARD_KEYS: &[Binding] = &[
-    Binding {
-        keys: "Esc  Enter",
-        action: Action::Back,
-        what: "back to the fleet",
-    },
-    Binding {
-        keys: "↑ ↓  k j",
-        action: Action::Down,
-        what: "previous / next tenant",
-    },
-    Binding {
-        keys: "PgUp PgDn",
-        action: Action::PageDown,
-        what: "scroll the card",
-    },
-];
-
-/// The action of a key on a table-like screen (fleet or card).
-pub fn action_of(key: &KeyEvent) -> Option<Action> {
-    if key.modifiers.contains(KeyModifiers::CONTROL) {
-        return match key.code {
-            KeyCode::Char('c') => Some(Action::Quit),
-            KeyCode::Char('d') => Some(Action::PageDown),
-            KeyCode::Char('u') => Some(Action::PageUp),
-            _ => None,
-        };
-    }
-    Some(match key.code {
-        KeyCode::Up | KeyCode::Char('k') => Action::Up,
-        KeyCode::Down | KeyCode::Char('j') => Action::Down,
-        KeyCode::Home | KeyCode::Char('g') => Action::First,
-        KeyCode::End | KeyCode::Char('G') => Action::Last,
-        KeyCode::PageUp => Action::PageUp,
-        KeyCode::PageDown => Action::PageDown,
-        KeyCode::Enter => Action::Open,
-        KeyCode::Esc => Action::Back,
-        KeyCode::Char('/') => Action::Filter,
-        KeyCode::Char('f') => Action::ProblemsOnly,
-        KeyCode::Char('s') => Action::NextSort,
-        KeyCode::Char('S') => Action::ReverseSort,
-        KeyCode::Char('t') => Action::ToggleTime,
-        KeyCode::Char('r') => Action::Refresh,
-        KeyCode::Char('?') => Action::Help,
-        KeyCode::Char('q') => Action::Quit,
-        _ => return None,
-    })
-}
 
 #[cfg(test)]
 mod tests {
@@ -192,39 +278,66 @@ mod tests {
         plain.chain(ctrl).collect()
     }
 
+    /// No key means two things on one screen.
     #[test]
-    fn every_helped_action_has_a_key_and_every_key_is_in_the_help() {
-        let reachable: Vec<Action> = all_keys().iter().filter_map(action_of).collect();
-        for b in FLEET_KEYS.iter().chain(CARD_KEYS).chain(COMMON_KEYS) {
-            assert!(
-                reachable.contains(&b.action),
-                "help lists {:?} but no key does it",
-                b.action
-            );
+    fn no_key_is_bound_twice_on_a_screen() {
+        for tables in [
+            [FLEET_KEYS, COMMON_KEYS],
+            [TENANT_KEYS, COMMON_KEYS],
+            [FILTER_KEYS, &[]],
+        ] {
+            for key in all_keys() {
+                let bound = tables
+                    .iter()
+                    .flat_map(|t| t.iter())
+                    .flat_map(|b| b.keys.iter())
+                    .filter(|(k, _)| k.matches(&key))
+                    .count();
+                assert!(bound <= 1, "{key:?} is bound {bound} times");
+            }
         }
-        let helped: Vec<Action> = FLEET_KEYS
+    }
+
+    #[test]
+    fn keys_map_to_the_actions_their_help_line_names() {
+        let press = |c: KeyCode| KeyEvent::new(c, KeyModifiers::NONE);
+        let fleet = [FLEET_KEYS, COMMON_KEYS];
+        assert_eq!(
+            action_in(&fleet, &press(KeyCode::Char('j'))),
+            Some(Action::Down)
+        );
+        assert_eq!(
+            action_in(&fleet, &press(KeyCode::Char('G'))),
+            Some(Action::Last)
+        );
+        assert_eq!(action_in(&fleet, &press(KeyCode::Char('x'))), None);
+        let ctrl_d = KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL);
+        assert_eq!(action_in(&fleet, &ctrl_d), Some(Action::PageDown));
+        let tenant = [TENANT_KEYS, COMMON_KEYS];
+        assert_eq!(
+            action_in(&tenant, &press(KeyCode::Enter)),
+            Some(Action::Back)
+        );
+        assert_eq!(
+            action_in(&tenant, &press(KeyCode::Char('/'))),
+            None,
+            "no filter here"
+        );
+    }
+
+    #[test]
+    fn hint_lines_offer_only_keys_of_their_screen() {
+        let tenant: Vec<&str> = hints(&[TENANT_KEYS, COMMON_KEYS])
             .iter()
-            .chain(CARD_KEYS)
-            .chain(COMMON_KEYS)
-            .chain(FILTER_KEYS)
-            .map(|b| b.action)
+            .map(|(_, word)| *word)
             .collect();
-        let paired = [
-            (Action::Up, Action::Down),
-            (Action::Last, Action::First),
-            (Action::PageUp, Action::PageDown),
-            (Action::ReverseSort, Action::NextSort),
-        ];
-        for action in reachable {
-            // Keys that share a help line with their pair ("g  G") are listed under the pair.
-            let listed_as = paired
-                .iter()
-                .find(|(a, _)| *a == action)
-                .map_or(action, |(_, b)| *b);
-            assert!(
-                helped.contains(&listed_as),
-                "{action:?} has a key but no help line"
-            );
-        }
+        assert!(
+            !tenant.contains(&"filter") && !tenant.contains(&"sort"),
+            "{tenant:?}"
+        );
+        assert!(
+            tenant.contains(&"back") && tenant.contains(&"help"),
+            "{tenant:?}"
+        );
     }
 }

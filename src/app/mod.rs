@@ -3,17 +3,22 @@
 pub mod fleet;
 pub mod keys;
 pub mod load;
+pub mod screens;
 pub mod view;
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Duration, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyEvent, KeyEventKind};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-use crate::domain::TenantId;
-use crate::source::{Connection, SourceCommand, SourceEvent, SourceInfo};
+use crate::source::{
+    CommandError, CommandId, Connection, Op, Reply, SourceCommand, SourceEvent, SourceInfo,
+};
 use fleet::Fleet;
-use keys::Action;
+use keys::{Action, COMMON_KEYS};
+pub use screens::{Modal, Screen};
 use view::FleetView;
 
 /// Fleets up to this size are re-sorted on every update; bigger ones once a tick.
@@ -24,13 +29,6 @@ const RESORT_EACH_UPDATE_UP_TO: usize = 20_000;
 const FLASH_TICKS: u8 = 6;
 
 pub use crate::config::TimeDisplay;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Screen {
-    Fleet,
-    /// The Backups card of one tenant, over the fleet.
-    Card(TenantId),
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FlashKind {
@@ -66,9 +64,11 @@ pub enum Msg {
     /// The open card, as drawn, can scroll this far: PgDn stops there, so PgUp answers at
     /// once after reaching the end.
     CardScrollLimit(usize),
+    /// A command could not be handed to the source (it has stopped).
+    Undelivered(CommandId),
 }
 
-/// What the app asks the outside world to do.
+/// What the app asks the outside world to do; `update` answers a list of them, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     Quit,
@@ -85,16 +85,17 @@ pub struct Settings {
 pub struct App {
     pub fleet: Fleet,
     pub view: FleetView,
-    pub screen: Screen,
-    pub help: bool,
-    /// The filter's text box; `editing` while it has the keyboard.
+    /// Never empty: the fleet at the bottom.
+    screens: Vec<Screen>,
+    modals: Vec<Modal>,
+    /// The filter's text box (it has the keyboard while the filter modal is open).
     pub filter: Input,
-    pub editing_filter: bool,
-    /// Lines the Backups card is scrolled by, at most `card_scroll_limit`.
-    pub card_scroll: usize,
-    card_scroll_limit: usize,
-    /// `r` was pressed: the next whole fleet is its answer.
-    refresh_pending: bool,
+    /// Commands sent and not yet answered.
+    pending: BTreeMap<CommandId, Op>,
+    next_command: u64,
+    /// Tenants changed by the last whole fleet swapped in, for the refresh's answer.
+    last_load_changes: usize,
+    effects: Vec<Effect>,
     /// A whole fleet of this many tenants is being loaded.
     loading: Option<usize>,
     /// Updates changed the order of a big fleet; it is re-sorted at the next tick.
@@ -113,13 +114,13 @@ impl App {
         Self {
             fleet: Fleet::new(settings.refresh_interval),
             view: FleetView::default(),
-            screen: Screen::Fleet,
-            help: false,
+            screens: vec![Screen::Fleet],
+            modals: Vec::new(),
             filter: Input::default(),
-            editing_filter: false,
-            card_scroll: 0,
-            card_scroll_limit: 0,
-            refresh_pending: false,
+            pending: BTreeMap::new(),
+            next_command: 1,
+            last_load_changes: 0,
+            effects: Vec::new(),
             loading: None,
             order_outdated: false,
             time: settings.time,
@@ -155,10 +156,11 @@ impl App {
         self.dirty = true;
     }
 
-    pub fn update(&mut self, msg: Msg, now: DateTime<Utc>) -> Option<Effect> {
+    /// Takes a message; answers what the runner must do, in order.
+    pub fn update(&mut self, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         self.dirty = true;
         match msg {
-            Msg::Key(key) if key.kind != KeyEventKind::Release => return self.on_key(key),
+            Msg::Key(key) if key.kind != KeyEventKind::Release => self.on_key(key),
             Msg::Key(_) => self.dirty = false,
             Msg::Source(event) => self.on_source(event, now),
             // A click below the last row is on empty table, not on the last tenant.
@@ -172,13 +174,100 @@ impl App {
             Msg::FleetLoaded(loaded) => self.install(*loaded),
             Msg::Loading(tenants) => self.loading = Some(tenants),
             Msg::CardScrollLimit(limit) => {
-                self.card_scroll_limit = limit;
-                let clamped = self.card_scroll.min(limit);
-                self.dirty = clamped != self.card_scroll;
-                self.card_scroll = clamped;
+                self.dirty = false;
+                if let Some(Screen::Tenant(card)) = self.screens.last_mut() {
+                    card.scroll_limit = limit;
+                    if card.scroll > limit {
+                        card.scroll = limit;
+                        self.dirty = true;
+                    }
+                }
+            }
+            Msg::Undelivered(id) => {
+                if let Some(op) = self.pending.remove(&id) {
+                    let text = format!("{} not sent: the source has stopped", op.name());
+                    self.set_flash(FlashKind::Error, text);
+                }
             }
         }
-        None
+        std::mem::take(&mut self.effects)
+    }
+
+    /// The screen on top, the one keys go to (after modals).
+    pub fn screen(&self) -> &Screen {
+        self.screens.last().unwrap_or(&Screen::Fleet)
+    }
+
+    /// Every screen, bottom first: the order they are drawn in.
+    pub fn screens(&self) -> &[Screen] {
+        &self.screens
+    }
+
+    /// The modal on top, if any.
+    pub fn modal(&self) -> Option<Modal> {
+        self.modals.last().copied()
+    }
+
+    fn open_screen(&mut self, screen: Screen) {
+        self.screens.push(screen);
+    }
+
+    /// Swaps the top screen for another (the card stepping to the next tenant).
+    fn replace_screen(&mut self, screen: Screen) {
+        if self.screens.len() > 1 {
+            self.screens.pop();
+        }
+        self.screens.push(screen);
+    }
+
+    /// Back to the screen below; the fleet at the bottom stays.
+    fn close_screen(&mut self) {
+        if self.screens.len() > 1 {
+            self.screens.pop();
+        } else {
+            self.dirty = false;
+        }
+    }
+
+    fn open_modal(&mut self, modal: Modal) {
+        self.modals.push(modal);
+    }
+
+    /// Asks the source to do `op`; its answer comes back with the id minted here.
+    fn send(&mut self, op: Op) {
+        let id = CommandId(self.next_command);
+        self.next_command += 1;
+        self.pending.insert(id, op.clone());
+        self.effects.push(Effect::Source(SourceCommand { id, op }));
+    }
+
+    /// Whether a command of this kind is waiting for its answer.
+    fn waiting_for(&self, op: &Op) -> bool {
+        self.pending.values().any(|pending| pending == op)
+    }
+
+    fn on_answer(&mut self, id: CommandId, outcome: Result<Reply, CommandError>) {
+        let Some(op) = self.pending.remove(&id) else {
+            self.dirty = false;
+            return;
+        };
+        match outcome {
+            Ok(Reply::Refreshed) => {
+                let what = match self.last_load_changes {
+                    0 => "nothing changed".to_string(),
+                    1 => "1 tenant changed".to_string(),
+                    n => format!("{n} tenants changed"),
+                };
+                self.set_flash(FlashKind::Info, format!("refreshed: {what}"));
+            }
+            Err(error) => {
+                let status = error
+                    .status
+                    .map_or(String::new(), |s| format!(" (HTTP {s})"));
+                let text = format!("{} failed: {}{status}", op.name(), error.message);
+                self.set_flash(FlashKind::Error, text);
+            }
+        }
     }
 
     fn on_tick(&mut self, now: DateTime<Utc>) {
@@ -194,8 +283,9 @@ impl App {
             return;
         }
         let mut moved = self.fleet.evaluate_due(now) | std::mem::take(&mut self.order_outdated);
-        if let Screen::Card(id) = &self.screen {
-            moved |= self.fleet.rejudge(id, now);
+        if let Screen::Tenant(card) = self.screen() {
+            let id = card.id.clone();
+            moved |= self.fleet.rejudge(&id, now);
         }
         if moved {
             self.view.rebuild(&self.fleet);
@@ -234,14 +324,10 @@ impl App {
             // Restores get their own screens in a later issue; the header counts them from
             // the tenants' active_restore_id.
             SourceEvent::Restores { .. } => self.dirty = false,
+            SourceEvent::Answer { id, outcome } => self.on_answer(id, outcome),
             SourceEvent::Connection(connection) => {
                 if let Connection::Failing { error } = &connection {
-                    let what = if std::mem::take(&mut self.refresh_pending) {
-                        "refresh failed"
-                    } else {
-                        "source"
-                    };
-                    self.set_flash(FlashKind::Error, format!("{what}: {error}"));
+                    self.set_flash(FlashKind::Error, format!("source: {error}"));
                 }
                 self.connection = connection;
             }
@@ -270,14 +356,7 @@ impl App {
         self.view = view;
         self.received_data = true;
         self.loading = None;
-        if std::mem::take(&mut self.refresh_pending) {
-            let what = match changed {
-                0 => "nothing changed".to_string(),
-                1 => "1 tenant changed".to_string(),
-                n => format!("{n} tenants changed"),
-            };
-            self.set_flash(FlashKind::Info, format!("refreshed: {what}"));
-        }
+        self.last_load_changes = changed;
     }
 
     /// How many tenants are being loaded, while a whole fleet is.
@@ -285,40 +364,47 @@ impl App {
         self.loading
     }
 
-    fn on_key(&mut self, key: KeyEvent) -> Option<Effect> {
-        let ctrl_c =
-            key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c');
-        if ctrl_c {
-            return Some(Effect::Quit);
+    /// Keys go to the top modal first, else to the top screen, through their key tables.
+    fn on_key(&mut self, key: KeyEvent) {
+        match self.modal() {
+            Some(Modal::Help) => {
+                // Any key closes help; `q` and Ctrl-C still quit.
+                self.modals.pop();
+                if keys::action_in(&[COMMON_KEYS], &key) == Some(Action::Quit) {
+                    self.effects.push(Effect::Quit);
+                }
+            }
+            Some(Modal::Filter) => self.on_filter_key(key),
+            None => {
+                let tables = [self.screen().keys(), COMMON_KEYS];
+                match keys::action_in(&tables, &key) {
+                    Some(action) => self.on_screen_action(action),
+                    None => self.dirty = false,
+                }
+            }
         }
-        if self.help {
-            // Any key closes help; `q` still quits.
-            self.help = false;
-            return (key.code == KeyCode::Char('q')).then_some(Effect::Quit);
-        }
-        if self.editing_filter {
-            self.on_filter_key(key);
-            return None;
-        }
-        let Some(action) = keys::action_of(&key) else {
-            self.dirty = false;
-            return None;
-        };
-        match self.screen.clone() {
+    }
+
+    /// The one place an action reaches its screen.
+    fn on_screen_action(&mut self, action: Action) {
+        match self.screen() {
             Screen::Fleet => self.on_fleet_action(action),
-            Screen::Card(_) => self.on_card_action(action),
+            Screen::Tenant(_) => self.on_tenant_action(action),
         }
     }
 
     fn on_filter_key(&mut self, key: KeyEvent) {
-        match key.code {
-            KeyCode::Enter => self.editing_filter = false,
-            KeyCode::Esc => {
-                self.editing_filter = false;
+        match keys::action_in(&[Modal::Filter.keys()], &key) {
+            Some(Action::KeepFilter) => {
+                self.modals.pop();
+            }
+            Some(Action::Back) => {
+                self.modals.pop();
                 self.clear_filter();
             }
-            KeyCode::Up => self.view.move_by(-1, &self.fleet),
-            KeyCode::Down => self.view.move_by(1, &self.fleet),
+            Some(Action::Up) => self.view.move_by(-1, &self.fleet),
+            Some(Action::Down) => self.view.move_by(1, &self.fleet),
+            Some(Action::Quit) => self.effects.push(Effect::Quit),
             _ => {
                 self.filter.handle_event(&crossterm::event::Event::Key(key));
                 self.view.set_filter(self.filter.value(), &self.fleet);
@@ -331,102 +417,26 @@ impl App {
         self.view.set_filter("", &self.fleet);
     }
 
-    fn on_fleet_action(&mut self, action: Action) -> Option<Effect> {
+    /// Keys that work the same on every screen.
+    fn on_common_action(&mut self, action: Action) {
         match action {
-            Action::Open => {
-                if let Some(id) = self.view.selected() {
-                    self.screen = Screen::Card(id.clone());
-                    self.card_scroll = 0;
-                }
-            }
-            Action::Back if !self.view.filter().is_empty() => {
-                self.clear_filter();
-                self.set_flash(FlashKind::Info, "filter cleared");
-            }
-            Action::Back => self.dirty = false,
-            Action::Filter => self.editing_filter = true,
-            Action::ProblemsOnly => {
-                self.view.toggle_problems_only(&self.fleet);
-                let state = if self.view.problems_only() {
-                    "on: OK tenants hidden"
-                } else {
-                    "off"
-                };
-                self.set_flash(FlashKind::Info, format!("problems only {state}"));
-            }
-            Action::NextSort => {
-                self.view.cycle_sort(&self.fleet);
-                self.flash_sort();
-            }
-            Action::ReverseSort => {
-                self.view.toggle_direction(&self.fleet);
-                self.flash_sort();
-            }
-            other => return self.on_common_action(other),
-        }
-        None
-    }
-
-    fn on_card_action(&mut self, action: Action) -> Option<Effect> {
-        match action {
-            Action::Back | Action::Open => self.screen = Screen::Fleet,
-            Action::Up | Action::Down => {
-                self.view
-                    .move_by(if action == Action::Up { -1 } else { 1 }, &self.fleet);
-                if let Some(id) = self.view.selected() {
-                    self.screen = Screen::Card(id.clone());
-                    self.card_scroll = 0;
-                }
-            }
-            // The ui clamps to the card's real length; the cap keeps PgUp from going dead for long.
-            Action::PageDown => {
-                self.card_scroll = (self.card_scroll + 5).min(self.card_scroll_limit)
-            }
-            Action::PageUp => self.card_scroll = self.card_scroll.saturating_sub(5),
-            Action::ToggleTime | Action::Help | Action::Quit | Action::Refresh => {
-                return self.on_common_action(action);
-            }
-            _ => self.dirty = false,
-        }
-        None
-    }
-
-    fn on_common_action(&mut self, action: Action) -> Option<Effect> {
-        match action {
-            Action::Up => self.view.move_by(-1, &self.fleet),
-            Action::Down => self.view.move_by(1, &self.fleet),
-            Action::First => self.view.select_row(0, &self.fleet),
-            Action::Last => self.view.select_row(usize::MAX, &self.fleet),
-            Action::PageUp => self.view.page(-1, &self.fleet),
-            Action::PageDown => self.view.page(1, &self.fleet),
             Action::ToggleTime => {
                 self.time = match self.time {
                     TimeDisplay::Utc => TimeDisplay::Local,
                     TimeDisplay::Local => TimeDisplay::Utc,
                 };
             }
-            Action::Refresh => {
-                self.refresh_pending = true;
-                self.set_flash(FlashKind::Info, "refreshing…");
-                return Some(Effect::Source(SourceCommand::Refresh));
+            // A second `r` while one is on its way asks for nothing more.
+            Action::Refresh if self.waiting_for(&Op::Refresh) => {
+                self.set_flash(FlashKind::Info, "refreshing… (already asked)");
             }
-            Action::Help => self.help = true,
-            Action::Quit => return Some(Effect::Quit),
+            Action::Refresh => {
+                self.set_flash(FlashKind::Info, "refreshing…");
+                self.send(Op::Refresh);
+            }
+            Action::Help => self.open_modal(Modal::Help),
+            Action::Quit => self.effects.push(Effect::Quit),
             _ => self.dirty = false,
         }
-        None
-    }
-
-    fn flash_sort(&mut self) {
-        let (key, reversed) = self.view.sort();
-        let order = if reversed {
-            "reversed"
-        } else {
-            key.natural_order()
-        };
-        self.set_flash(
-            FlashKind::Info,
-            format!("sorted by {} ({order})", key.name()),
-        );
     }
 }

@@ -34,6 +34,11 @@ pub enum SourceEvent {
     },
     /// The connection changed state (connecting, live, failing and retrying).
     Connection(Connection),
+    /// The one answer to a command, with its id.
+    Answer {
+        id: CommandId,
+        outcome: Result<Reply, CommandError>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -56,11 +61,48 @@ impl Connection {
     }
 }
 
-/// What the app may ask of a source.
+/// Tells one command's answer from another's; minted by the app, one per command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CommandId(pub u64);
+
+/// Something the app asks of a source. The source answers it exactly once, with its id
+/// (`SourceEvent::Answer`). (Writes will carry their idempotency key in their op.)
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SourceCommand {
-    /// Refresh now instead of at the next interval.
+pub struct SourceCommand {
+    pub id: CommandId,
+    pub op: Op,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Op {
+    /// Refresh now instead of at the next interval: the whole fleet comes first (as
+    /// `SourceEvent::Fleet`), then the answer.
     Refresh,
+}
+
+impl Op {
+    /// What the flash line calls it ("refresh failed: …").
+    pub fn name(&self) -> &'static str {
+        match self {
+            Op::Refresh => "refresh",
+        }
+    }
+}
+
+/// What a command gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    /// The whole fleet was sent again, just before this answer.
+    Refreshed,
+}
+
+/// Why a command did not do what was asked: the contract's error code, the HTTP status when
+/// there was one, and the message in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandError {
+    pub code: String,
+    pub status: Option<u16>,
+    pub message: String,
 }
 
 /// How the source names itself in the status bar ("demo", "seed 42 · 60 tenants · ×10").

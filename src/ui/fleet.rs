@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Cell, Paragraph, Row, Table, 
 use super::format::{NextRun, coarse_age, next_run, short_timestamp};
 use crate::app::fleet::Widest;
 use crate::app::view::{Row as ViewRow, SortKey};
-use crate::app::{App, TimeDisplay};
+use crate::app::{App, Modal, TimeDisplay};
 use crate::domain::humanize::count;
 use crate::domain::tenant::{CrossRegionStatus, Tenant, Tier};
 use crate::domain::{Health, Level};
@@ -68,7 +68,8 @@ pub fn draw_toolbar(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         key.natural_order()
     };
     let mut spans = Vec::new();
-    if app.editing_filter || !app.view.filter().is_empty() {
+    let editing = app.modal() == Some(Modal::Filter);
+    if editing || !app.view.filter().is_empty() {
         spans.push(Span::styled(" / ", theme.key_hint));
         spans.push(Span::styled(
             format!("{:<pad$}", app.filter.value(), pad = filter_box(area.width)),
@@ -90,7 +91,7 @@ pub fn draw_toolbar(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         theme.accent,
     ));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
-    if app.editing_filter {
+    if editing {
         let last = filter_box(area.width).saturating_sub(1);
         let cursor = app.filter.visual_cursor().min(last) as u16;
         frame.set_cursor_position((area.x + 3 + cursor, area.y));

@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
 use super::layout::centered;
 use crate::app::keys::{self, Binding};
-use crate::app::{App, Screen};
+use crate::app::{App, Modal, Screen};
 use crate::domain::{FlagKind, Level};
 use crate::theme::Theme;
 
@@ -16,16 +16,11 @@ const KEYS_WIDTH: u16 = 44;
 const LEGEND_WIDTH: u16 = 33;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let (title, keys) = match &app.screen {
-        Screen::Fleet => (
-            " Help · fleet ",
-            key_lines(theme, keys::FLEET_KEYS, Some(keys::FILTER_KEYS)),
-        ),
-        Screen::Card(_) => (
-            " Help · backups card ",
-            key_lines(theme, keys::CARD_KEYS, None),
-        ),
-    };
+    let screen = app.screen();
+    let title = format!(" Help · {} ", screen.name());
+    // The filter belongs to the fleet: its keys are listed there.
+    let filter = (*screen == Screen::Fleet).then_some(Modal::Filter.keys());
+    let keys = key_lines(theme, screen.keys(), filter);
     let legend = legend_lines(theme);
     let height = keys.len().max(legend.len()) as u16 + 2;
     let popup = centered(area, KEYS_WIDTH + LEGEND_WIDTH + 3, height);
@@ -64,7 +59,7 @@ fn key_lines(
 
 fn binding(theme: &Theme, b: &Binding) -> Line<'static> {
     Line::from(vec![
-        Span::styled(format!(" {:<13}", b.keys), theme.key_hint),
+        Span::styled(format!(" {:<13}", b.label), theme.key_hint),
         Span::raw(b.what),
     ])
 }

@@ -1,18 +1,18 @@
 //! Drawing only: reads app state, writes to the frame. No I/O, no state changes.
 
-pub mod card;
 pub mod fleet;
 pub mod format;
 pub mod help;
 pub mod layout;
 pub mod status;
+pub mod tenant;
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use crate::app::{App, Screen};
+use crate::app::{App, Modal, Screen};
 use crate::theme::Theme;
 
 /// What only drawing can measure, for the runner to tell the app.
@@ -37,14 +37,21 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, now: DateTime<Utc>) -> 
     fleet::draw_table(frame, areas.table, app, theme, now);
     status::draw_status(frame, areas.status, app, theme, now);
     status::draw_flash(frame, areas.flash, app, theme);
-    if let Screen::Card(id) = &app.screen {
-        let below_header = ratatui::layout::Rect {
-            height: areas.status.y - areas.toolbar.y,
-            ..areas.toolbar
-        };
-        drawn.card_scroll_limit = Some(card::draw(frame, below_header, app, id, theme, now));
+    let below_header = Rect {
+        height: areas.status.y - areas.toolbar.y,
+        ..areas.toolbar
+    };
+    // Bottom to top: the fleet is drawn above; each screen over it, then the modals.
+    for screen in app.screens() {
+        match screen {
+            Screen::Fleet => {}
+            Screen::Tenant(card) => {
+                let limit = tenant::draw(frame, below_header, app, card, theme, now);
+                drawn.card_scroll_limit = Some(limit);
+            }
+        }
     }
-    if app.help {
+    if app.modal() == Some(Modal::Help) {
         help::draw(frame, area, app, theme);
     }
     drawn

@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::format::{clock, zone_name};
+use crate::app::keys;
 use crate::app::{App, FlashKind};
 use crate::domain::Level;
 use crate::domain::humanize::{coarse, count, duration};
@@ -93,26 +94,21 @@ pub fn draw_flash(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             };
             Line::from(Span::styled(format!(" {}", flash.text), style))
         }
-        None => hints(theme, usize::from(area.width)),
+        None => hints(app, theme, usize::from(area.width)),
     };
     frame.render_widget(Paragraph::new(line), area);
 }
 
-/// As many whole hints as fit in `width`.
-fn hints(theme: &Theme, width: usize) -> Line<'static> {
-    // Most useful first: a narrow terminal keeps those that fit.
-    let keys = [
-        ("Enter", "card"),
-        ("/", "filter"),
-        ("f", "problems"),
-        ("?", "help"),
-        ("q", "quit"),
-        ("s/S", "sort"),
-        ("t", "UTC/local"),
-    ];
+/// The keys of what has the keyboard (the top modal, else the top screen and the common
+/// keys), as many whole hints as fit in `width`.
+fn hints(app: &App, theme: &Theme, width: usize) -> Line<'static> {
+    let entries = match app.modal() {
+        Some(modal) => keys::hints(&[modal.keys()]),
+        None => keys::hints(&[app.screen().keys(), keys::COMMON_KEYS]),
+    };
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1;
-    for (key, what) in keys {
+    for (key, what) in entries {
         let entry = format!(" {what}  ");
         used += key.chars().count() + entry.chars().count();
         if used > width + 2 {

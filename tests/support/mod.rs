@@ -44,7 +44,7 @@ pub fn app(tenants: usize) -> App {
     app
 }
 
-pub fn key(app: &mut App, code: KeyCode) -> Option<snapdeck::app::Effect> {
+pub fn key(app: &mut App, code: KeyCode) -> Vec<snapdeck::app::Effect> {
     app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)), now())
 }
 

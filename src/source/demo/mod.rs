@@ -59,7 +59,9 @@ use crate::clock::Clock;
 use crate::domain::humanize::count;
 use crate::domain::restore::Restore;
 use crate::domain::tenant::Tenant;
-use crate::source::{Connection, Source, SourceCommand, SourceEvent, SourceInfo, SourceTask};
+use crate::source::{
+    Connection, Op, Reply, Source, SourceCommand, SourceEvent, SourceInfo, SourceTask,
+};
 
 /// The demo fleet's size when none is asked for.
 pub const DEFAULT_TENANTS: usize = 60;
@@ -137,7 +139,7 @@ impl DemoSource {
             let sent = tokio::select! {
                 _ = ticker.tick() => tick(&mut sim, self.clock.now(), &events),
                 command = commands.recv(), if commands_open => match command {
-                    Some(SourceCommand::Refresh) => {
+                    Some(SourceCommand { id, op: Op::Refresh }) => {
                         let copied = off_the_runtime(move || {
                             let fleet = sim.tenants().to_vec();
                             (sim, fleet)
@@ -146,7 +148,9 @@ impl DemoSource {
                             return;
                         };
                         sim = kept;
-                        send_fleet(&events, fleet, &sim)
+                        send_fleet(&events, fleet, &sim).and_then(|()| {
+                            send(&events, SourceEvent::Answer { id, outcome: Ok(Reply::Refreshed) })
+                        })
                     }
                     // The app dropped its command sender: keep reporting all the same.
                     None => {

@@ -582,11 +582,28 @@ async fn the_source_sends_fleet_restores_heartbeats_and_answers_refresh() {
     }
     assert!(matches!(next().await, SourceEvent::Restores { restores, .. } if restores.len() == 2));
     assert!(matches!(next().await, SourceEvent::Changed { tenants, .. } if tenants.is_empty()));
-    commands.send(SourceCommand::Refresh).unwrap();
+    let id = crate::source::CommandId(7);
+    let op = crate::source::Op::Refresh;
+    commands.send(SourceCommand { id, op }).unwrap();
     loop {
         if let SourceEvent::Fleet { tenants, .. } = next().await {
             assert_eq!(tenants.len(), 60);
             break;
+        }
+    }
+    // The answer follows the fleet, with the command's id.
+    loop {
+        match next().await {
+            SourceEvent::Answer {
+                id: answered,
+                outcome,
+            } => {
+                assert_eq!(answered, id);
+                assert_eq!(outcome, Ok(crate::source::Reply::Refreshed));
+                break;
+            }
+            SourceEvent::Fleet { .. } => panic!("a second fleet before the answer"),
+            _ => {}
         }
     }
     drop(events);

@@ -10,11 +10,12 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
 use super::format::{age, countdown, date, timestamp};
 use super::layout::centered;
+use crate::app::screens::tenant::TenantScreen;
 use crate::app::{App, TimeDisplay};
+use crate::domain::Health;
 use crate::domain::humanize::duration;
 use crate::domain::policy::{Rto, TierPolicy};
 use crate::domain::tenant::{AttemptStatus, Tenant, TenantKind};
-use crate::domain::{Health, TenantId};
 use crate::theme::Theme;
 
 const LABEL_WIDTH: usize = 27;
@@ -25,10 +26,11 @@ pub fn draw(
     frame: &mut Frame,
     area: Rect,
     app: &App,
-    id: &TenantId,
+    screen: &TenantScreen,
     theme: &Theme,
     now: DateTime<Utc>,
 ) -> usize {
+    let id = &screen.id;
     let width = area.width.min(MAX_WIDTH);
     let Some(i) = app.fleet.position(id) else {
         let popup = centered(area, width, 3);
@@ -51,7 +53,7 @@ pub fn draw(
     let popup = centered(area, width, (lines.len() as u16).saturating_add(2));
     let visible = usize::from(popup.height.saturating_sub(2));
     let max_scroll = lines.len().saturating_sub(visible);
-    let scroll = app.card_scroll.min(max_scroll);
+    let scroll = screen.scroll.min(max_scroll);
     let more = if scroll < max_scroll {
         " · PgDn more ↓"
     } else if scroll > 0 {

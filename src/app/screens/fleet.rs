@@ -1,0 +1,60 @@
+//! The fleet screen: the table of every tenant, its filter, sort and problems-only.
+
+use super::super::keys::Action;
+use super::super::{App, FlashKind};
+use super::tenant::TenantScreen;
+use super::{Modal, Screen};
+
+impl App {
+    pub(in crate::app) fn on_fleet_action(&mut self, action: Action) {
+        match action {
+            Action::Up => self.view.move_by(-1, &self.fleet),
+            Action::Down => self.view.move_by(1, &self.fleet),
+            Action::First => self.view.select_row(0, &self.fleet),
+            Action::Last => self.view.select_row(usize::MAX, &self.fleet),
+            Action::PageUp => self.view.page(-1, &self.fleet),
+            Action::PageDown => self.view.page(1, &self.fleet),
+            Action::Open => {
+                if let Some(id) = self.view.selected().cloned() {
+                    self.open_screen(Screen::Tenant(TenantScreen::new(id)));
+                }
+            }
+            Action::Back if !self.view.filter().is_empty() => {
+                self.clear_filter();
+                self.set_flash(FlashKind::Info, "filter cleared");
+            }
+            Action::Filter => self.open_modal(Modal::Filter),
+            Action::ProblemsOnly => {
+                self.view.toggle_problems_only(&self.fleet);
+                let state = if self.view.problems_only() {
+                    "on: OK tenants hidden"
+                } else {
+                    "off"
+                };
+                self.set_flash(FlashKind::Info, format!("problems only {state}"));
+            }
+            Action::NextSort => {
+                self.view.cycle_sort(&self.fleet);
+                self.flash_sort();
+            }
+            Action::ReverseSort => {
+                self.view.toggle_direction(&self.fleet);
+                self.flash_sort();
+            }
+            other => self.on_common_action(other),
+        }
+    }
+
+    fn flash_sort(&mut self) {
+        let (key, reversed) = self.view.sort();
+        let order = if reversed {
+            "reversed"
+        } else {
+            key.natural_order()
+        };
+        self.set_flash(
+            FlashKind::Info,
+            format!("sorted by {} ({order})", key.name()),
+        );
+    }
+}

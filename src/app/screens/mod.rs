@@ -1,0 +1,53 @@
+//! The screens (a stack: Fleet at the bottom, `Esc` pops) and the modals over them (a
+//! stack too). Keys go to the top modal, else to the top screen; drawing goes bottom to top.
+//! Every screen is listed here, once; its state and keys live in its own file.
+
+pub mod fleet;
+pub mod tenant;
+
+use super::keys::{Binding, FILTER_KEYS, FLEET_KEYS, TENANT_KEYS};
+use tenant::TenantScreen;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Screen {
+    /// Every hub with its spokes, worst first.
+    Fleet,
+    /// One tenant: its Backups card.
+    Tenant(TenantScreen),
+}
+
+impl Screen {
+    /// The screen's own keys (the common ones come after them everywhere).
+    pub fn keys(&self) -> &'static [Binding] {
+        match self {
+            Screen::Fleet => FLEET_KEYS,
+            Screen::Tenant(_) => TENANT_KEYS,
+        }
+    }
+
+    /// Its name in help and crumbs.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Screen::Fleet => "fleet",
+            Screen::Tenant(_) => "backups card",
+        }
+    }
+}
+
+/// What can sit over the screens and take the keyboard first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Modal {
+    /// `?`: every key of the screen below; any key closes it (`q` still quits).
+    Help,
+    /// `/`: the filter's text box has the keyboard.
+    Filter,
+}
+
+impl Modal {
+    pub fn keys(self) -> &'static [Binding] {
+        match self {
+            Modal::Help => &[],
+            Modal::Filter => FILTER_KEYS,
+        }
+    }
+}
