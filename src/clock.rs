@@ -32,6 +32,31 @@ impl Clock for FixedClock {
     }
 }
 
+/// A clock a test moves by hand, to watch a restore progress without waiting.
+pub struct ManualClock(std::sync::Mutex<DateTime<Utc>>);
+
+impl ManualClock {
+    pub fn new(at: DateTime<Utc>) -> Self {
+        Self(std::sync::Mutex::new(at))
+    }
+
+    pub fn advance(&self, by: Duration) {
+        if let Ok(mut at) = self.0.lock() {
+            *at += by;
+        }
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> DateTime<Utc> {
+        // A poisoned lock still holds the last instant set.
+        match self.0.lock() {
+            Ok(at) => *at,
+            Err(poisoned) => *poisoned.into_inner(),
+        }
+    }
+}
+
 /// The demo fleet's clock: starts at `origin` and runs `speed` times faster than real time.
 pub struct ScaledClock {
     origin: DateTime<Utc>,

@@ -260,6 +260,16 @@ impl App {
                 };
                 self.set_flash(FlashKind::Info, format!("refreshed: {what}"));
             }
+            Ok(Reply::Restore(restore)) => {
+                let text = format!(
+                    "{}: restore {} of {} is {}",
+                    op.name(),
+                    restore.id,
+                    restore.source_slug,
+                    restore.phase.label()
+                );
+                self.set_flash(FlashKind::Info, text);
+            }
             Err(error) => {
                 let status = error
                     .status

@@ -44,6 +44,12 @@ opaque_id!(
     DnsSwapId
 );
 
+opaque_id!(
+    /// Makes a write happen once however often it is sent: minted when the operator
+    /// confirms an intent, kept in the journal, re-sent with every retry.
+    IdempotencyKey
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

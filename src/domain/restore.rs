@@ -129,6 +129,18 @@ pub struct RestoreEvent {
     pub message: String,
 }
 
+/// `POST /tenants/{id}/restores`: what the operator asks for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateRestore {
+    /// `None`: the most recent successful backup.
+    pub restore_point_id: Option<RestorePointId>,
+    pub mode: RestoreMode,
+    /// `None` for a new spoke: the control plane names it `<slug>-restore-<yyyymmdd>`.
+    pub target_slug: Option<String>,
+    pub ticket: Option<String>,
+    pub reason: Option<String>,
+}
+
 /// The slug a `new_spoke` restore gets: `<slug>-restore-<yyyymmdd>`, then `-2`, `-3`… while taken.
 pub fn new_spoke_slug(
     source_slug: &str,

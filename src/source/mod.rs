@@ -10,7 +10,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
-use crate::domain::restore::Restore;
+use crate::domain::ids::{IdempotencyKey, RestoreId, TenantId};
+use crate::domain::restore::{CreateRestore, Restore};
 use crate::domain::tenant::Tenant;
 
 /// What a source tells the app.
@@ -78,6 +79,22 @@ pub enum Op {
     /// Refresh now instead of at the next interval: the whole fleet comes first (as
     /// `SourceEvent::Fleet`), then the answer.
     Refresh,
+    /// The contract's writes: each carries the idempotency key minted when the operator
+    /// confirmed it, so a retry or a re-send after a crash does the work once.
+    CreateRestore {
+        tenant: TenantId,
+        request: CreateRestore,
+        key: IdempotencyKey,
+    },
+    ConfirmRestore {
+        restore: RestoreId,
+        notes: String,
+        key: IdempotencyKey,
+    },
+    CancelRestore {
+        restore: RestoreId,
+        key: IdempotencyKey,
+    },
 }
 
 impl Op {
@@ -85,15 +102,40 @@ impl Op {
     pub fn name(&self) -> &'static str {
         match self {
             Op::Refresh => "refresh",
+            Op::CreateRestore { .. } => "restore",
+            Op::ConfirmRestore { .. } => "confirm",
+            Op::CancelRestore { .. } => "cancel",
+        }
+    }
+
+    /// The write's idempotency key; reads have none.
+    pub fn key(&self) -> Option<&IdempotencyKey> {
+        match self {
+            Op::Refresh => None,
+            Op::CreateRestore { key, .. }
+            | Op::ConfirmRestore { key, .. }
+            | Op::CancelRestore { key, .. } => Some(key),
         }
     }
 }
 
 /// What a command gave.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Reply {
     /// The whole fleet was sent again, just before this answer.
     Refreshed,
+    /// The restore as the write left it (created, confirmed or cancelled).
+    Restore(Box<Restore>),
+}
+
+impl CommandError {
+    pub fn new(status: u16, code: &str, message: impl Into<String>) -> Self {
+        Self {
+            code: code.to_string(),
+            status: Some(status),
+            message: message.into(),
+        }
+    }
 }
 
 /// Why a command did not do what was asked: the contract's error code, the HTTP status when

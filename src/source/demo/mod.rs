@@ -36,6 +36,7 @@
 //! simulator), `restores`, `patterns` (cron schedules, parsed once each), `names`, `rng`.
 
 mod behaviour;
+mod control;
 mod events;
 mod generate;
 mod history;
@@ -59,9 +60,7 @@ use crate::clock::Clock;
 use crate::domain::humanize::count;
 use crate::domain::restore::Restore;
 use crate::domain::tenant::Tenant;
-use crate::source::{
-    Connection, Op, Reply, Source, SourceCommand, SourceEvent, SourceInfo, SourceTask,
-};
+use crate::source::{Connection, Op, Source, SourceCommand, SourceEvent, SourceInfo, SourceTask};
 
 /// The demo fleet's size when none is asked for.
 pub const DEFAULT_TENANTS: usize = 60;
@@ -135,22 +134,15 @@ impl DemoSource {
         let mut ticker = tokio::time::interval(period);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut commands_open = true;
+        let mut done = control::Idempotency::default();
         loop {
             let sent = tokio::select! {
                 _ = ticker.tick() => tick(&mut sim, self.clock.now(), &events),
                 command = commands.recv(), if commands_open => match command {
-                    Some(SourceCommand { id, op: Op::Refresh }) => {
-                        let copied = off_the_runtime(move || {
-                            let fleet = sim.tenants().to_vec();
-                            (sim, fleet)
-                        });
-                        let Some((kept, fleet)) = copied.await else {
-                            return;
-                        };
-                        sim = kept;
-                        send_fleet(&events, fleet, &sim).and_then(|()| {
-                            send(&events, SourceEvent::Answer { id, outcome: Ok(Reply::Refreshed) })
-                        })
+                    Some(command) => {
+                        // A write lands at the current instant: play the simulation up to it.
+                        let caught_up = tick(&mut sim, self.clock.now(), &events);
+                        caught_up.and_then(|()| answer(&mut sim, &mut done, command, &events))
                     }
                     // The app dropped its command sender: keep reporting all the same.
                     None => {
@@ -164,6 +156,41 @@ impl DemoSource {
             }
         }
     }
+}
+
+/// Carries out one command and answers it: a refresh sends the whole fleet first; a write
+/// sends the tenants and restores it changed first, so the answer never runs ahead of them.
+fn answer(
+    sim: &mut Sim,
+    done: &mut control::Idempotency,
+    command: SourceCommand,
+    events: &UnboundedSender<SourceEvent>,
+) -> Result<(), Closed> {
+    let SourceCommand { id, op } = command;
+    let outcome = control::apply(sim, done, &op);
+    if op == Op::Refresh {
+        send_fleet(events, sim.tenants().to_vec(), sim)?;
+    } else {
+        let tenants: Vec<Arc<Tenant>> = sim
+            .take_touched()
+            .into_iter()
+            .filter_map(|index| sim.tenants().get(index).cloned())
+            .collect();
+        if !tenants.is_empty() {
+            let generated_at = sim.now();
+            send(
+                events,
+                SourceEvent::Changed {
+                    generated_at,
+                    tenants,
+                },
+            )?;
+        }
+        if sim.take_restores_changed() {
+            send_restores(events, sim)?;
+        }
+    }
+    send(events, SourceEvent::Answer { id, outcome })
 }
 
 /// Runs CPU-heavy work (generating or copying 100 000 tenants takes a noticeable fraction

@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::names::{base36, spoke_hostname};
 use super::rng::{Rng, mix};
-use crate::domain::ids::RestoreId;
+use crate::domain::ids::{RestoreId, RestorePointId};
 use crate::domain::restore::{
     CheckStatus, Restore, RestoreMode, RestorePhase, RestoreStep, StepStatus, VerificationCheck,
     new_spoke_slug,
@@ -28,6 +28,8 @@ const DEDICATED_RTO: Duration = Duration::hours(4);
 pub struct RestorePlan {
     /// Index of the restored tenant in the fleet.
     tenant: usize,
+    /// Confirmed or cancelled by the operator: the phase it ended in, and when.
+    ended: Option<Ended>,
     /// The restore as requested; `at` fills in phase, steps and verification.
     base: Restore,
     /// Time spent queued, then in each of `WORK_PHASES`.
@@ -35,6 +37,25 @@ pub struct RestorePlan {
     durations: [Duration; 4],
     database_gib: f64,
     volume_gib: f64,
+}
+
+#[derive(Debug, Clone)]
+struct Ended {
+    phase: RestorePhase,
+    at: DateTime<Utc>,
+    by: String,
+}
+
+/// What the operator asked for, as the control plane accepted it.
+pub struct Launch<'a> {
+    pub tenant: usize,
+    pub requested_at: DateTime<Utc>,
+    pub mode: RestoreMode,
+    pub target_slug: String,
+    pub target_hostname: String,
+    pub restore_point_id: Option<RestorePointId>,
+    pub ticket: Option<String>,
+    pub requested_by: &'a str,
 }
 
 /// What the generator asks for: a restore of `tenant`, requested `ago` before start.
@@ -78,13 +99,7 @@ fn plan_one(
     request: &RestoreRequest,
 ) -> RestorePlan {
     let mut rng = Rng::keyed(seed, &[0x4E57, k as u64]);
-    let queued = Duration::seconds(rng.range(60, 180));
-    let durations = [
-        Duration::seconds(rng.range(180, 420)),
-        Duration::seconds(rng.range(480, 1200)),
-        Duration::seconds(rng.range(1200, 3000)),
-        Duration::seconds(rng.range(180, 360)),
-    ];
+    let (queued, durations) = timeline(&mut rng);
     let total = durations.iter().fold(queued, |sum, d| sum + *d);
     let elapsed =
         Duration::seconds((total.num_seconds() as f64 * request.progress_at_start) as i64);
@@ -128,12 +143,25 @@ fn plan_one(
     };
     RestorePlan {
         tenant: request.tenant,
+        ended: None,
         base,
         queued,
         durations,
         database_gib: rng.range(5, 80) as f64 / 10.0,
         volume_gib: rng.range(8, 120) as f64,
     }
+}
+
+/// Time queued, then in each of `WORK_PHASES`: about an hour and a half in all.
+fn timeline(rng: &mut Rng) -> (Duration, [Duration; 4]) {
+    let queued = Duration::seconds(rng.range(60, 180));
+    let durations = [
+        Duration::seconds(rng.range(180, 420)),
+        Duration::seconds(rng.range(480, 1200)),
+        Duration::seconds(rng.range(1200, 3000)),
+        Duration::seconds(rng.range(180, 360)),
+    ];
+    (queued, durations)
 }
 
 /// "rst_41c": distinct for the restores of one fleet.
@@ -145,8 +173,52 @@ fn restore_id(seed: u64, k: usize) -> RestoreId {
 }
 
 impl RestorePlan {
+    /// A restore the operator launched at `launch.requested_at`, the `k`-th of the fleet.
+    pub fn launched(seed: u64, k: usize, tenant: &Tenant, launch: Launch<'_>) -> RestorePlan {
+        let mut rng = Rng::keyed(seed, &[0x4E57, k as u64]);
+        let (queued, durations) = timeline(&mut rng);
+        let base = Restore {
+            id: restore_id(seed, k),
+            tenant_id: tenant.id.clone(),
+            source_slug: tenant.slug.clone(),
+            target_slug: launch.target_slug,
+            target_hostname: launch.target_hostname,
+            mode: launch.mode,
+            restore_point_id: launch.restore_point_id,
+            ticket: launch.ticket,
+            requested_by: launch.requested_by.to_string(),
+            requested_at: launch.requested_at,
+            phase: RestorePhase::Queued,
+            steps: Vec::new(),
+            rto_deadline_at: (tenant.tier == Tier::Dedicated)
+                .then(|| launch.requested_at + DEDICATED_RTO),
+            verification: None,
+            error: None,
+            confirmed_by: None,
+            confirmed_at: None,
+        };
+        RestorePlan {
+            tenant: launch.tenant,
+            ended: None,
+            base,
+            queued,
+            durations,
+            database_gib: rng.range(5, 80) as f64 / 10.0,
+            volume_gib: rng.range(8, 120) as f64,
+        }
+    }
+
     pub fn tenant(&self) -> usize {
         self.tenant
+    }
+
+    /// The operator confirmed (`Completed`) or cancelled it at `at`.
+    pub fn end(&mut self, phase: RestorePhase, at: DateTime<Utc>, by: &str) {
+        self.ended = Some(Ended {
+            phase,
+            at,
+            by: by.to_string(),
+        });
     }
 
     pub fn id(&self) -> &RestoreId {
@@ -156,6 +228,31 @@ impl RestorePlan {
     /// The restore as it stands at `now`. Demo restores stop at `awaiting_confirmation`:
     /// confirming is the operator's move.
     pub fn at(&self, now: DateTime<Utc>) -> Restore {
+        match &self.ended {
+            Some(ended) if now >= ended.at => self.ended_at(ended),
+            _ => self.running_at(now),
+        }
+    }
+
+    /// As it stood when the operator ended it, in the phase it ended in.
+    fn ended_at(&self, ended: &Ended) -> Restore {
+        let mut restore = self.running_at(ended.at);
+        if ended.phase == RestorePhase::Completed {
+            restore.confirmed_by = Some(ended.by.clone());
+            restore.confirmed_at = Some(ended.at);
+        } else {
+            // Work that had not finished will not: it reads as skipped, not running.
+            for step in &mut restore.steps {
+                if matches!(step.status, StepStatus::Running | StepStatus::Pending) {
+                    step.status = StepStatus::Skipped;
+                }
+            }
+        }
+        restore.phase = ended.phase.clone();
+        restore
+    }
+
+    fn running_at(&self, now: DateTime<Utc>) -> Restore {
         let mut restore = self.base.clone();
         let mut phase_start = self.base.requested_at + self.queued;
         let mut current = None;

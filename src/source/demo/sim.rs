@@ -33,7 +33,7 @@ const MAX_STALE_FOR: Duration = Duration::days(30);
 const MAX_CATCH_UP: Duration = Duration::hours(6);
 
 pub struct Sim {
-    seed: u64,
+    pub(super) seed: u64,
     stale_for: Duration,
     now: DateTime<Utc>,
     /// Shared with the app: a tenant is copied only when the simulation changes it while the
@@ -43,9 +43,11 @@ pub struct Sim {
     behaviours: Vec<Behaviour>,
     patterns: Patterns,
     queue: BinaryHeap<Reverse<Event>>,
-    restore_plans: Vec<RestorePlan>,
-    restores: Vec<Restore>,
-    restores_changed: bool,
+    pub(super) restore_plans: Vec<RestorePlan>,
+    pub(super) restores: Vec<Restore>,
+    pub(super) restores_changed: bool,
+    /// Tenants an operator's write changed, to report with the write's answer.
+    touched: Vec<usize>,
 }
 
 impl Sim {
@@ -78,6 +80,7 @@ impl Sim {
             restore_plans: generated.restores,
             restores,
             restores_changed: false,
+            touched: Vec::new(),
         }
     }
 
@@ -105,6 +108,21 @@ impl Sim {
 
     pub fn into_parts(self) -> (Vec<Arc<Tenant>>, Vec<Restore>) {
         (self.tenants, self.restores)
+    }
+
+    /// The tenant at `index`, to change (copied first if the app still holds it).
+    pub(super) fn tenant_mut(&mut self, index: usize) -> Option<&mut Tenant> {
+        let tenant = self.tenants.get_mut(index).map(Arc::make_mut)?;
+        self.touched.push(index);
+        Some(tenant)
+    }
+
+    /// The tenants changed by writes since this was last asked.
+    pub fn take_touched(&mut self) -> Vec<usize> {
+        let mut touched = std::mem::take(&mut self.touched);
+        touched.sort_unstable();
+        touched.dedup();
+        touched
     }
 
     /// Whether the restores changed since this was last asked.

@@ -1,0 +1,305 @@
+//! The demo control plane's writes through the real channel: each contract error, and
+//! idempotency against double presses and re-sends.
+
+use std::sync::Arc;
+use std::time::Duration as Wait;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tokio::time::timeout;
+
+use crate::clock::ManualClock;
+use crate::domain::ids::{IdempotencyKey, RestoreId, RestorePointId};
+use crate::domain::restore::{CreateRestore, Restore, RestoreMode, RestorePhase};
+use crate::domain::tenant::Tenant;
+use crate::source::demo::DemoSource;
+use crate::source::{CommandError, CommandId, Op, Reply, Source, SourceCommand, SourceEvent};
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 26, 3, 10, 0).unwrap()
+}
+
+/// A running demo source and the app's ends of its channels, with the fleet it sent.
+struct Demo {
+    clock: Arc<ManualClock>,
+    events: UnboundedReceiver<SourceEvent>,
+    commands: UnboundedSender<SourceCommand>,
+    fleet: Vec<Arc<Tenant>>,
+    next_id: u64,
+}
+
+impl Demo {
+    async fn start() -> Demo {
+        let clock = Arc::new(ManualClock::new(now()));
+        let source = Box::new(DemoSource::new(
+            42,
+            60,
+            clock.clone(),
+            std::time::Duration::from_secs(30),
+        ));
+        let (events_tx, events) = unbounded_channel();
+        let (commands, commands_rx) = unbounded_channel();
+        tokio::spawn(source.run(events_tx, commands_rx));
+        let mut demo = Demo {
+            clock,
+            events,
+            commands,
+            fleet: Vec::new(),
+            next_id: 1,
+        };
+        loop {
+            if let SourceEvent::Fleet { tenants, .. } = demo.next().await {
+                demo.fleet = tenants;
+                return demo;
+            }
+        }
+    }
+
+    async fn next(&mut self) -> SourceEvent {
+        timeout(Wait::from_secs(10), self.events.recv())
+            .await
+            .expect("the source answers in time")
+            .expect("the source is running")
+    }
+
+    fn tenant(&self, slug: &str) -> Arc<Tenant> {
+        let found = self.fleet.iter().find(|t| t.slug == slug);
+        Arc::clone(found.unwrap_or_else(|| panic!("no tenant {slug}")))
+    }
+
+    /// Sends `op` and returns its answer, with the tenants changed before it.
+    async fn ask(&mut self, op: Op) -> (Result<Reply, CommandError>, Vec<Arc<Tenant>>) {
+        let id = CommandId(self.next_id);
+        self.next_id += 1;
+        self.commands.send(SourceCommand { id, op }).unwrap();
+        let mut changed = Vec::new();
+        loop {
+            match self.next().await {
+                SourceEvent::Answer {
+                    id: answered,
+                    outcome,
+                } => {
+                    assert_eq!(answered, id, "answers come with their command's id");
+                    return (outcome, changed);
+                }
+                SourceEvent::Changed { tenants, .. } => changed.extend(tenants),
+                _ => {}
+            }
+        }
+    }
+}
+
+fn key(text: &str) -> IdempotencyKey {
+    IdempotencyKey::from(text)
+}
+
+fn newest(mode: RestoreMode) -> CreateRestore {
+    CreateRestore {
+        restore_point_id: None,
+        mode,
+        target_slug: None,
+        ticket: Some("SUP-4821".into()),
+        reason: Some("teacher deleted course 1182".into()),
+    }
+}
+
+fn create(tenant: &Tenant, request: CreateRestore, key_text: &str) -> Op {
+    Op::CreateRestore {
+        tenant: tenant.id.clone(),
+        request,
+        key: key(key_text),
+    }
+}
+
+fn restore(outcome: Result<Reply, CommandError>) -> Restore {
+    match outcome {
+        Ok(Reply::Restore(restore)) => *restore,
+        other => panic!("expected a restore, got {other:?}"),
+    }
+}
+
+fn error(outcome: Result<Reply, CommandError>) -> CommandError {
+    match outcome {
+        Err(error) => error,
+        other => panic!("expected an error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_new_spoke_restore_is_named_for_its_day_and_holds_the_tenant() {
+    let mut demo = Demo::start().await;
+    let tenant = demo.tenant("northfield-medicine");
+    let (outcome, changed) = demo
+        .ask(create(&tenant, newest(RestoreMode::NewSpoke), "k1"))
+        .await;
+    let made = restore(outcome);
+    assert_eq!(made.target_slug, "northfield-medicine-restore-20261126");
+    assert_eq!(made.phase, RestorePhase::Queued);
+    assert_eq!(made.ticket.as_deref(), Some("SUP-4821"));
+    assert_eq!(
+        made.restore_point_id,
+        tenant
+            .backup
+            .last_success
+            .as_ref()
+            .map(|s| s.restore_point_id.clone()),
+        "no point named: the most recent successful one"
+    );
+    let held = changed
+        .iter()
+        .find(|t| t.id == tenant.id)
+        .expect("the tenant changed");
+    assert_eq!(held.active_restore_id.as_ref(), Some(&made.id));
+    // One restore at a time: a second, under another key, is refused.
+    let (second, _) = demo
+        .ask(create(&tenant, newest(RestoreMode::NewSpoke), "k2"))
+        .await;
+    let refused = error(second);
+    assert_eq!(
+        (refused.status, refused.code.as_str()),
+        (Some(409), "restore_in_progress")
+    );
+    assert!(
+        refused.message.contains(made.id.0.as_str()),
+        "{}",
+        refused.message
+    );
+}
+
+#[tokio::test]
+async fn the_same_key_does_the_work_once_and_another_body_under_it_is_refused() {
+    let mut demo = Demo::start().await;
+    let tenant = demo.tenant("northfield-medicine");
+    let op = create(&tenant, newest(RestoreMode::NewSpoke), "double-enter");
+    let first = restore(demo.ask(op.clone()).await.0);
+    // A double Enter, or a re-send after a crash: the same restore, not a second one.
+    let again = restore(demo.ask(op).await.0);
+    assert_eq!(again.id, first.id);
+    let mut other_body = newest(RestoreMode::NewSpoke);
+    other_body.ticket = Some("SUP-9999".into());
+    let reused = error(
+        demo.ask(create(&tenant, other_body, "double-enter"))
+            .await
+            .0,
+    );
+    assert_eq!(
+        (reused.status, reused.code.as_str()),
+        (Some(422), "idempotency_key_reused")
+    );
+}
+
+#[tokio::test]
+async fn a_taken_slug_an_unusable_point_and_a_bad_overwrite_target_are_refused() {
+    let mut demo = Demo::start().await;
+    let tenant = demo.tenant("northfield-medicine");
+    let mut taken = newest(RestoreMode::NewSpoke);
+    taken.target_slug = Some("northfield-arts".into());
+    let refused = error(demo.ask(create(&tenant, taken, "a")).await.0);
+    assert_eq!(
+        (refused.status, refused.code.as_str()),
+        (Some(409), "slug_taken")
+    );
+    // riverside-nursing's most recent attempt failed (CSI driver timeout).
+    let failing = demo.tenant("riverside-nursing");
+    let failed_point = failing
+        .backup
+        .last_attempt
+        .as_ref()
+        .unwrap()
+        .restore_point_id
+        .clone();
+    let mut named = newest(RestoreMode::NewSpoke);
+    named.restore_point_id = Some(failed_point);
+    let refused = error(demo.ask(create(&failing, named, "b")).await.0);
+    assert_eq!(
+        (refused.status, refused.code.as_str()),
+        (Some(422), "restore_point_unusable")
+    );
+    assert!(refused.message.contains("failed"), "{}", refused.message);
+    let mut unknown = newest(RestoreMode::NewSpoke);
+    unknown.restore_point_id = Some(RestorePointId::from("rp_nosuch"));
+    let refused = error(demo.ask(create(&tenant, unknown, "c")).await.0);
+    assert_eq!(refused.code, "restore_point_unusable");
+    let never = demo.tenant("riverside-education");
+    let refused = error(
+        demo.ask(create(&never, newest(RestoreMode::NewSpoke), "d"))
+            .await
+            .0,
+    );
+    assert_eq!(refused.code, "restore_point_unusable", "never backed up");
+    let mut elsewhere = newest(RestoreMode::Overwrite);
+    elsewhere.target_slug = Some("somewhere-else".into());
+    let refused = error(demo.ask(create(&tenant, elsewhere, "e")).await.0);
+    assert_eq!(refused.status, Some(422));
+}
+
+#[tokio::test]
+async fn confirm_and_cancel_only_in_their_phases_and_both_free_the_tenant() {
+    let mut demo = Demo::start().await;
+    let tenant = demo.tenant("northfield-medicine");
+    let made = restore(
+        demo.ask(create(&tenant, newest(RestoreMode::Overwrite), "o1"))
+            .await
+            .0,
+    );
+    let confirm = |id: &RestoreId, k: &str| Op::ConfirmRestore {
+        restore: id.clone(),
+        notes: "checked course 1182".into(),
+        key: key(k),
+    };
+    let early = error(demo.ask(confirm(&made.id, "c1")).await.0);
+    assert_eq!(
+        (early.status, early.code.as_str()),
+        (Some(409), "invalid_phase")
+    );
+    assert!(early.message.contains("queued"), "{}", early.message);
+    // Two hours on, every demo restore awaits confirmation.
+    demo.clock.advance(Duration::hours(2));
+    let cancel = Op::CancelRestore {
+        restore: made.id.clone(),
+        key: key("x1"),
+    };
+    let late = error(demo.ask(cancel).await.0);
+    assert_eq!(late.code, "invalid_phase");
+    let (outcome, changed) = demo.ask(confirm(&made.id, "c2")).await;
+    let done = restore(outcome);
+    assert_eq!(done.phase, RestorePhase::Completed);
+    assert_eq!(done.confirmed_by.as_deref(), Some("oncall@example.net"));
+    let freed = changed
+        .iter()
+        .find(|t| t.id == tenant.id)
+        .expect("the tenant changed");
+    assert_eq!(freed.active_restore_id, None);
+    assert_eq!(
+        freed.state.label(),
+        "active",
+        "an overwrite gives the site back"
+    );
+    // Cancelling another, early: cancelled, and the tenant free again.
+    let other = demo.tenant("ashford-cpd");
+    let made = restore(
+        demo.ask(create(&other, newest(RestoreMode::NewSpoke), "n2"))
+            .await
+            .0,
+    );
+    let cancel = Op::CancelRestore {
+        restore: made.id.clone(),
+        key: key("x2"),
+    };
+    let (outcome, changed) = demo.ask(cancel).await;
+    assert_eq!(restore(outcome).phase, RestorePhase::Cancelled);
+    assert!(
+        changed
+            .iter()
+            .any(|t| t.id == other.id && t.active_restore_id.is_none())
+    );
+    let unknown = error(
+        demo.ask(confirm(&RestoreId::from("rst_nosuch"), "c3"))
+            .await
+            .0,
+    );
+    assert_eq!(
+        (unknown.status, unknown.code.as_str()),
+        (Some(404), "restore_not_found")
+    );
+}
