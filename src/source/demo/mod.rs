@@ -171,23 +171,9 @@ fn answer(
     if op == Op::Refresh {
         send_fleet(events, sim.tenants().to_vec(), sim)?;
     } else {
-        let tenants: Vec<Arc<Tenant>> = sim
-            .take_touched()
-            .into_iter()
-            .filter_map(|index| sim.tenants().get(index).cloned())
-            .collect();
-        if !tenants.is_empty() {
-            let generated_at = sim.now();
-            send(
-                events,
-                SourceEvent::Changed {
-                    generated_at,
-                    tenants,
-                },
-            )?;
-        }
-        if sim.take_restores_changed() {
-            send_restores(events, sim)?;
+        let touched = sim.take_touched();
+        if !touched.is_empty() {
+            report(sim, &touched, events)?;
         }
     }
     send(events, SourceEvent::Answer { id, outcome })
@@ -247,6 +233,15 @@ fn tick(
     events: &UnboundedSender<SourceEvent>,
 ) -> Result<(), Closed> {
     let changed = sim.advance(now);
+    report(sim, &changed, events)
+}
+
+/// Sends the tenants at `changed` (none is a heartbeat), then the restores if they changed.
+fn report(
+    sim: &mut Sim,
+    changed: &[usize],
+    events: &UnboundedSender<SourceEvent>,
+) -> Result<(), Closed> {
     let tenants = changed
         .iter()
         .filter_map(|&index| sim.tenants().get(index).cloned())

@@ -141,15 +141,7 @@ fn plan_one(
         confirmed_by: None,
         confirmed_at: None,
     };
-    RestorePlan {
-        tenant: request.tenant,
-        ended: None,
-        base,
-        queued,
-        durations,
-        database_gib: rng.range(5, 80) as f64 / 10.0,
-        volume_gib: rng.range(8, 120) as f64,
-    }
+    RestorePlan::new(request.tenant, base, (queued, durations), &mut rng)
 }
 
 /// Time queued, then in each of `WORK_PHASES`: about an hour and a half in all.
@@ -197,8 +189,18 @@ impl RestorePlan {
             confirmed_by: None,
             confirmed_at: None,
         };
+        RestorePlan::new(launch.tenant, base, (queued, durations), &mut rng)
+    }
+
+    /// The plan of `base` over its timeline, with sizes to restore drawn from `rng`.
+    fn new(
+        tenant: usize,
+        base: Restore,
+        (queued, durations): (Duration, [Duration; 4]),
+        rng: &mut Rng,
+    ) -> RestorePlan {
         RestorePlan {
-            tenant: launch.tenant,
+            tenant,
             ended: None,
             base,
             queued,
