@@ -596,3 +596,26 @@ fn a_flash_goes_after_six_ticks_whatever_the_clock_says() {
     app.update(Msg::Tick, now());
     assert!(app.flash().is_none(), "gone after the sixth");
 }
+
+#[test]
+fn the_restores_screen_lists_active_restores_and_opens_their_tenant() {
+    let mut app = app(60);
+    key(&mut app, KeyCode::Char('2'));
+    assert!(matches!(app.screen(), Screen::Restores(_)));
+    assert_eq!(app.restores.len(), 2);
+    assert!(app.restores.iter().all(|r| r.phase.is_active()));
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    let Screen::Tenant(card) = app.screen() else {
+        panic!("Enter opens the restored tenant's card");
+    };
+    assert_eq!(card.id, app.restores[1].tenant_id);
+    key(&mut app, KeyCode::Esc);
+    assert!(
+        matches!(app.screen(), Screen::Restores(_)),
+        "Esc pops one screen"
+    );
+    key(&mut app, KeyCode::Char('1'));
+    assert_eq!(*app.screen(), Screen::Fleet, "1 goes back to the fleet");
+    assert_eq!(app.screens().len(), 1);
+}

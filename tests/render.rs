@@ -98,6 +98,20 @@ fn at_140_columns_only_the_least_urgent_columns_go() {
 }
 
 #[test]
+fn restores_screen_at_160x45_and_80x24() {
+    let mut app = app(60);
+    key(&mut app, KeyCode::Char('2'));
+    insta::assert_snapshot!(
+        "restores_at_160x45",
+        screen_text(&render(&mut app, &default_theme(), 160, 45))
+    );
+    insta::assert_snapshot!(
+        "restores_at_80x24",
+        screen_text(&render(&mut app, &default_theme(), 80, 24))
+    );
+}
+
+#[test]
 fn too_small_says_so_instead_of_drawing_a_broken_layout() {
     let mut app = app(60);
     for (w, h) in [(59, 24), (80, 11), (20, 5), (1, 1), (0, 0)] {

@@ -24,6 +24,10 @@ pub enum Action {
     Quit,
     /// The filter modal: keep the filter and give the keyboard back.
     KeepFilter,
+    /// Back to the fleet, from any screen.
+    ShowFleet,
+    /// The restores screen.
+    ShowRestores,
 }
 
 /// A key as a table spells it: a code, with or without Ctrl.
@@ -182,6 +186,28 @@ pub const TENANT_KEYS: &[Binding] = &[
     },
 ];
 
+pub const RESTORES_KEYS: &[Binding] = &[
+    MOVE,
+    Binding {
+        keys: &[(ch('g'), Action::First), (ch('G'), Action::Last)],
+        label: "g  G",
+        what: "first / last restore",
+        hint: None,
+    },
+    Binding {
+        keys: &[(code(KeyCode::Enter), Action::Open)],
+        label: "Enter",
+        what: "the restored tenant's card",
+        hint: Some(("Enter", "tenant")),
+    },
+    Binding {
+        keys: &[(code(KeyCode::Esc), Action::Back)],
+        label: "Esc",
+        what: "back",
+        hint: Some(("Esc", "back")),
+    },
+];
+
 /// Keys that work the same on every screen, listed after each screen's own.
 pub const COMMON_KEYS: &[Binding] = &[
     Binding {
@@ -195,6 +221,15 @@ pub const COMMON_KEYS: &[Binding] = &[
         label: "q  Ctrl-C",
         what: "quit (Ctrl-Z suspends)",
         hint: Some(("q", "quit")),
+    },
+    Binding {
+        keys: &[
+            (ch('1'), Action::ShowFleet),
+            (ch('2'), Action::ShowRestores),
+        ],
+        label: "1  2",
+        what: "screens: fleet / restores",
+        hint: Some(("2", "restores")),
     },
     Binding {
         keys: &[(ch('t'), Action::ToggleTime)],
@@ -284,6 +319,7 @@ mod tests {
         for tables in [
             [FLEET_KEYS, COMMON_KEYS],
             [TENANT_KEYS, COMMON_KEYS],
+            [RESTORES_KEYS, COMMON_KEYS],
             [FILTER_KEYS, &[]],
         ] {
             for key in all_keys() {

@@ -90,6 +90,8 @@ pub struct App {
     modals: Vec<Modal>,
     /// The filter's text box (it has the keyboard while the filter modal is open).
     pub filter: Input,
+    /// Every active and recent restore the source reports, active first.
+    pub restores: Vec<crate::domain::restore::Restore>,
     /// Commands sent and not yet answered.
     pending: BTreeMap<CommandId, Op>,
     next_command: u64,
@@ -117,6 +119,7 @@ impl App {
             screens: vec![Screen::Fleet],
             modals: Vec::new(),
             filter: Input::default(),
+            restores: Vec::new(),
             pending: BTreeMap::new(),
             next_command: 1,
             last_load_changes: 0,
@@ -333,7 +336,10 @@ impl App {
             }
             // Restores get their own screens in a later issue; the header counts them from
             // the tenants' active_restore_id.
-            SourceEvent::Restores { .. } => self.dirty = false,
+            SourceEvent::Restores { restores, .. } => {
+                self.restores = restores;
+                screens::restores::order(&mut self.restores);
+            }
             SourceEvent::Answer { id, outcome } => self.on_answer(id, outcome),
             SourceEvent::Connection(connection) => {
                 if let Connection::Failing { error } = &connection {
@@ -400,6 +406,7 @@ impl App {
         match self.screen() {
             Screen::Fleet => self.on_fleet_action(action),
             Screen::Tenant(_) => self.on_tenant_action(action),
+            Screen::Restores(_) => self.on_restores_action(action),
         }
     }
 
@@ -445,6 +452,12 @@ impl App {
                 self.send(Op::Refresh);
             }
             Action::Help => self.open_modal(Modal::Help),
+            Action::ShowFleet => self.screens.truncate(1),
+            Action::ShowRestores => {
+                if !matches!(self.screen(), Screen::Restores(_)) {
+                    self.open_screen(Screen::Restores(Default::default()));
+                }
+            }
             Action::Quit => self.effects.push(Effect::Quit),
             _ => self.dirty = false,
         }

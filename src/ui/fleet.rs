@@ -7,7 +7,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Cell, Paragraph, Row, Table, TableState};
 
-use super::format::{NextRun, coarse_age, next_run, short_timestamp};
+use super::format::{NextRun, coarse_age, ellipsized, next_run, short_timestamp};
 use crate::app::fleet::Widest;
 use crate::app::view::{Row as ViewRow, SortKey};
 use crate::app::{App, Modal, TimeDisplay};
@@ -22,7 +22,8 @@ pub fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let compact = area.width < 120;
     let mut spans = vec![
         Span::styled(" snapdeck ", theme.title),
-        Span::styled("▸ fleet  ", theme.header),
+        // Crumbs: where the operator is in the screen stack.
+        Span::styled(crumbs(app), theme.header),
     ];
     spans.push(Span::styled(
         format!("{}  ", count(summary.tenants, "tenant")),
@@ -96,6 +97,11 @@ pub fn draw_toolbar(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let cursor = app.filter.visual_cursor().min(last) as u16;
         frame.set_cursor_position((area.x + 3 + cursor, area.y));
     }
+}
+
+fn crumbs(app: &App) -> String {
+    let names: Vec<&str> = app.screens().iter().map(|s| s.name()).collect();
+    format!("▸ {}  ", names.join(" ▸ "))
 }
 
 /// The filter's box: 24 columns, fewer on a narrow terminal so the sort still shows.
@@ -362,16 +368,6 @@ fn tenant_cell<'a>(t: &Tenant, row: &ViewRow, last_child: bool, ctx: &CellContex
         let name = ellipsized(&t.slug, usize::from(ctx.tenant_width));
         Cell::from(Span::styled(name, theme.hub_row))
     }
-}
-
-/// `text` cut to `width` characters, ending in "…" when cut: a cut name must say so.
-fn ellipsized(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_string();
-    }
-    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
 }
 
 fn last_success_cell<'a>(t: &Tenant, ctx: &CellContext<'a>) -> Cell<'a> {

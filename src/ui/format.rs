@@ -115,6 +115,16 @@ pub fn countdown(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
     }
 }
 
+/// `text` cut to `width` characters, ending in "…" when cut: a cut name must say so.
+pub fn ellipsized(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,6 +4,7 @@ pub mod fleet;
 pub mod format;
 pub mod help;
 pub mod layout;
+pub mod restores;
 pub mod status;
 pub mod tenant;
 
@@ -33,7 +34,11 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, now: DateTime<Utc>) -> 
     }
     let areas = layout::fleet(area);
     fleet::draw_header(frame, areas.header, app, theme);
-    fleet::draw_toolbar(frame, areas.toolbar, app, theme);
+    if matches!(app.screen(), Screen::Restores(_)) {
+        restores::draw_toolbar(frame, areas.toolbar, theme);
+    } else {
+        fleet::draw_toolbar(frame, areas.toolbar, app, theme);
+    }
     fleet::draw_table(frame, areas.table, app, theme, now);
     status::draw_status(frame, areas.status, app, theme, now);
     status::draw_flash(frame, areas.flash, app, theme);
@@ -49,6 +54,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, now: DateTime<Utc>) -> 
                 let limit = tenant::draw(frame, below_header, app, card, theme, now);
                 drawn.card_scroll_limit = Some(limit);
             }
+            Screen::Restores(list) => restores::draw(frame, areas.table, app, list, theme, now),
         }
     }
     if app.modal() == Some(Modal::Help) {

@@ -29,7 +29,7 @@ pub fn app(tenants: usize) -> App {
             detail: format!("seed {SEED} · {tenants} tenants"),
         },
     });
-    let (fleet, _) = fleet_at(SEED, tenants, now());
+    let (fleet, restores) = fleet_at(SEED, tenants, now());
     app.update(
         Msg::Source(SourceEvent::Connection(Connection::Live)),
         now(),
@@ -38,6 +38,13 @@ pub fn app(tenants: usize) -> App {
         Msg::Source(SourceEvent::Fleet {
             generated_at: now(),
             tenants: fleet,
+        }),
+        now(),
+    );
+    app.update(
+        Msg::Source(SourceEvent::Restores {
+            generated_at: now(),
+            restores,
         }),
         now(),
     );

@@ -3,9 +3,11 @@
 //! Every screen is listed here, once; its state and keys live in its own file.
 
 pub mod fleet;
+pub mod restores;
 pub mod tenant;
 
-use super::keys::{Binding, FILTER_KEYS, FLEET_KEYS, TENANT_KEYS};
+use super::keys::{Binding, FILTER_KEYS, FLEET_KEYS, RESTORES_KEYS, TENANT_KEYS};
+use restores::RestoresScreen;
 use tenant::TenantScreen;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,6 +16,8 @@ pub enum Screen {
     Fleet,
     /// One tenant: its Backups card.
     Tenant(TenantScreen),
+    /// Every active and recent restore.
+    Restores(RestoresScreen),
 }
 
 impl Screen {
@@ -22,6 +26,7 @@ impl Screen {
         match self {
             Screen::Fleet => FLEET_KEYS,
             Screen::Tenant(_) => TENANT_KEYS,
+            Screen::Restores(_) => RESTORES_KEYS,
         }
     }
 
@@ -30,6 +35,7 @@ impl Screen {
         match self {
             Screen::Fleet => "fleet",
             Screen::Tenant(_) => "backups card",
+            Screen::Restores(_) => "restores",
         }
     }
 }

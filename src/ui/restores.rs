@@ -1,0 +1,238 @@
+//! The restores screen: every active and recent restore, with its phase, progress, RTO clock
+//! and ticket. Drawn in the fleet table's place.
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::Span;
+use ratatui::widgets::{
+    Block, BorderType, Borders, Cell, Clear, Paragraph, Row, Table, TableState,
+};
+
+use super::format::{coarse_age, countdown, ellipsized};
+use crate::app::App;
+use crate::app::screens::restores::RestoresScreen;
+use crate::domain::restore::{Restore, RestorePhase, StepStatus};
+use crate::theme::Theme;
+
+/// A column of the table: its title, and its width when the table is wide (0: the rest).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Phase,
+    Id,
+    Tenant,
+    Mode,
+    Rto,
+    Ticket,
+    Requested,
+    Progress,
+}
+
+impl Column {
+    const ALL: [Column; 8] = [
+        Column::Phase,
+        Column::Id,
+        Column::Tenant,
+        Column::Mode,
+        Column::Rto,
+        Column::Ticket,
+        Column::Requested,
+        Column::Progress,
+    ];
+
+    fn title(self) -> &'static str {
+        match self {
+            Column::Phase => "PHASE",
+            Column::Id => "RESTORE",
+            Column::Tenant => "TENANT → TARGET",
+            Column::Mode => "MODE",
+            Column::Rto => "RTO",
+            Column::Ticket => "TICKET",
+            Column::Requested => "REQUESTED",
+            Column::Progress => "PROGRESS",
+        }
+    }
+
+    /// On a narrow terminal these give way, so the progress keeps its room.
+    fn drops_when_narrow(self) -> bool {
+        matches!(
+            self,
+            Column::Id | Column::Mode | Column::Ticket | Column::Requested
+        )
+    }
+}
+
+/// What the list holds and in what order, where the fleet has its filter and sort.
+pub fn draw_toolbar(frame: &mut Frame, area: Rect, theme: &Theme) {
+    let text = " active first, newest first · Enter opens the restored tenant";
+    frame.render_widget(Paragraph::new(Span::styled(text, theme.dim)), area);
+}
+
+pub fn draw(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    screen: &RestoresScreen,
+    theme: &Theme,
+    now: DateTime<Utc>,
+) {
+    frame.render_widget(Clear, area);
+    let active = app.restores.iter().filter(|r| r.phase.is_active()).count();
+    let title = format!(
+        " Restores ({active} active, {} recent) ",
+        app.restores.len() - active
+    );
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border)
+        .title(Span::styled(title, theme.title));
+    if app.restores.is_empty() {
+        let text = "No restore is running or recent. Restores launched from a tenant show here.";
+        frame.render_widget(Paragraph::new(text).style(theme.dim).block(block), area);
+        return;
+    }
+    let narrow = area.width < 120;
+    let shown: Vec<Column> = Column::ALL
+        .into_iter()
+        .filter(|c| !narrow || !c.drops_when_narrow())
+        .collect();
+    // TENANT follows its content: as wide as the longest, within reason.
+    let tenant_width = app
+        .restores
+        .iter()
+        .map(|r| tenant_text(r, narrow).chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(15, if narrow { 22 } else { 48 }) as u16;
+    let fixed: u16 = shown
+        .iter()
+        .map(|c| width(*c, tenant_width).unwrap_or(0) + 1)
+        .sum();
+    let ctx = RowContext {
+        narrow,
+        tenant_width,
+        progress_width: area.width.saturating_sub(fixed + 2),
+        theme,
+        now,
+    };
+    let header = Row::new(shown.iter().map(|c| Cell::from(c.title()))).style(theme.table_header);
+    let rows: Vec<Row> = app.restores.iter().map(|r| row(r, &shown, &ctx)).collect();
+    let widths = shown
+        .iter()
+        .map(|c| width(*c, tenant_width).map_or(Constraint::Fill(1), Constraint::Length));
+    let table = Table::new(rows, widths)
+        .header(header)
+        .block(block)
+        .column_spacing(1)
+        .row_highlight_style(theme.selected);
+    let mut state = TableState::default().with_selected(Some(screen.selected));
+    frame.render_stateful_widget(table, area, &mut state);
+}
+
+/// A column's width; `None` for PROGRESS, which takes the rest.
+fn width(column: Column, tenant_width: u16) -> Option<u16> {
+    match column {
+        Column::Phase => Some(23),
+        Column::Id | Column::Mode | Column::Ticket | Column::Requested => Some(9),
+        Column::Tenant => Some(tenant_width),
+        Column::Rto => Some(11),
+        Column::Progress => None,
+    }
+}
+
+struct RowContext<'a> {
+    narrow: bool,
+    tenant_width: u16,
+    progress_width: u16,
+    theme: &'a Theme,
+    now: DateTime<Utc>,
+}
+
+/// "northfield-s3 → northfield-s3-restore-20261126"; the source alone when narrow or in place.
+fn tenant_text(r: &Restore, narrow: bool) -> String {
+    if narrow || r.target_slug == r.source_slug {
+        r.source_slug.clone()
+    } else {
+        format!("{} → {}", r.source_slug, r.target_slug)
+    }
+}
+
+fn row<'a>(r: &Restore, shown: &[Column], ctx: &RowContext<'_>) -> Row<'a> {
+    let cells = shown.iter().map(|c| match c {
+        Column::Phase => phase_cell(r, ctx.theme),
+        Column::Id => Cell::from(r.id.to_string()),
+        Column::Tenant => Cell::from(ellipsized(
+            &tenant_text(r, ctx.narrow),
+            usize::from(ctx.tenant_width),
+        )),
+        Column::Mode => Cell::from(r.mode.label().into_owned()),
+        Column::Rto => rto_cell(r, ctx.theme, ctx.now),
+        Column::Ticket => Cell::from(r.ticket.clone().unwrap_or_else(|| "—".to_string())),
+        Column::Requested => Cell::from(coarse_age(ctx.now, r.requested_at)),
+        Column::Progress => Cell::from(ellipsized(&progress(r), usize::from(ctx.progress_width))),
+    });
+    Row::new(cells)
+}
+
+fn phase_cell<'a>(r: &Restore, theme: &Theme) -> Cell<'a> {
+    let (glyph, style) = match &r.phase {
+        RestorePhase::Completed => ("✓", theme.ok),
+        RestorePhase::Failed => ("✗", theme.red),
+        RestorePhase::Cancelled => ("–", theme.dim),
+        RestorePhase::AwaitingConfirmation => ("▲", theme.amber),
+        RestorePhase::Unknown(_) => ("?", theme.dim),
+        _ => ("⟳", theme.info),
+    };
+    let text = format!("{glyph} {}", r.phase.label().replace('_', " "));
+    Cell::from(Span::styled(text, style))
+}
+
+/// The running step, how far, and its message: "restore_volume 42% · 21.0 of 50.0 GiB".
+fn progress(r: &Restore) -> String {
+    if r.phase == RestorePhase::AwaitingConfirmation {
+        let checks = r.verification.as_deref().unwrap_or_default();
+        let passed = checks
+            .iter()
+            .filter(|c| c.status.label() == "passed")
+            .count();
+        return format!("checks: {passed} of {} passed", checks.len());
+    }
+    let running = r.steps.iter().find(|s| s.status == StepStatus::Running);
+    match running {
+        Some(step) => {
+            let percent = step
+                .progress
+                .map_or(String::new(), |p| format!(" {:.0}%", p * 100.0));
+            let message = step
+                .message
+                .as_deref()
+                .map_or(String::new(), |m| format!(" · {m}"));
+            format!("{}{percent}{message}", step.name.replace('_', " "))
+        }
+        None => r.error.clone().unwrap_or_default(),
+    }
+}
+
+/// Time left to the deadline, amber under a quarter of the budget, red once passed; the
+/// clock stops when the restore ends.
+fn rto_cell<'a>(r: &Restore, theme: &Theme, now: DateTime<Utc>) -> Cell<'a> {
+    let Some(deadline) = r.rto_deadline_at else {
+        return Cell::from(Span::styled("—", theme.dim));
+    };
+    if !r.phase.is_active() {
+        return Cell::from(Span::styled("stopped", theme.dim));
+    }
+    let budget = deadline - r.requested_at;
+    let left = deadline - now;
+    let style = if left < chrono::Duration::zero() {
+        theme.red
+    } else if left * 4 < budget {
+        theme.amber
+    } else {
+        Style::default()
+    };
+    let text = countdown(now, deadline).replace("late", "passed");
+    Cell::from(Span::styled(text, style))
+}
