@@ -73,6 +73,13 @@ pub enum Command {
         #[arg(long)]
         problems: bool,
     },
+    /// Print the journal of operator actions, newest last: what was asked, by whom, and what
+    /// came back ("sent? unknown" when no answer was recorded).
+    Journal {
+        /// One JSON document: {"path", "entries": [{"intent", "outcome"}], "problems"}.
+        #[arg(long)]
+        json: bool,
+    },
     /// Where the config file is, or write one with every setting and its default.
     Config {
         #[command(subcommand)]

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod domain;
+pub mod journal;
 pub mod logging;
 pub mod source;
 pub mod status;

@@ -1,4 +1,5 @@
-//! Wiring: CLI → config → source, app and terminal; or `status` / `config` and exit.
+//! Wiring: CLI → config → source, app and terminal; or `status` / `journal` / `config` and
+//! exit.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -17,7 +18,7 @@ use snapdeck::config::{self, Config, SourceKind};
 use snapdeck::source::Source;
 use snapdeck::source::demo::{self, DemoSource};
 use snapdeck::theme::{self, Theme};
-use snapdeck::{logging, status, tui};
+use snapdeck::{journal, logging, status, tui};
 
 /// A problem the user can fix (bad config, bad theme, unavailable source): said in words,
 /// exit code 2, no backtrace.
@@ -79,6 +80,10 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         .ok_or_else(|| user("no config directory on this system: pass --config PATH"))?;
     if let Some(Command::Config { action }) = &cli.command {
         return config_command(action, &config_path);
+    }
+    // The journal needs no config: a broken config file must not hide what was done.
+    if let Some(Command::Journal { json }) = cli.command {
+        return journal_command(json);
     }
     // A file named on purpose must exist (a typo in its path must not silently mean defaults);
     // the default location may be empty.
@@ -178,12 +183,44 @@ fn status_command(
         StatusFormat::Nagios => status::write_nagios(&mut out, &fleet),
     }
     .and_then(|()| out.flush());
+    stdout_written(written, "the fleet's status")?;
+    Ok(ExitCode::from(status::exit_code(&fleet)))
+}
+
+fn journal_command(json: bool) -> Result<ExitCode, Failure> {
+    let path = journal::path().ok_or_else(|| {
+        user(format!(
+            "no data directory on this system: set {} to the journal's path",
+            journal::ENV
+        ))
+    })?;
+    let read = journal::read_journal(&path).map_err(|e| user(e.to_string()))?;
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = if json {
+        journal::write_json(&mut out, &read, &path)
+    } else {
+        journal::write_table(&mut out, &read, &path)
+    }
+    .and_then(|()| out.flush());
+    stdout_written(written, "the journal")?;
+    // In JSON they are in the document; beside a table, stderr keeps them out of a pipe.
+    if !json {
+        for problem in &read.problems {
+            eprintln!("snapdeck: {}, {problem}", path.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A reader that went away (`status | head`) has what it wanted; any other failure to write
+/// is an error.
+fn stdout_written(written: std::io::Result<()>, what: &str) -> Result<(), Failure> {
     match written {
-        // A reader that went away (`status | head`) has what it wanted.
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::Internal(
-            color_eyre::Report::new(e).wrap_err("could not write the fleet's status to stdout"),
+            color_eyre::Report::new(e).wrap_err(format!("could not write {what} to stdout")),
         )),
-        _ => Ok(ExitCode::from(status::exit_code(&fleet))),
+        _ => Ok(()),
     }
 }
 
@@ -191,12 +228,10 @@ fn status_command(
 fn print_out(text: &str) -> Result<(), Failure> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::Internal(
-            color_eyre::Report::new(e).wrap_err("could not write to stdout"),
-        )),
-        _ => Ok(()),
-    }
+    stdout_written(
+        out.write_all(text.as_bytes()).and_then(|()| out.flush()),
+        "the output",
+    )
 }
 
 /// The theme asked for, checked even under NO_COLOR (a typo in its name is an error there

@@ -1,0 +1,164 @@
+//! The two kinds of journal line: the intent, written before a write leaves, and its outcome,
+//! written when the answer comes back. The idempotency key ties them together.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::{opaque_id, wire_enum};
+
+opaque_id!(
+    /// Minted when the operator confirms an intent; a re-send reuses it, so the control plane
+    /// does the work once.
+    IdempotencyKey
+);
+
+wire_enum!(
+    /// The contract's writes. A journal written by a newer snapdeck may name others: they
+    /// are kept as `Unknown`, so its lines still read.
+    Action {
+        CreateRestore => "create_restore",
+        ConfirmRestore => "confirm_restore",
+        CancelRestore => "cancel_restore",
+        CreateDnsSwap => "create_dns_swap",
+        RollbackDnsSwap => "rollback_dns_swap",
+        AcknowledgeRequest => "acknowledge_request",
+    }
+);
+
+/// What the operator asked for, recorded before it is sent. Never holds a token.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Intent {
+    pub at: DateTime<Utc>,
+    pub operator: String,
+    /// Where it is sent: "demo", "http https://control.example.net".
+    pub source: String,
+    pub op: Action,
+    /// The tenant slug, restore id, swap id or ticket acted on.
+    pub target: String,
+    pub ticket: Option<String>,
+    pub idempotency_key: IdempotencyKey,
+    /// The op's parameters (restore point, mode, target slug…), for a human reading it later.
+    #[serde(default)]
+    pub details: Map<String, Value>,
+}
+
+impl Intent {
+    /// An intent by the current operator, now, with no ticket and no details yet.
+    pub fn new(
+        op: Action,
+        target: impl Into<String>,
+        source: impl Into<String>,
+        idempotency_key: IdempotencyKey,
+    ) -> Intent {
+        Intent {
+            at: Utc::now(),
+            operator: operator(),
+            source: source.into(),
+            op,
+            target: target.into(),
+            ticket: None,
+            idempotency_key,
+            details: Map::new(),
+        }
+    }
+}
+
+/// Who is at the keyboard, as the login shell says.
+pub fn operator() -> String {
+    std::env::var("USER")
+        .ok()
+        .filter(|user| !user.is_empty())
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Ok,
+    Error,
+}
+
+/// The source's answer to an intent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    pub at: DateTime<Utc>,
+    pub idempotency_key: IdempotencyKey,
+    pub result: Verdict,
+    /// The HTTP status, when the answer came over HTTP.
+    pub status: Option<u16>,
+    /// The contract's error code (`restore_in_progress`).
+    pub code: Option<String>,
+    pub message: String,
+    /// What the write created or changed (`rst_41c`).
+    pub resource_id: Option<String>,
+}
+
+impl Outcome {
+    pub fn ok(idempotency_key: IdempotencyKey, resource_id: Option<String>) -> Outcome {
+        Outcome {
+            at: Utc::now(),
+            idempotency_key,
+            result: Verdict::Ok,
+            status: None,
+            code: None,
+            message: String::new(),
+            resource_id,
+        }
+    }
+
+    pub fn error(
+        idempotency_key: IdempotencyKey,
+        status: Option<u16>,
+        code: Option<String>,
+        message: impl Into<String>,
+    ) -> Outcome {
+        Outcome {
+            at: Utc::now(),
+            idempotency_key,
+            result: Verdict::Error,
+            status,
+            code,
+            message: message.into(),
+            resource_id: None,
+        }
+    }
+
+    /// `ok`, or `error 409 restore_in_progress: <message>`.
+    pub fn summary(&self) -> String {
+        match self.result {
+            Verdict::Ok => "ok".to_string(),
+            Verdict::Error => {
+                let mut text = "error".to_string();
+                for part in [self.status.map(|s| s.to_string()), self.code.clone()]
+                    .into_iter()
+                    .flatten()
+                {
+                    text.push(' ');
+                    text.push_str(&part);
+                }
+                if !self.message.is_empty() {
+                    text.push_str(": ");
+                    text.push_str(&self.message);
+                }
+                text
+            }
+        }
+    }
+}
+
+/// One line as read back.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub(super) enum Record {
+    Intent(Intent),
+    Outcome(Outcome),
+}
+
+/// One line as written: borrowed, so appending clones nothing.
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub(super) enum RecordRef<'a> {
+    Intent(&'a Intent),
+    Outcome(&'a Outcome),
+}
