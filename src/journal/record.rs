@@ -5,13 +5,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::{opaque_id, wire_enum};
-
-opaque_id!(
-    /// Minted when the operator confirms an intent; a re-send reuses it, so the control plane
-    /// does the work once.
-    IdempotencyKey
-);
+pub use crate::domain::ids::IdempotencyKey;
+use crate::wire_enum;
 
 wire_enum!(
     /// The contract's writes. A journal written by a newer snapdeck may name others: they
