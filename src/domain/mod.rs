@@ -10,9 +10,12 @@ pub mod policy;
 pub mod request;
 pub mod restore;
 pub mod restore_point;
+pub mod rto;
 pub mod run_times;
 pub mod schedule;
 pub mod tenant;
+#[cfg(test)]
+mod test_support;
 pub mod wire_enum;
 
 pub use health::{Flag, FlagKind, Health, Level};
