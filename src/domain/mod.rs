@@ -6,6 +6,7 @@ pub mod health;
 pub mod humanize;
 pub mod ids;
 pub mod natural;
+pub mod point_choice;
 pub mod policy;
 pub mod request;
 pub mod restore;
@@ -16,6 +17,7 @@ pub mod schedule;
 pub mod tenant;
 #[cfg(test)]
 mod test_support;
+pub mod typed_time;
 pub mod wire_enum;
 
 pub use health::{Flag, FlagKind, Health, Level};
