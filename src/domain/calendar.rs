@@ -196,13 +196,19 @@ impl BusinessCalendar {
         })
     }
 
-    /// `DateTime::date_naive` panics when the local date would leave chrono's range, so the
-    /// offset is applied by hand and the UTC date stands in at those extremes.
     fn local_date(&self, at: DateTime<Utc>) -> NaiveDate {
-        let utc = at.naive_utc();
-        let offset = self.timezone.offset_from_utc_datetime(&utc).fix();
-        utc.checked_add_offset(offset).unwrap_or(utc).date()
+        local_date(self.timezone, at)
     }
+}
+
+/// The date on `zone`'s wall clock at `at`.
+///
+/// `DateTime::date_naive` panics when the local date would leave chrono's range, so the
+/// offset is applied by hand and the UTC date stands in at those extremes.
+pub fn local_date(zone: Tz, at: DateTime<Utc>) -> NaiveDate {
+    let utc = at.naive_utc();
+    let offset = zone.offset_from_utc_datetime(&utc).fix();
+    utc.checked_add_offset(offset).unwrap_or(utc).date()
 }
 
 #[cfg(test)]

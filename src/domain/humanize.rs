@@ -1,6 +1,6 @@
 //! Durations in the compact words the screen and the explanations use ("3d 4h", "5m 12s").
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Timelike, Utc};
 
 /// Two most significant units, e.g. "2d 3h", "4h 10m", "7m 5s", "12s"; negative as "-…".
 pub fn duration(d: Duration) -> String {
@@ -50,6 +50,17 @@ pub fn period(d: Duration) -> String {
     }
 }
 
+/// An instant in UTC for messages that must read the same in every zone: "2026-10-28 03:00 UTC",
+/// with seconds only when there are some (a point taken at 03:00:12 must not read as 03:00,
+/// or "before the oldest point" would look wrong beside the time the operator typed).
+pub fn instant_utc(at: DateTime<Utc>) -> String {
+    if at.second() == 0 {
+        at.format("%Y-%m-%d %H:%M UTC").to_string()
+    } else {
+        at.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,5 +92,14 @@ mod tests {
         assert_eq!(period(Duration::days(30)), "30d");
         assert_eq!(period(Duration::hours(1)), "1h");
         assert_eq!(period(Duration::hours(36)), "1d 12h");
+    }
+
+    #[test]
+    fn instants_show_seconds_only_when_there_are_some() {
+        use chrono::TimeZone;
+        let on_the_minute = Utc.with_ymd_and_hms(2026, 10, 28, 3, 0, 0).unwrap();
+        assert_eq!(instant_utc(on_the_minute), "2026-10-28 03:00 UTC");
+        let later = on_the_minute + Duration::seconds(12);
+        assert_eq!(instant_utc(later), "2026-10-28 03:00:12 UTC");
     }
 }

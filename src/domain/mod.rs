@@ -6,13 +6,18 @@ pub mod health;
 pub mod humanize;
 pub mod ids;
 pub mod natural;
+pub mod point_choice;
 pub mod policy;
 pub mod request;
 pub mod restore;
 pub mod restore_point;
+pub mod rto;
 pub mod run_times;
 pub mod schedule;
 pub mod tenant;
+#[cfg(test)]
+mod test_support;
+pub mod typed_time;
 pub mod wire_enum;
 
 pub use health::{Flag, FlagKind, Health, Level};

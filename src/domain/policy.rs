@@ -1,6 +1,6 @@
 //! What each tier promises (DESIGN.md, "Tier policy").
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 
 use super::tenant::Tier;
 
@@ -50,6 +50,60 @@ impl TierPolicy {
     }
 }
 
+/// Where a deadline shown on screen comes from. The UI must say "computed by snapdeck" when
+/// it is ours: the control plane's own figure is the one the customer is held to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeadlineSource {
+    /// The control plane's field (`rto_deadline_at`, `ack_deadline_at`).
+    Server,
+    /// snapdeck's reckoning from the tier and the business calendar.
+    Computed,
+}
+
+impl DeadlineSource {
+    pub fn words(self) -> &'static str {
+        match self {
+            DeadlineSource::Server => "from the control plane",
+            DeadlineSource::Computed => "computed by snapdeck",
+        }
+    }
+}
+
+/// A server's deadline and snapdeck's differ by more than this only when they disagree on the
+/// rule (another calendar, holidays one side does not know), not when one rounds to the minute.
+pub const DEADLINE_TOLERANCE: Duration = Duration::minutes(1);
+
+/// A deadline as shown: the server's when it gave one, else snapdeck's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deadline {
+    pub at: DateTime<Utc>,
+    pub source: DeadlineSource,
+    /// snapdeck's reckoning when the server's differs from it by more than
+    /// `DEADLINE_TOLERANCE`: worth a note on screen, since one of the two calendars is wrong.
+    pub disagreeing_computed: Option<DateTime<Utc>>,
+}
+
+impl Deadline {
+    /// The server's deadline wins when present (the contract is what the customer sees);
+    /// the computed one fills in when it is absent and cross-checks it when it is not.
+    pub fn reconcile(server: Option<DateTime<Utc>>, computed: DateTime<Utc>) -> Deadline {
+        match server {
+            None => Deadline {
+                at: computed,
+                source: DeadlineSource::Computed,
+                disagreeing_computed: None,
+            },
+            Some(at) => Deadline {
+                at,
+                source: DeadlineSource::Server,
+                disagreeing_computed: (at.signed_duration_since(computed).abs()
+                    > DEADLINE_TOLERANCE)
+                    .then_some(computed),
+            },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,5 +123,34 @@ mod tests {
         );
         assert_eq!(d.rto, Rto::WallClock(Duration::hours(4)));
         assert!(TierPolicy::of(&Tier::Unknown("gold".into())).is_none());
+    }
+
+    fn at(h: u32, m: u32, s: u32) -> DateTime<Utc> {
+        use chrono::TimeZone;
+        Utc.with_ymd_and_hms(2026, 11, 26, h, m, s).unwrap()
+    }
+
+    #[test]
+    fn a_missing_server_deadline_is_filled_and_says_so() {
+        let d = Deadline::reconcile(None, at(7, 14, 0));
+        assert_eq!((d.at, d.source), (at(7, 14, 0), DeadlineSource::Computed));
+        assert_eq!(d.disagreeing_computed, None);
+        assert_eq!(d.source.words(), "computed by snapdeck");
+    }
+
+    #[test]
+    fn the_server_deadline_wins_and_is_cross_checked() {
+        let agree = Deadline::reconcile(Some(at(7, 15, 0)), at(7, 14, 0));
+        assert_eq!(
+            (agree.at, agree.source),
+            (at(7, 15, 0), DeadlineSource::Server)
+        );
+        assert_eq!(agree.disagreeing_computed, None, "exactly the tolerance");
+        let apart = Deadline::reconcile(Some(at(7, 15, 1)), at(7, 14, 0));
+        assert_eq!(apart.at, at(7, 15, 1));
+        assert_eq!(apart.disagreeing_computed, Some(at(7, 14, 0)));
+        let early = Deadline::reconcile(Some(at(7, 12, 59)), at(7, 14, 0));
+        assert_eq!(early.disagreeing_computed, Some(at(7, 14, 0)));
+        assert_eq!(DeadlineSource::Server.words(), "from the control plane");
     }
 }

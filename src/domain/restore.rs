@@ -141,20 +141,29 @@ pub struct CreateRestore {
     pub reason: Option<String>,
 }
 
-/// The slug a `new_spoke` restore gets: `<slug>-restore-<yyyymmdd>`, then `-2`, `-3`… while taken.
-pub fn new_spoke_slug(
-    source_slug: &str,
-    day: chrono::NaiveDate,
+/// How many target slugs `free_target_slug` tries (the bare one, then `-2` … `-1000`) before
+/// it gives up: a thousand restores of one spoke on one day means something else is wrong, and
+/// the control plane answers `409 slug_taken` to the last one tried rather than us spinning.
+pub const MAX_TARGET_SLUG_TRIES: u32 = 1000;
+
+/// The slug a `new_spoke` restore gets: `<slug>-restore-<yyyymmdd>`, the date being the UTC day
+/// the restore is requested (DESIGN.md, "Naming a restore target"), whatever the operator's zone.
+pub fn target_slug(original_slug: &str, requested_at: DateTime<Utc>) -> String {
+    format!("{original_slug}-restore-{}", requested_at.format("%Y%m%d"))
+}
+
+/// `target_slug`, or the first of `-2`, `-3` … appended to it that is not `taken`. After
+/// `MAX_TARGET_SLUG_TRIES` candidates it returns the last one tried, taken or not.
+pub fn free_target_slug(
+    original_slug: &str,
+    requested_at: DateTime<Utc>,
     taken: impl Fn(&str) -> bool,
 ) -> String {
-    let base = format!("{source_slug}-restore-{}", day.format("%Y%m%d"));
-    if !taken(&base) {
-        return base;
-    }
-    (2..)
-        .map(|n| format!("{base}-{n}"))
+    let base = target_slug(original_slug, requested_at);
+    std::iter::once(base.clone())
+        .chain((2..=MAX_TARGET_SLUG_TRIES).map(|n| format!("{base}-{n}")))
         .find(|candidate| !taken(candidate))
-        .unwrap_or(base)
+        .unwrap_or_else(|| format!("{base}-{MAX_TARGET_SLUG_TRIES}"))
 }
 
 #[cfg(test)]
@@ -183,18 +192,66 @@ mod tests {
         assert!(!RestorePhase::Unknown("paused".into()).is_active());
     }
 
+    fn utc(y: i32, m: u32, d: u32, h: u32, min: u32, sec: u32) -> DateTime<Utc> {
+        use chrono::TimeZone;
+        Utc.with_ymd_and_hms(y, m, d, h, min, sec).unwrap()
+    }
+
     #[test]
-    fn new_spoke_slug_counts_up_when_taken() {
-        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+    fn target_slug_is_the_slug_restore_and_the_utc_day() {
         assert_eq!(
-            new_spoke_slug("nf-s3", day, |_| false),
+            target_slug("nf-s3", utc(2026, 11, 26, 3, 14, 0)),
+            "nf-s3-restore-20261126"
+        );
+    }
+
+    #[test]
+    fn target_slug_takes_the_utc_day_not_the_operators() {
+        use chrono::TimeZone;
+        use chrono_tz::Pacific::Auckland;
+        // 23:59:59 UTC is already Friday lunchtime in Auckland: still Thursday's slug.
+        let before = utc(2026, 11, 26, 23, 59, 59);
+        assert_eq!(
+            before.with_timezone(&Auckland).date_naive(),
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
+        );
+        assert_eq!(target_slug("nf-s3", before), "nf-s3-restore-20261126");
+        // One second later the UTC day turns.
+        let after = Auckland
+            .with_ymd_and_hms(2026, 11, 27, 13, 0, 0)
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(after, before + chrono::Duration::seconds(1));
+        assert_eq!(target_slug("nf-s3", after), "nf-s3-restore-20261127");
+    }
+
+    #[test]
+    fn free_target_slug_counts_up_while_taken() {
+        let at = utc(2026, 11, 26, 3, 14, 0);
+        assert_eq!(
+            free_target_slug("nf-s3", at, |_| false),
             "nf-s3-restore-20261126"
         );
         let taken = ["nf-s3-restore-20261126", "nf-s3-restore-20261126-2"];
         assert_eq!(
-            new_spoke_slug("nf-s3", day, |s| taken.contains(&s)),
+            free_target_slug("nf-s3", at, |s| taken.contains(&s)),
             "nf-s3-restore-20261126-3"
         );
+    }
+
+    #[test]
+    fn free_target_slug_gives_up_with_the_last_one_tried() {
+        let at = utc(2026, 11, 26, 3, 14, 0);
+        let tried = std::cell::Cell::new(0u32);
+        let slug = free_target_slug("nf-s3", at, |_| {
+            tried.set(tried.get() + 1);
+            true
+        });
+        assert_eq!(slug, "nf-s3-restore-20261126-1000");
+        assert_eq!(tried.get(), MAX_TARGET_SLUG_TRIES);
+        // The very last candidate free is still found.
+        let slug = free_target_slug("nf-s3", at, |s| s != "nf-s3-restore-20261126-1000");
+        assert_eq!(slug, "nf-s3-restore-20261126-1000");
     }
 
     #[test]

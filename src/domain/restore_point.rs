@@ -1,8 +1,11 @@
 //! A restore point: a database dump and a moodledata VolumeSnapshot taken as a pair.
 
+use std::fmt;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::humanize::instant_utc;
 use super::ids::RestorePointId;
 use super::policy::COHERENT_SKEW_SECONDS;
 use crate::wire_enum;
@@ -63,12 +66,201 @@ pub struct RegionCopy {
 
 impl RestorePoint {
     /// Whether the two halves started close enough to restore as one consistent moment.
+    /// (`saturating_abs`: a skew of `i64::MIN` from the wire must not overflow.)
     pub fn is_coherent(&self) -> bool {
-        self.skew_seconds.abs() <= COHERENT_SKEW_SECONDS
+        self.skew_seconds.saturating_abs() <= COHERENT_SKEW_SECONDS
     }
 
     /// Whether this point can be restored from at `now`.
     pub fn is_usable(&self, now: DateTime<Utc>) -> bool {
-        self.status == PointStatus::Succeeded && self.expires_at.is_none_or(|at| at > now)
+        self.unusable_reason(now).is_none()
+    }
+
+    /// Why this point cannot be restored from at `now`, or `None` when it can: the point and
+    /// both its halves succeeded and it has not expired. The point's own status is judged
+    /// first; its halves are checked too, since a restore needs both and a summary status can
+    /// lag behind or contradict them.
+    pub fn unusable_reason(&self, now: DateTime<Utc>) -> Option<Unusable> {
+        let failed_halves = self.failed_halves();
+        if self.status != PointStatus::Succeeded {
+            return Some(Unusable::Status {
+                status: self.status.clone(),
+                halves: failed_halves,
+            });
+        }
+        if let Some(half) = failed_halves.into_iter().next() {
+            return Some(Unusable::HalfNotSucceeded(half));
+        }
+        match self.expires_at {
+            Some(at) if at <= now => Some(Unusable::Expired { at }),
+            _ => None,
+        }
+    }
+
+    fn failed_halves(&self) -> Vec<HalfTrouble> {
+        let database = HalfTrouble {
+            half: Half::Database,
+            status: self.database.status.clone(),
+            error: self.database.error.clone(),
+        };
+        let volume = HalfTrouble {
+            half: Half::Volume,
+            status: self.volume.status.clone(),
+            error: self.volume.error.clone(),
+        };
+        [database, volume]
+            .into_iter()
+            .filter(|h| h.status != PointStatus::Succeeded)
+            .collect()
+    }
+}
+
+/// One half of a restore point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Half {
+    Database,
+    Volume,
+}
+
+impl fmt::Display for Half {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Half::Database => "the database dump",
+            Half::Volume => "the moodledata snapshot",
+        })
+    }
+}
+
+/// A half that did not succeed, with the error it reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HalfTrouble {
+    pub half: Half,
+    pub status: PointStatus,
+    pub error: Option<String>,
+}
+
+impl fmt::Display for HalfTrouble {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} is {}", self.half, self.status)?;
+        match &self.error {
+            Some(error) => write!(f, " ({error})"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Why a restore point cannot be restored from; reads after "restore point rp_x is …", as the
+/// contract's `422 restore_point_unusable` would say it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unusable {
+    /// The point did not succeed (failed, partial, still running, or a status we do not know),
+    /// with whichever halves did not succeed either.
+    Status {
+        status: PointStatus,
+        halves: Vec<HalfTrouble>,
+    },
+    /// The point says it succeeded but one of its halves did not.
+    HalfNotSucceeded(HalfTrouble),
+    /// Past its retention: pruned, or about to be.
+    Expired { at: DateTime<Utc> },
+}
+
+impl fmt::Display for Unusable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unusable::Status { status, halves } if halves.is_empty() => write!(f, "{status}"),
+            Unusable::Status { status, halves } => {
+                let halves: Vec<String> = halves.iter().map(ToString::to_string).collect();
+                write!(f, "{status}: {}", halves.join("; "))
+            }
+            Unusable::HalfNotSucceeded(half) => {
+                write!(f, "not whole: marked succeeded, but {half}")
+            }
+            Unusable::Expired { at } => write!(f, "expired: it expired at {}", instant_utc(*at)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, TimeZone};
+
+    fn point(status: PointStatus) -> RestorePoint {
+        RestorePoint {
+            id: RestorePointId::from("rp_77a"),
+            taken_at: Utc.with_ymd_and_hms(2026, 11, 26, 3, 0, 12).unwrap(),
+            status,
+            database: DatabaseDump {
+                status: PointStatus::Succeeded,
+                started_at: None,
+                finished_at: None,
+                size_bytes: None,
+                error: None,
+            },
+            volume: VolumeSnapshot {
+                status: PointStatus::Succeeded,
+                snapshot_name: "moodledata-20261126-0300".into(),
+                created_at: None,
+                ready_to_use: true,
+                restore_size_bytes: None,
+                error: None,
+            },
+            skew_seconds: 29,
+            copies: Vec::new(),
+            expires_at: Some(Utc.with_ymd_and_hms(2027, 2, 24, 3, 0, 12).unwrap()),
+        }
+    }
+
+    #[test]
+    fn a_whole_unexpired_point_is_usable() {
+        let p = point(PointStatus::Succeeded);
+        let now = p.taken_at;
+        assert_eq!(p.unusable_reason(now), None);
+        assert!(p.is_usable(now));
+    }
+
+    #[test]
+    fn a_partial_point_says_which_half_failed() {
+        let mut p = point(PointStatus::Partial);
+        p.volume.status = PointStatus::Failed;
+        p.volume.error = Some("CSI driver timeout".into());
+        let reason = p.unusable_reason(p.taken_at).unwrap();
+        assert_eq!(
+            reason.to_string(),
+            "partial: the moodledata snapshot is failed (CSI driver timeout)"
+        );
+        assert_eq!(
+            point(PointStatus::Failed)
+                .unusable_reason(p.taken_at)
+                .unwrap()
+                .to_string(),
+            "failed"
+        );
+    }
+
+    #[test]
+    fn a_succeeded_point_with_a_failed_half_is_not_usable() {
+        let mut p = point(PointStatus::Succeeded);
+        p.database.status = PointStatus::Running;
+        assert_eq!(
+            p.unusable_reason(p.taken_at).unwrap().to_string(),
+            "not whole: marked succeeded, but the database dump is running"
+        );
+    }
+
+    #[test]
+    fn a_point_expires_at_its_expiry_instant() {
+        let p = point(PointStatus::Succeeded);
+        let at = p.expires_at.unwrap();
+        assert!(p.is_usable(at - Duration::seconds(1)));
+        assert_eq!(p.unusable_reason(at), Some(Unusable::Expired { at }));
+        assert_eq!(
+            Unusable::Expired { at }.to_string(),
+            "expired: it expired at 2027-02-24 03:00:12 UTC"
+        );
+        let mut forever = point(PointStatus::Succeeded);
+        forever.expires_at = None;
+        assert!(forever.is_usable(DateTime::<Utc>::MAX_UTC));
     }
 }

@@ -11,7 +11,7 @@ use super::names::spoke_hostname;
 use super::restores::{Launch, RestorePlan};
 use super::sim::Sim;
 use crate::domain::ids::{IdempotencyKey, RestoreId, TenantId};
-use crate::domain::restore::{CreateRestore, Restore, RestoreMode, RestorePhase, new_spoke_slug};
+use crate::domain::restore::{CreateRestore, Restore, RestoreMode, RestorePhase, free_target_slug};
 use crate::domain::tenant::{AttemptStatus, Tenant, TenantState};
 use crate::source::{CommandError, Op, Reply};
 
@@ -177,7 +177,7 @@ impl Sim {
             )),
             (_, Some(slug)) => Ok((slug.clone(), spoke_hostname(slug))),
             (_, None) => {
-                let slug = new_spoke_slug(&tenant.slug, self.now().date_naive(), taken);
+                let slug = free_target_slug(&tenant.slug, self.now(), taken);
                 let host = spoke_hostname(&slug);
                 Ok((slug, host))
             }

@@ -8,7 +8,7 @@ use super::rng::{Rng, mix};
 use crate::domain::ids::{RestoreId, RestorePointId};
 use crate::domain::restore::{
     CheckStatus, Restore, RestoreMode, RestorePhase, RestoreStep, StepStatus, VerificationCheck,
-    new_spoke_slug,
+    free_target_slug,
 };
 use crate::domain::tenant::{Tenant, Tier};
 
@@ -106,7 +106,7 @@ fn plan_one(
     let requested_at = now - elapsed.max(Duration::seconds(60));
     let (mode, target_slug, target_hostname) = match request.mode {
         ModeChoice::NewSpoke => {
-            let slug = new_spoke_slug(&tenant.slug, requested_at.date_naive(), |candidate| {
+            let slug = free_target_slug(&tenant.slug, requested_at, |candidate| {
                 fleet.iter().any(|t| t.slug == candidate)
             });
             let host = spoke_hostname(&slug);

@@ -1,0 +1,36 @@
+//! Fixtures shared by the domain's unit tests: instants in UTC and on London's wall clock, and
+//! a restore request with nothing surprising in it.
+
+use chrono::{DateTime, TimeZone, Utc};
+use chrono_tz::Europe::London;
+
+use super::request::RestoreRequest;
+
+pub fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap()
+}
+
+/// A London wall-clock time (the default business calendar's zone) as an instant.
+pub fn london(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+    London
+        .with_ymd_and_hms(y, m, d, h, min, 0)
+        .single()
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+/// Ticket SUP-4821 for tenant ten_9q1, opened at `requested_at`, not acknowledged, with no
+/// server deadline and no restore yet.
+pub fn request(requested_at: DateTime<Utc>) -> RestoreRequest {
+    RestoreRequest {
+        ticket: "SUP-4821".into(),
+        tenant_id: "ten_9q1".into(),
+        requested_at,
+        point_in_time: None,
+        prefers_overwrite: false,
+        note: String::new(),
+        ack_deadline_at: None,
+        acknowledged_at: None,
+        restore_id: None,
+    }
+}
