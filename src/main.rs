@@ -255,6 +255,10 @@ fn tui_command(config: &Config, theme: Theme) -> Result<ExitCode, Failure> {
              `snapdeck status` or `snapdeck status --json`",
         ));
     }
+    let calendar = config
+        .business_hours
+        .calendar()
+        .map_err(|e| user(format!("business hours: {e}")))?;
     tui::install_panic_hook()?;
     let log = logging::init();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -277,6 +281,7 @@ fn tui_command(config: &Config, theme: Theme) -> Result<ExitCode, Failure> {
         let task = tokio::spawn(Box::new(source).run(events_tx, commands_rx));
         let app = App::new(Settings {
             refresh_interval: refresh_interval(config),
+            calendar: calendar.clone(),
             read_only: config.read_only,
             time: config.time,
             source: info,

@@ -13,6 +13,7 @@ use crossterm::event::{KeyEvent, KeyEventKind};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
+use crate::domain::calendar::BusinessCalendar;
 use crate::source::{
     CommandError, CommandId, Connection, Op, Reply, SourceCommand, SourceEvent, SourceInfo,
 };
@@ -77,6 +78,8 @@ pub enum Effect {
 
 pub struct Settings {
     pub refresh_interval: Duration,
+    /// Business hours, for Standard RTO clocks and acknowledgement deadlines.
+    pub calendar: BusinessCalendar,
     pub read_only: bool,
     pub time: TimeDisplay,
     pub source: SourceInfo,
@@ -90,6 +93,7 @@ pub struct App {
     modals: Vec<Modal>,
     /// The filter's text box (it has the keyboard while the filter modal is open).
     pub filter: Input,
+    pub calendar: BusinessCalendar,
     /// Every active and recent restore the source reports, active first.
     pub restores: Vec<crate::domain::restore::Restore>,
     /// Commands sent and not yet answered.
@@ -119,6 +123,7 @@ impl App {
             screens: vec![Screen::Fleet],
             modals: Vec::new(),
             filter: Input::default(),
+            calendar: settings.calendar,
             restores: Vec::new(),
             pending: BTreeMap::new(),
             next_command: 1,

@@ -9,20 +9,13 @@ use toml::Spanned;
 use super::check::{Check, Checked, or_default};
 use super::raw::RawBusinessHours;
 use super::{BusinessHours, ConfigError};
-use crate::domain::calendar::{BusinessCalendar, CalendarError};
+use crate::domain::calendar::CalendarError;
 
 impl Check<'_> {
     pub(super) fn business_hours(&self, raw: RawBusinessHours) -> Checked<BusinessHours> {
         let hours = self.hours(&raw)?;
         // The calendar owns the rules of a business day; config only says where in the file.
-        BusinessCalendar::new(
-            hours.timezone,
-            hours.start,
-            hours.end,
-            &hours.weekdays,
-            hours.holidays.iter().copied(),
-        )
-        .map_err(|e| self.calendar_error(e, &raw))?;
+        hours.calendar().map_err(|e| self.calendar_error(e, &raw))?;
         Ok(hours)
     }
 

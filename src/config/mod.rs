@@ -13,6 +13,7 @@ mod raw;
 mod sections;
 mod template;
 
+use crate::domain::calendar::{BusinessCalendar, CalendarError};
 use std::fs;
 use std::io;
 use std::path::Path;
@@ -93,6 +94,19 @@ pub struct BusinessHours {
     pub weekdays: Vec<Weekday>,
     /// Sorted and without repeats, so lookups can binary-search.
     pub holidays: Vec<NaiveDate>,
+}
+
+impl BusinessHours {
+    /// The calendar these hours describe (a loaded config's hours always make one).
+    pub fn calendar(&self) -> Result<BusinessCalendar, CalendarError> {
+        BusinessCalendar::new(
+            self.timezone,
+            self.start,
+            self.end,
+            &self.weekdays,
+            self.holidays.iter().copied(),
+        )
+    }
 }
 
 impl Default for Config {

@@ -10,10 +10,16 @@ use ratatui::widgets::{
     Block, BorderType, Borders, Cell, Clear, Paragraph, Row, Table, TableState,
 };
 
-use super::format::{coarse_age, countdown, ellipsized};
+use super::format::{coarse_age, ellipsized};
 use crate::app::App;
 use crate::app::screens::restores::RestoresScreen;
+use crate::domain::Level;
+use crate::domain::calendar::BusinessCalendar;
+use crate::domain::humanize::coarse;
+use crate::domain::policy::DeadlineSource;
 use crate::domain::restore::{Restore, RestorePhase, StepStatus};
+use crate::domain::rto::{Counting, RtoState, restore_rto};
+use crate::domain::tenant::Tier;
 use crate::theme::Theme;
 
 /// A column of the table: its title, and its width when the table is wide (0: the rest).
@@ -65,7 +71,8 @@ impl Column {
 
 /// What the list holds and in what order, where the fleet has its filter and sort.
 pub fn draw_toolbar(frame: &mut Frame, area: Rect, theme: &Theme) {
-    let text = " active first, newest first · Enter opens the restored tenant";
+    let text = " active first, newest first · RTO: ~ computed by snapdeck, biz = business \
+                time left · Enter opens the restored tenant";
     frame.render_widget(Paragraph::new(Span::styled(text, theme.dim)), area);
 }
 
@@ -111,6 +118,8 @@ pub fn draw(
         .map(|c| width(*c, tenant_width).unwrap_or(0) + 1)
         .sum();
     let ctx = RowContext {
+        app,
+        calendar: &app.calendar,
         narrow,
         tenant_width,
         progress_width: area.width.saturating_sub(fixed + 2),
@@ -143,11 +152,25 @@ fn width(column: Column, tenant_width: u16) -> Option<u16> {
 }
 
 struct RowContext<'a> {
+    app: &'a App,
+    calendar: &'a BusinessCalendar,
     narrow: bool,
     tenant_width: u16,
     progress_width: u16,
     theme: &'a Theme,
     now: DateTime<Utc>,
+}
+
+impl RowContext<'_> {
+    /// The restored tenant's tier, which decides how its RTO is counted.
+    fn tier_of(&self, r: &Restore) -> Tier {
+        let fleet = &self.app.fleet;
+        fleet
+            .position(&r.tenant_id)
+            .map_or(Tier::Unknown(String::new()), |i| {
+                fleet.tenant(i).tier.clone()
+            })
+    }
 }
 
 /// "northfield-s3 → northfield-s3-restore-20261126"; the source alone when narrow or in place.
@@ -168,7 +191,7 @@ fn row<'a>(r: &Restore, shown: &[Column], ctx: &RowContext<'_>) -> Row<'a> {
             usize::from(ctx.tenant_width),
         )),
         Column::Mode => Cell::from(r.mode.label().into_owned()),
-        Column::Rto => rto_cell(r, ctx.theme, ctx.now),
+        Column::Rto => rto_cell(r, ctx),
         Column::Ticket => Cell::from(r.ticket.clone().unwrap_or_else(|| "—".to_string())),
         Column::Requested => Cell::from(coarse_age(ctx.now, r.requested_at)),
         Column::Progress => Cell::from(ellipsized(&progress(r), usize::from(ctx.progress_width))),
@@ -215,24 +238,37 @@ fn progress(r: &Restore) -> String {
     }
 }
 
-/// Time left to the deadline, amber under a quarter of the budget, red once passed; the
-/// clock stops when the restore ends.
-fn rto_cell<'a>(r: &Restore, theme: &Theme, now: DateTime<Utc>) -> Cell<'a> {
-    let Some(deadline) = r.rto_deadline_at else {
-        return Cell::from(Span::styled("—", theme.dim));
+/// The RTO clock (DESIGN.md): time left, in business time for Standard ("biz"); amber under
+/// a quarter of the budget, red once passed; stopped when the restore ends. A deadline
+/// snapdeck computed (the control plane gave none) is marked "~".
+fn rto_cell<'a>(r: &Restore, ctx: &RowContext<'_>) -> Cell<'a> {
+    let Some(clock) = restore_rto(r, &ctx.tier_of(r), None, ctx.calendar, ctx.now) else {
+        return Cell::from(Span::styled("—", ctx.theme.dim));
     };
-    if !r.phase.is_active() {
-        return Cell::from(Span::styled("stopped", theme.dim));
-    }
-    let budget = deadline - r.requested_at;
-    let left = deadline - now;
-    let style = if left < chrono::Duration::zero() {
-        theme.red
-    } else if left * 4 < budget {
-        theme.amber
+    let computed = if clock.deadline.source == DeadlineSource::Computed {
+        "~"
     } else {
-        Style::default()
+        ""
     };
-    let text = countdown(now, deadline).replace("late", "passed");
+    let text = match &clock.state {
+        RtoState::Running { left } if clock.counting == Counting::BusinessHours => {
+            format!("{computed}{} biz", coarse(*left))
+        }
+        RtoState::Running { left } => format!("{computed}{} left", coarse(*left)),
+        RtoState::Overdue { by } => format!("passed {}", coarse(*by)),
+        RtoState::Ended {
+            in_time: Some(true),
+            ..
+        } => "in time".to_string(),
+        RtoState::Ended {
+            in_time: Some(false),
+            ..
+        } => "late".to_string(),
+        RtoState::Ended { .. } => "stopped".to_string(),
+    };
+    let style = match clock.level() {
+        Level::Ok | Level::Info => Style::default(),
+        level => ctx.theme.level(level),
+    };
     Cell::from(Span::styled(text, style))
 }

@@ -20,8 +20,12 @@ pub fn now() -> DateTime<Utc> {
 
 /// An app that has received the demo fleet of `tenants` at the fixed clock.
 pub fn app(tenants: usize) -> App {
+    let calendar = snapdeck::config::BusinessHours::default()
+        .calendar()
+        .unwrap();
     let mut app = App::new(Settings {
         refresh_interval: Duration::seconds(30),
+        calendar,
         read_only: false,
         time: TimeDisplay::Utc,
         source: SourceInfo {
