@@ -247,6 +247,14 @@ fn load_theme(config: &Config, config_path: &Path) -> Result<Theme, Failure> {
     Ok(loaded.for_terminal(truecolour))
 }
 
+/// Unique to this run, so idempotency keys (`<session>-<n>`) never repeat across runs.
+fn session_id() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("sd{:x}{:x}", nanos, std::process::id())
+}
+
 fn tui_command(config: &Config, theme: Theme) -> Result<ExitCode, Failure> {
     use std::io::IsTerminal;
     if !(std::io::stdout().is_terminal() && std::io::stdin().is_terminal()) {
@@ -280,13 +288,27 @@ fn tui_command(config: &Config, theme: Theme) -> Result<ExitCode, Failure> {
         let (commands, commands_rx) = unbounded_channel();
         let task = tokio::spawn(Box::new(source).run(events_tx, commands_rx));
         let app = App::new(Settings {
+            operator: journal::operator(),
+            session: session_id(),
             refresh_interval: refresh_interval(config),
             calendar: calendar.clone(),
             read_only: config.read_only,
             time: config.time,
             source: info,
         });
-        let outcome = tui::run(app, &theme, clock, tui::Channels { events, commands }).await;
+        // Without a journal the dashboard still shows everything; writes are refused.
+        let journal = journal::path()
+            .ok_or_else(|| "no data directory on this system for the journal".to_string())
+            .and_then(|path| journal::Journal::open(&path).map_err(|e| e.to_string()));
+        if let Err(why) = &journal {
+            tracing::warn!(%why, "journal unavailable: writes will be refused");
+        }
+        let channels = tui::Channels {
+            events,
+            commands,
+            journal,
+        };
+        let outcome = tui::run(app, &theme, clock, channels).await;
         task.abort();
         outcome
     });

@@ -25,6 +25,7 @@ use tokio::time::{Instant, sleep_until};
 
 use crate::app::{self, App, Effect, Msg, Screen};
 use crate::clock::Clock;
+use crate::journal::{Intent, Journal, Outcome};
 use crate::source::{SourceCommand, SourceEvent};
 use crate::theme::Theme;
 use crate::ui;
@@ -72,6 +73,8 @@ pub fn install_panic_hook() -> Result<()> {
 pub struct Channels {
     pub events: UnboundedReceiver<SourceEvent>,
     pub commands: UnboundedSender<SourceCommand>,
+    /// Where writes are recorded before they leave; why not, when it could not be opened.
+    pub journal: Result<Journal, String>,
 }
 
 /// Runs the app until the user quits or a terminating signal arrives.
@@ -212,22 +215,56 @@ fn size(terminal: &Tui) -> Result<Rect> {
 
 /// Carries out the app's effects in order; false when the app should stop. A command the
 /// source can no longer take is told to the app, which says so: never dropped in silence.
-fn apply(effects: Vec<Effect>, app: &mut App, clock: &dyn Clock, channels: &Channels) -> bool {
+fn apply(effects: Vec<Effect>, app: &mut App, clock: &dyn Clock, channels: &mut Channels) -> bool {
     for effect in effects {
-        match effect {
+        let reaction = match effect {
             Effect::Quit => return false,
-            Effect::Source(command) => {
-                let id = command.id;
-                if channels.commands.send(command).is_err() {
-                    let more = app.update(Msg::Undelivered(id), clock.now());
-                    if !apply(more, app, clock, channels) {
-                        return false;
-                    }
-                }
+            Effect::Source(command) => send(command, channels),
+            Effect::Write { intent, command } => match journaled(&mut channels.journal, &intent) {
+                Ok(()) => send(command, channels),
+                Err(error) => Some(Msg::Unjournaled {
+                    id: command.id,
+                    error,
+                }),
+            },
+            Effect::Record(outcome) => record(&mut channels.journal, &outcome),
+        };
+        if let Some(msg) = reaction {
+            let more = app.update(msg, clock.now());
+            if !apply(more, app, clock, channels) {
+                return false;
             }
         }
     }
     true
+}
+
+/// Hands a command to the source; what to tell the app if it cannot take it.
+fn send(command: SourceCommand, channels: &Channels) -> Option<Msg> {
+    let id = command.id;
+    channels
+        .commands
+        .send(command)
+        .err()
+        .map(|_| Msg::Undelivered(id))
+}
+
+/// Appends a write's intent, flushed and synced, before it may leave.
+fn journaled(journal: &mut Result<Journal, String>, intent: &Intent) -> Result<(), String> {
+    match journal {
+        Ok(journal) => journal.append_intent(intent).map_err(|e| e.to_string()),
+        Err(why) => Err(why.clone()),
+    }
+}
+
+fn record(journal: &mut Result<Journal, String>, outcome: &Outcome) -> Option<Msg> {
+    let written = match journal {
+        Ok(journal) => journal.append_outcome(outcome).map_err(|e| e.to_string()),
+        Err(why) => Err(why.clone()),
+    };
+    written
+        .err()
+        .map(|error| Msg::JournalTrouble(format!("the answer was not journaled: {error}")))
 }
 
 fn on_terminal_event(

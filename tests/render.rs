@@ -207,3 +207,26 @@ fn help_fits_80x24_with_every_key_and_flag() {
         );
     }
 }
+
+#[test]
+fn restore_wizard_at_160x45_and_80x24() {
+    let mut app = app(60);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Char('R'));
+    type_text(&mut app, "SUP-4821");
+    insta::assert_snapshot!(
+        "wizard_at_160x45",
+        screen_text(&render(&mut app, &default_theme(), 160, 45))
+    );
+    app.update(
+        snapdeck::app::Msg::Key(crossterm::event::KeyEvent::new(
+            KeyCode::Char('t'),
+            crossterm::event::KeyModifiers::CONTROL,
+        )),
+        support::now(),
+    );
+    insta::assert_snapshot!(
+        "wizard_overwrite_at_80x24",
+        screen_text(&render(&mut app, &default_theme(), 80, 24))
+    );
+}

@@ -28,6 +28,30 @@ pub enum Action {
     ShowFleet,
     /// The restores screen.
     ShowRestores,
+    /// The restore wizard for the selected tenant: an action on the platform.
+    NewRestore,
+    /// The wizard: the next field, the other mode, send it.
+    NextField,
+    ToggleMode,
+    Launch,
+}
+
+impl Action {
+    /// Whether it changes the platform: read-only hides these from help and hints.
+    pub fn acts(self) -> bool {
+        matches!(self, Action::NewRestore | Action::Launch)
+    }
+}
+
+impl Binding {
+    fn acts(&self) -> bool {
+        self.keys.iter().any(|(_, action)| action.acts())
+    }
+}
+
+/// The bindings help lists: all of them, less those that act when read-only.
+pub fn shown(table: &'static [Binding], read_only: bool) -> impl Iterator<Item = &'static Binding> {
+    table.iter().filter(move |b| !(read_only && b.acts()))
 }
 
 /// A key as a table spells it: a code, with or without Ctrl.
@@ -80,13 +104,20 @@ pub fn action_in(tables: &[&[Binding]], key: &KeyEvent) -> Option<Action> {
 }
 
 /// The hint line's entries of tables, in order: (keys, word).
-pub fn hints(tables: &[&[Binding]]) -> Vec<(&'static str, &'static str)> {
+pub fn hints(tables: &[&'static [Binding]], read_only: bool) -> Vec<(&'static str, &'static str)> {
     tables
         .iter()
-        .flat_map(|table| table.iter())
+        .flat_map(|table| shown(table, read_only))
         .filter_map(|b| b.hint)
         .collect()
 }
+
+const NEW_RESTORE: Binding = Binding {
+    keys: &[(ch('R'), Action::NewRestore)],
+    label: "R",
+    what: "restore this tenant…",
+    hint: Some(("R", "restore")),
+};
 
 const MOVE: Binding = Binding {
     keys: &[
@@ -139,6 +170,7 @@ pub const FLEET_KEYS: &[Binding] = &[
         what: "filter / clear the filter",
         hint: Some(("/", "filter")),
     },
+    NEW_RESTORE,
     Binding {
         keys: &[(ch('f'), Action::ProblemsOnly)],
         label: "f",
@@ -183,6 +215,41 @@ pub const TENANT_KEYS: &[Binding] = &[
         label: "PgUp PgDn",
         what: "scroll the card",
         hint: Some(("PgUp/PgDn", "scroll")),
+    },
+    NEW_RESTORE,
+];
+
+/// The restore wizard: every other key is text for the field being typed.
+pub const WIZARD_KEYS: &[Binding] = &[
+    Binding {
+        keys: &[(code(KeyCode::Enter), Action::Launch)],
+        label: "Enter",
+        what: "launch the restore (once)",
+        hint: Some(("Enter", "launch")),
+    },
+    Binding {
+        keys: &[(code(KeyCode::Tab), Action::NextField)],
+        label: "Tab",
+        what: "next field",
+        hint: Some(("Tab", "next field")),
+    },
+    Binding {
+        keys: &[(ctrl('t'), Action::ToggleMode)],
+        label: "Ctrl-T",
+        what: "new spoke / overwrite",
+        hint: Some(("Ctrl-T", "mode")),
+    },
+    Binding {
+        keys: &[(code(KeyCode::Esc), Action::Back)],
+        label: "Esc",
+        what: "cancel: nothing is sent",
+        hint: Some(("Esc", "cancel")),
+    },
+    Binding {
+        keys: &[(ctrl('c'), Action::Quit)],
+        label: "Ctrl-C",
+        what: "quit",
+        hint: None,
     },
 ];
 
@@ -321,6 +388,7 @@ mod tests {
             [TENANT_KEYS, COMMON_KEYS],
             [RESTORES_KEYS, COMMON_KEYS],
             [FILTER_KEYS, &[]],
+            [WIZARD_KEYS, &[]],
         ] {
             for key in all_keys() {
                 let bound = tables
@@ -363,7 +431,7 @@ mod tests {
 
     #[test]
     fn hint_lines_offer_only_keys_of_their_screen() {
-        let tenant: Vec<&str> = hints(&[TENANT_KEYS, COMMON_KEYS])
+        let tenant: Vec<&str> = hints(&[TENANT_KEYS, COMMON_KEYS], false)
             .iter()
             .map(|(_, word)| *word)
             .collect();

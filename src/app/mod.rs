@@ -14,6 +14,8 @@ use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use crate::domain::calendar::BusinessCalendar;
+use crate::domain::ids::IdempotencyKey;
+use crate::journal::{Intent, Outcome};
 use crate::source::{
     CommandError, CommandId, Connection, Op, Reply, SourceCommand, SourceEvent, SourceInfo,
 };
@@ -67,16 +69,35 @@ pub enum Msg {
     CardScrollLimit(usize),
     /// A command could not be handed to the source (it has stopped).
     Undelivered(CommandId),
+    /// A write's intent could not be journaled, so it was not sent.
+    Unjournaled {
+        id: CommandId,
+        error: String,
+    },
+    /// A write's outcome could not be journaled (the action itself happened).
+    JournalTrouble(String),
 }
 
 /// What the app asks the outside world to do; `update` answers a list of them, in order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Quit,
+    /// A read: send it.
     Source(SourceCommand),
+    /// A write: journal its intent first, and send it only if that worked.
+    Write {
+        intent: Box<Intent>,
+        command: SourceCommand,
+    },
+    /// Journal a write's outcome.
+    Record(Box<Outcome>),
 }
 
 pub struct Settings {
+    /// Who is at the keyboard, for the journal.
+    pub operator: String,
+    /// Unique to this run: idempotency keys are `<session>-<n>`.
+    pub session: String,
     pub refresh_interval: Duration,
     /// Business hours, for Standard RTO clocks and acknowledgement deadlines.
     pub calendar: BusinessCalendar,
@@ -94,6 +115,12 @@ pub struct App {
     /// The filter's text box (it has the keyboard while the filter modal is open).
     pub filter: Input,
     pub calendar: BusinessCalendar,
+    operator: String,
+    session: String,
+    /// Idempotency keys minted so far.
+    minted: u64,
+    /// The instant of the message being handled.
+    now: DateTime<Utc>,
     /// Every active and recent restore the source reports, active first.
     pub restores: Vec<crate::domain::restore::Restore>,
     /// Commands sent and not yet answered.
@@ -124,6 +151,10 @@ impl App {
             modals: Vec::new(),
             filter: Input::default(),
             calendar: settings.calendar,
+            operator: settings.operator,
+            session: settings.session,
+            minted: 0,
+            now: DateTime::<Utc>::MIN_UTC,
             restores: Vec::new(),
             pending: BTreeMap::new(),
             next_command: 1,
@@ -167,6 +198,7 @@ impl App {
     /// Takes a message; answers what the runner must do, in order.
     pub fn update(&mut self, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         self.dirty = true;
+        self.now = now;
         match msg {
             Msg::Key(key) if key.kind != KeyEventKind::Release => self.on_key(key),
             Msg::Key(_) => self.dirty = false,
@@ -192,11 +224,12 @@ impl App {
                 }
             }
             Msg::Undelivered(id) => {
-                if let Some(op) = self.pending.remove(&id) {
-                    let text = format!("{} not sent: the source has stopped", op.name());
-                    self.set_flash(FlashKind::Error, text);
-                }
+                self.not_sent(id, "the source has stopped".to_string());
             }
+            Msg::Unjournaled { id, error } => {
+                self.not_sent(id, format!("nothing leaves unjournaled: {error}"));
+            }
+            Msg::JournalTrouble(error) => self.set_flash(FlashKind::Error, error),
         }
         std::mem::take(&mut self.effects)
     }
@@ -243,10 +276,56 @@ impl App {
 
     /// Asks the source to do `op`; its answer comes back with the id minted here.
     fn send(&mut self, op: Op) {
+        let command = self.command(op);
+        self.effects.push(Effect::Source(command));
+    }
+
+    /// Journals `intent`, then sends the write `op`; answers the command's id.
+    fn write(&mut self, intent: Intent, op: Op) -> CommandId {
+        let command = self.command(op);
+        let id = command.id;
+        self.effects.push(Effect::Write {
+            intent: Box::new(intent),
+            command,
+        });
+        id
+    }
+
+    fn command(&mut self, op: Op) -> SourceCommand {
         let id = CommandId(self.next_command);
         self.next_command += 1;
         self.pending.insert(id, op.clone());
-        self.effects.push(Effect::Source(SourceCommand { id, op }));
+        SourceCommand { id, op }
+    }
+
+    /// A command that never left: said in words, on its screen too.
+    fn not_sent(&mut self, id: CommandId, why: String) {
+        let Some(op) = self.pending.remove(&id) else {
+            return;
+        };
+        let text = format!("{} not sent: {why}", op.name());
+        self.answered_wizard(id, Err(text.clone()));
+        self.set_flash(FlashKind::Error, text);
+    }
+
+    /// The wizard waiting for `id` closes on success, or shows the problem and can try again.
+    fn answered_wizard(&mut self, id: CommandId, result: Result<(), String>) {
+        let waiting = matches!(
+            self.screens.last(),
+            Some(Screen::Wizard(wizard)) if wizard.sending == Some(id)
+        );
+        if !waiting {
+            return;
+        }
+        match result {
+            Ok(()) => self.close_screen(),
+            Err(problem) => {
+                if let Some(Screen::Wizard(wizard)) = self.screens.last_mut() {
+                    wizard.sending = None;
+                    wizard.problem = Some(problem);
+                }
+            }
+        }
     }
 
     /// Whether a command of this kind is waiting for its answer.
@@ -259,6 +338,12 @@ impl App {
             self.dirty = false;
             return;
         };
+        if let Some(key) = op.key() {
+            self.effects
+                .push(Effect::Record(Box::new(journal_outcome(key, &outcome))));
+        }
+        let result = outcome.as_ref().map(|_| ()).map_err(|e| e.message.clone());
+        self.answered_wizard(id, result);
         match outcome {
             Ok(Reply::Refreshed) => {
                 let what = match self.last_load_changes {
@@ -269,12 +354,17 @@ impl App {
                 self.set_flash(FlashKind::Info, format!("refreshed: {what}"));
             }
             Ok(Reply::Restore(restore)) => {
+                let what = match op {
+                    Op::CreateRestore { .. } => "launched",
+                    Op::ConfirmRestore { .. } => "confirmed",
+                    Op::CancelRestore { .. } => "cancelled",
+                    Op::Refresh => "reported",
+                };
                 let text = format!(
-                    "{}: restore {} of {} is {}",
-                    op.name(),
+                    "restore {} of {} {what}: {} · 2 shows every restore",
                     restore.id,
                     restore.source_slug,
-                    restore.phase.label()
+                    restore.phase.label().replace('_', " ")
                 );
                 self.set_flash(FlashKind::Info, text);
             }
@@ -396,6 +486,10 @@ impl App {
                 }
             }
             Some(Modal::Filter) => self.on_filter_key(key),
+            None if matches!(self.screen(), Screen::Wizard(_)) => {
+                let action = keys::action_in(&[self.screen().keys()], &key);
+                self.on_wizard_key(key, action);
+            }
             None => {
                 let tables = [self.screen().keys(), COMMON_KEYS];
                 match keys::action_in(&tables, &key) {
@@ -412,6 +506,8 @@ impl App {
             Screen::Fleet => self.on_fleet_action(action),
             Screen::Tenant(_) => self.on_tenant_action(action),
             Screen::Restores(_) => self.on_restores_action(action),
+            // Keys reach the wizard with their text (`on_key`).
+            Screen::Wizard(_) => {}
         }
     }
 
@@ -466,5 +562,19 @@ impl App {
             Action::Quit => self.effects.push(Effect::Quit),
             _ => self.dirty = false,
         }
+    }
+}
+
+/// What the journal records of a write's answer.
+fn journal_outcome(key: &IdempotencyKey, outcome: &Result<Reply, CommandError>) -> Outcome {
+    match outcome {
+        Ok(Reply::Restore(restore)) => Outcome::ok(key.clone(), Some(restore.id.to_string())),
+        Ok(Reply::Refreshed) => Outcome::ok(key.clone(), None),
+        Err(error) => Outcome::error(
+            key.clone(),
+            error.status,
+            Some(error.code.clone()),
+            error.message.clone(),
+        ),
     }
 }

@@ -20,7 +20,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let title = format!(" Help · {} ", screen.name());
     // The filter belongs to the fleet: its keys are listed there.
     let filter = (*screen == Screen::Fleet).then_some(Modal::Filter.keys());
-    let keys = key_lines(theme, screen.keys(), filter);
+    let keys = key_lines(theme, screen.keys(), filter, app.read_only);
     let legend = legend_lines(theme);
     let height = keys.len().max(legend.len()) as u16 + 2;
     let popup = centered(area, KEYS_WIDTH + LEGEND_WIDTH + 3, height);
@@ -41,13 +41,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(Paragraph::new(legend), right);
 }
 
+/// The screen's keys, then the common ones; read-only leaves out those that act.
 fn key_lines(
     theme: &Theme,
-    bindings: &[Binding],
+    bindings: &'static [Binding],
     filter: Option<&[Binding]>,
+    read_only: bool,
 ) -> Vec<Line<'static>> {
     let mut lines = vec![Line::from(Span::styled("Keys", theme.title))];
-    let screen_then_common = bindings.iter().chain(keys::COMMON_KEYS);
+    let screen_then_common =
+        keys::shown(bindings, read_only).chain(keys::shown(keys::COMMON_KEYS, read_only));
     lines.extend(screen_then_common.map(|b| binding(theme, b)));
     if let Some(filter) = filter {
         lines.push(Line::raw(""));

@@ -7,6 +7,7 @@ pub mod layout;
 pub mod restores;
 pub mod status;
 pub mod tenant;
+pub mod wizard;
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -55,6 +56,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, now: DateTime<Utc>) -> 
                 drawn.card_scroll_limit = Some(limit);
             }
             Screen::Restores(list) => restores::draw(frame, areas.table, app, list, theme, now),
+            Screen::Wizard(form) => wizard::draw(frame, below_header, app, form, theme, now),
         }
     }
     if app.modal() == Some(Modal::Help) {

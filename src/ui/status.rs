@@ -103,8 +103,9 @@ pub fn draw_flash(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 /// keys), as many whole hints as fit in `width`.
 fn hints(app: &App, theme: &Theme, width: usize) -> Line<'static> {
     let entries = match app.modal() {
-        Some(modal) => keys::hints(&[modal.keys()]),
-        None => keys::hints(&[app.screen().keys(), keys::COMMON_KEYS]),
+        Some(modal) => keys::hints(&[modal.keys()], app.read_only),
+        None if app.screen().takes_text() => keys::hints(&[app.screen().keys()], app.read_only),
+        None => keys::hints(&[app.screen().keys(), keys::COMMON_KEYS], app.read_only),
     };
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1;

@@ -24,6 +24,8 @@ pub fn app(tenants: usize) -> App {
         .calendar()
         .unwrap();
     let mut app = App::new(Settings {
+        operator: "oncall".into(),
+        session: "test".into(),
         refresh_interval: Duration::seconds(30),
         calendar,
         read_only: false,

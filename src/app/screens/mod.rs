@@ -5,10 +5,12 @@
 pub mod fleet;
 pub mod restores;
 pub mod tenant;
+pub mod wizard;
 
-use super::keys::{Binding, FILTER_KEYS, FLEET_KEYS, RESTORES_KEYS, TENANT_KEYS};
+use super::keys::{Binding, FILTER_KEYS, FLEET_KEYS, RESTORES_KEYS, TENANT_KEYS, WIZARD_KEYS};
 use restores::RestoresScreen;
 use tenant::TenantScreen;
+use wizard::WizardScreen;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Screen {
@@ -18,6 +20,8 @@ pub enum Screen {
     Tenant(TenantScreen),
     /// Every active and recent restore.
     Restores(RestoresScreen),
+    /// Launching a restore of one tenant.
+    Wizard(Box<WizardScreen>),
 }
 
 impl Screen {
@@ -27,7 +31,13 @@ impl Screen {
             Screen::Fleet => FLEET_KEYS,
             Screen::Tenant(_) => TENANT_KEYS,
             Screen::Restores(_) => RESTORES_KEYS,
+            Screen::Wizard(_) => WIZARD_KEYS,
         }
+    }
+
+    /// Whether it takes typed text: its own keys are all there are (`?` and `q` are text).
+    pub fn takes_text(&self) -> bool {
+        matches!(self, Screen::Wizard(_))
     }
 
     /// Its name in help and crumbs.
@@ -36,6 +46,7 @@ impl Screen {
             Screen::Fleet => "fleet",
             Screen::Tenant(_) => "backups card",
             Screen::Restores(_) => "restores",
+            Screen::Wizard(_) => "restore",
         }
     }
 }

@@ -49,6 +49,13 @@ impl App {
                     };
                 }
             }
+            Action::NewRestore => {
+                let id = match self.screen() {
+                    Screen::Tenant(card) => Some(card.id.clone()),
+                    _ => None,
+                };
+                self.open_wizard(id);
+            }
             other => self.on_common_action(other),
         }
     }

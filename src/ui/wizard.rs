@@ -1,0 +1,213 @@
+//! The restore wizard, over the screen it was opened from: the point, the mode, the ticket
+//! and reason, and a review of what will happen, on one page.
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+use tui_input::Input;
+
+use super::format::{age, timestamp};
+use super::layout::centered;
+use crate::app::App;
+use crate::app::screens::wizard::{Field, WizardScreen};
+use crate::domain::Tenant;
+use crate::domain::humanize::duration;
+use crate::domain::restore::{RestoreMode, free_target_slug};
+use crate::domain::rto::{Counting, rto_clock};
+use crate::theme::Theme;
+
+const WIDTH: u16 = 100;
+const LABEL: usize = 10;
+
+pub fn draw(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    wizard: &WizardScreen,
+    theme: &Theme,
+    now: DateTime<Utc>,
+) {
+    let tenant = app
+        .fleet
+        .position(&wizard.tenant)
+        .map(|i| app.fleet.tenant(i));
+    let lines = match tenant {
+        Some(tenant) => form(app, tenant, wizard, theme, now),
+        None => vec![Line::from(
+            "This tenant is no longer in the fleet. Esc goes back.",
+        )],
+    };
+    let title = tenant.map_or(" Restore ".to_string(), |t| {
+        format!(" Restore · {} ", t.slug)
+    });
+    // As tall as the wrapped text, so nothing is cut on a narrow terminal.
+    let inner = usize::from(WIDTH.min(area.width).saturating_sub(2)).max(1);
+    let rows: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner)).sum();
+    let popup = centered(area, WIDTH, rows as u16 + 2);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(theme.accent)
+        .title(Span::styled(title, theme.title))
+        .title_bottom(Span::styled(
+            " Enter launch · Tab next field · Ctrl-T mode · Esc cancel ",
+            theme.dim,
+        ))
+        .style(theme.base);
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        popup,
+    );
+}
+
+fn form<'a>(
+    app: &App,
+    tenant: &Tenant,
+    wizard: &WizardScreen,
+    theme: &Theme,
+    now: DateTime<Utc>,
+) -> Vec<Line<'a>> {
+    let zone = app.time;
+    let mut lines = Vec::new();
+    let point = match &tenant.backup.last_success {
+        Some(last) => format!(
+            "the most recent successful backup: {}, taken {} ({})",
+            last.restore_point_id,
+            timestamp(last.taken_at, zone),
+            age(now, last.taken_at)
+        ),
+        None => "none: this tenant has no successful backup to restore from".to_string(),
+    };
+    lines.push(fact("Point", point, theme));
+    let target = free_target_slug(&tenant.slug, now, |slug| {
+        app.fleet.tenants().iter().any(|t| t.slug == slug)
+    });
+    let (new_mark, over_mark) = match wizard.mode {
+        RestoreMode::Overwrite => ("( )", "(•)"),
+        _ => ("(•)", "( )"),
+    };
+    lines.push(fact(
+        "Mode",
+        format!(
+            "{new_mark} new spoke {target}    {over_mark} overwrite {}   (Ctrl-T)",
+            tenant.slug
+        ),
+        theme,
+    ));
+    lines.push(field(
+        "Ticket",
+        &wizard.ticket,
+        wizard.field == Field::Ticket,
+        theme,
+    ));
+    lines.push(field(
+        "Reason",
+        &wizard.reason,
+        wizard.field == Field::Reason,
+        theme,
+    ));
+    if wizard.mode == RestoreMode::Overwrite {
+        lines.push(field(
+            "Confirm",
+            &wizard.confirm,
+            wizard.field == Field::Confirm,
+            theme,
+        ));
+        lines.push(Line::from(Span::styled(
+            format!(
+                "{:LABEL$}type {} to confirm: the site is replaced in place and its data since \
+                 the point is lost",
+                "", tenant.slug
+            ),
+            theme.amber,
+        )));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::from(Span::styled("Review", theme.title)));
+    lines.push(Line::from(review(app, tenant, wizard, &target, now)));
+    lines.push(Line::raw(""));
+    lines.push(status_line(wizard, theme));
+    lines
+}
+
+fn fact<'a>(label: &str, value: String, theme: &Theme) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(format!("{label:LABEL$}"), theme.dim),
+        Span::raw(value),
+    ])
+}
+
+/// A text field, marked while it has the keyboard (a block cursor after its text).
+fn field<'a>(label: &str, input: &Input, focused: bool, theme: &Theme) -> Line<'a> {
+    let (marker, style) = if focused {
+        ("▌", theme.input)
+    } else {
+        ("", Style::default())
+    };
+    Line::from(vec![
+        Span::styled(format!("{label:LABEL$}"), theme.dim),
+        Span::styled(format!("{}{marker}", input.value()), style),
+    ])
+}
+
+/// What will happen, in one paragraph: the point, the data lost, the target, the RTO.
+fn review(
+    app: &App,
+    tenant: &Tenant,
+    wizard: &WizardScreen,
+    target: &str,
+    now: DateTime<Utc>,
+) -> String {
+    let Some(last) = &tenant.backup.last_success else {
+        return "Nothing can be restored until a backup succeeds.".to_string();
+    };
+    let lost = duration((now - last.taken_at).max(chrono::Duration::zero()));
+    let into = match wizard.mode {
+        RestoreMode::Overwrite => format!(
+            "over {} itself (the site goes into maintenance)",
+            tenant.slug
+        ),
+        _ => format!("into a new spoke {target}; the original keeps running"),
+    };
+    let rto = rto_clock(&tenant.tier, now, None, None, &app.calendar, now).map_or(
+        "no RTO for this tier".to_string(),
+        |clock| {
+            let counted = match clock.counting {
+                Counting::WallClock => "wall clock",
+                Counting::BusinessHours => "business hours",
+            };
+            format!(
+                "RTO deadline {} ({} {counted}, computed by snapdeck)",
+                timestamp(clock.deadline.at, app.time),
+                duration(clock.budget)
+            )
+        },
+    );
+    format!(
+        "Restores {} {into}. Changes made in the last {lost} (since the point) are not in it. \
+         {rto}.",
+        last.restore_point_id
+    )
+}
+
+fn status_line<'a>(wizard: &WizardScreen, theme: &Theme) -> Line<'a> {
+    if wizard.sending.is_some() {
+        return Line::from(Span::styled(
+            "▸ journaled and sent: waiting for the control plane's answer…",
+            theme.info,
+        ));
+    }
+    match &wizard.problem {
+        Some(problem) => Line::from(Span::styled(format!("▲ {problem}"), theme.amber)),
+        None => Line::from(Span::styled(
+            "Enter launches it once: a second Enter while it is on its way sends nothing.",
+            theme.dim,
+        )),
+    }
+}

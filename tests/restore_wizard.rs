@@ -1,0 +1,276 @@
+//! The restore wizard, driven by keys through `App::update`: what it sends, when it refuses,
+//! and that a double Enter or a crash re-send creates one restore — against the demo control
+//! plane over its real channel.
+
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration as Wait;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use snapdeck::app::{App, Effect, Msg, Screen};
+use snapdeck::clock::ManualClock;
+use snapdeck::domain::restore::{RestoreMode, RestorePhase};
+use snapdeck::journal::{Journal, read_journal};
+use snapdeck::source::demo::DemoSource;
+use snapdeck::source::{CommandError, Op, Reply, Source, SourceCommand, SourceEvent};
+use support::{app, key, now, selected_slug, type_text};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+
+fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
+    app.update(
+        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+        now(),
+    )
+}
+
+/// Opens the wizard on the fleet's first red spoke.
+fn wizard_on_a_spoke(app: &mut App) -> String {
+    key(app, KeyCode::Down);
+    let slug = selected_slug(app);
+    key(app, KeyCode::Char('R'));
+    assert!(
+        matches!(app.screen(), Screen::Wizard(_)),
+        "R opens the wizard"
+    );
+    slug
+}
+
+fn problem(app: &App) -> String {
+    match app.screen() {
+        Screen::Wizard(w) => w.problem.clone().unwrap_or_default(),
+        other => panic!("expected the wizard, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_wizard_refuses_in_words_and_sends_nothing() {
+    let mut app = app(60);
+    let slug = wizard_on_a_spoke(&mut app);
+    assert!(
+        key(&mut app, KeyCode::Enter).is_empty(),
+        "no ticket: nothing sent"
+    );
+    assert!(problem(&app).contains("SUP-4821"), "{}", problem(&app));
+    type_text(&mut app, "ticket 12");
+    assert!(key(&mut app, KeyCode::Enter).is_empty());
+    assert!(
+        problem(&app).contains("not a ticket reference"),
+        "{}",
+        problem(&app)
+    );
+    // An overwrite needs the slug typed.
+    for _ in 0.."ticket 12".len() {
+        key(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "SUP-4821");
+    ctrl(&mut app, 't');
+    assert!(key(&mut app, KeyCode::Enter).is_empty());
+    assert!(
+        problem(&app).contains(&format!("type {slug}")),
+        "{}",
+        problem(&app)
+    );
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(
+        *app.screen(),
+        Screen::Fleet,
+        "Esc cancels: nothing was sent"
+    );
+}
+
+#[test]
+fn read_only_offers_no_restore() {
+    let mut app = app(60);
+    app.read_only = true;
+    key(&mut app, KeyCode::Char('R'));
+    assert_eq!(*app.screen(), Screen::Fleet);
+    assert!(app.flash().unwrap().text.contains("read-only"));
+}
+
+/// The one write an Enter produced.
+fn the_write(effects: Vec<Effect>) -> (Box<snapdeck::journal::Intent>, SourceCommand) {
+    match <[Effect; 1]>::try_from(effects) {
+        Ok([Effect::Write { intent, command }]) => (intent, command),
+        Ok(other) => panic!("expected one write, got {other:?}"),
+        Err(other) => panic!("expected one write, got {other:?}"),
+    }
+}
+
+#[test]
+fn enter_journals_then_sends_once_and_the_answer_closes_the_wizard() {
+    let mut app = app(60);
+    let slug = wizard_on_a_spoke(&mut app);
+    type_text(&mut app, "SUP-4821");
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, "course 1182 deleted");
+    let (intent, command) = the_write(key(&mut app, KeyCode::Enter));
+    assert_eq!(intent.target, slug);
+    assert_eq!(intent.ticket.as_deref(), Some("SUP-4821"));
+    assert_eq!(intent.operator, "oncall");
+    assert_eq!(Some(&intent.idempotency_key), command.op.key());
+    let Op::CreateRestore { request, .. } = &command.op else {
+        panic!("a create restore");
+    };
+    assert_eq!(request.mode, RestoreMode::NewSpoke);
+    assert_eq!(request.reason.as_deref(), Some("course 1182 deleted"));
+    // The double Enter: nothing more.
+    assert!(key(&mut app, KeyCode::Enter).is_empty());
+    // A refusal is shown on the wizard, recorded, and a new try is possible.
+    let refused = CommandError::new(409, "restore_in_progress", "a restore is running");
+    let effects = app.update(
+        Msg::Source(SourceEvent::Answer {
+            id: command.id,
+            outcome: Err(refused),
+        }),
+        now(),
+    );
+    assert!(
+        matches!(effects.as_slice(), [Effect::Record(_)]),
+        "{effects:?}"
+    );
+    assert!(problem(&app).contains("a restore is running"));
+    let (_, again) = the_write(key(&mut app, KeyCode::Enter));
+    assert_ne!(again.op.key(), command.op.key(), "a new try, a new key");
+    app.update(
+        Msg::Unjournaled {
+            id: again.id,
+            error: "could not write the journal /x: disk full".into(),
+        },
+        now(),
+    );
+    assert!(
+        problem(&app).contains("nothing leaves unjournaled"),
+        "{}",
+        problem(&app)
+    );
+}
+
+/// The app and a running demo source, wired as the runner wires them.
+struct Wired {
+    app: App,
+    events: UnboundedReceiver<SourceEvent>,
+    commands: UnboundedSender<SourceCommand>,
+    journal: Journal,
+    journal_path: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Wired {
+    async fn start() -> Wired {
+        let clock = Arc::new(ManualClock::new(now()));
+        let source = Box::new(DemoSource::new(
+            42,
+            60,
+            clock,
+            std::time::Duration::from_secs(30),
+        ));
+        let (events_tx, events) = unbounded_channel();
+        let (commands, commands_rx) = unbounded_channel();
+        tokio::spawn(source.run(events_tx, commands_rx));
+        let dir = tempfile::tempdir().unwrap();
+        let journal_path = dir.path().join("journal.jsonl");
+        let mut wired = Wired {
+            app: app(0),
+            events,
+            commands,
+            journal: Journal::open(&journal_path).unwrap(),
+            journal_path,
+            _dir: dir,
+        };
+        loop {
+            let event = wired.next().await;
+            let whole = matches!(event, SourceEvent::Fleet { .. });
+            wired.app.update(Msg::Source(event), now());
+            if whole {
+                return wired;
+            }
+        }
+    }
+
+    async fn next(&mut self) -> SourceEvent {
+        tokio::time::timeout(Wait::from_secs(10), self.events.recv())
+            .await
+            .unwrap()
+            .unwrap()
+    }
+
+    /// Carries out effects as the runner does, and feeds the source's events back until
+    /// every write sent has its answer.
+    async fn run(&mut self, effects: Vec<Effect>) {
+        let mut waiting = 0;
+        for effect in effects {
+            match effect {
+                Effect::Write { intent, command } => {
+                    self.journal.append_intent(&intent).unwrap();
+                    self.commands.send(command).unwrap();
+                    waiting += 1;
+                }
+                Effect::Record(outcome) => self.journal.append_outcome(&outcome).unwrap(),
+                _ => {}
+            }
+        }
+        while waiting > 0 {
+            let event = self.next().await;
+            waiting -= usize::from(matches!(event, SourceEvent::Answer { .. }));
+            let more = self.app.update(Msg::Source(event), now());
+            Box::pin(self.run(more)).await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_restore_launched_from_the_wizard_runs_on_the_demo_and_is_journaled() {
+    let mut w = Wired::start().await;
+    let slug = wizard_on_a_spoke(&mut w.app);
+    type_text(&mut w.app, "SUP-4821");
+    let effects = key(&mut w.app, KeyCode::Enter);
+    let (_, command) = the_write(effects.clone());
+    w.run(effects).await;
+    assert_eq!(
+        *w.app.screen(),
+        Screen::Fleet,
+        "the wizard closed on success"
+    );
+    let flash = &w.app.flash().unwrap().text;
+    assert!(flash.contains("launched: queued"), "{flash}");
+    // A crash after sending, and the same intent re-sent with its key: still one restore.
+    w.commands.send(command).unwrap();
+    let answer = loop {
+        if let SourceEvent::Answer { outcome, .. } = w.next().await {
+            break outcome;
+        }
+    };
+    let restores: Vec<_> = w
+        .app
+        .restores
+        .iter()
+        .filter(|r| r.source_slug == slug)
+        .collect();
+    assert_eq!(restores.len(), 1, "one restore");
+    assert_eq!(restores[0].phase, RestorePhase::Queued);
+    match answer {
+        Ok(Reply::Restore(again)) => assert_eq!(again.id, restores[0].id, "the same restore"),
+        other => panic!("the re-send answers the original restore, got {other:?}"),
+    }
+    let i = w
+        .app
+        .fleet
+        .tenants()
+        .iter()
+        .position(|t| t.slug == slug)
+        .unwrap();
+    assert_eq!(
+        w.app.fleet.tenant(i).active_restore_id.as_ref(),
+        Some(&restores[0].id)
+    );
+    let journal = read_journal(&w.journal_path).unwrap();
+    assert_eq!(journal.entries.len(), 1);
+    let entry = &journal.entries[0];
+    assert_eq!(entry.intent.target, slug);
+    let outcome = entry.outcome.as_ref().expect("the answer is journaled");
+    assert_eq!(
+        outcome.resource_id.as_deref(),
+        Some(restores[0].id.0.as_str())
+    );
+}
