@@ -138,19 +138,34 @@ async fn event_loop(
             _ = sigterm.recv() => return Ok(()),
             _ = sighup.recv() => return Ok(()),
             loaded = loading.finished() => {
-                let now = clock.now();
-                if let Some(loaded) = loaded {
-                    app.update(Msg::FleetLoaded(Box::new(loaded)), now);
-                }
-                for event in loading.held.drain(..) {
-                    app.update(Msg::Source(event), now);
+                let loaded = loaded.map(|loaded| Msg::FleetLoaded(Box::new(loaded)));
+                let held = loading.held.drain(..).map(Msg::Source);
+                for msg in loaded.into_iter().chain(held.collect::<Vec<_>>()) {
+                    if !step(msg, app, &*clock, channels) {
+                        return Ok(());
+                    }
                 }
             }
-            Some(event) = channels.events.recv() => loading.route(event, app, &*clock),
-            _ = tick.tick() => { app.update(Msg::Tick, clock.now()); }
+            Some(event) = channels.events.recv() => {
+                let msg = loading.route(event, app, &*clock);
+                if msg.is_some_and(|msg| !step(msg, app, &*clock, channels)) {
+                    return Ok(());
+                }
+            }
+            _ = tick.tick() => {
+                if !step(Msg::Tick, app, &*clock, channels) {
+                    return Ok(());
+                }
+            }
             _ = sleep_until(next_frame) => {}
         }
     }
+}
+
+/// Gives the app a message and carries out what it asks; false when it should stop.
+fn step(msg: Msg, app: &mut App, clock: &dyn Clock, channels: &mut Channels) -> bool {
+    let effects = app.update(msg, clock.now());
+    apply(effects, app, clock, channels)
 }
 
 /// A whole fleet being judged and ordered on the blocking pool, and the updates that came
@@ -162,7 +177,9 @@ struct Loading {
 }
 
 impl Loading {
-    fn route(&mut self, event: SourceEvent, app: &mut App, clock: &dyn Clock) {
+    /// What the app is told of `event` now: a whole fleet starts loading (the app hears
+    /// that it is loading); anything after it waits until it is swapped in.
+    fn route(&mut self, event: SourceEvent, app: &App, clock: &dyn Clock) -> Option<Msg> {
         match event {
             SourceEvent::Fleet {
                 generated_at,
@@ -170,17 +187,19 @@ impl Loading {
             } => {
                 // A newer whole fleet supersedes a load under way and what came after it.
                 self.held.clear();
-                app.update(Msg::Loading(tenants.len()), clock.now());
+                let count = tenants.len();
                 let loader = app.loader();
                 let now = clock.now();
                 self.job = Some(tokio::task::spawn_blocking(move || {
                     loader.load(tenants, generated_at, now)
                 }));
+                Some(Msg::Loading(count))
             }
-            other if self.job.is_some() => self.held.push(other),
-            other => {
-                app.update(Msg::Source(other), clock.now());
+            other if self.job.is_some() => {
+                self.held.push(other);
+                None
             }
+            other => Some(Msg::Source(other)),
         }
     }
 

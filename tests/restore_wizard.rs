@@ -227,13 +227,19 @@ async fn a_restore_launched_from_the_wizard_runs_on_the_demo_and_is_journaled() 
     let effects = key(&mut w.app, KeyCode::Enter);
     let (_, command) = the_write(effects.clone());
     w.run(effects).await;
-    assert_eq!(
-        *w.app.screen(),
-        Screen::Fleet,
-        "the wizard closed on success"
-    );
     let flash = &w.app.flash().unwrap().text;
     assert!(flash.contains("launched: queued"), "{flash}");
+    // The wizard stays, saying what was launched: a double Enter closes it, nothing more.
+    let Screen::Wizard(done) = w.app.screen() else {
+        panic!("the wizard says what it launched");
+    };
+    assert!(
+        done.launched
+            .as_deref()
+            .is_some_and(|l| l.contains("queued"))
+    );
+    assert!(key(&mut w.app, KeyCode::Enter).is_empty());
+    assert_eq!(*w.app.screen(), Screen::Fleet, "Enter closes it");
     // A crash after sending, and the same intent re-sent with its key: still one restore.
     w.commands.send(command).unwrap();
     let answer = loop {

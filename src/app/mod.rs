@@ -308,8 +308,9 @@ impl App {
         self.set_flash(FlashKind::Error, text);
     }
 
-    /// The wizard waiting for `id` closes on success, or shows the problem and can try again.
-    fn answered_wizard(&mut self, id: CommandId, result: Result<(), String>) {
+    /// The wizard waiting for `id` says what was launched, or shows the problem and can try
+    /// again.
+    fn answered_wizard(&mut self, id: CommandId, result: Result<String, String>) {
         let waiting = matches!(
             self.screens.last(),
             Some(Screen::Wizard(wizard)) if wizard.sending == Some(id)
@@ -317,13 +318,11 @@ impl App {
         if !waiting {
             return;
         }
-        match result {
-            Ok(()) => self.close_screen(),
-            Err(problem) => {
-                if let Some(Screen::Wizard(wizard)) = self.screens.last_mut() {
-                    wizard.sending = None;
-                    wizard.problem = Some(problem);
-                }
+        if let Some(Screen::Wizard(wizard)) = self.screens.last_mut() {
+            wizard.sending = None;
+            match result {
+                Ok(launched) => wizard.launched = Some(launched),
+                Err(problem) => wizard.problem = Some(problem),
             }
         }
     }
@@ -342,7 +341,16 @@ impl App {
             self.effects
                 .push(Effect::Record(Box::new(journal_outcome(key, &outcome))));
         }
-        let result = outcome.as_ref().map(|_| ()).map_err(|e| e.message.clone());
+        let result = match &outcome {
+            Ok(Reply::Restore(r)) => Ok(format!(
+                "launched restore {} of {}: {}",
+                r.id,
+                r.source_slug,
+                r.phase.label().replace('_', " ")
+            )),
+            Ok(Reply::Refreshed) => Ok(String::new()),
+            Err(e) => Err(e.message.clone()),
+        };
         self.answered_wizard(id, result);
         match outcome {
             Ok(Reply::Refreshed) => {

@@ -197,6 +197,12 @@ fn review(
 }
 
 fn status_line<'a>(wizard: &WizardScreen, theme: &Theme) -> Line<'a> {
+    if let Some(launched) = &wizard.launched {
+        return Line::from(Span::styled(
+            format!("✓ {launched}. Enter or Esc closes this; 2 shows every restore."),
+            theme.ok,
+        ));
+    }
     if wizard.sending.is_some() {
         return Line::from(Span::styled(
             "▸ journaled and sent: waiting for the control plane's answer…",

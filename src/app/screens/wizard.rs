@@ -36,6 +36,9 @@ pub struct WizardScreen {
     pub sending: Option<CommandId>,
     /// Why the last try did not launch, in words.
     pub problem: Option<String>,
+    /// What was launched: the wizard stays until Enter or Esc, so a double Enter lands here
+    /// and not on the screen below.
+    pub launched: Option<String>,
 }
 
 impl PartialEq for WizardScreen {
@@ -57,6 +60,7 @@ impl WizardScreen {
             field: Field::Ticket,
             sending: None,
             problem: None,
+            launched: None,
         }
     }
 
@@ -116,6 +120,14 @@ impl App {
         let Some(Screen::Wizard(wizard)) = self.screens.last_mut() else {
             return;
         };
+        if wizard.launched.is_some() {
+            match action {
+                Some(Action::Launch | Action::Back) => self.close_screen(),
+                Some(Action::Quit) => self.effects.push(Effect::Quit),
+                _ => self.dirty = false,
+            }
+            return;
+        }
         match action {
             Some(Action::Back) => self.close_screen(),
             Some(Action::NextField) => wizard.next_field(),
