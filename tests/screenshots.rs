@@ -72,6 +72,14 @@ fn shoot_all(dir: &Path) -> Vec<PathBuf> {
     key(&mut card, KeyCode::Enter);
     paths.push(shoot(dir, "backups-card", &mut card, &theme, (160, 45)));
     paths.push(shoot(dir, "fleet-80x24", &mut app(60), &theme, (80, 24)));
+    let mut restores = app(60);
+    key(&mut restores, KeyCode::Char('2'));
+    paths.push(shoot(dir, "restores", &mut restores, &theme, (160, 45)));
+    let mut wizard = app(60);
+    key(&mut wizard, KeyCode::Down);
+    key(&mut wizard, KeyCode::Char('R'));
+    type_text(&mut wizard, "SUP-4821");
+    paths.push(shoot(dir, "restore-wizard", &mut wizard, &theme, (160, 45)));
     paths
 }
 
