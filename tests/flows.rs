@@ -598,7 +598,7 @@ fn a_flash_goes_after_six_ticks_whatever_the_clock_says() {
 }
 
 #[test]
-fn the_restores_screen_lists_active_restores_and_opens_their_tenant() {
+fn the_restores_screen_lists_active_restores_and_opens_their_monitor() {
     let mut app = app(60);
     key(&mut app, KeyCode::Char('2'));
     assert!(matches!(app.screen(), Screen::Restores(_)));
@@ -606,10 +606,10 @@ fn the_restores_screen_lists_active_restores_and_opens_their_tenant() {
     assert!(app.restores.iter().all(|r| r.phase.is_active()));
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Enter);
-    let Screen::Tenant(card) = app.screen() else {
-        panic!("Enter opens the restored tenant's card");
+    let Screen::Monitor(monitor) = app.screen() else {
+        panic!("Enter opens the restore's monitor");
     };
-    assert_eq!(card.id, app.restores[1].tenant_id);
+    assert_eq!(monitor.id, app.restores[1].id);
     key(&mut app, KeyCode::Esc);
     assert!(
         matches!(app.screen(), Screen::Restores(_)),

@@ -230,3 +230,20 @@ fn restore_wizard_at_160x45_and_80x24() {
         screen_text(&render(&mut app, &default_theme(), 80, 24))
     );
 }
+
+#[test]
+fn restore_monitor_at_160x45_and_80x24() {
+    let mut app = app(60);
+    key(&mut app, KeyCode::Char('2'));
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    insta::assert_snapshot!(
+        "monitor_at_160x45",
+        screen_text(&render(&mut app, &default_theme(), 160, 45))
+    );
+    key(&mut app, KeyCode::Char('X'));
+    insta::assert_snapshot!(
+        "monitor_cancel_at_80x24",
+        screen_text(&render(&mut app, &default_theme(), 80, 24))
+    );
+}

@@ -149,6 +149,7 @@ fn enter_journals_then_sends_once_and_the_answer_closes_the_wizard() {
 /// The app and a running demo source, wired as the runner wires them.
 struct Wired {
     app: App,
+    clock: Arc<ManualClock>,
     events: UnboundedReceiver<SourceEvent>,
     commands: UnboundedSender<SourceCommand>,
     journal: Journal,
@@ -162,7 +163,7 @@ impl Wired {
         let source = Box::new(DemoSource::new(
             42,
             60,
-            clock,
+            clock.clone(),
             std::time::Duration::from_secs(30),
         ));
         let (events_tx, events) = unbounded_channel();
@@ -172,6 +173,7 @@ impl Wired {
         let journal_path = dir.path().join("journal.jsonl");
         let mut wired = Wired {
             app: app(0),
+            clock,
             events,
             commands,
             journal: Journal::open(&journal_path).unwrap(),
@@ -186,6 +188,13 @@ impl Wired {
                 return wired;
             }
         }
+    }
+
+    /// The next event, passed to the app too.
+    async fn next_event(&mut self) -> SourceEvent {
+        let event = self.next().await;
+        self.app.update(Msg::Source(event.clone()), now());
+        event
     }
 
     async fn next(&mut self) -> SourceEvent {
@@ -229,7 +238,7 @@ async fn a_restore_launched_from_the_wizard_runs_on_the_demo_and_is_journaled() 
     w.run(effects).await;
     let flash = &w.app.flash().unwrap().text;
     assert!(flash.contains("launched: queued"), "{flash}");
-    // The wizard stays, saying what was launched: a double Enter closes it, nothing more.
+    // The wizard stays, saying what was launched: a double Enter opens its monitor, nothing more.
     let Screen::Wizard(done) = w.app.screen() else {
         panic!("the wizard says what it launched");
     };
@@ -239,7 +248,10 @@ async fn a_restore_launched_from_the_wizard_runs_on_the_demo_and_is_journaled() 
             .is_some_and(|l| l.contains("queued"))
     );
     assert!(key(&mut w.app, KeyCode::Enter).is_empty());
-    assert_eq!(*w.app.screen(), Screen::Fleet, "Enter closes it");
+    assert!(
+        matches!(w.app.screen(), Screen::Monitor(_)),
+        "Enter opens its monitor"
+    );
     // A crash after sending, and the same intent re-sent with its key: still one restore.
     w.commands.send(command).unwrap();
     let answer = loop {
@@ -279,4 +291,62 @@ async fn a_restore_launched_from_the_wizard_runs_on_the_demo_and_is_journaled() 
         outcome.resource_id.as_deref(),
         Some(restores[0].id.0.as_str())
     );
+}
+
+#[tokio::test]
+async fn the_monitor_confirms_with_the_slug_typed_once_the_checks_are_in() {
+    let mut w = Wired::start().await;
+    let slug = wizard_on_a_spoke(&mut w.app);
+    type_text(&mut w.app, "SUP-4821");
+    let effects = key(&mut w.app, KeyCode::Enter);
+    w.run(effects).await;
+    // Enter on the launched wizard opens the restore's monitor.
+    key(&mut w.app, KeyCode::Enter);
+    let Screen::Monitor(monitor) = w.app.screen() else {
+        panic!("the monitor, got {:?}", w.app.screen());
+    };
+    let id = monitor.id.clone();
+    // Too early to confirm: it says so and opens nothing.
+    assert!(key(&mut w.app, KeyCode::Char('c')).is_empty());
+    assert!(
+        w.app
+            .flash()
+            .unwrap()
+            .text
+            .contains("only once it awaits confirmation")
+    );
+    // Two hours on, it awaits confirmation (the demo reports restores as time passes).
+    w.clock.advance(chrono::Duration::hours(2));
+    let heard = loop {
+        if let SourceEvent::Restores { .. } = w.next_event().await {
+            break true;
+        }
+    };
+    assert!(heard);
+    while w
+        .app
+        .restores
+        .iter()
+        .any(|r| r.id == id && r.phase != RestorePhase::AwaitingConfirmation)
+    {
+        let event = w.next_event().await;
+        w.app.update(Msg::Source(event), now());
+    }
+    key(&mut w.app, KeyCode::Char('c'));
+    assert!(
+        key(&mut w.app, KeyCode::Enter).is_empty(),
+        "the slug is not typed yet"
+    );
+    type_text(&mut w.app, &slug);
+    let effects = key(&mut w.app, KeyCode::Enter);
+    let (intent, command) = the_write(effects.clone());
+    assert_eq!(intent.target, id.0);
+    assert!(matches!(command.op, Op::ConfirmRestore { .. }));
+    assert!(key(&mut w.app, KeyCode::Enter).is_empty(), "once");
+    w.run(effects).await;
+    let done = w.app.restores.iter().find(|r| r.id == id).unwrap();
+    assert_eq!(done.phase, RestorePhase::Completed);
+    let journal = read_journal(&w.journal_path).unwrap();
+    assert_eq!(journal.entries.len(), 2, "launch and confirm");
+    assert!(journal.unresolved().next().is_none());
 }

@@ -34,12 +34,18 @@ pub enum Action {
     NextField,
     ToggleMode,
     Launch,
+    /// The monitor: confirm or cancel the restore (each asks for the slug typed).
+    ConfirmRestore,
+    CancelRestore,
 }
 
 impl Action {
     /// Whether it changes the platform: read-only hides these from help and hints.
     pub fn acts(self) -> bool {
-        matches!(self, Action::NewRestore | Action::Launch)
+        matches!(
+            self,
+            Action::NewRestore | Action::Launch | Action::ConfirmRestore | Action::CancelRestore
+        )
     }
 }
 
@@ -219,6 +225,49 @@ pub const TENANT_KEYS: &[Binding] = &[
     NEW_RESTORE,
 ];
 
+pub const MONITOR_KEYS: &[Binding] = &[
+    Binding {
+        keys: &[(ch('c'), Action::ConfirmRestore)],
+        label: "c",
+        what: "confirm: the data is verified…",
+        hint: Some(("c", "confirm")),
+    },
+    Binding {
+        keys: &[(ch('X'), Action::CancelRestore)],
+        label: "X",
+        what: "cancel the restore…",
+        hint: Some(("X", "cancel")),
+    },
+    Binding {
+        keys: &[(code(KeyCode::Esc), Action::Back)],
+        label: "Esc",
+        what: "back",
+        hint: Some(("Esc", "back")),
+    },
+];
+
+/// A typed confirmation: every other key is text.
+pub const PROMPT_KEYS: &[Binding] = &[
+    Binding {
+        keys: &[(code(KeyCode::Enter), Action::Launch)],
+        label: "Enter",
+        what: "send it (once)",
+        hint: Some(("Enter", "send")),
+    },
+    Binding {
+        keys: &[(code(KeyCode::Esc), Action::Back)],
+        label: "Esc",
+        what: "do not: nothing is sent",
+        hint: Some(("Esc", "back out")),
+    },
+    Binding {
+        keys: &[(ctrl('c'), Action::Quit)],
+        label: "Ctrl-C",
+        what: "quit",
+        hint: None,
+    },
+];
+
 /// The restore wizard: every other key is text for the field being typed.
 pub const WIZARD_KEYS: &[Binding] = &[
     Binding {
@@ -264,8 +313,8 @@ pub const RESTORES_KEYS: &[Binding] = &[
     Binding {
         keys: &[(code(KeyCode::Enter), Action::Open)],
         label: "Enter",
-        what: "the restored tenant's card",
-        hint: Some(("Enter", "tenant")),
+        what: "the restore's monitor",
+        hint: Some(("Enter", "monitor")),
     },
     Binding {
         keys: &[(code(KeyCode::Esc), Action::Back)],
@@ -389,6 +438,8 @@ mod tests {
             [RESTORES_KEYS, COMMON_KEYS],
             [FILTER_KEYS, &[]],
             [WIZARD_KEYS, &[]],
+            [MONITOR_KEYS, COMMON_KEYS],
+            [PROMPT_KEYS, &[]],
         ] {
             for key in all_keys() {
                 let bound = tables

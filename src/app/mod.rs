@@ -351,7 +351,15 @@ impl App {
             Ok(Reply::Refreshed) => Ok(String::new()),
             Err(e) => Err(e.message.clone()),
         };
+        self.answered_monitor(id, result.clone().map(|_| ()));
         self.answered_wizard(id, result);
+        if let (Ok(Reply::Restore(r)), Some(Screen::Wizard(wizard))) =
+            (&outcome, self.screens.last_mut())
+            && wizard.launched.is_some()
+            && wizard.launched_id.is_none()
+        {
+            wizard.launched_id = Some(r.id.clone());
+        }
         match outcome {
             Ok(Reply::Refreshed) => {
                 let what = match self.last_load_changes {
@@ -498,6 +506,15 @@ impl App {
                 let action = keys::action_in(&[self.screen().keys()], &key);
                 self.on_wizard_key(key, action);
             }
+            None if matches!(self.screen(), Screen::Monitor(_)) => {
+                let screen = self.screen();
+                let action = if screen.takes_text() {
+                    keys::action_in(&[screen.keys()], &key)
+                } else {
+                    keys::action_in(&[screen.keys(), COMMON_KEYS], &key)
+                };
+                self.on_monitor_key(key, action);
+            }
             None => {
                 let tables = [self.screen().keys(), COMMON_KEYS];
                 match keys::action_in(&tables, &key) {
@@ -514,8 +531,8 @@ impl App {
             Screen::Fleet => self.on_fleet_action(action),
             Screen::Tenant(_) => self.on_tenant_action(action),
             Screen::Restores(_) => self.on_restores_action(action),
-            // Keys reach the wizard with their text (`on_key`).
-            Screen::Wizard(_) => {}
+            // Keys reach these with their text (`on_key`).
+            Screen::Wizard(_) | Screen::Monitor(_) => {}
         }
     }
 

@@ -4,6 +4,7 @@ pub mod fleet;
 pub mod format;
 pub mod help;
 pub mod layout;
+pub mod monitor;
 pub mod restores;
 pub mod status;
 pub mod tenant;
@@ -57,6 +58,9 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, now: DateTime<Utc>) -> 
             }
             Screen::Restores(list) => restores::draw(frame, areas.table, app, list, theme, now),
             Screen::Wizard(form) => wizard::draw(frame, below_header, app, form, theme, now),
+            Screen::Monitor(restore) => {
+                monitor::draw(frame, below_header, app, restore, theme, now);
+            }
         }
     }
     if app.modal() == Some(Modal::Help) {

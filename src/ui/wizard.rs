@@ -199,7 +199,7 @@ fn review(
 fn status_line<'a>(wizard: &WizardScreen, theme: &Theme) -> Line<'a> {
     if let Some(launched) = &wizard.launched {
         return Line::from(Span::styled(
-            format!("✓ {launched}. Enter or Esc closes this; 2 shows every restore."),
+            format!("✓ {launched}. Enter opens its monitor; Esc closes this."),
             theme.ok,
         ));
     }

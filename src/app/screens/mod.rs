@@ -3,11 +3,16 @@
 //! Every screen is listed here, once; its state and keys live in its own file.
 
 pub mod fleet;
+pub mod monitor;
 pub mod restores;
 pub mod tenant;
 pub mod wizard;
 
-use super::keys::{Binding, FILTER_KEYS, FLEET_KEYS, RESTORES_KEYS, TENANT_KEYS, WIZARD_KEYS};
+use super::keys::{
+    Binding, FILTER_KEYS, FLEET_KEYS, MONITOR_KEYS, PROMPT_KEYS, RESTORES_KEYS, TENANT_KEYS,
+    WIZARD_KEYS,
+};
+use monitor::MonitorScreen;
 use restores::RestoresScreen;
 use tenant::TenantScreen;
 use wizard::WizardScreen;
@@ -22,6 +27,8 @@ pub enum Screen {
     Restores(RestoresScreen),
     /// Launching a restore of one tenant.
     Wizard(Box<WizardScreen>),
+    /// One restore as it runs, and confirming or cancelling it.
+    Monitor(Box<MonitorScreen>),
 }
 
 impl Screen {
@@ -32,12 +39,18 @@ impl Screen {
             Screen::Tenant(_) => TENANT_KEYS,
             Screen::Restores(_) => RESTORES_KEYS,
             Screen::Wizard(_) => WIZARD_KEYS,
+            Screen::Monitor(m) if m.prompt.is_some() => PROMPT_KEYS,
+            Screen::Monitor(_) => MONITOR_KEYS,
         }
     }
 
     /// Whether it takes typed text: its own keys are all there are (`?` and `q` are text).
     pub fn takes_text(&self) -> bool {
-        matches!(self, Screen::Wizard(_))
+        match self {
+            Screen::Wizard(_) => true,
+            Screen::Monitor(m) => m.prompt.is_some(),
+            _ => false,
+        }
     }
 
     /// Its name in help and crumbs.
@@ -47,6 +60,7 @@ impl Screen {
             Screen::Tenant(_) => "backups card",
             Screen::Restores(_) => "restores",
             Screen::Wizard(_) => "restore",
+            Screen::Monitor(_) => "monitor",
         }
     }
 }

@@ -3,7 +3,7 @@
 use super::super::App;
 use super::super::keys::Action;
 use super::Screen;
-use super::tenant::TenantScreen;
+use super::monitor::MonitorScreen;
 use crate::domain::restore::Restore;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -35,18 +35,10 @@ impl App {
             Action::First => list.selected = 0,
             Action::Last => list.selected = last,
             Action::Back => self.close_screen(),
-            Action::Open => {
-                let tenant = self
-                    .restores
-                    .get(list.selected)
-                    .map(|r| r.tenant_id.clone());
-                match tenant {
-                    Some(id) if self.fleet.position(&id).is_some() => {
-                        self.open_screen(Screen::Tenant(TenantScreen::new(id)));
-                    }
-                    _ => self.dirty = false,
-                }
-            }
+            Action::Open => match self.restores.get(list.selected).map(|r| r.id.clone()) {
+                Some(id) => self.open_screen(Screen::Monitor(Box::new(MonitorScreen::new(id)))),
+                None => self.dirty = false,
+            },
             other => self.on_common_action(other),
         }
     }

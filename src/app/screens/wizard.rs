@@ -13,7 +13,7 @@ use super::Screen;
 use crate::domain::TenantId;
 use crate::domain::ids::IdempotencyKey;
 use crate::domain::restore::{CreateRestore, RestoreMode};
-use crate::journal::{Action as Journaled, Intent};
+use crate::journal::Action as Journaled;
 use crate::source::{CommandId, Op};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +39,8 @@ pub struct WizardScreen {
     /// What was launched: the wizard stays until Enter or Esc, so a double Enter lands here
     /// and not on the screen below.
     pub launched: Option<String>,
+    /// The restore launched, which Enter opens in the monitor.
+    pub launched_id: Option<crate::domain::ids::RestoreId>,
 }
 
 impl PartialEq for WizardScreen {
@@ -61,6 +63,7 @@ impl WizardScreen {
             sending: None,
             problem: None,
             launched: None,
+            launched_id: None,
         }
     }
 
@@ -121,9 +124,14 @@ impl App {
             return;
         };
         if wizard.launched.is_some() {
-            match action {
-                Some(Action::Launch | Action::Back) => self.close_screen(),
-                Some(Action::Quit) => self.effects.push(Effect::Quit),
+            let launched = wizard.launched_id.clone();
+            match (action, launched) {
+                (Some(Action::Launch), Some(id)) => {
+                    let monitor = super::monitor::MonitorScreen::new(id);
+                    self.replace_screen(Screen::Monitor(Box::new(monitor)));
+                }
+                (Some(Action::Launch | Action::Back), _) => self.close_screen(),
+                (Some(Action::Quit), _) => self.effects.push(Effect::Quit),
                 _ => self.dirty = false,
             }
             return;
@@ -208,16 +216,8 @@ impl App {
 
     fn send_restore(&mut self, tenant: &TenantId, slug: String, request: CreateRestore) {
         let key = self.mint_key();
-        let mut intent = Intent {
-            at: self.now,
-            operator: self.operator.clone(),
-            source: format!("{} {}", self.source.kind, self.source.detail),
-            op: Journaled::CreateRestore,
-            target: slug,
-            ticket: request.ticket.clone(),
-            idempotency_key: key.clone(),
-            details: serde_json::Map::new(),
-        };
+        let mut intent = self.intent(Journaled::CreateRestore, slug, key.clone());
+        intent.ticket = request.ticket.clone();
         intent.details = details(&request);
         let op = Op::CreateRestore {
             tenant: tenant.clone(),
@@ -231,7 +231,7 @@ impl App {
         }
     }
 
-    fn mint_key(&mut self) -> IdempotencyKey {
+    pub(in crate::app) fn mint_key(&mut self) -> IdempotencyKey {
         self.minted += 1;
         IdempotencyKey(format!("{}-{}", self.session, self.minted))
     }
