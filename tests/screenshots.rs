@@ -84,7 +84,13 @@ fn shoot_all(dir: &Path) -> Vec<PathBuf> {
     key(&mut monitor, KeyCode::Char('2'));
     key(&mut monitor, KeyCode::Down);
     key(&mut monitor, KeyCode::Enter);
-    paths.push(shoot(dir, "restore-monitor", &mut monitor, &theme, (160, 45)));
+    paths.push(shoot(
+        dir,
+        "restore-monitor",
+        &mut monitor,
+        &theme,
+        (160, 45),
+    ));
     paths
 }
 
