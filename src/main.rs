@@ -11,7 +11,7 @@ use color_eyre::eyre::{Result, WrapErr};
 use tokio::sync::mpsc::unbounded_channel;
 
 use snapdeck::app::fleet::Fleet;
-use snapdeck::app::{App, Settings};
+use snapdeck::app::{App, Msg, Settings};
 use snapdeck::cli::{Cli, Command, ConfigAction, Global, SourceArg, StatusFormat};
 use snapdeck::clock::{Clock, ScaledClock};
 use snapdeck::config::{self, Config, SourceKind};
@@ -287,7 +287,7 @@ fn tui_command(config: &Config, theme: Theme) -> Result<ExitCode, Failure> {
         let (events_tx, events) = unbounded_channel();
         let (commands, commands_rx) = unbounded_channel();
         let task = tokio::spawn(Box::new(source).run(events_tx, commands_rx));
-        let app = App::new(Settings {
+        let mut app = App::new(Settings {
             operator: journal::operator(),
             session: session_id(),
             refresh_interval: refresh_interval(config),
@@ -297,7 +297,13 @@ fn tui_command(config: &Config, theme: Theme) -> Result<ExitCode, Failure> {
             source: info,
         });
         // Without a journal the dashboard still shows everything; writes are refused.
-        let journal = journal::path()
+        let journal_path = journal::path();
+        let unanswered = journal_path
+            .as_deref()
+            .and_then(|path| journal::read_journal(path).ok())
+            .map_or(0, |read| read.unresolved().count());
+        app.update(Msg::JournalUnanswered(unanswered), Utc::now());
+        let journal = journal_path
             .ok_or_else(|| "no data directory on this system for the journal".to_string())
             .and_then(|path| journal::Journal::open(&path).map_err(|e| e.to_string()));
         if let Err(why) = &journal {

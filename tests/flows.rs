@@ -619,3 +619,20 @@ fn the_restores_screen_lists_active_restores_and_opens_their_monitor() {
     assert_eq!(*app.screen(), Screen::Fleet, "1 goes back to the fleet");
     assert_eq!(app.screens().len(), 1);
 }
+
+#[test]
+fn writes_left_unanswered_in_the_journal_are_said_at_start() {
+    let mut app = app(60);
+    app.update(Msg::JournalUnanswered(0), now());
+    assert!(app.flash().is_none());
+    app.update(Msg::JournalUnanswered(1), now());
+    let flash = app.flash().unwrap();
+    assert_eq!(flash.kind, FlashKind::Error);
+    assert!(
+        flash
+            .text
+            .starts_with("1 action in the journal sent but never answered"),
+        "{}",
+        flash.text
+    );
+}

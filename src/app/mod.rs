@@ -14,6 +14,7 @@ use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use crate::domain::calendar::BusinessCalendar;
+use crate::domain::humanize::count;
 use crate::domain::ids::IdempotencyKey;
 use crate::journal::{Intent, Outcome};
 use crate::source::{
@@ -76,6 +77,8 @@ pub enum Msg {
     },
     /// A write's outcome could not be journaled (the action itself happened).
     JournalTrouble(String),
+    /// At start: this many writes in the journal were sent but never answered.
+    JournalUnanswered(usize),
 }
 
 /// What the app asks the outside world to do; `update` answers a list of them, in order.
@@ -230,6 +233,15 @@ impl App {
                 self.not_sent(id, format!("nothing leaves unjournaled: {error}"));
             }
             Msg::JournalTrouble(error) => self.set_flash(FlashKind::Error, error),
+            Msg::JournalUnanswered(0) => self.dirty = false,
+            Msg::JournalUnanswered(n) => {
+                let text = format!(
+                    "{} in the journal sent but never answered (sent? unknown): `snapdeck \
+                     journal` lists them",
+                    count(n, "action")
+                );
+                self.set_flash(FlashKind::Error, text);
+            }
         }
         std::mem::take(&mut self.effects)
     }
