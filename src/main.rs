@@ -8,15 +8,14 @@ use std::sync::Arc;
 use chrono::{Duration, Utc};
 use clap::Parser;
 use color_eyre::eyre::{Result, WrapErr};
-use tokio::sync::mpsc::unbounded_channel;
 
 use snapdeck::app::fleet::Fleet;
 use snapdeck::app::{App, Msg, Settings};
 use snapdeck::cli::{Cli, Command, ConfigAction, Global, SourceArg, StatusFormat};
 use snapdeck::clock::{Clock, ScaledClock};
 use snapdeck::config::{self, Config, SourceKind};
-use snapdeck::source::Source;
 use snapdeck::source::demo::{self, DemoSource};
+use snapdeck::source::{self, Source};
 use snapdeck::theme::{self, Theme};
 use snapdeck::{journal, logging, status, tui};
 
@@ -284,9 +283,11 @@ fn tui_command(config: &Config, theme: Theme) -> Result<ExitCode, Failure> {
         );
         let info = source.info();
         tracing::info!(source = info.kind, detail = %info.detail, log = ?log, "starting");
-        let (events_tx, events) = unbounded_channel();
-        let (commands, commands_rx) = unbounded_channel();
-        let task = tokio::spawn(Box::new(source).run(events_tx, commands_rx));
+        let source::Started {
+            events,
+            commands,
+            task,
+        } = source::start(Box::new(source));
         let mut app = App::new(Settings {
             operator: journal::operator(),
             session: session_id(),

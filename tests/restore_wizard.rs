@@ -13,9 +13,9 @@ use snapdeck::clock::ManualClock;
 use snapdeck::domain::restore::{RestoreMode, RestorePhase};
 use snapdeck::journal::{Journal, read_journal};
 use snapdeck::source::demo::DemoSource;
-use snapdeck::source::{CommandError, Op, Reply, Source, SourceCommand, SourceEvent};
+use snapdeck::source::{CommandError, Op, Reply, SourceCommand, SourceEvent};
 use support::{app, key, now, selected_slug, type_text};
-use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
     app.update(
@@ -166,16 +166,14 @@ impl Wired {
             clock.clone(),
             std::time::Duration::from_secs(30),
         ));
-        let (events_tx, events) = unbounded_channel();
-        let (commands, commands_rx) = unbounded_channel();
-        tokio::spawn(source.run(events_tx, commands_rx));
+        let started = snapdeck::source::start(source);
         let dir = tempfile::tempdir().unwrap();
         let journal_path = dir.path().join("journal.jsonl");
         let mut wired = Wired {
             app: app(0),
             clock,
-            events,
-            commands,
+            events: started.events,
+            commands: started.commands,
             journal: Journal::open(&journal_path).unwrap(),
             journal_path,
             _dir: dir,

@@ -514,37 +514,29 @@ impl App {
                 }
             }
             Some(Modal::Filter) => self.on_filter_key(key),
-            None if matches!(self.screen(), Screen::Wizard(_)) => {
-                let action = keys::action_in(&[self.screen().keys()], &key);
-                self.on_wizard_key(key, action);
-            }
-            None if matches!(self.screen(), Screen::Monitor(_)) => {
+            None => {
+                // A screen typing text has only its own keys: `q` and `?` are text there.
                 let screen = self.screen();
                 let action = if screen.takes_text() {
                     keys::action_in(&[screen.keys()], &key)
                 } else {
                     keys::action_in(&[screen.keys(), COMMON_KEYS], &key)
                 };
-                self.on_monitor_key(key, action);
-            }
-            None => {
-                let tables = [self.screen().keys(), COMMON_KEYS];
-                match keys::action_in(&tables, &key) {
-                    Some(action) => self.on_screen_action(action),
-                    None => self.dirty = false,
-                }
+                self.on_screen_key(key, action);
             }
         }
     }
 
-    /// The one place an action reaches its screen.
-    fn on_screen_action(&mut self, action: Action) {
-        match self.screen() {
-            Screen::Fleet => self.on_fleet_action(action),
-            Screen::Tenant(_) => self.on_tenant_action(action),
-            Screen::Restores(_) => self.on_restores_action(action),
-            // Keys reach these with their text (`on_key`).
-            Screen::Wizard(_) | Screen::Monitor(_) => {}
+    /// The one place a key reaches its screen: screens with text fields take the key itself
+    /// too, the others only its action.
+    fn on_screen_key(&mut self, key: KeyEvent, action: Option<Action>) {
+        match (self.screen(), action) {
+            (Screen::Wizard(_), _) => self.on_wizard_key(key, action),
+            (Screen::Monitor(_), _) => self.on_monitor_key(key, action),
+            (_, None) => self.dirty = false,
+            (Screen::Fleet, Some(action)) => self.on_fleet_action(action),
+            (Screen::Tenant(_), Some(action)) => self.on_tenant_action(action),
+            (Screen::Restores(_), Some(action)) => self.on_restores_action(action),
         }
     }
 

@@ -156,6 +156,25 @@ pub struct SourceInfo {
 
 pub type SourceTask = Pin<Box<dyn Future<Output = ()> + Send>>;
 
+/// A source running on the runtime, with the app's ends of its channels.
+pub struct Started {
+    pub events: UnboundedReceiver<SourceEvent>,
+    pub commands: UnboundedSender<SourceCommand>,
+    pub task: tokio::task::JoinHandle<()>,
+}
+
+/// Spawns `source` on the runtime and hands back the ends the app talks to it through.
+pub fn start(source: Box<dyn Source>) -> Started {
+    let (events_tx, events) = tokio::sync::mpsc::unbounded_channel();
+    let (commands, commands_rx) = tokio::sync::mpsc::unbounded_channel();
+    let task = tokio::spawn(source.run(events_tx, commands_rx));
+    Started {
+        events,
+        commands,
+        task,
+    }
+}
+
 pub trait Source: Send + 'static {
     fn info(&self) -> SourceInfo;
 

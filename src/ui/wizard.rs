@@ -15,8 +15,8 @@ use crate::app::App;
 use crate::app::screens::wizard::{Field, WizardScreen};
 use crate::domain::Tenant;
 use crate::domain::humanize::duration;
-use crate::domain::restore::{RestoreMode, free_target_slug};
-use crate::domain::rto::{Counting, rto_clock};
+use crate::domain::restore::RestoreMode;
+use crate::domain::rto::rto_clock;
 use crate::theme::Theme;
 
 const WIDTH: u16 = 100;
@@ -85,9 +85,7 @@ fn form<'a>(
         None => "none: this tenant has no successful backup to restore from".to_string(),
     };
     lines.push(fact("Point", point, theme));
-    let target = free_target_slug(&tenant.slug, now, |slug| {
-        app.fleet.tenants().iter().any(|t| t.slug == slug)
-    });
+    let target = &wizard.target;
     let (new_mark, over_mark) = match wizard.mode {
         RestoreMode::Overwrite => ("( )", "(•)"),
         _ => ("(•)", "( )"),
@@ -130,7 +128,7 @@ fn form<'a>(
     }
     lines.push(Line::raw(""));
     lines.push(Line::from(Span::styled("Review", theme.title)));
-    lines.push(Line::from(review(app, tenant, wizard, &target, now)));
+    lines.push(Line::from(review(app, tenant, wizard, now)));
     lines.push(Line::raw(""));
     lines.push(status_line(wizard, theme));
     lines
@@ -157,13 +155,7 @@ fn field<'a>(label: &str, input: &Input, focused: bool, theme: &Theme) -> Line<'
 }
 
 /// What will happen, in one paragraph: the point, the data lost, the target, the RTO.
-fn review(
-    app: &App,
-    tenant: &Tenant,
-    wizard: &WizardScreen,
-    target: &str,
-    now: DateTime<Utc>,
-) -> String {
+fn review(app: &App, tenant: &Tenant, wizard: &WizardScreen, now: DateTime<Utc>) -> String {
     let Some(last) = &tenant.backup.last_success else {
         return "Nothing can be restored until a backup succeeds.".to_string();
     };
@@ -173,19 +165,20 @@ fn review(
             "over {} itself (the site goes into maintenance)",
             tenant.slug
         ),
-        _ => format!("into a new spoke {target}; the original keeps running"),
+        _ => format!(
+            "into a new spoke {}; the original keeps running",
+            wizard.target
+        ),
     };
     let rto = rto_clock(&tenant.tier, now, None, None, &app.calendar, now).map_or(
         "no RTO for this tier".to_string(),
         |clock| {
-            let counted = match clock.counting {
-                Counting::WallClock => "wall clock",
-                Counting::BusinessHours => "business hours",
-            };
             format!(
-                "RTO deadline {} ({} {counted}, computed by snapdeck)",
+                "RTO deadline {} ({} {}, {})",
                 timestamp(clock.deadline.at, app.time),
-                duration(clock.budget)
+                duration(clock.budget),
+                clock.counting.words(),
+                clock.deadline.source.words()
             )
         },
     );

@@ -12,7 +12,7 @@ use super::super::{App, Effect, FlashKind};
 use super::Screen;
 use crate::domain::TenantId;
 use crate::domain::ids::IdempotencyKey;
-use crate::domain::restore::{CreateRestore, RestoreMode};
+use crate::domain::restore::{CreateRestore, RestoreMode, free_target_slug};
 use crate::journal::Action as Journaled;
 use crate::source::{CommandId, Op};
 
@@ -27,6 +27,9 @@ pub enum Field {
 #[derive(Debug, Clone)]
 pub struct WizardScreen {
     pub tenant: TenantId,
+    /// The new spoke's name as the control plane will give it, found once when the wizard
+    /// opens (it looks through every slug of the fleet: not a job for every frame).
+    pub target: String,
     pub mode: RestoreMode,
     pub ticket: Input,
     pub reason: Input,
@@ -52,9 +55,10 @@ impl PartialEq for WizardScreen {
 impl Eq for WizardScreen {}
 
 impl WizardScreen {
-    pub fn new(tenant: TenantId) -> Self {
+    pub fn new(tenant: TenantId, target: String) -> Self {
         Self {
             tenant,
+            target,
             mode: RestoreMode::NewSpoke,
             ticket: Input::default(),
             reason: Input::default(),
@@ -109,10 +113,17 @@ impl App {
             self.set_flash(FlashKind::Info, "read-only: restores are not offered");
             return;
         }
-        match tenant {
-            Some(id) => self.open_screen(Screen::Wizard(Box::new(WizardScreen::new(id)))),
-            None => self.dirty = false,
-        }
+        let Some(i) = tenant.as_ref().and_then(|id| self.fleet.position(id)) else {
+            self.dirty = false;
+            return;
+        };
+        let slug = &self.fleet.tenant(i).slug;
+        let tenants = self.fleet.tenants();
+        let target = free_target_slug(slug, self.now, |taken| {
+            tenants.iter().any(|t| t.slug == taken)
+        });
+        let id = self.fleet.tenant(i).id.clone();
+        self.open_screen(Screen::Wizard(Box::new(WizardScreen::new(id, target))));
     }
 
     pub(in crate::app) fn on_wizard_key(

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration as Wait;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tokio::time::timeout;
 
 use crate::clock::ManualClock;
@@ -13,7 +13,7 @@ use crate::domain::ids::{IdempotencyKey, RestoreId, RestorePointId};
 use crate::domain::restore::{CreateRestore, Restore, RestoreMode, RestorePhase};
 use crate::domain::tenant::Tenant;
 use crate::source::demo::DemoSource;
-use crate::source::{CommandError, CommandId, Op, Reply, Source, SourceCommand, SourceEvent};
+use crate::source::{CommandError, CommandId, Op, Reply, SourceCommand, SourceEvent};
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 26, 3, 10, 0).unwrap()
@@ -37,13 +37,11 @@ impl Demo {
             clock.clone(),
             std::time::Duration::from_secs(30),
         ));
-        let (events_tx, events) = unbounded_channel();
-        let (commands, commands_rx) = unbounded_channel();
-        tokio::spawn(source.run(events_tx, commands_rx));
+        let started = crate::source::start(source);
         let mut demo = Demo {
             clock,
-            events,
-            commands,
+            events: started.events,
+            commands: started.commands,
             fleet: Vec::new(),
             next_id: 1,
         };

@@ -547,7 +547,6 @@ fn fast_demos_tick_faster() {
 
 #[tokio::test]
 async fn the_source_sends_fleet_restores_heartbeats_and_answers_refresh() {
-    use tokio::sync::mpsc::unbounded_channel;
     use tokio::time::{Duration as Wait, timeout};
 
     let clock = Arc::new(FixedClock(now()));
@@ -557,9 +556,11 @@ async fn the_source_sends_fleet_restores_heartbeats_and_answers_refresh() {
         clock,
         std::time::Duration::from_secs(30),
     ));
-    let (events_tx, mut events) = unbounded_channel();
-    let (commands, commands_rx) = unbounded_channel();
-    let task = tokio::spawn(source.run(events_tx, commands_rx));
+    let crate::source::Started {
+        mut events,
+        commands,
+        task,
+    } = crate::source::start(source);
     let mut next = async || {
         timeout(Wait::from_secs(10), events.recv())
             .await
