@@ -1,5 +1,6 @@
 //! App state and update: messages in, state changes and effects out. No drawing, no I/O.
 
+mod answers;
 pub mod fleet;
 pub mod keys;
 pub mod load;
@@ -15,11 +16,8 @@ use tui_input::backend::crossterm::EventHandler;
 
 use crate::domain::calendar::BusinessCalendar;
 use crate::domain::humanize::count;
-use crate::domain::ids::IdempotencyKey;
 use crate::journal::{Intent, Outcome};
-use crate::source::{
-    CommandError, CommandId, Connection, Op, Reply, SourceCommand, SourceEvent, SourceInfo,
-};
+use crate::source::{CommandId, Connection, Op, SourceCommand, SourceEvent, SourceInfo};
 use fleet::Fleet;
 use keys::{Action, COMMON_KEYS};
 pub use screens::{Modal, Screen};
@@ -126,6 +124,10 @@ pub struct App {
     now: DateTime<Utc>,
     /// Every active and recent restore the source reports, active first.
     pub restores: Vec<crate::domain::restore::Restore>,
+    /// Every active and recent DNS swap the source reports.
+    pub dns_swaps: Vec<crate::domain::dns::DnsSwap>,
+    /// Open restore requests (support tickets) the source reports.
+    pub requests: Vec<crate::domain::request::RestoreRequest>,
     /// Commands sent and not yet answered.
     pending: BTreeMap<CommandId, Op>,
     next_command: u64,
@@ -159,6 +161,8 @@ impl App {
             minted: 0,
             now: DateTime::<Utc>::MIN_UTC,
             restores: Vec::new(),
+            dns_swaps: Vec::new(),
+            requests: Vec::new(),
             pending: BTreeMap::new(),
             next_command: 1,
             last_load_changes: 0,
@@ -344,68 +348,6 @@ impl App {
         self.pending.values().any(|pending| pending == op)
     }
 
-    fn on_answer(&mut self, id: CommandId, outcome: Result<Reply, CommandError>) {
-        let Some(op) = self.pending.remove(&id) else {
-            self.dirty = false;
-            return;
-        };
-        if let Some(key) = op.key() {
-            self.effects
-                .push(Effect::Record(Box::new(journal_outcome(key, &outcome))));
-        }
-        let result = match &outcome {
-            Ok(Reply::Restore(r)) => Ok(format!(
-                "launched restore {} of {}: {}",
-                r.id,
-                r.source_slug,
-                r.phase.label().replace('_', " ")
-            )),
-            Ok(Reply::Refreshed) => Ok(String::new()),
-            Err(e) => Err(e.message.clone()),
-        };
-        self.answered_monitor(id, result.clone().map(|_| ()));
-        self.answered_wizard(id, result);
-        if let (Ok(Reply::Restore(r)), Some(Screen::Wizard(wizard))) =
-            (&outcome, self.screens.last_mut())
-            && wizard.launched.is_some()
-            && wizard.launched_id.is_none()
-        {
-            wizard.launched_id = Some(r.id.clone());
-        }
-        match outcome {
-            Ok(Reply::Refreshed) => {
-                let what = match self.last_load_changes {
-                    0 => "nothing changed".to_string(),
-                    1 => "1 tenant changed".to_string(),
-                    n => format!("{n} tenants changed"),
-                };
-                self.set_flash(FlashKind::Info, format!("refreshed: {what}"));
-            }
-            Ok(Reply::Restore(restore)) => {
-                let what = match op {
-                    Op::CreateRestore { .. } => "launched",
-                    Op::ConfirmRestore { .. } => "confirmed",
-                    Op::CancelRestore { .. } => "cancelled",
-                    Op::Refresh => "reported",
-                };
-                let text = format!(
-                    "restore {} of {} {what}: {} · 2 shows every restore",
-                    restore.id,
-                    restore.source_slug,
-                    restore.phase.label().replace('_', " ")
-                );
-                self.set_flash(FlashKind::Info, text);
-            }
-            Err(error) => {
-                let status = error
-                    .status
-                    .map_or(String::new(), |s| format!(" (HTTP {s})"));
-                let text = format!("{} failed: {}{status}", op.name(), error.message);
-                self.set_flash(FlashKind::Error, text);
-            }
-        }
-    }
-
     fn on_tick(&mut self, now: DateTime<Utc>) {
         if let Some(flash) = self.flash.as_mut() {
             flash.ticks_left = flash.ticks_left.saturating_sub(1);
@@ -457,12 +399,12 @@ impl App {
                     }
                 }
             }
-            // Restores get their own screens in a later issue; the header counts them from
-            // the tenants' active_restore_id.
             SourceEvent::Restores { restores, .. } => {
                 self.restores = restores;
                 screens::restores::order(&mut self.restores);
             }
+            SourceEvent::DnsSwaps { swaps, .. } => self.dns_swaps = swaps,
+            SourceEvent::Requests { requests, .. } => self.requests = requests,
             SourceEvent::Answer { id, outcome } => self.on_answer(id, outcome),
             SourceEvent::Connection(connection) => {
                 if let Connection::Failing { error } = &connection {
@@ -591,19 +533,5 @@ impl App {
             Action::Quit => self.effects.push(Effect::Quit),
             _ => self.dirty = false,
         }
-    }
-}
-
-/// What the journal records of a write's answer.
-fn journal_outcome(key: &IdempotencyKey, outcome: &Result<Reply, CommandError>) -> Outcome {
-    match outcome {
-        Ok(Reply::Restore(restore)) => Outcome::ok(key.clone(), Some(restore.id.to_string())),
-        Ok(Reply::Refreshed) => Outcome::ok(key.clone(), None),
-        Err(error) => Outcome::error(
-            key.clone(),
-            error.status,
-            Some(error.code.clone()),
-            error.message.clone(),
-        ),
     }
 }

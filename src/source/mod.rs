@@ -10,8 +10,11 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
-use crate::domain::ids::{IdempotencyKey, RestoreId, TenantId};
-use crate::domain::restore::{CreateRestore, Restore};
+use crate::domain::dns::DnsSwap;
+use crate::domain::ids::{DnsSwapId, IdempotencyKey, RestoreId, TenantId};
+use crate::domain::request::RestoreRequest;
+use crate::domain::restore::{CreateRestore, Restore, RestoreEvent};
+use crate::domain::restore_point::RestorePoint;
 use crate::domain::tenant::Tenant;
 
 /// What a source tells the app.
@@ -32,6 +35,16 @@ pub enum SourceEvent {
     Restores {
         generated_at: DateTime<Utc>,
         restores: Vec<Restore>,
+    },
+    /// DNS swaps, active and recent, whole list.
+    DnsSwaps {
+        generated_at: DateTime<Utc>,
+        swaps: Vec<DnsSwap>,
+    },
+    /// Open restore requests (support tickets), whole list.
+    Requests {
+        generated_at: DateTime<Utc>,
+        requests: Vec<RestoreRequest>,
     },
     /// The connection changed state (connecting, live, failing and retrying).
     Connection(Connection),
@@ -95,6 +108,30 @@ pub enum Op {
         restore: RestoreId,
         key: IdempotencyKey,
     },
+    CreateDnsSwap {
+        tenant: TenantId,
+        restore: RestoreId,
+        key: IdempotencyKey,
+    },
+    RollbackDnsSwap {
+        swap: DnsSwapId,
+        key: IdempotencyKey,
+    },
+    AcknowledgeRequest {
+        ticket: String,
+        key: IdempotencyKey,
+    },
+    /// On-demand reads. One page of a tenant's restore points, newest first; `cursor` is the
+    /// previous page's `next_cursor` (none for the first page).
+    RestorePoints {
+        tenant: TenantId,
+        cursor: Option<String>,
+    },
+    /// A restore's events after sequence number `after` (0 for all of them).
+    RestoreEvents {
+        restore: RestoreId,
+        after: u64,
+    },
 }
 
 impl Op {
@@ -105,16 +142,24 @@ impl Op {
             Op::CreateRestore { .. } => "restore",
             Op::ConfirmRestore { .. } => "confirm",
             Op::CancelRestore { .. } => "cancel",
+            Op::CreateDnsSwap { .. } => "DNS swap",
+            Op::RollbackDnsSwap { .. } => "rollback",
+            Op::AcknowledgeRequest { .. } => "acknowledge",
+            Op::RestorePoints { .. } => "restore points",
+            Op::RestoreEvents { .. } => "restore events",
         }
     }
 
     /// The write's idempotency key; reads have none.
     pub fn key(&self) -> Option<&IdempotencyKey> {
         match self {
-            Op::Refresh => None,
+            Op::Refresh | Op::RestorePoints { .. } | Op::RestoreEvents { .. } => None,
             Op::CreateRestore { key, .. }
             | Op::ConfirmRestore { key, .. }
-            | Op::CancelRestore { key, .. } => Some(key),
+            | Op::CancelRestore { key, .. }
+            | Op::CreateDnsSwap { key, .. }
+            | Op::RollbackDnsSwap { key, .. }
+            | Op::AcknowledgeRequest { key, .. } => Some(key),
         }
     }
 }
@@ -126,6 +171,21 @@ pub enum Reply {
     Refreshed,
     /// The restore as the write left it (created, confirmed or cancelled).
     Restore(Box<Restore>),
+    /// The swap as the write left it (created or rolled back).
+    DnsSwap(Box<DnsSwap>),
+    /// The request as acknowledged.
+    Request(Box<RestoreRequest>),
+    /// One page of restore points.
+    RestorePoints(Page<RestorePoint>),
+    /// A restore's events after the sequence number asked for, oldest first.
+    RestoreEvents(Vec<RestoreEvent>),
+}
+
+/// One page of a paged list: `next_cursor` fetches the next, none when this was the last.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
 }
 
 impl CommandError {

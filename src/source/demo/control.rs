@@ -249,6 +249,11 @@ pub fn apply(sim: &mut Sim, done: &mut Idempotency, op: &Op) -> Result<Reply, Co
         Op::CancelRestore { restore, .. } => sim
             .cancel_restore(restore)
             .map(|r| Reply::Restore(Box::new(r))),
+        other => Err(CommandError::new(
+            501,
+            "not_implemented",
+            format!("the demo cannot do {} yet", other.name()),
+        )),
     })
 }
 
