@@ -10,9 +10,9 @@ use std::sync::Arc;
 use super::names::spoke_hostname;
 use super::restores::{Launch, RestorePlan};
 use super::sim::Sim;
-use crate::domain::ids::{IdempotencyKey, RestoreId, TenantId};
+use crate::domain::ids::{IdempotencyKey, RestoreId, RestorePointId, TenantId};
 use crate::domain::restore::{CreateRestore, Restore, RestoreMode, RestorePhase, free_target_slug};
-use crate::domain::tenant::{AttemptStatus, Tenant, TenantState};
+use crate::domain::tenant::{Tenant, TenantState};
 use crate::source::{CommandError, Op, Reply};
 
 /// Who the demo says launched and confirmed what.
@@ -72,7 +72,7 @@ impl Sim {
                 ),
             ));
         }
-        let point = usable_point(&tenant, request)?;
+        let point = self.usable_point(index, &tenant, request)?;
         let (target_slug, target_hostname) = self.target(&tenant, request)?;
         let now = self.now();
         let k = self.restore_plans.len();
@@ -145,6 +145,38 @@ impl Sim {
         Ok(restore)
     }
 
+    /// The point the request names, if it can be restored from: the most recent successful
+    /// one when none is named; any other point of the tenant's history is judged as the
+    /// contract says (`422 restore_point_unusable` for a failed, partial or expired one).
+    fn usable_point(
+        &mut self,
+        index: usize,
+        tenant: &Tenant,
+        request: &CreateRestore,
+    ) -> Result<RestorePointId, CommandError> {
+        let unusable = |why: String| CommandError::new(422, "restore_point_unusable", why);
+        let Some(id) = &request.restore_point_id else {
+            return match &tenant.backup.last_success {
+                Some(last) => Ok(last.restore_point_id.clone()),
+                None => Err(unusable(format!(
+                    "{} has no successful backup to restore from",
+                    tenant.slug
+                ))),
+            };
+        };
+        let now = self.now();
+        match self.restore_point(index, id) {
+            None => Err(unusable(format!(
+                "restore point {id} is not a point of {}",
+                tenant.slug
+            ))),
+            Some(point) => match point.unusable_reason(now) {
+                Some(reason) => Err(unusable(format!("restore point {id} is {reason}"))),
+                None => Ok(id.clone()),
+            },
+        }
+    }
+
     fn tenant_index(&self, id: &TenantId) -> Result<usize, CommandError> {
         self.tenants()
             .iter()
@@ -197,43 +229,6 @@ impl Sim {
     }
 }
 
-/// The point the request names, if it can be restored from: the most recent successful
-/// one when none is named. The demo knows a tenant's newest success and newest attempt.
-fn usable_point(
-    tenant: &Tenant,
-    request: &CreateRestore,
-) -> Result<crate::domain::ids::RestorePointId, CommandError> {
-    let unusable = |why: String| CommandError::new(422, "restore_point_unusable", why);
-    let last = tenant.backup.last_success.as_ref();
-    match (&request.restore_point_id, last) {
-        (None, Some(last)) => Ok(last.restore_point_id.clone()),
-        (None, None) => Err(unusable(format!(
-            "{} has no successful backup to restore from",
-            tenant.slug
-        ))),
-        (Some(id), Some(last)) if *id == last.restore_point_id => Ok(id.clone()),
-        (Some(id), _) => {
-            let attempt = tenant
-                .backup
-                .last_attempt
-                .as_ref()
-                .filter(|a| a.restore_point_id == *id);
-            let why = match attempt.map(|a| &a.status) {
-                Some(AttemptStatus::Failed) => format!("restore point {id} failed"),
-                Some(AttemptStatus::Partial) => {
-                    format!("restore point {id} is partial: one half of the pair failed")
-                }
-                Some(AttemptStatus::Running) => format!("restore point {id} is still being taken"),
-                _ => format!(
-                    "restore point {id} is not a usable point of {}",
-                    tenant.slug
-                ),
-            };
-            Err(unusable(why))
-        }
-    }
-}
-
 /// Carries out a write on the simulator, once per idempotency key.
 pub fn apply(sim: &mut Sim, done: &mut Idempotency, op: &Op) -> Result<Reply, CommandError> {
     done.once(op, || match op {
@@ -249,6 +244,9 @@ pub fn apply(sim: &mut Sim, done: &mut Idempotency, op: &Op) -> Result<Reply, Co
         Op::CancelRestore { restore, .. } => sim
             .cancel_restore(restore)
             .map(|r| Reply::Restore(Box::new(r))),
+        Op::RestorePoints { tenant, cursor } => sim
+            .restore_points(tenant, cursor.as_deref())
+            .map(Reply::RestorePoints),
         other => Err(CommandError::new(
             501,
             "not_implemented",

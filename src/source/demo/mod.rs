@@ -43,6 +43,7 @@ mod history;
 mod layout;
 mod names;
 mod patterns;
+mod points;
 mod restores;
 mod rng;
 mod sim;

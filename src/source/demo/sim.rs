@@ -101,9 +101,12 @@ impl Sim {
         self.patterns.len()
     }
 
-    #[cfg(test)]
     pub(super) fn behaviours(&self) -> &[Behaviour] {
         &self.behaviours
+    }
+
+    pub(super) fn patterns_mut(&mut self) -> &mut Patterns {
+        &mut self.patterns
     }
 
     pub fn into_parts(self) -> (Vec<Arc<Tenant>>, Vec<Restore>) {
