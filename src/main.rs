@@ -295,6 +295,7 @@ fn tui_command(config: &Config, theme: Theme) -> Result<ExitCode, Failure> {
             calendar: calendar.clone(),
             read_only: config.read_only,
             time: config.time,
+            local_zone: snapdeck::config::local_zone(),
             source: info,
         });
         // Without a journal the dashboard still shows everything; writes are refused.

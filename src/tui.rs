@@ -117,6 +117,9 @@ async fn event_loop(
             terminal.draw(|frame| drawn = ui::draw(frame, app, theme, now))?;
             drawn_second = now.timestamp();
             last_draw = Instant::now();
+            if let Some(rows) = drawn.history_rows {
+                app.update(Msg::HistoryRows(rows), now);
+            }
             if let Some(limit) = drawn.card_scroll_limit {
                 app.update(Msg::CardScrollLimit(limit), now);
             }

@@ -152,7 +152,7 @@ fn monochrome_still_reads_levels_by_glyph_and_word() {
 }
 
 #[test]
-fn backups_card_at_80x24_scrolls_to_every_section() {
+fn tenant_screen_at_80x24_scrolls_the_card_to_every_section() {
     let mut app = app(60);
     for _ in 0..6 {
         key(&mut app, KeyCode::Down);
@@ -160,15 +160,17 @@ fn backups_card_at_80x24_scrolls_to_every_section() {
     key(&mut app, KeyCode::Enter);
     let first = screen_text(&render(&mut app, &default_theme(), 80, 24));
     assert!(
-        first.contains("Health") && first.contains("PgDn more"),
+        first.contains("Backups card") && first.contains("Tab, then ↓ for more"),
         "{first}"
     );
-    for _ in 0..3 {
+    assert!(first.contains("Restore points"), "{first}");
+    key(&mut app, KeyCode::Tab);
+    for _ in 0..8 {
         key(&mut app, KeyCode::PageDown);
     }
     let scrolled = screen_text(&render(&mut app, &default_theme(), 80, 24));
-    assert!(scrolled.contains("RPO / RTO"), "{scrolled}");
-    assert!(!scrolled.contains("PgDn more"), "at the end:\n{scrolled}");
+    assert!(scrolled.contains("Restores, DNS swaps"), "{scrolled}");
+    assert!(!scrolled.contains("↓ more"), "at the end:\n{scrolled}");
     // Pressing on past the end changes nothing, so one PgUp answers at once.
     for _ in 0..10 {
         key(&mut app, KeyCode::PageDown);
@@ -177,7 +179,7 @@ fn backups_card_at_80x24_scrolls_to_every_section() {
     assert_eq!(end, scrolled);
     key(&mut app, KeyCode::PageUp);
     let back = screen_text(&render(&mut app, &default_theme(), 80, 24));
-    assert!(back.contains("PgDn more"), "one PgUp scrolls back:\n{back}");
+    assert!(back.contains("↓ more"), "one PgUp scrolls back:\n{back}");
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Enter);
     let reopened = screen_text(&render(&mut app, &default_theme(), 80, 24));
@@ -185,6 +187,29 @@ fn backups_card_at_80x24_scrolls_to_every_section() {
         reopened.contains("The portal's Backups card"),
         "reopens at the top:\n{reopened}"
     );
+}
+
+#[test]
+fn tenant_screen_with_its_history_at_160x45_and_80x24() {
+    let mut app = app(60);
+    key(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "kingsbridge-design");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    render(&mut app, &default_theme(), 160, 45);
+    let wide = screen_text(&render(&mut app, &default_theme(), 160, 45));
+    insta::assert_snapshot!("tenant_at_160x45", wide);
+    let narrow = screen_text(&render(&mut app, &default_theme(), 80, 24));
+    insta::assert_snapshot!("tenant_at_80x24", narrow);
+    // The partial point stands out with its error, and every page comes as it is scrolled to.
+    assert!(
+        wide.contains("partial") && wide.contains("pg_dump"),
+        "{wide}"
+    );
+    key(&mut app, KeyCode::Char('G'));
+    let oldest = screen_text(&render(&mut app, &default_theme(), 160, 45));
+    assert!(oldest.contains("Restore points · "), "{oldest}");
+    assert!(!oldest.contains("loaded"), "every page came:\n{oldest}");
 }
 
 #[test]

@@ -41,7 +41,9 @@ impl App {
                 let text = format!("{} acknowledged", request.ticket);
                 self.set_flash(FlashKind::Info, text);
             }
-            Ok(Reply::RestorePoints(_)) | Ok(Reply::RestoreEvents(_)) => self.dirty = false,
+            Ok(Reply::RestorePoints(page)) => self.on_points(id, &op, page),
+            Ok(Reply::RestoreEvents(_)) => self.dirty = false,
+            Err(error) if self.points_failed(id, &error.message) => {}
             Err(error) => self.on_error_answer(id, &op, error),
         }
     }

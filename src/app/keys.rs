@@ -28,6 +28,11 @@ pub enum Action {
     ShowFleet,
     /// The restores screen.
     ShowRestores,
+    /// The tenant screen: the tenant before / after this one in the fleet's order.
+    PreviousTenant,
+    NextTenant,
+    /// The tenant screen: the movement keys go to the other pane (card or history).
+    SwitchPane,
     /// The restore wizard for the selected tenant: an action on the platform.
     NewRestore,
     /// The wizard: the next field, the other mode, send it.
@@ -199,30 +204,56 @@ pub const FLEET_KEYS: &[Binding] = &[
 
 pub const TENANT_KEYS: &[Binding] = &[
     Binding {
-        keys: &[
-            (code(KeyCode::Esc), Action::Back),
-            (code(KeyCode::Enter), Action::Back),
-        ],
-        label: "Esc  Enter",
+        keys: &[(code(KeyCode::Esc), Action::Back)],
+        label: "Esc",
         what: "back to the fleet",
         hint: Some(("Esc", "back")),
     },
     Binding {
-        label: "↑ ↓  k j",
-        what: "previous / next tenant",
-        hint: Some(("↑↓", "other tenants")),
+        keys: &[(code(KeyCode::Tab), Action::SwitchPane)],
+        label: "Tab",
+        what: "move between the card and the restore-point history",
+        hint: Some(("Tab", "card/history")),
+    },
+    Binding {
+        what: "move in the history / scroll the card",
         ..MOVE
     },
     Binding {
         keys: &[
             (code(KeyCode::PageUp), Action::PageUp),
             (code(KeyCode::PageDown), Action::PageDown),
+            (ctrl('u'), Action::PageUp),
+            (ctrl('d'), Action::PageDown),
         ],
         label: "PgUp PgDn",
-        what: "scroll the card",
-        hint: Some(("PgUp/PgDn", "scroll")),
+        what: "one page up / down",
+        hint: None,
     },
-    NEW_RESTORE,
+    Binding {
+        keys: &[
+            (ch('g'), Action::First),
+            (code(KeyCode::Home), Action::First),
+            (ch('G'), Action::Last),
+            (code(KeyCode::End), Action::Last),
+        ],
+        label: "g  G",
+        what: "newest / oldest point (G fetches every page)",
+        hint: None,
+    },
+    Binding {
+        keys: &[
+            (ch('['), Action::PreviousTenant),
+            (ch(']'), Action::NextTenant),
+        ],
+        label: "[  ]",
+        what: "previous / next tenant",
+        hint: Some(("[ ]", "other tenants")),
+    },
+    Binding {
+        what: "restore this tenant (from the selected point, in the history)…",
+        ..NEW_RESTORE
+    },
 ];
 
 pub const MONITOR_KEYS: &[Binding] = &[
@@ -470,8 +501,12 @@ mod tests {
         assert_eq!(action_in(&fleet, &ctrl_d), Some(Action::PageDown));
         let tenant = [TENANT_KEYS, COMMON_KEYS];
         assert_eq!(
-            action_in(&tenant, &press(KeyCode::Enter)),
-            Some(Action::Back)
+            action_in(&tenant, &press(KeyCode::Char(']'))),
+            Some(Action::NextTenant)
+        );
+        assert_eq!(
+            action_in(&tenant, &press(KeyCode::Tab)),
+            Some(Action::SwitchPane)
         );
         assert_eq!(
             action_in(&tenant, &press(KeyCode::Char('/'))),

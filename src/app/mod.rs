@@ -2,6 +2,7 @@
 
 mod answers;
 pub mod fleet;
+pub mod history;
 pub mod keys;
 pub mod load;
 pub mod screens;
@@ -66,6 +67,8 @@ pub enum Msg {
     /// The open card, as drawn, can scroll this far: PgDn stops there, so PgUp answers at
     /// once after reaching the end.
     CardScrollLimit(usize),
+    /// The tenant screen's history, as drawn, shows this many rows.
+    HistoryRows(usize),
     /// A command could not be handed to the source (it has stopped).
     Undelivered(CommandId),
     /// A write's intent could not be journaled, so it was not sent.
@@ -104,6 +107,8 @@ pub struct Settings {
     pub calendar: BusinessCalendar,
     pub read_only: bool,
     pub time: TimeDisplay,
+    /// The zone "local" means, for times the operator types.
+    pub local_zone: chrono_tz::Tz,
     pub source: SourceInfo,
 }
 
@@ -128,6 +133,8 @@ pub struct App {
     pub dns_swaps: Vec<crate::domain::dns::DnsSwap>,
     /// Open restore requests (support tickets) the source reports.
     pub requests: Vec<crate::domain::request::RestoreRequest>,
+    /// The restore points of the tenant in front, as far as fetched.
+    history: Option<history::PointHistory>,
     /// Commands sent and not yet answered.
     pending: BTreeMap<CommandId, Op>,
     next_command: u64,
@@ -139,6 +146,7 @@ pub struct App {
     /// Updates changed the order of a big fleet; it is re-sorted at the next tick.
     order_outdated: bool,
     pub time: TimeDisplay,
+    local_zone: chrono_tz::Tz,
     pub source: SourceInfo,
     pub connection: Connection,
     pub read_only: bool,
@@ -163,6 +171,7 @@ impl App {
             restores: Vec::new(),
             dns_swaps: Vec::new(),
             requests: Vec::new(),
+            history: None,
             pending: BTreeMap::new(),
             next_command: 1,
             last_load_changes: 0,
@@ -170,6 +179,7 @@ impl App {
             loading: None,
             order_outdated: false,
             time: settings.time,
+            local_zone: settings.local_zone,
             source: settings.source,
             connection: Connection::Connecting,
             read_only: settings.read_only,
@@ -230,6 +240,7 @@ impl App {
                     }
                 }
             }
+            Msg::HistoryRows(rows) => self.on_history_rows(rows),
             Msg::Undelivered(id) => {
                 self.not_sent(id, "the source has stopped".to_string());
             }
@@ -291,9 +302,11 @@ impl App {
     }
 
     /// Asks the source to do `op`; its answer comes back with the id minted here.
-    fn send(&mut self, op: Op) {
+    fn send(&mut self, op: Op) -> CommandId {
         let command = self.command(op);
+        let id = command.id;
         self.effects.push(Effect::Source(command));
+        id
     }
 
     /// Journals `intent`, then sends the write `op`; answers the command's id.
@@ -355,6 +368,7 @@ impl App {
                 self.flash = None;
             }
         }
+        self.fetch_points();
         // Re-sort only when some tenant's health moved: at 100 000 tenants most seconds
         // change nothing but the countdowns.
         if !self.received_data {

@@ -8,6 +8,7 @@
 mod business_hours;
 mod check;
 mod error;
+mod local_zone;
 mod paths;
 mod raw;
 mod sections;
@@ -26,6 +27,7 @@ use check::Check;
 use raw::RawConfig;
 
 pub use error::ConfigError;
+pub use local_zone::local_zone;
 pub use paths::{default_path, resolve_path, theme_dirs, themes_dir};
 pub use template::{template, write_template};
 

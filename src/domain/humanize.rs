@@ -50,6 +50,21 @@ pub fn period(d: Duration) -> String {
     }
 }
 
+/// A size in binary units with one decimal: "700.0 MiB", "50.0 GiB"; bytes below a KiB.
+pub fn bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["KiB", "MiB", "GiB", "TiB", "PiB"];
+    if n < 1024 {
+        return format!("{n} B");
+    }
+    let mut value = n as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
 /// An instant in UTC for messages that must read the same in every zone: "2026-10-28 03:00 UTC",
 /// with seconds only when there are some (a point taken at 03:00:12 must not read as 03:00,
 /// or "before the oldest point" would look wrong beside the time the operator typed).
@@ -64,6 +79,16 @@ pub fn instant_utc(at: DateTime<Utc>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_read_in_binary_units() {
+        assert_eq!(bytes(0), "0 B");
+        assert_eq!(bytes(1023), "1023 B");
+        assert_eq!(bytes(1024), "1.0 KiB");
+        assert_eq!(bytes(734_003_200), "700.0 MiB");
+        assert_eq!(bytes(53_687_091_200), "50.0 GiB");
+        assert_eq!(bytes(u64::MAX), "16384.0 PiB");
+    }
 
     #[test]
     fn keeps_the_two_largest_units() {

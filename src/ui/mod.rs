@@ -3,6 +3,7 @@
 pub mod fleet;
 pub mod format;
 pub mod help;
+mod history;
 pub mod layout;
 pub mod monitor;
 pub mod restores;
@@ -23,6 +24,8 @@ use crate::theme::Theme;
 pub struct Drawn {
     /// How far the open card can scroll, as wrapped at this size.
     pub card_scroll_limit: Option<usize>,
+    /// How many rows the tenant screen's history shows.
+    pub history_rows: Option<usize>,
 }
 
 /// Draws the whole screen for the app's state at `now`.
@@ -53,8 +56,9 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, now: DateTime<Utc>) -> 
         match screen {
             Screen::Fleet => {}
             Screen::Tenant(card) => {
-                let limit = tenant::draw(frame, below_header, app, card, theme, now);
-                drawn.card_scroll_limit = Some(limit);
+                let measured = tenant::draw(frame, below_header, app, card, theme, now);
+                drawn.card_scroll_limit = Some(measured.card_scroll_limit);
+                drawn.history_rows = Some(measured.history_rows);
             }
             Screen::Restores(list) => restores::draw(frame, areas.table, app, list, theme, now),
             Screen::Wizard(form) => wizard::draw(frame, below_header, app, form, theme, now),

@@ -1,5 +1,6 @@
-//! The Backups card: the portal's four facts for one tenant, every flag in words, and the
-//! tier's promise. Drawn over the fleet, which stays where it was; scrolls when it does not fit.
+//! The tenant screen: the Backups card (the portal's four facts, every flag in words, the
+//! tier's promise) and the tenant's restores, DNS swaps and requests above its restore-point
+//! history. The card scrolls when it does not fit its half.
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -8,9 +9,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
+use ratatui::layout::{Constraint, Layout};
+
 use super::format::{age, countdown, date, timestamp};
-use super::layout::centered;
-use crate::app::screens::tenant::TenantScreen;
+use super::history;
+use crate::app::screens::tenant::{Pane, TenantScreen};
 use crate::app::{App, TimeDisplay};
 use crate::domain::Health;
 use crate::domain::humanize::duration;
@@ -19,9 +22,19 @@ use crate::domain::tenant::{AttemptStatus, Tenant, TenantKind};
 use crate::theme::Theme;
 
 const LABEL_WIDTH: usize = 27;
-const MAX_WIDTH: u16 = 110;
+/// From this width the tenant's activity is drawn beside its card.
+const ACTIVITY_BESIDE_FROM: u16 = 150;
+/// Recent restores and swaps of the tenant listed in its card.
+const RECENT: usize = 3;
 
-/// Draws the card; answers how far it can scroll as drawn.
+/// What drawing the tenant screen measured: how far the card can scroll, how many history
+/// rows show.
+pub struct Measured {
+    pub card_scroll_limit: usize,
+    pub history_rows: usize,
+}
+
+/// Draws the tenant screen over everything below the header.
 pub fn draw(
     frame: &mut Frame,
     area: Rect,
@@ -29,55 +42,97 @@ pub fn draw(
     screen: &TenantScreen,
     theme: &Theme,
     now: DateTime<Utc>,
-) -> usize {
+) -> Measured {
     let id = &screen.id;
-    let width = area.width.min(MAX_WIDTH);
+    frame.render_widget(Clear, area);
+    frame.render_widget(Block::default().style(theme.base), area);
     let Some(i) = app.fleet.position(id) else {
-        let popup = centered(area, width, 3);
-        frame.render_widget(Clear, popup);
         let gone = format!("Tenant {id} is no longer in the fleet. Esc goes back.");
         frame.render_widget(
-            Paragraph::new(gone).block(block(" Backups ".into(), "", theme)),
-            popup,
+            Paragraph::new(gone).block(block(" Backups ".into(), "", true, theme)),
+            area,
         );
-        return 0;
+        return Measured {
+            card_scroll_limit: 0,
+            history_rows: 0,
+        };
     };
     let tenant = app.fleet.tenant(i);
+    // Wide screens show the activity beside the card; others at the card's end.
+    let beside = area.width >= ACTIVITY_BESIDE_FROM;
+    let card_width = if beside {
+        area.width * 3 / 5
+    } else {
+        area.width
+    };
     let mut card = Card {
-        width: usize::from(width.saturating_sub(2)),
+        width: usize::from(card_width.saturating_sub(2)),
         theme,
         lines: Vec::new(),
     };
     card.build(app, tenant, app.fleet.health(i), now);
+    let mut activity = Card {
+        width: usize::from(area.width.saturating_sub(card_width).saturating_sub(2)),
+        theme,
+        lines: Vec::new(),
+    };
+    if beside {
+        activity.activity(app, tenant, now);
+        // The block has the section's title already.
+        activity.lines.drain(..2.min(activity.lines.len()));
+    } else {
+        card.activity(app, tenant, now);
+    }
     let lines = card.lines;
-    let popup = centered(area, width, (lines.len() as u16).saturating_add(2));
-    let visible = usize::from(popup.height.saturating_sub(2));
+    // The top takes what it needs up to half the screen; the history the rest.
+    let wanted = (lines.len().max(activity.lines.len()) as u16).saturating_add(2);
+    let card_height = wanted.min(area.height / 2).max(5.min(area.height));
+    let [top, history_area] =
+        Layout::vertical([Constraint::Length(card_height), Constraint::Min(0)]).areas(area);
+    let [card_area, activity_area] =
+        Layout::horizontal([Constraint::Length(card_width), Constraint::Min(0)]).areas(top);
+    if beside {
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_type(BorderType::Rounded)
+            .border_style(theme.border)
+            .title(Span::styled(
+                " Restores, DNS swaps and requests ",
+                theme.title,
+            ))
+            .style(theme.base);
+        frame.render_widget(Paragraph::new(activity.lines).block(block), activity_area);
+    }
+    let visible = usize::from(card_area.height.saturating_sub(2));
     let max_scroll = lines.len().saturating_sub(visible);
     let scroll = screen.scroll.min(max_scroll);
-    let more = if scroll < max_scroll {
-        " · PgDn more ↓"
-    } else if scroll > 0 {
-        " · PgUp back ↑"
-    } else {
-        ""
+    let focused = screen.focus == Pane::Card;
+    let more = match (scroll < max_scroll, scroll > 0, focused) {
+        (true, _, true) => " · ↓ more",
+        (true, _, false) => " · Tab, then ↓ for more",
+        (false, true, _) => " · ↑ back",
+        _ => "",
     };
-    frame.render_widget(Clear, popup);
     let title = format!(" Backups · {} ", tenant.slug);
     let paragraph = Paragraph::new(lines)
-        .block(block(title, more, theme))
+        .block(block(title, more, focused, theme))
         .scroll((scroll as u16, 0));
-    frame.render_widget(paragraph, popup);
-    max_scroll
+    frame.render_widget(paragraph, card_area);
+    let history_rows = history::draw(frame, history_area, app, screen, tenant, theme, now);
+    Measured {
+        card_scroll_limit: max_scroll,
+        history_rows,
+    }
 }
 
-fn block(title: String, more: &str, theme: &Theme) -> Block<'static> {
+fn block(title: String, more: &str, focused: bool, theme: &Theme) -> Block<'static> {
     Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Rounded)
-        .border_style(theme.accent)
+        .border_style(if focused { theme.accent } else { theme.border })
         .title(Span::styled(title, theme.title))
         .title_bottom(Span::styled(
-            format!(" Esc back · ↑↓ other tenants{more} "),
+            format!(" Esc back · [ ] other tenants{more} "),
             theme.dim,
         ))
         .style(theme.base)
@@ -108,6 +163,92 @@ impl Card<'_> {
         self.blank();
         self.section("The promise");
         self.promise(t, now, zone);
+    }
+
+    /// The tenant's restores, DNS swaps and open requests, newest first.
+    fn activity(&mut self, app: &App, t: &Tenant, now: DateTime<Utc>) {
+        let zone = app.time;
+        let restores: Vec<_> = app
+            .restores
+            .iter()
+            .filter(|r| r.tenant_id == t.id)
+            .take(RECENT)
+            .collect();
+        let swaps: Vec<_> = app
+            .dns_swaps
+            .iter()
+            .filter(|s| s.tenant_id == t.id)
+            .take(RECENT)
+            .collect();
+        let requests: Vec<_> = app
+            .requests
+            .iter()
+            .filter(|r| r.tenant_id == t.id)
+            .collect();
+        self.blank();
+        self.section("Restores, DNS swaps and requests");
+        if restores.is_empty() && swaps.is_empty() && requests.is_empty() {
+            self.wrapped(
+                "none: no restore, DNS swap or open request for this tenant",
+                "  ",
+                self.theme.dim,
+            );
+            return;
+        }
+        for r in restores {
+            let ticket = r
+                .ticket
+                .as_deref()
+                .map_or(String::new(), |t| format!(" · {t}"));
+            let error = r
+                .error
+                .as_deref()
+                .map_or(String::new(), |e| format!(" — {e}"));
+            let text = format!(
+                "{} → {} ({}) · {} · requested {}{ticket}{error}",
+                r.id,
+                r.target_slug,
+                r.mode,
+                r.phase.label().replace('_', " "),
+                age(now, r.requested_at)
+            );
+            self.fact("Restore", text);
+        }
+        for s in swaps {
+            let error = s
+                .error
+                .as_deref()
+                .map_or(String::new(), |e| format!(" — {e}"));
+            let text = format!(
+                "{} {} → {} · {} · {}{error}",
+                s.id,
+                s.hostname,
+                s.to_target,
+                s.phase.label().replace('_', " "),
+                timestamp(s.updated_at, zone)
+            );
+            self.fact("DNS swap", text);
+        }
+        for r in requests {
+            let state = match r.ack_state(now, &app.calendar) {
+                crate::domain::request::AckState::Overdue { by } => {
+                    format!("✗ acknowledgement overdue by {}", duration(by))
+                }
+                crate::domain::request::AckState::Waiting { left } => {
+                    format!("waiting: acknowledge within {} (business)", duration(left))
+                }
+                crate::domain::request::AckState::Acknowledged { at, .. } => {
+                    format!("acknowledged {}", age(now, at))
+                }
+            };
+            let text = format!(
+                "{} · requested {} · {state} · {}",
+                r.ticket,
+                age(now, r.requested_at),
+                r.note
+            );
+            self.fact("Request", text);
+        }
     }
 
     fn blank(&mut self) {

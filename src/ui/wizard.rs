@@ -11,8 +11,8 @@ use tui_input::Input;
 
 use super::format::{age, timestamp};
 use super::layout::centered;
-use crate::app::App;
-use crate::app::screens::wizard::{Field, WizardScreen};
+use crate::app::screens::wizard::{Field, PointAsk, PointPick, WizardScreen};
+use crate::app::{App, TimeDisplay};
 use crate::domain::Tenant;
 use crate::domain::humanize::duration;
 use crate::domain::restore::RestoreMode;
@@ -73,18 +73,24 @@ fn form<'a>(
     theme: &Theme,
     now: DateTime<Utc>,
 ) -> Vec<Line<'a>> {
-    let zone = app.time;
     let mut lines = Vec::new();
-    let point = match &tenant.backup.last_success {
-        Some(last) => format!(
-            "the most recent successful backup: {}, taken {} ({})",
-            last.restore_point_id,
-            timestamp(last.taken_at, zone),
-            age(now, last.taken_at)
-        ),
-        None => "none: this tenant has no successful backup to restore from".to_string(),
-    };
-    lines.push(fact("Point", point, theme));
+    let pick = app.point_pick(wizard);
+    let mut when = field("Point at", &wizard.when, wizard.field == Field::When, theme);
+    if wizard.when.value().is_empty() {
+        let zone = match app.time {
+            TimeDisplay::Utc => "UTC".to_string(),
+            TimeDisplay::Local => "local time".to_string(),
+        };
+        when.spans.push(Span::styled(
+            format!(
+                " empty = the most recent usable point · or type a time ({zone}): \
+                 2026-11-25 14:00, -3h"
+            ),
+            theme.dim,
+        ));
+    }
+    lines.push(when);
+    lines.extend(point_lines(app, &pick, now, theme));
     let target = &wizard.target;
     let (new_mark, over_mark) = match wizard.mode {
         RestoreMode::Overwrite => ("( )", "(•)"),
@@ -154,12 +160,83 @@ fn field<'a>(label: &str, input: &Input, focused: bool, theme: &Theme) -> Line<'
     ])
 }
 
+/// The point chosen, how, and what to mind about it.
+fn point_lines<'a>(
+    app: &App,
+    pick: &PointPick,
+    now: DateTime<Utc>,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
+    let indent = " ".repeat(LABEL);
+    let (text, style) = match pick {
+        PointPick::Loading => ("loading the restore points…".to_string(), theme.dim),
+        PointPick::Searching => (
+            "looking further back in the history for that time…".to_string(),
+            theme.dim,
+        ),
+        PointPick::Refused(why) => (format!("✗ {why}"), theme.red),
+        PointPick::Summary(last) => (
+            format!(
+                "✓ {} taken {} ({}): the most recent successful backup",
+                last.restore_point_id,
+                timestamp(last.taken_at, app.time),
+                age(now, last.taken_at)
+            ),
+            theme.ok,
+        ),
+        PointPick::Chosen { choice, ask } => {
+            let how = match ask {
+                PointAsk::MostRecent => "the most recent usable point".to_string(),
+                PointAsk::Picked(_) => "picked in the history".to_string(),
+                PointAsk::Typed(at) => format!(
+                    "the newest usable point at or before {}{}",
+                    timestamp(*at, app.time),
+                    choice
+                        .lost_before_requested
+                        .filter(|d| *d > chrono::Duration::zero())
+                        .map_or(String::new(), |d| format!(
+                            ": the {} between it and that time are not in it",
+                            duration(d)
+                        ))
+                ),
+            };
+            (
+                format!(
+                    "✓ {} taken {} ({}) · {how}",
+                    choice.point.id,
+                    timestamp(choice.point.taken_at, app.time),
+                    age(now, choice.point.taken_at)
+                ),
+                theme.ok,
+            )
+        }
+    };
+    let mut lines = vec![Line::from(vec![
+        Span::raw(indent.clone()),
+        Span::styled(text, style),
+    ])];
+    if let PointPick::Chosen { choice, .. } = pick
+        && let Some(warning) = &choice.warning
+    {
+        lines.push(Line::from(vec![
+            Span::raw(indent),
+            Span::styled(format!("▲ {warning}"), theme.amber),
+        ]));
+    }
+    lines
+}
+
 /// What will happen, in one paragraph: the point, the data lost, the target, the RTO.
 fn review(app: &App, tenant: &Tenant, wizard: &WizardScreen, now: DateTime<Utc>) -> String {
-    let Some(last) = &tenant.backup.last_success else {
-        return "Nothing can be restored until a backup succeeds.".to_string();
+    let (id, taken_at) = match app.point_pick(wizard) {
+        PointPick::Chosen { choice, .. } => (choice.point.id.clone(), choice.point.taken_at),
+        PointPick::Summary(last) => (last.restore_point_id.clone(), last.taken_at),
+        PointPick::Loading | PointPick::Searching => {
+            return "The review follows once the point is known.".to_string();
+        }
+        PointPick::Refused(_) => return "Nothing to review: no point can be restored.".to_string(),
     };
-    let lost = duration((now - last.taken_at).max(chrono::Duration::zero()));
+    let lost = duration((now - taken_at).max(chrono::Duration::zero()));
     let into = match wizard.mode {
         RestoreMode::Overwrite => format!(
             "over {} itself (the site goes into maintenance)",
@@ -183,9 +260,9 @@ fn review(app: &App, tenant: &Tenant, wizard: &WizardScreen, now: DateTime<Utc>)
         },
     );
     format!(
-        "Restores {} {into}. Changes made in the last {lost} (since the point) are not in it. \
-         {rto}.",
-        last.restore_point_id
+        "Restores {id}, taken {}, {into}. Data-loss window: the {lost} since the point are not \
+         in it. {rto}.",
+        timestamp(taken_at, app.time),
     )
 }
 

@@ -6,9 +6,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use snapdeck::app::{App, Msg, Settings, TimeDisplay};
-use snapdeck::source::demo::fleet_at;
-use snapdeck::source::{Connection, SourceEvent, SourceInfo};
+use snapdeck::app::{App, Effect, Msg, Settings, TimeDisplay};
+use snapdeck::source::demo::{Sim, fleet_at};
+use snapdeck::source::{Connection, Op, Reply, SourceCommand, SourceEvent, SourceInfo};
 use snapdeck::theme::Theme;
 use snapdeck::ui;
 
@@ -30,6 +30,7 @@ pub fn app(tenants: usize) -> App {
         calendar,
         read_only: false,
         time: TimeDisplay::Utc,
+        local_zone: chrono_tz::Europe::London,
         source: SourceInfo {
             kind: "demo",
             detail: format!("seed {SEED} · {tenants} tenants"),
@@ -58,7 +59,30 @@ pub fn app(tenants: usize) -> App {
 }
 
 pub fn key(app: &mut App, code: KeyCode) -> Vec<snapdeck::app::Effect> {
-    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)), now())
+    let effects = app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)), now());
+    answer_reads(app, &effects);
+    effects
+}
+
+/// Answers the restore-point pages the app asked for, as the demo control plane would at the
+/// fixed clock (and the pages those answers ask for in turn).
+pub fn answer_reads(app: &mut App, effects: &[Effect]) {
+    for effect in effects {
+        let Effect::Source(SourceCommand {
+            id,
+            op: Op::RestorePoints { tenant, cursor },
+        }) = effect
+        else {
+            continue;
+        };
+        let mut sim = Sim::new(SEED, app.fleet.len(), now());
+        let outcome = sim
+            .restore_points(tenant, cursor.as_deref())
+            .map(Reply::RestorePoints);
+        let answer = SourceEvent::Answer { id: *id, outcome };
+        let more = app.update(Msg::Source(answer), now());
+        answer_reads(app, &more);
+    }
 }
 
 pub fn type_text(app: &mut App, text: &str) {
@@ -77,6 +101,9 @@ pub fn render(app: &mut App, theme: &Theme, width: u16, height: u16) -> Terminal
         .draw(|frame| drawn = ui::draw(frame, app, theme, now()))
         .unwrap();
     // As the runner does: the app learns how far the card can scroll.
+    if let Some(rows) = drawn.history_rows {
+        app.update(Msg::HistoryRows(rows), now());
+    }
     if let Some(limit) = drawn.card_scroll_limit {
         app.update(Msg::CardScrollLimit(limit), now());
     }

@@ -2,8 +2,7 @@
 
 use super::super::keys::Action;
 use super::super::{App, FlashKind};
-use super::tenant::TenantScreen;
-use super::{Modal, Screen};
+use super::Modal;
 
 impl App {
     pub(in crate::app) fn on_fleet_action(&mut self, action: Action) {
@@ -16,7 +15,7 @@ impl App {
             Action::PageDown => self.view.page(1, &self.fleet),
             Action::Open => {
                 if let Some(id) = self.view.selected().cloned() {
-                    self.open_screen(Screen::Tenant(TenantScreen::new(id)));
+                    self.open_tenant(id, false);
                 }
             }
             Action::Back if !self.view.filter().is_empty() => {

@@ -57,7 +57,7 @@ impl Screen {
     pub fn name(&self) -> &'static str {
         match self {
             Screen::Fleet => "fleet",
-            Screen::Tenant(_) => "backups card",
+            Screen::Tenant(_) => "tenant",
             Screen::Restores(_) => "restores",
             Screen::Wizard(_) => "restore",
             Screen::Monitor(_) => "monitor",

@@ -12,12 +12,18 @@ use super::super::{App, Effect, FlashKind};
 use super::Screen;
 use crate::domain::TenantId;
 use crate::domain::ids::IdempotencyKey;
+use crate::domain::ids::RestorePointId;
+use crate::domain::point_choice::{ChoiceError, PointChoice, check_point, choose_point};
 use crate::domain::restore::{CreateRestore, RestoreMode, free_target_slug};
+use crate::domain::tenant::LastSuccess;
+use crate::domain::typed_time::parse_typed_time;
 use crate::journal::Action as Journaled;
 use crate::source::{CommandId, Op};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
+    /// The point in time typed (empty: the most recent usable point).
+    When,
     Ticket,
     Reason,
     /// The typed slug an overwrite needs.
@@ -31,6 +37,10 @@ pub struct WizardScreen {
     /// opens (it looks through every slug of the fleet: not a job for every frame).
     pub target: String,
     pub mode: RestoreMode,
+    /// The point picked in the tenant's history, until a time is typed instead.
+    pub picked: Option<RestorePointId>,
+    /// A point in time typed: the newest usable point at or before it is restored.
+    pub when: Input,
     pub ticket: Input,
     pub reason: Input,
     pub confirm: Input,
@@ -60,6 +70,8 @@ impl WizardScreen {
             tenant,
             target,
             mode: RestoreMode::NewSpoke,
+            picked: None,
+            when: Input::default(),
             ticket: Input::default(),
             reason: Input::default(),
             confirm: Input::default(),
@@ -73,6 +85,7 @@ impl WizardScreen {
 
     fn input(&mut self) -> &mut Input {
         match self.field {
+            Field::When => &mut self.when,
             Field::Ticket => &mut self.ticket,
             Field::Reason => &mut self.reason,
             Field::Confirm => &mut self.confirm,
@@ -82,11 +95,37 @@ impl WizardScreen {
     /// The fields in turn; the typed confirmation only for an overwrite.
     fn next_field(&mut self) {
         self.field = match (self.field, &self.mode) {
+            (Field::When, _) => Field::Ticket,
             (Field::Ticket, _) => Field::Reason,
             (Field::Reason, RestoreMode::Overwrite) => Field::Confirm,
-            _ => Field::Ticket,
+            _ => Field::When,
         };
     }
+}
+
+/// How the operator chose the point.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PointAsk {
+    MostRecent,
+    Picked(RestorePointId),
+    Typed(chrono::DateTime<chrono::Utc>),
+}
+
+/// The point the wizard will restore, as far as the history fetched can tell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PointPick<'a> {
+    /// The history's first page has not come yet.
+    Loading,
+    /// The time typed is older than the points held: further pages are on their way.
+    Searching,
+    Chosen {
+        choice: PointChoice<'a>,
+        ask: PointAsk,
+    },
+    /// The history cannot be read: the fleet's newest success, which needs no history.
+    Summary(&'a LastSuccess),
+    /// Why no point can be restored, in words.
+    Refused(String),
 }
 
 /// "SUP-4821": letters, a dash, digits.
@@ -109,6 +148,15 @@ pub fn ticket_problem(ticket: &str) -> Option<String> {
 impl App {
     /// `R`: the wizard for a tenant, unless the operator may only look.
     pub(in crate::app) fn open_wizard(&mut self, tenant: Option<TenantId>) {
+        self.open_wizard_at(tenant, None);
+    }
+
+    /// The wizard for a tenant with a point of its history already picked.
+    pub(in crate::app) fn open_wizard_at(
+        &mut self,
+        tenant: Option<TenantId>,
+        picked: Option<RestorePointId>,
+    ) {
         if self.read_only {
             self.set_flash(FlashKind::Info, "read-only: restores are not offered");
             return;
@@ -123,7 +171,11 @@ impl App {
             tenants.iter().any(|t| t.slug == taken)
         });
         let id = self.fleet.tenant(i).id.clone();
-        self.open_screen(Screen::Wizard(Box::new(WizardScreen::new(id, target))));
+        let mut wizard = WizardScreen::new(id.clone(), target);
+        wizard.picked = picked;
+        self.open_screen(Screen::Wizard(Box::new(wizard)));
+        // The point is judged against the history: its first page, at least.
+        self.want_points(&id, 1);
     }
 
     pub(in crate::app) fn on_wizard_key(
@@ -167,7 +219,86 @@ impl App {
                     .input()
                     .handle_event(&crossterm::event::Event::Key(key));
                 wizard.problem = None;
+                if wizard.field == Field::When {
+                    // A time typed replaces the point picked in the history.
+                    wizard.picked = None;
+                    self.search_further_back();
+                }
             }
+        }
+    }
+
+    /// A time typed older than the points held: fetch the rest of the history.
+    fn search_further_back(&mut self) {
+        let Some(Screen::Wizard(wizard)) = self.screens.last() else {
+            return;
+        };
+        if matches!(self.point_pick(wizard), PointPick::Searching) {
+            let tenant = wizard.tenant.clone();
+            self.want_points(&tenant, usize::MAX);
+        }
+    }
+
+    /// The point the wizard will restore, as far as the history fetched can tell.
+    pub fn point_pick<'a>(&'a self, wizard: &WizardScreen) -> PointPick<'a> {
+        let ask = match self.point_ask(wizard) {
+            Ok(ask) => ask,
+            Err(problem) => return PointPick::Refused(problem),
+        };
+        let history = self.history_of(&wizard.tenant);
+        let Some(history) = history.filter(|h| h.is_loaded()) else {
+            return self.without_history(&wizard.tenant, &ask);
+        };
+        let points = &history.points;
+        let chosen = match &ask {
+            PointAsk::MostRecent => choose_point(points, None, self.now),
+            PointAsk::Typed(at) => choose_point(points, Some(*at), self.now),
+            PointAsk::Picked(id) => check_point(points, id, self.now),
+        };
+        match chosen {
+            Ok(choice) => PointPick::Chosen { choice, ask },
+            Err(ChoiceError::NoUsablePoint { .. } | ChoiceError::BeforeOldestUsable { .. })
+                if !history.complete =>
+            {
+                PointPick::Searching
+            }
+            Err(error) => PointPick::Refused(error.to_string()),
+        }
+    }
+
+    /// What the operator asked for: a time typed, a point picked, or the most recent.
+    fn point_ask(&self, wizard: &WizardScreen) -> Result<PointAsk, String> {
+        let typed = wizard.when.value().trim();
+        if !typed.is_empty() {
+            let zone = match self.time {
+                super::super::TimeDisplay::Utc => chrono_tz::Tz::UTC,
+                super::super::TimeDisplay::Local => self.local_zone,
+            };
+            return parse_typed_time(typed, self.now, zone)
+                .map(PointAsk::Typed)
+                .map_err(|e| e.to_string());
+        }
+        Ok(wizard
+            .picked
+            .clone()
+            .map_or(PointAsk::MostRecent, PointAsk::Picked))
+    }
+
+    /// Before the history comes (or when it cannot be read): the most recent success the
+    /// fleet reports can still be restored; anything else waits for the history.
+    fn without_history(&self, tenant: &TenantId, ask: &PointAsk) -> PointPick<'_> {
+        let error = self.history_of(tenant).and_then(|h| h.error.clone());
+        let last = self
+            .fleet
+            .position(tenant)
+            .and_then(|i| self.fleet.tenant(i).backup.last_success.as_ref());
+        match (error, ask, last) {
+            (None, _, _) => PointPick::Loading,
+            (Some(_), PointAsk::MostRecent, Some(last)) => PointPick::Summary(last),
+            (Some(error), _, _) => PointPick::Refused(format!(
+                "the restore-point history could not be read ({error}); only the most \
+                 recent successful backup can be restored until it can"
+            )),
         }
     }
 
@@ -198,12 +329,14 @@ impl App {
             .position(&wizard.tenant)
             .ok_or("this tenant is no longer in the fleet")?;
         let tenant = self.fleet.tenant(i);
-        let last = tenant.backup.last_success.as_ref().ok_or_else(|| {
-            format!(
-                "{} has no successful backup: there is nothing to restore",
-                tenant.slug
-            )
-        })?;
+        let point = match self.point_pick(wizard) {
+            PointPick::Chosen { choice, .. } => choice.point.id.clone(),
+            PointPick::Summary(last) => last.restore_point_id.clone(),
+            PointPick::Loading | PointPick::Searching => {
+                return Err("the restore points are still loading: a moment".to_string());
+            }
+            PointPick::Refused(problem) => return Err(problem),
+        };
         let ticket = wizard.ticket.value().trim().to_string();
         if let Some(problem) = ticket_problem(&ticket) {
             return Err(problem);
@@ -216,7 +349,7 @@ impl App {
         }
         let reason = wizard.reason.value().trim();
         let request = CreateRestore {
-            restore_point_id: Some(last.restore_point_id.clone()),
+            restore_point_id: Some(point),
             mode: wizard.mode.clone(),
             target_slug: (wizard.mode == RestoreMode::Overwrite).then(|| tenant.slug.clone()),
             ticket: Some(ticket),

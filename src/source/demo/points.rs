@@ -114,9 +114,35 @@ impl Sim {
             // The summary is what the fleet shows: the newest success agrees with it.
             point.skew_seconds = newest_success.skew_seconds;
         }
-        points.sort_by(|a, b| b.taken_at.cmp(&a.taken_at));
+        points.sort_by_key(|p| std::cmp::Reverse(p.taken_at));
+        keep_only(&mut points, backup.restore_point_count);
         points
     }
+}
+
+/// The summary counts `count` restore points; where the replayed runs made more, the extra
+/// ones were lost (the summary's history is what the health rules judge), spread evenly over
+/// the history, the newest always kept.
+fn keep_only(points: &mut Vec<RestorePoint>, count: u64) {
+    let count = usize::try_from(count).unwrap_or(usize::MAX);
+    let made = points
+        .iter()
+        .filter(|p| p.status == PointStatus::Succeeded)
+        .count();
+    if made <= count || count == 0 {
+        return;
+    }
+    // Success i (newest first) is kept when the running share ⌈i·count/made⌉ steps up.
+    let step = |i: usize| (i * count).div_ceil(made);
+    let mut i = 0;
+    points.retain(|p| {
+        if p.status != PointStatus::Succeeded {
+            return true;
+        }
+        let keep = step(i + 1) > step(i);
+        i += 1;
+        keep
+    });
 }
 
 /// What every point of one tenant shares: sizes, retention, copies.
@@ -253,6 +279,7 @@ fn fail(point: &mut RestorePoint, error: &str, partial: bool) {
         point.volume.error = failed;
         if let Some(why) = kept_error {
             point.database.status = PointStatus::Failed;
+            point.database.size_bytes = None;
             point.database.error = Some(why);
         }
     } else {
@@ -262,6 +289,7 @@ fn fail(point: &mut RestorePoint, error: &str, partial: bool) {
         if let Some(why) = kept_error {
             point.volume.status = PointStatus::Failed;
             point.volume.ready_to_use = false;
+            point.volume.restore_size_bytes = None;
             point.volume.error = Some(why);
         }
     }

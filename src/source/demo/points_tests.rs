@@ -48,11 +48,9 @@ fn an_hourly_dedicated_history_is_all_of_retention_newest_first_in_pages() {
     assert!(points.iter().any(|p| p.id == success.restore_point_id));
     let oldest = t.backup.oldest_restore_point_at.unwrap();
     let last = points.last().unwrap();
-    assert!(
-        (last.taken_at - oldest).num_minutes().abs() <= 1,
-        "{} vs {oldest}",
-        last.taken_at
-    );
+    // A point or two the summary counts as lost may be the oldest.
+    let off = (last.taken_at - oldest).num_minutes().abs();
+    assert!(off <= 3 * 60 + 1, "{} vs {oldest}", last.taken_at);
     // Every point that succeeded is copied to the secondary region, or on its way.
     let succeeded = points.iter().filter(|p| p.status == PointStatus::Succeeded);
     assert!(succeeded.clone().all(|p| p.copies.len() == 1));
@@ -176,4 +174,28 @@ fn a_new_point_appears_on_top_as_the_simulation_runs() {
     sim.advance(sim.now() + Duration::hours(2));
     let after = sim.restore_points(&t.id, None).unwrap().items[0].clone();
     assert!(after.taken_at > before.taken_at);
+}
+
+#[test]
+fn the_history_holds_as_many_points_as_the_summary_counts() {
+    let mut sim = sim();
+    let slugs: Vec<String> = sim.tenants().iter().map(|t| t.slug.clone()).collect();
+    for slug in slugs {
+        let t = tenant(&sim, &slug);
+        let (points, _) = all_points(&mut sim, &t.id);
+        let held = points
+            .iter()
+            .filter(|p| p.status == PointStatus::Succeeded)
+            .count() as u64;
+        assert!(
+            held <= t.backup.restore_point_count.max(1),
+            "{slug}: {held} listed"
+        );
+        if let Some(success) = &t.backup.last_success {
+            assert!(
+                points.iter().any(|p| p.id == success.restore_point_id),
+                "{slug}"
+            );
+        }
+    }
 }
