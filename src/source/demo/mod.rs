@@ -33,10 +33,11 @@
 //! when), `generate` (the fleet at
 //! its starting instant: names and schedules), `history` (each tenant's backup summary at
 //! that instant), `behaviour` (faults, and each attempt's outcome), `sim` (the
-//! simulator), `restores`, `patterns` (cron schedules, parsed once each), `names`, `rng`.
+//! simulator), `restores`, `dns` (DNS swaps), `patterns` (cron schedules, parsed once each), `names`, `rng`.
 
 mod behaviour;
 mod control;
+mod dns;
 mod events;
 mod generate;
 mod history;
@@ -257,6 +258,9 @@ fn report(
     if sim.take_restores_changed() {
         send_restores(events, sim)?;
     }
+    if sim.take_dns_changed() {
+        send_dns_swaps(events, sim)?;
+    }
     Ok(())
 }
 
@@ -272,7 +276,18 @@ fn send_fleet(
             tenants,
         },
     )?;
-    send_restores(events, sim)
+    send_restores(events, sim)?;
+    send_dns_swaps(events, sim)
+}
+
+fn send_dns_swaps(events: &UnboundedSender<SourceEvent>, sim: &Sim) -> Result<(), Closed> {
+    send(
+        events,
+        SourceEvent::DnsSwaps {
+            generated_at: sim.now(),
+            swaps: sim.dns_swaps().to_vec(),
+        },
+    )
 }
 
 fn send_restores(events: &UnboundedSender<SourceEvent>, sim: &Sim) -> Result<(), Closed> {
