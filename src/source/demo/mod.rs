@@ -160,7 +160,8 @@ impl DemoSource {
 }
 
 /// Carries out one command and answers it: a refresh sends the whole fleet first; a write
-/// sends the tenants and restores it changed first, so the answer never runs ahead of them.
+/// sends the tenants, restores and DNS swaps it changed first, so the answer never runs
+/// ahead of them.
 fn answer(
     sim: &mut Sim,
     done: &mut control::Idempotency,
@@ -175,6 +176,9 @@ fn answer(
         let touched = sim.take_touched();
         if !touched.is_empty() {
             report(sim, &touched, events)?;
+        } else if sim.take_dns_changed() {
+            // A swap changes no tenant, but its list goes before its answer all the same.
+            send_dns_swaps(events, sim)?;
         }
     }
     send(events, SourceEvent::Answer { id, outcome })
