@@ -2,6 +2,7 @@
 //! outcome journaled when it was a write, and shown in the flash and on the screen that
 //! asked for it.
 
+use super::screens::dns::DnsAnswer;
 use super::{App, Effect, FlashKind, Screen};
 use crate::domain::ids::IdempotencyKey;
 use crate::domain::restore::Restore;
@@ -29,6 +30,7 @@ impl App {
             }
             Ok(Reply::Restore(restore)) => self.on_restore_answer(id, &op, *restore),
             Ok(Reply::DnsSwap(swap)) => {
+                self.answered_dns(id, DnsAnswer::Swap(swap.id.clone()));
                 let text = format!(
                     "DNS swap {} of {}: {}",
                     swap.id,
@@ -82,6 +84,7 @@ impl App {
     fn on_error_answer(&mut self, id: CommandId, op: &Op, error: CommandError) {
         self.answered_monitor(id, Err(error.message.clone()));
         self.answered_wizard(id, Err(error.message.clone()));
+        self.answered_dns(id, DnsAnswer::Refused(error.message.clone()));
         let status = error
             .status
             .map_or(String::new(), |s| format!(" (HTTP {s})"));

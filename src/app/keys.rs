@@ -42,6 +42,9 @@ pub enum Action {
     /// The monitor: confirm or cancel the restore (each asks for the slug typed).
     ConfirmRestore,
     CancelRestore,
+    /// Point the tenant's hostname at its restored spoke, or back (each asks for the slug).
+    SwapDns,
+    RollbackDns,
 }
 
 impl Action {
@@ -49,7 +52,12 @@ impl Action {
     pub fn acts(self) -> bool {
         matches!(
             self,
-            Action::NewRestore | Action::Launch | Action::ConfirmRestore | Action::CancelRestore
+            Action::NewRestore
+                | Action::Launch
+                | Action::ConfirmRestore
+                | Action::CancelRestore
+                | Action::SwapDns
+                | Action::RollbackDns
         )
     }
 }
@@ -269,6 +277,37 @@ pub const MONITOR_KEYS: &[Binding] = &[
         what: "cancel the restore…",
         hint: Some(("X", "cancel")),
     },
+    SWAP_DNS,
+    Binding {
+        keys: &[(code(KeyCode::Esc), Action::Back)],
+        label: "Esc",
+        what: "back",
+        hint: Some(("Esc", "back")),
+    },
+];
+
+/// Opens the DNS swap of a completed new-spoke restore (its plan, then the typed slug).
+const SWAP_DNS: Binding = Binding {
+    keys: &[(ch('d'), Action::SwapDns)],
+    label: "d",
+    what: "swap DNS to the restored spoke…",
+    hint: Some(("d", "DNS swap")),
+};
+
+/// The DNS swap screen: its plan or its phases, and the two moves on it.
+pub const DNS_KEYS: &[Binding] = &[
+    Binding {
+        keys: &[(ch('S'), Action::SwapDns)],
+        label: "S",
+        what: "swap: point the hostname at the restored spoke…",
+        hint: Some(("S", "swap")),
+    },
+    Binding {
+        keys: &[(ch('B'), Action::RollbackDns)],
+        label: "B",
+        what: "roll back: point it at the original spoke again…",
+        hint: Some(("B", "roll back")),
+    },
     Binding {
         keys: &[(code(KeyCode::Esc), Action::Back)],
         label: "Esc",
@@ -347,6 +386,7 @@ pub const RESTORES_KEYS: &[Binding] = &[
         what: "the restore's monitor",
         hint: Some(("Enter", "monitor")),
     },
+    SWAP_DNS,
     Binding {
         keys: &[(code(KeyCode::Esc), Action::Back)],
         label: "Esc",
@@ -471,6 +511,7 @@ mod tests {
             [WIZARD_KEYS, &[]],
             [MONITOR_KEYS, COMMON_KEYS],
             [PROMPT_KEYS, &[]],
+            [DNS_KEYS, COMMON_KEYS],
         ] {
             for key in all_keys() {
                 let bound = tables

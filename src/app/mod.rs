@@ -334,6 +334,7 @@ impl App {
         };
         let text = format!("{} not sent: {why}", op.name());
         self.answered_wizard(id, Err(text.clone()));
+        self.answered_dns(id, screens::dns::DnsAnswer::NotSent(text.clone()));
         self.set_flash(FlashKind::Error, text);
     }
 
@@ -489,6 +490,7 @@ impl App {
         match (self.screen(), action) {
             (Screen::Wizard(_), _) => self.on_wizard_key(key, action),
             (Screen::Monitor(_), _) => self.on_monitor_key(key, action),
+            (Screen::Dns(_), _) => self.on_dns_key(key, action),
             (_, None) => self.dirty = false,
             (Screen::Fleet, Some(action)) => self.on_fleet_action(action),
             (Screen::Tenant(_), Some(action)) => self.on_tenant_action(action),

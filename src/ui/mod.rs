@@ -1,5 +1,6 @@
 //! Drawing only: reads app state, writes to the frame. No I/O, no state changes.
 
+pub mod dns;
 pub mod fleet;
 pub mod format;
 pub mod help;
@@ -65,6 +66,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, now: DateTime<Utc>) -> 
             Screen::Monitor(restore) => {
                 monitor::draw(frame, below_header, app, restore, theme, now);
             }
+            Screen::Dns(swap) => dns::draw(frame, below_header, app, swap, theme, now),
         }
     }
     if app.modal() == Some(Modal::Help) {

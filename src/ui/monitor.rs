@@ -205,11 +205,19 @@ fn next_move<'a>(restore: &Restore, prompt: Option<&Prompt>, theme: &Theme) -> L
         };
         return Line::from(Span::styled(text, theme.dim));
     };
+    typed_confirmation(&restore.source_slug, prompt.what.word(), prompt, theme)
+}
+
+/// "Type <slug> to <word>: typed▌", and whether it was sent or why not: the one way a typed
+/// confirmation looks, on the monitor and on the DNS swap screen.
+pub fn typed_confirmation<'a, M>(
+    slug: &str,
+    word: &str,
+    prompt: &Prompt<M>,
+    theme: &Theme,
+) -> Line<'a> {
     let mut spans = vec![
-        Span::styled(
-            format!("Type {} to {}: ", restore.source_slug, prompt.what.word()),
-            theme.amber,
-        ),
+        Span::styled(format!("Type {slug} to {word}: "), theme.amber),
         Span::styled(format!("{}▌", prompt.typed.value()), theme.input),
     ];
     if prompt.sending.is_some() {

@@ -2,6 +2,7 @@
 //! stack too). Keys go to the top modal, else to the top screen; drawing goes bottom to top.
 //! Every screen is listed here, once; its state and keys live in its own file.
 
+pub mod dns;
 pub mod fleet;
 pub mod monitor;
 pub mod restores;
@@ -9,9 +10,10 @@ pub mod tenant;
 pub mod wizard;
 
 use super::keys::{
-    Binding, FILTER_KEYS, FLEET_KEYS, MONITOR_KEYS, PROMPT_KEYS, RESTORES_KEYS, TENANT_KEYS,
-    WIZARD_KEYS,
+    Binding, DNS_KEYS, FILTER_KEYS, FLEET_KEYS, MONITOR_KEYS, PROMPT_KEYS, RESTORES_KEYS,
+    TENANT_KEYS, WIZARD_KEYS,
 };
+use dns::DnsScreen;
 use monitor::MonitorScreen;
 use restores::RestoresScreen;
 use tenant::TenantScreen;
@@ -29,6 +31,8 @@ pub enum Screen {
     Wizard(Box<WizardScreen>),
     /// One restore as it runs, and confirming or cancelling it.
     Monitor(Box<MonitorScreen>),
+    /// Pointing a tenant's hostname at its restored spoke: the plan, then the swap as it goes.
+    Dns(Box<DnsScreen>),
 }
 
 impl Screen {
@@ -41,6 +45,8 @@ impl Screen {
             Screen::Wizard(_) => WIZARD_KEYS,
             Screen::Monitor(m) if m.prompt.is_some() => PROMPT_KEYS,
             Screen::Monitor(_) => MONITOR_KEYS,
+            Screen::Dns(d) if d.prompt.is_some() => PROMPT_KEYS,
+            Screen::Dns(_) => DNS_KEYS,
         }
     }
 
@@ -49,6 +55,7 @@ impl Screen {
         match self {
             Screen::Wizard(_) => true,
             Screen::Monitor(m) => m.prompt.is_some(),
+            Screen::Dns(d) => d.prompt.is_some(),
             _ => false,
         }
     }
@@ -61,6 +68,7 @@ impl Screen {
             Screen::Restores(_) => "restores",
             Screen::Wizard(_) => "restore",
             Screen::Monitor(_) => "monitor",
+            Screen::Dns(_) => "DNS swap",
         }
     }
 }

@@ -29,10 +29,11 @@ impl Move {
     }
 }
 
-/// The typed confirmation of a move, open over the monitor.
+/// The typed confirmation of a move, open over the monitor (and over the DNS swap screen,
+/// with its own moves).
 #[derive(Debug, Clone)]
-pub struct Prompt {
-    pub what: Move,
+pub struct Prompt<M = Move> {
+    pub what: M,
     pub typed: Input,
     pub sending: Option<CommandId>,
     pub problem: Option<String>,
@@ -105,6 +106,11 @@ impl App {
         match action {
             Action::Back => self.close_screen(),
             Action::Quit => self.effects.push(Effect::Quit),
+            Action::SwapDns => {
+                if let Some(Screen::Monitor(monitor)) = self.screens.last() {
+                    self.open_dns(monitor.id.clone());
+                }
+            }
             other => self.on_common_action(other),
         }
     }

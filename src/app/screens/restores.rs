@@ -39,6 +39,10 @@ impl App {
                 Some(id) => self.open_screen(Screen::Monitor(Box::new(MonitorScreen::new(id)))),
                 None => self.dirty = false,
             },
+            Action::SwapDns => match self.restores.get(list.selected).map(|r| r.id.clone()) {
+                Some(id) => self.open_dns(id),
+                None => self.dirty = false,
+            },
             other => self.on_common_action(other),
         }
     }

@@ -247,6 +247,14 @@ pub fn apply(sim: &mut Sim, done: &mut Idempotency, op: &Op) -> Result<Reply, Co
         Op::RestorePoints { tenant, cursor } => sim
             .restore_points(tenant, cursor.as_deref())
             .map(Reply::RestorePoints),
+        Op::CreateDnsSwap {
+            tenant, restore, ..
+        } => sim
+            .create_dns_swap(tenant, restore)
+            .map(|s| Reply::DnsSwap(Box::new(s))),
+        Op::RollbackDnsSwap { swap, .. } => sim
+            .rollback_dns_swap(swap)
+            .map(|s| Reply::DnsSwap(Box::new(s))),
         other => Err(CommandError::new(
             501,
             "not_implemented",

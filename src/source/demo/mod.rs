@@ -33,10 +33,11 @@
 //! when), `generate` (the fleet at
 //! its starting instant: names and schedules), `history` (each tenant's backup summary at
 //! that instant), `behaviour` (faults, and each attempt's outcome), `sim` (the
-//! simulator), `restores`, `patterns` (cron schedules, parsed once each), `names`, `rng`.
+//! simulator), `restores`, `dns` (DNS swaps), `patterns` (cron schedules, parsed once each), `names`, `rng`.
 
 mod behaviour;
 mod control;
+mod dns;
 mod events;
 mod generate;
 mod history;
@@ -160,7 +161,8 @@ impl DemoSource {
 }
 
 /// Carries out one command and answers it: a refresh sends the whole fleet first; a write
-/// sends the tenants and restores it changed first, so the answer never runs ahead of them.
+/// sends the tenants, restores and DNS swaps it changed first, so the answer never runs
+/// ahead of them.
 fn answer(
     sim: &mut Sim,
     done: &mut control::Idempotency,
@@ -175,6 +177,9 @@ fn answer(
         let touched = sim.take_touched();
         if !touched.is_empty() {
             report(sim, &touched, events)?;
+        } else if sim.take_dns_changed() {
+            // A swap changes no tenant, but its list goes before its answer all the same.
+            send_dns_swaps(events, sim)?;
         }
     }
     send(events, SourceEvent::Answer { id, outcome })
@@ -258,6 +263,9 @@ fn report(
     if sim.take_restores_changed() {
         send_restores(events, sim)?;
     }
+    if sim.take_dns_changed() {
+        send_dns_swaps(events, sim)?;
+    }
     Ok(())
 }
 
@@ -273,7 +281,18 @@ fn send_fleet(
             tenants,
         },
     )?;
-    send_restores(events, sim)
+    send_restores(events, sim)?;
+    send_dns_swaps(events, sim)
+}
+
+fn send_dns_swaps(events: &UnboundedSender<SourceEvent>, sim: &Sim) -> Result<(), Closed> {
+    send(
+        events,
+        SourceEvent::DnsSwaps {
+            generated_at: sim.now(),
+            swaps: sim.dns_swaps().to_vec(),
+        },
+    )
 }
 
 fn send_restores(events: &UnboundedSender<SourceEvent>, sim: &Sim) -> Result<(), Closed> {

@@ -12,10 +12,12 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use super::behaviour::{Behaviour, Fault, attempt_plan, copy_latency};
+use super::dns::DnsPlan;
 use super::events::{Event, EventKind, push};
 use super::generate::generate;
 use super::patterns::Patterns;
 use super::restores::RestorePlan;
+use crate::domain::dns::DnsSwap;
 use crate::domain::restore::Restore;
 use crate::domain::tenant::{
     BackupSummary, CrossRegion, CrossRegionStatus, LastSuccess, Tenant, TenantState, Tier,
@@ -46,6 +48,10 @@ pub struct Sim {
     pub(super) restore_plans: Vec<RestorePlan>,
     pub(super) restores: Vec<Restore>,
     pub(super) restores_changed: bool,
+    /// DNS swaps asked for, each on its timeline (see `dns`), and as last reported.
+    pub(super) dns_plans: Vec<DnsPlan>,
+    pub(super) dns_swaps: Vec<DnsSwap>,
+    pub(super) dns_changed: bool,
     /// Tenants an operator's write changed, to report with the write's answer.
     touched: Vec<usize>,
 }
@@ -80,6 +86,9 @@ impl Sim {
             restore_plans: generated.restores,
             restores,
             restores_changed: false,
+            dns_plans: Vec::new(),
+            dns_swaps: Vec::new(),
+            dns_changed: false,
             touched: Vec::new(),
         }
     }
@@ -155,6 +164,7 @@ impl Sim {
         }
         self.now = now;
         self.advance_restores();
+        self.advance_dns();
         changed.sort_unstable();
         changed.dedup();
         changed
@@ -171,6 +181,7 @@ impl Sim {
         self.queue = BinaryHeap::from(queue);
         self.now = now;
         self.advance_restores();
+        self.advance_dns();
         (0..self.tenants.len()).collect()
     }
 
