@@ -165,7 +165,7 @@ impl App {
     }
 
     /// `R` on the tenant screen: the wizard, with the history's selected point picked when
-    /// the history has the keys; a point that cannot be restored from says why instead.
+    /// the history has the keys.
     fn restore_from_tenant(&mut self) {
         let Some(Screen::Tenant(screen)) = self.screens.last() else {
             return;
@@ -174,12 +174,23 @@ impl App {
         let picked = (screen.focus == Pane::History)
             .then(|| self.selected_point(screen))
             .flatten();
-        if let Some((point, Some(why))) = picked.as_ref().map(|p| (p, self.unusable(p))) {
-            let text = format!("restore point {point} cannot be restored from: it is {why}");
-            self.set_flash(super::super::FlashKind::Error, text);
-            return;
-        }
+        // An unusable point cannot be picked: the wizard opens on the most recent usable one
+        // and says why the selected one was not taken.
+        let refused = picked.as_ref().and_then(|point| {
+            let why = self.unusable(point)?;
+            Some(format!(
+                "restore point {point} cannot be restored from (it is {why}): the most recent \
+                 usable point is chosen instead"
+            ))
+        });
+        let picked = if refused.is_some() { None } else { picked };
         self.open_wizard_at(Some(id), picked);
+        if let Some(text) = refused {
+            if let Some(Screen::Wizard(wizard)) = self.screens.last_mut() {
+                wizard.problem = Some(text.clone());
+            }
+            self.set_flash(super::super::FlashKind::Error, text);
+        }
     }
 
     fn selected_point(&self, screen: &TenantScreen) -> Option<RestorePointId> {
