@@ -25,7 +25,7 @@ use tokio::time::{Instant, sleep_until};
 
 use crate::app::{self, App, Effect, Msg, Screen};
 use crate::clock::Clock;
-use crate::journal::{Intent, Journal, Outcome};
+use crate::journal::{Intent, Journal, Outcome, read_journal};
 use crate::source::{SourceCommand, SourceEvent};
 use crate::theme::Theme;
 use crate::ui;
@@ -250,6 +250,10 @@ fn apply(effects: Vec<Effect>, app: &mut App, clock: &dyn Clock, channels: &mut 
                 }),
             },
             Effect::Record(outcome) => record(&mut channels.journal, &outcome),
+            Effect::ReadJournal => Some(Msg::JournalRead(match &channels.journal {
+                Ok(journal) => read_journal(journal.path()).map_err(|e| e.to_string()),
+                Err(why) => Err(why.clone()),
+            })),
         };
         if let Some(msg) = reaction {
             let more = app.update(msg, clock.now());

@@ -28,6 +28,14 @@ pub enum Action {
     ShowFleet,
     /// The restores screen.
     ShowRestores,
+    /// `:`: the command line; in it, run what is typed, or complete it.
+    CommandLine,
+    RunCommand,
+    Complete,
+    /// The journal screen.
+    ShowJournal,
+    /// The journal: re-send an intent that never got its answer, with its key.
+    Resend,
     /// The tenant screen: the tenant before / after this one in the fleet's order.
     PreviousTenant,
     NextTenant,
@@ -413,10 +421,17 @@ pub const COMMON_KEYS: &[Binding] = &[
         keys: &[
             (ch('1'), Action::ShowFleet),
             (ch('2'), Action::ShowRestores),
+            (ch('4'), Action::ShowJournal),
         ],
-        label: "1  2",
-        what: "screens: fleet / restores",
+        label: "1 2 4",
+        what: "fleet / restores / journal",
         hint: Some(("2", "restores")),
+    },
+    Binding {
+        keys: &[(ch(':'), Action::CommandLine)],
+        label: ":",
+        what: "command line (:tenant SLUG…)",
+        hint: Some((":", "command")),
     },
     Binding {
         keys: &[(ch('t'), Action::ToggleTime)],
@@ -429,6 +444,55 @@ pub const COMMON_KEYS: &[Binding] = &[
         label: "r",
         what: "refresh from the source now",
         hint: None,
+    },
+];
+
+/// While the command line has the keyboard: every other key is text.
+pub const COMMAND_KEYS: &[Binding] = &[
+    Binding {
+        keys: &[(code(KeyCode::Enter), Action::RunCommand)],
+        label: "Enter",
+        what: "run the command",
+        hint: Some(("Enter", "run")),
+    },
+    Binding {
+        keys: &[(code(KeyCode::Tab), Action::Complete)],
+        label: "Tab",
+        what: "complete the command or the tenant's slug",
+        hint: Some(("Tab", "complete")),
+    },
+    Binding {
+        keys: &[(code(KeyCode::Esc), Action::Back)],
+        label: "Esc",
+        what: "close the command line",
+        hint: Some(("Esc", "close")),
+    },
+];
+
+pub const JOURNAL_KEYS: &[Binding] = &[
+    Binding {
+        keys: &[(code(KeyCode::Esc), Action::Back)],
+        label: "Esc",
+        what: "back",
+        hint: Some(("Esc", "back")),
+    },
+    MOVE,
+    Binding {
+        keys: &[
+            (code(KeyCode::PageUp), Action::PageUp),
+            (code(KeyCode::PageDown), Action::PageDown),
+            (ch('g'), Action::First),
+            (ch('G'), Action::Last),
+        ],
+        label: "PgUp PgDn g G",
+        what: "page / newest / oldest",
+        hint: None,
+    },
+    Binding {
+        keys: &[(ch('s'), Action::Resend)],
+        label: "s",
+        what: "re-send an action sent but never answered, with its own key",
+        hint: Some(("s", "re-send")),
     },
 ];
 
@@ -511,6 +575,8 @@ mod tests {
             [WIZARD_KEYS, &[]],
             [MONITOR_KEYS, COMMON_KEYS],
             [PROMPT_KEYS, &[]],
+            [COMMAND_KEYS, &[]],
+            [JOURNAL_KEYS, COMMON_KEYS],
             [DNS_KEYS, COMMON_KEYS],
         ] {
             for key in all_keys() {

@@ -1,6 +1,7 @@
 //! App state and update: messages in, state changes and effects out. No drawing, no I/O.
 
 mod answers;
+pub mod command;
 pub mod fleet;
 pub mod history;
 pub mod keys;
@@ -78,6 +79,8 @@ pub enum Msg {
     },
     /// A write's outcome could not be journaled (the action itself happened).
     JournalTrouble(String),
+    /// The journal as read for its screen, or why it could not be read.
+    JournalRead(Result<crate::journal::JournalRead, String>),
     /// At start: this many writes in the journal were sent but never answered.
     JournalUnanswered(usize),
 }
@@ -95,6 +98,8 @@ pub enum Effect {
     },
     /// Journal a write's outcome.
     Record(Box<Outcome>),
+    /// Read the journal back for its screen (answered with `Msg::JournalRead`).
+    ReadJournal,
 }
 
 pub struct Settings {
@@ -120,6 +125,11 @@ pub struct App {
     modals: Vec<Modal>,
     /// The filter's text box (it has the keyboard while the filter modal is open).
     pub filter: Input,
+    /// The command line's text (while the command modal is open) and what Tab offered.
+    pub command_line: Input,
+    pub command_candidates: Vec<String>,
+    /// The journal as last read for its screen.
+    pub journal: screens::journal::JournalView,
     pub calendar: BusinessCalendar,
     operator: String,
     session: String,
@@ -163,6 +173,9 @@ impl App {
             screens: vec![Screen::Fleet],
             modals: Vec::new(),
             filter: Input::default(),
+            command_line: Input::default(),
+            command_candidates: Vec::new(),
+            journal: Default::default(),
             calendar: settings.calendar,
             operator: settings.operator,
             session: settings.session,
@@ -248,6 +261,7 @@ impl App {
                 self.not_sent(id, format!("nothing leaves unjournaled: {error}"));
             }
             Msg::JournalTrouble(error) => self.set_flash(FlashKind::Error, error),
+            Msg::JournalRead(read) => self.on_journal_read(read),
             Msg::JournalUnanswered(0) => self.dirty = false,
             Msg::JournalUnanswered(n) => {
                 let text = format!(
@@ -370,6 +384,10 @@ impl App {
             }
         }
         self.fetch_points();
+        if matches!(self.screen(), Screen::Journal(_)) {
+            // Other windows may write to it too.
+            self.effects.push(Effect::ReadJournal);
+        }
         // Re-sort only when some tenant's health moved: at 100 000 tenants most seconds
         // change nothing but the countdowns.
         if !self.received_data {
@@ -471,6 +489,7 @@ impl App {
                 }
             }
             Some(Modal::Filter) => self.on_filter_key(key),
+            Some(Modal::Command) => self.on_command_key(key),
             None => {
                 // A screen typing text has only its own keys: `q` and `?` are text there.
                 let screen = self.screen();
@@ -495,6 +514,7 @@ impl App {
             (Screen::Fleet, Some(action)) => self.on_fleet_action(action),
             (Screen::Tenant(_), Some(action)) => self.on_tenant_action(action),
             (Screen::Restores(_), Some(action)) => self.on_restores_action(action),
+            (Screen::Journal(_), Some(action)) => self.on_journal_action(action),
         }
     }
 
@@ -545,6 +565,12 @@ impl App {
                 if !matches!(self.screen(), Screen::Restores(_)) {
                     self.open_screen(Screen::Restores(Default::default()));
                 }
+            }
+            Action::ShowJournal => self.open_journal(),
+            Action::CommandLine => {
+                self.command_line.reset();
+                self.command_candidates.clear();
+                self.open_modal(Modal::Command);
             }
             Action::Quit => self.effects.push(Effect::Quit),
             _ => self.dirty = false,

@@ -331,6 +331,14 @@ impl FleetView {
         before.chain(after).find_map(|&m| self.row_of(m))
     }
 
+    /// Selects `id`'s row, when the filter shows it.
+    pub fn select_id(&mut self, id: &TenantId, fleet: &Fleet) {
+        let row = fleet.position(id).and_then(|tenant| self.row_of(tenant));
+        if let Some(row) = row {
+            self.select_row(row, fleet);
+        }
+    }
+
     pub fn select_row(&mut self, row: usize, fleet: &Fleet) {
         if self.rows.is_empty() {
             return;

@@ -12,8 +12,8 @@ use crate::app::{App, Modal, Screen};
 use crate::domain::{FlagKind, Level};
 use crate::theme::Theme;
 
-const KEYS_WIDTH: u16 = 44;
-const LEGEND_WIDTH: u16 = 33;
+const KEYS_WIDTH: u16 = 46;
+const LEGEND_WIDTH: u16 = 31;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let screen = app.screen();
@@ -51,11 +51,14 @@ fn key_lines(
     let mut lines = vec![Line::from(Span::styled("Keys", theme.title))];
     let screen_then_common =
         keys::shown(bindings, read_only).chain(keys::shown(keys::COMMON_KEYS, read_only));
-    lines.extend(screen_then_common.map(|b| binding(theme, b)));
+    let shown: Vec<&Binding> = screen_then_common.collect();
+    lines.extend(shown.iter().map(|b| binding(theme, b)));
     if let Some(filter) = filter {
         lines.push(Line::raw(""));
         lines.push(Line::from(Span::styled("While filtering", theme.title)));
-        lines.extend(filter.iter().map(|b| binding(theme, b)));
+        // What reads the same as a key above is not said twice (80×24 has no line to spare).
+        let new = filter.iter().filter(|f| !shown.iter().any(|b| b.what == f.what));
+        lines.extend(new.map(|b| binding(theme, b)));
     }
     lines
 }

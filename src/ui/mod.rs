@@ -5,6 +5,7 @@ pub mod fleet;
 pub mod format;
 pub mod help;
 mod history;
+mod journal;
 pub mod layout;
 pub mod monitor;
 pub mod restores;
@@ -47,7 +48,11 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, now: DateTime<Utc>) -> 
     }
     fleet::draw_table(frame, areas.table, app, theme, now);
     status::draw_status(frame, areas.status, app, theme, now);
-    status::draw_flash(frame, areas.flash, app, theme);
+    if app.modal() == Some(Modal::Command) {
+        status::draw_command_line(frame, areas.flash, app, theme);
+    } else {
+        status::draw_flash(frame, areas.flash, app, theme);
+    }
     let below_header = Rect {
         height: areas.status.y - areas.toolbar.y,
         ..areas.toolbar
@@ -62,6 +67,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, now: DateTime<Utc>) -> 
                 drawn.history_rows = Some(measured.history_rows);
             }
             Screen::Restores(list) => restores::draw(frame, areas.table, app, list, theme, now),
+            Screen::Journal(list) => journal::draw(frame, below_header, app, list, theme, now),
             Screen::Wizard(form) => wizard::draw(frame, below_header, app, form, theme, now),
             Screen::Monitor(restore) => {
                 monitor::draw(frame, below_header, app, restore, theme, now);

@@ -99,6 +99,26 @@ pub fn draw_flash(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
+/// The `:` command line, k9s style, with what Tab offered after it.
+pub fn draw_command_line(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let mut spans = vec![
+        Span::styled(" :", theme.accent),
+        Span::styled(format!("{}▌", app.command_line.value()), theme.input),
+    ];
+    if app.command_candidates.is_empty() {
+        spans.push(Span::styled(
+            "  fleet · restores · requests · journal · tenant SLUG   Tab completes · Enter runs · Esc closes",
+            theme.dim,
+        ));
+    } else {
+        spans.push(Span::styled(
+            format!("  {}", app.command_candidates.join("  ")),
+            theme.dim,
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
 /// The keys of what has the keyboard (the top modal, else the top screen and the common
 /// keys), as many whole hints as fit in `width`.
 fn hints(app: &App, theme: &Theme, width: usize) -> Line<'static> {

@@ -4,16 +4,18 @@
 
 pub mod dns;
 pub mod fleet;
+pub mod journal;
 pub mod monitor;
 pub mod restores;
 pub mod tenant;
 pub mod wizard;
 
 use super::keys::{
-    Binding, DNS_KEYS, FILTER_KEYS, FLEET_KEYS, MONITOR_KEYS, PROMPT_KEYS, RESTORES_KEYS,
-    TENANT_KEYS, WIZARD_KEYS,
+    Binding, COMMAND_KEYS, DNS_KEYS, FILTER_KEYS, FLEET_KEYS, JOURNAL_KEYS, MONITOR_KEYS,
+    PROMPT_KEYS, RESTORES_KEYS, TENANT_KEYS, WIZARD_KEYS,
 };
 use dns::DnsScreen;
+use journal::JournalScreen;
 use monitor::MonitorScreen;
 use restores::RestoresScreen;
 use tenant::TenantScreen;
@@ -29,6 +31,8 @@ pub enum Screen {
     Restores(RestoresScreen),
     /// Launching a restore of one tenant.
     Wizard(Box<WizardScreen>),
+    /// Every action taken from this machine, with its outcome.
+    Journal(JournalScreen),
     /// One restore as it runs, and confirming or cancelling it.
     Monitor(Box<MonitorScreen>),
     /// Pointing a tenant's hostname at its restored spoke: the plan, then the swap as it goes.
@@ -41,6 +45,7 @@ impl Screen {
         match self {
             Screen::Fleet => FLEET_KEYS,
             Screen::Tenant(_) => TENANT_KEYS,
+            Screen::Journal(_) => JOURNAL_KEYS,
             Screen::Restores(_) => RESTORES_KEYS,
             Screen::Wizard(_) => WIZARD_KEYS,
             Screen::Monitor(m) if m.prompt.is_some() => PROMPT_KEYS,
@@ -65,6 +70,7 @@ impl Screen {
         match self {
             Screen::Fleet => "fleet",
             Screen::Tenant(_) => "tenant",
+            Screen::Journal(_) => "journal",
             Screen::Restores(_) => "restores",
             Screen::Wizard(_) => "restore",
             Screen::Monitor(_) => "monitor",
@@ -80,6 +86,8 @@ pub enum Modal {
     Help,
     /// `/`: the filter's text box has the keyboard.
     Filter,
+    /// `:`: the command line has the keyboard.
+    Command,
 }
 
 impl Modal {
@@ -87,6 +95,7 @@ impl Modal {
         match self {
             Modal::Help => &[],
             Modal::Filter => FILTER_KEYS,
+            Modal::Command => COMMAND_KEYS,
         }
     }
 }
