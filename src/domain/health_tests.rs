@@ -64,6 +64,7 @@ fn dedicated() -> Tenant {
             }),
         },
         active_restore_id: None,
+        restore_of: None,
         observed_at: Some(n),
     }
 }
