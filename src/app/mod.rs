@@ -247,6 +247,8 @@ impl App {
                 self.set_flash(FlashKind::Error, text);
             }
         }
+        // A monitor just opened reads its event log at once, not at the next tick.
+        self.poll_event_logs(true);
         std::mem::take(&mut self.effects)
     }
 
@@ -360,6 +362,7 @@ impl App {
         if !self.received_data {
             return;
         }
+        self.poll_event_logs(false);
         let mut moved = self.fleet.evaluate_due(now) | std::mem::take(&mut self.order_outdated);
         if let Screen::Tenant(card) = self.screen() {
             let id = card.id.clone();

@@ -2,6 +2,7 @@
 //! stack too). Keys go to the top modal, else to the top screen; drawing goes bottom to top.
 //! Every screen is listed here, once; its state and keys live in its own file.
 
+pub mod event_log;
 pub mod fleet;
 pub mod monitor;
 pub mod restores;
@@ -9,8 +10,8 @@ pub mod tenant;
 pub mod wizard;
 
 use super::keys::{
-    Binding, FILTER_KEYS, FLEET_KEYS, MONITOR_KEYS, PROMPT_KEYS, RESTORES_KEYS, TENANT_KEYS,
-    WIZARD_KEYS,
+    Binding, CONFIRM_PROMPT_KEYS, FILTER_KEYS, FLEET_KEYS, MONITOR_KEYS, PROMPT_KEYS,
+    RESTORES_KEYS, TENANT_KEYS, WIZARD_KEYS,
 };
 use monitor::MonitorScreen;
 use restores::RestoresScreen;
@@ -39,6 +40,9 @@ impl Screen {
             Screen::Tenant(_) => TENANT_KEYS,
             Screen::Restores(_) => RESTORES_KEYS,
             Screen::Wizard(_) => WIZARD_KEYS,
+            Screen::Monitor(m) if m.prompt.as_ref().is_some_and(|p| p.what.takes_notes()) => {
+                CONFIRM_PROMPT_KEYS
+            }
             Screen::Monitor(m) if m.prompt.is_some() => PROMPT_KEYS,
             Screen::Monitor(_) => MONITOR_KEYS,
         }
