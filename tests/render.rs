@@ -313,3 +313,19 @@ fn restore_monitor_of_a_restore_that_failed_halfway() {
         screen_text(&render(&mut app, &default_theme(), 160, 45))
     );
 }
+
+#[test]
+fn a_restore_target_is_marked_in_the_fleet_table_and_its_card() {
+    let sim = support::sim_with_launched_restores();
+    let mut app = support::app_with(sim.tenants().to_vec(), sim.restores().to_vec());
+    type_text(&mut app, "/restore-20261126");
+    key(&mut app, KeyCode::Enter);
+    let table = screen_text(&render(&mut app, &default_theme(), 160, 45));
+    assert!(
+        table.contains("↺ northfield-arts-restore-20261126"),
+        "{table}"
+    );
+    key(&mut app, KeyCode::Enter);
+    let card = screen_text(&render(&mut app, &default_theme(), 160, 45));
+    assert!(card.contains("↺ restore of "), "{card}");
+}
