@@ -204,3 +204,25 @@ fn restore_events_after_n_are_the_newer_ones_and_unknown_restores_are_404() {
         ("restore_not_found", Some(404))
     );
 }
+
+#[test]
+fn a_cancelled_restore_leaves_its_new_spoke_deleting_and_says_who_cancelled() {
+    let (mut sim, index, restore) = launched(false);
+    sim.advance(now() + Duration::minutes(10));
+    sim.cancel_restore(&restore.id).unwrap();
+    let target = sim.tenants().last().unwrap();
+    assert_eq!(target.slug, restore.target_slug);
+    assert_eq!(target.state, TenantState::Deleting);
+    assert_eq!(sim.tenants()[index].active_restore_id, None);
+    let events = sim.restore_events(&restore.id, 0).unwrap();
+    assert!(
+        events
+            .last()
+            .unwrap()
+            .message
+            .starts_with("cancelled by oncall@example.net")
+    );
+    // Later instants add nothing after the cancel.
+    sim.advance(now() + Duration::hours(5));
+    assert_eq!(sim.restore_events(&restore.id, 0).unwrap(), events);
+}
