@@ -221,3 +221,14 @@ fn a_failed_restore_says_its_error_and_cannot_be_cancelled() {
     assert!(key(&mut app, KeyCode::Char('X')).is_empty());
     assert!(app.flash().unwrap().text.contains("only before"));
 }
+
+#[test]
+fn a_read_that_could_not_be_sent_is_tried_again_at_the_next_tick() {
+    let mut app = app(60);
+    key(&mut app, KeyCode::Char('2'));
+    let opened = reads(&key(&mut app, KeyCode::Enter));
+    app.update(Msg::Undelivered(opened[0].0), now());
+    assert!(log(&app).problem.is_some());
+    assert!(log(&app).reading.is_none());
+    assert_eq!(reads(&app.update(Msg::Tick, now())).len(), 1);
+}

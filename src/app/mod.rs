@@ -322,6 +322,15 @@ impl App {
             return;
         };
         let text = format!("{} not sent: {why}", op.name());
+        if let Op::RestoreEvents { .. } = op {
+            // The monitor's log says so and tries again at the next tick.
+            let error = crate::source::CommandError {
+                code: "not_sent".to_string(),
+                status: None,
+                message: text.clone(),
+            };
+            self.answered_events(id, Err(error));
+        }
         self.answered_wizard(id, Err(text.clone()));
         self.set_flash(FlashKind::Error, text);
     }

@@ -147,15 +147,29 @@ fn status_lines<'a>(
     lines.push(Line::raw(""));
     lines.push(facts(app, restore, theme, now));
     lines.push(Line::raw(""));
-    lines.push(Line::from(Span::styled("Steps", theme.title)));
-    lines.extend(
-        restore
+    // Once checks are in and every step succeeded, the steps take one line: the checks are
+    // what the operator reads now, and they must fit a small terminal with the prompt open.
+    let all_done = restore.verification.is_some()
+        && !restore.steps.is_empty()
+        && restore
             .steps
             .iter()
-            .map(|s| clipped(step(s, theme, now), width)),
-    );
+            .all(|s| s.status == StepStatus::Succeeded);
+    if all_done {
+        lines.push(steps_done(restore, theme));
+    } else {
+        lines.push(Line::from(Span::styled("Steps", theme.title)));
+        lines.extend(
+            restore
+                .steps
+                .iter()
+                .map(|s| clipped(step(s, theme, now, gauge_for(width)), width)),
+        );
+    }
     if let Some(checks) = &restore.verification {
-        lines.push(Line::raw(""));
+        if !all_done {
+            lines.push(Line::raw(""));
+        }
         lines.push(Line::from(Span::styled("Verification", theme.title)));
         lines.extend(checks.iter().map(|c| {
             let (glyph, style) = match c.status {
@@ -278,13 +292,35 @@ fn facts<'a>(app: &App, restore: &Restore, theme: &Theme, now: DateTime<Utc>) ->
     ])
 }
 
-fn step<'a>(s: &RestoreStep, theme: &Theme, now: DateTime<Utc>) -> Line<'a> {
+/// "Steps  ✓ all 4 succeeded in 1h 8m".
+fn steps_done<'a>(restore: &Restore, theme: &Theme) -> Line<'a> {
+    let start = restore.steps.iter().filter_map(|s| s.started_at).min();
+    let end = restore.steps.iter().filter_map(|s| s.finished_at).max();
+    let took = match (start, end) {
+        (Some(start), Some(end)) => format!(" in {}", duration(end - start)),
+        _ => String::new(),
+    };
+    Line::from(vec![
+        Span::styled("Steps  ", theme.title),
+        Span::styled(
+            format!("✓ all {} succeeded{took}", restore.steps.len()),
+            theme.ok,
+        ),
+    ])
+}
+
+/// A shorter bar on a narrow screen leaves the step's message its room.
+fn gauge_for(width: usize) -> usize {
+    if width < 100 { GAUGE / 2 } else { GAUGE }
+}
+
+fn step<'a>(s: &RestoreStep, theme: &Theme, now: DateTime<Utc>, gauge: usize) -> Line<'a> {
     let fraction = s.progress.unwrap_or(match s.status {
         StepStatus::Succeeded => 1.0,
         _ => 0.0,
     });
-    let filled = ((fraction.clamp(0.0, 1.0) * GAUGE as f64).round() as usize).min(GAUGE);
-    let bar = format!("{}{}", "█".repeat(filled), "░".repeat(GAUGE - filled));
+    let filled = ((fraction.clamp(0.0, 1.0) * gauge as f64).round() as usize).min(gauge);
+    let bar = format!("{}{}", "█".repeat(filled), "░".repeat(gauge - filled));
     let style = match s.status {
         StepStatus::Succeeded => theme.ok,
         StepStatus::Running => theme.info,
@@ -303,8 +339,9 @@ fn step<'a>(s: &RestoreStep, theme: &Theme, now: DateTime<Utc>) -> Line<'a> {
         ),
         Span::styled(format!("{bar} {:>4.0}%  ", fraction * 100.0), style),
         Span::styled(format!("{:<10} ", s.status.label()), style),
+        // The time before the message: on a narrow screen the message is what gets cut.
+        Span::styled(format!("{elapsed:<10} "), theme.dim),
         Span::raw(s.message.clone().unwrap_or_default()),
-        Span::styled(format!("  {elapsed}"), theme.dim),
     ])
 }
 
