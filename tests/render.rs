@@ -259,9 +259,10 @@ fn restore_wizard_at_160x45_and_80x24() {
 #[test]
 fn restore_monitor_at_160x45_and_80x24() {
     let mut app = app(60);
-    key(&mut app, KeyCode::Char('2'));
-    key(&mut app, KeyCode::Down);
-    key(&mut app, KeyCode::Enter);
+    // The scripted restore half-way through, with its event log as the demo answers it.
+    let sim = snapdeck::source::demo::Sim::new(support::SEED, 60, support::now());
+    let id = app.restores[1].id.clone();
+    support::open_monitor(&mut app, &sim, &id);
     insta::assert_snapshot!(
         "monitor_at_160x45",
         screen_text(&render(&mut app, &default_theme(), 160, 45))
@@ -359,4 +360,84 @@ fn dns_swap_propagating_at_160x45_and_80x24() {
         "dns_propagating_at_80x24",
         screen_text(&render(&mut app, &default_theme(), 80, 24))
     );
+}
+/// A restore launched three hours ago whose phase and checks match `wanted`.
+fn launched_restore(
+    sim: &snapdeck::source::demo::Sim,
+    wanted: impl Fn(&snapdeck::domain::restore::Restore) -> bool,
+) -> snapdeck::domain::ids::RestoreId {
+    sim.restores()
+        .iter()
+        .find(|r| wanted(r))
+        .expect("the launched restores have one")
+        .id
+        .clone()
+}
+
+#[test]
+fn restore_monitor_with_a_warned_check_and_the_confirm_prompt() {
+    use snapdeck::domain::restore::{CheckStatus, RestorePhase};
+    let sim = support::sim_with_launched_restores();
+    let mut app = support::app_with(sim.tenants().to_vec(), sim.restores().to_vec());
+    let id = launched_restore(&sim, |r| {
+        r.phase == RestorePhase::AwaitingConfirmation
+            && r.verification
+                .iter()
+                .flatten()
+                .any(|c| c.status == CheckStatus::Warning)
+    });
+    support::open_monitor(&mut app, &sim, &id);
+    insta::assert_snapshot!(
+        "monitor_checks_warned_at_160x45",
+        screen_text(&render(&mut app, &default_theme(), 160, 45))
+    );
+    key(&mut app, KeyCode::Char('c'));
+    type_text(&mut app, "course 1182 is back with its 31 quizzes");
+    key(&mut app, KeyCode::Tab);
+    insta::assert_snapshot!(
+        "monitor_confirm_prompt_at_80x24",
+        screen_text(&render(&mut app, &default_theme(), 80, 24))
+    );
+}
+
+#[test]
+fn restore_monitor_of_a_restore_that_failed_halfway() {
+    use snapdeck::domain::restore::RestorePhase;
+    let sim = support::sim_with_launched_restores();
+    let mut app = support::app_with(sim.tenants().to_vec(), sim.restores().to_vec());
+    let id = launched_restore(&sim, |r| r.phase == RestorePhase::Failed);
+    support::open_monitor(&mut app, &sim, &id);
+    insta::assert_snapshot!(
+        "monitor_failed_at_160x45",
+        screen_text(&render(&mut app, &default_theme(), 160, 45))
+    );
+    // Scrolled up three lines: the log stops following and says so.
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Char('k'));
+    }
+    insta::assert_snapshot!(
+        "monitor_failed_scrolled_at_80x24",
+        screen_text(&render(&mut app, &default_theme(), 80, 24))
+    );
+    key(&mut app, KeyCode::Esc);
+    insta::assert_snapshot!(
+        "restores_with_a_failed_one_at_160x45",
+        screen_text(&render(&mut app, &default_theme(), 160, 45))
+    );
+}
+
+#[test]
+fn a_restore_target_is_marked_in_the_fleet_table_and_its_card() {
+    let sim = support::sim_with_launched_restores();
+    let mut app = support::app_with(sim.tenants().to_vec(), sim.restores().to_vec());
+    type_text(&mut app, "/restore-20261126");
+    key(&mut app, KeyCode::Enter);
+    let table = screen_text(&render(&mut app, &default_theme(), 160, 45));
+    assert!(
+        table.contains("↺ northfield-arts-restore-20261126"),
+        "{table}"
+    );
+    key(&mut app, KeyCode::Enter);
+    let card = screen_text(&render(&mut app, &default_theme(), 160, 45));
+    assert!(card.contains("↺ restore of "), "{card}");
 }

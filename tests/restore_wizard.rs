@@ -245,7 +245,15 @@ async fn a_restore_launched_from_the_wizard_runs_on_the_demo_and_is_journaled() 
             .as_deref()
             .is_some_and(|l| l.contains("queued"))
     );
-    assert!(key(&mut w.app, KeyCode::Enter).is_empty());
+    // Nothing is sent again: the monitor only reads its event log as it opens.
+    let opened = key(&mut w.app, KeyCode::Enter);
+    assert!(
+        opened.iter().all(|e| matches!(
+            e,
+            Effect::Source(c) if matches!(c.op, Op::RestoreEvents { .. })
+        )),
+        "{opened:?}"
+    );
     assert!(
         matches!(w.app.screen(), Screen::Monitor(_)),
         "Enter opens its monitor"
@@ -331,19 +339,35 @@ async fn the_monitor_confirms_with_the_slug_typed_once_the_checks_are_in() {
         w.app.update(Msg::Source(event), now());
     }
     key(&mut w.app, KeyCode::Char('c'));
-    assert!(
-        key(&mut w.app, KeyCode::Enter).is_empty(),
-        "the slug is not typed yet"
-    );
-    type_text(&mut w.app, &slug);
+    // Notes first; the slug only when a check warned or failed.
+    type_text(&mut w.app, "course 1182 is back");
+    let awaiting = w.app.restores.iter().find(|r| r.id == id).unwrap();
+    if !snapdeck::app::screens::monitor::checks_all_passed(awaiting) {
+        assert!(
+            key(&mut w.app, KeyCode::Enter).is_empty(),
+            "a check did not pass: the slug is not typed yet"
+        );
+        type_text(&mut w.app, &slug);
+    }
     let effects = key(&mut w.app, KeyCode::Enter);
     let (intent, command) = the_write(effects.clone());
     assert_eq!(intent.target, id.0);
-    assert!(matches!(command.op, Op::ConfirmRestore { .. }));
+    assert!(matches!(
+        &command.op,
+        Op::ConfirmRestore { notes, .. } if notes == "course 1182 is back"
+    ));
     assert!(key(&mut w.app, KeyCode::Enter).is_empty(), "once");
     w.run(effects).await;
     let done = w.app.restores.iter().find(|r| r.id == id).unwrap();
     assert_eq!(done.phase, RestorePhase::Completed);
+    // The new spoke came to the app as a changed tenant: there, marked, and active now.
+    let tenants = w.app.fleet.tenants();
+    let target = tenants
+        .iter()
+        .find(|t| t.slug == done.target_slug)
+        .expect("the restore's new spoke is in the fleet");
+    assert_eq!(target.state, snapdeck::domain::tenant::TenantState::Active);
+    assert_eq!(target.restore_of.as_ref(), Some(&done.tenant_id));
     let journal = read_journal(&w.journal_path).unwrap();
     assert_eq!(journal.entries.len(), 2, "launch and confirm");
     assert!(journal.unresolved().next().is_none());

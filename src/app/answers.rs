@@ -15,6 +15,9 @@ impl App {
             self.dirty = false;
             return;
         };
+        if let Op::RestoreEvents { .. } = op {
+            return self.answered_events(id, outcome);
+        }
         if let Some(key) = op.key() {
             self.effects
                 .push(Effect::Record(Box::new(journal_outcome(key, &outcome))));

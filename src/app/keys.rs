@@ -287,6 +287,30 @@ pub const MONITOR_KEYS: &[Binding] = &[
     },
     SWAP_DNS,
     Binding {
+        keys: &[
+            (code(KeyCode::Up), Action::Up),
+            (code(KeyCode::Down), Action::Down),
+            (ch('k'), Action::Up),
+            (ch('j'), Action::Down),
+            (code(KeyCode::PageUp), Action::PageUp),
+            (code(KeyCode::PageDown), Action::PageDown),
+        ],
+        label: "↑ ↓ k j PgUp PgDn",
+        what: "scroll the event log (stops following it)",
+        hint: Some(("PgUp/PgDn", "log")),
+    },
+    Binding {
+        keys: &[
+            (ch('g'), Action::First),
+            (code(KeyCode::Home), Action::First),
+            (ch('G'), Action::Last),
+            (code(KeyCode::End), Action::Last),
+        ],
+        label: "g  G End",
+        what: "event log: oldest line / follow the newest",
+        hint: Some(("G", "follow")),
+    },
+    Binding {
         keys: &[(code(KeyCode::Esc), Action::Back)],
         label: "Esc",
         what: "back",
@@ -331,6 +355,34 @@ pub const PROMPT_KEYS: &[Binding] = &[
         label: "Enter",
         what: "send it (once)",
         hint: Some(("Enter", "send")),
+    },
+    Binding {
+        keys: &[(code(KeyCode::Esc), Action::Back)],
+        label: "Esc",
+        what: "do not: nothing is sent",
+        hint: Some(("Esc", "back out")),
+    },
+    Binding {
+        keys: &[(ctrl('c'), Action::Quit)],
+        label: "Ctrl-C",
+        what: "quit",
+        hint: None,
+    },
+];
+
+/// Confirming a restore: notes, and the slug typed when a check did not pass.
+pub const CONFIRM_PROMPT_KEYS: &[Binding] = &[
+    Binding {
+        keys: &[(code(KeyCode::Enter), Action::Launch)],
+        label: "Enter",
+        what: "confirm with these notes (once)",
+        hint: Some(("Enter", "confirm")),
+    },
+    Binding {
+        keys: &[(code(KeyCode::Tab), Action::NextField)],
+        label: "Tab",
+        what: "notes / the slug (typed when a check warned or failed)",
+        hint: Some(("Tab", "notes/slug")),
     },
     Binding {
         keys: &[(code(KeyCode::Esc), Action::Back)],
@@ -558,6 +610,7 @@ mod tests {
             KeyCode::PageDown,
             KeyCode::Enter,
             KeyCode::Esc,
+            KeyCode::Tab,
         ]);
         let plain = codes.iter().map(|c| KeyEvent::new(*c, KeyModifiers::NONE));
         let ctrl = ('a'..='z').map(|c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
@@ -578,6 +631,7 @@ mod tests {
             [COMMAND_KEYS, &[]],
             [JOURNAL_KEYS, COMMON_KEYS],
             [DNS_KEYS, COMMON_KEYS],
+            [CONFIRM_PROMPT_KEYS, &[]],
         ] {
             for key in all_keys() {
                 let bound = tables

@@ -272,6 +272,8 @@ impl App {
                 self.set_flash(FlashKind::Error, text);
             }
         }
+        // A monitor just opened reads its event log at once, not at the next tick.
+        self.poll_event_logs(true);
         std::mem::take(&mut self.effects)
     }
 
@@ -347,6 +349,15 @@ impl App {
             return;
         };
         let text = format!("{} not sent: {why}", op.name());
+        if let Op::RestoreEvents { .. } = op {
+            // The monitor's log says so and tries again at the next tick.
+            let error = crate::source::CommandError {
+                code: "not_sent".to_string(),
+                status: None,
+                message: text.clone(),
+            };
+            self.answered_events(id, Err(error));
+        }
         self.answered_wizard(id, Err(text.clone()));
         self.answered_dns(id, screens::dns::DnsAnswer::NotSent(text.clone()));
         self.set_flash(FlashKind::Error, text);
@@ -393,6 +404,7 @@ impl App {
         if !self.received_data {
             return;
         }
+        self.poll_event_logs(false);
         let mut moved = self.fleet.evaluate_due(now) | std::mem::take(&mut self.order_outdated);
         if let Screen::Tenant(card) = self.screen() {
             let id = card.id.clone();

@@ -11,7 +11,7 @@ use serde::{Serialize, Serializer};
 use super::humanize::{duration, period};
 use super::policy::{COHERENT_SKEW_SECONDS, CROSS_REGION_WITHIN, TierPolicy};
 use super::run_times::{RunTimes, ScheduleFacts};
-use super::tenant::{AttemptStatus, CrossRegionStatus, LastAttempt, Tenant, Tier};
+use super::tenant::{AttemptStatus, CrossRegionStatus, LastAttempt, Tenant, TenantState, Tier};
 
 /// How bad a tenant's backups are. Declared from best to worst, in the order of a monitoring
 /// check: CRITICAL (red) outranks UNKNOWN (stale) outranks WARNING (amber). A tenant already
@@ -331,13 +331,19 @@ fn tier_name(tier: &Tier) -> String {
         .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
+/// A spoke a restore is still filling: it has no backups of its own yet (the restore
+/// monitor is what watches it), so the flags about its own backups wait until it is active.
+fn being_restored_into(t: &Tenant) -> bool {
+    t.state == TenantState::Restoring && t.backup.last_success.is_none()
+}
+
 fn never_backed_up(
     t: &Tenant,
     interval: Option<Duration>,
     ctx: &HealthContext,
     watch: &mut Watch,
 ) -> Option<Flag> {
-    if t.backup.last_success.is_some() {
+    if t.backup.last_success.is_some() || being_restored_into(t) {
         return None;
     }
     let interval = interval.unwrap_or(FALLBACK_INTERVAL);
@@ -482,7 +488,8 @@ fn pair_incoherent(t: &Tenant) -> Option<Flag> {
 }
 
 fn cross_region_lagging(t: &Tenant, ctx: &HealthContext, watch: &mut Watch) -> Option<Flag> {
-    if t.tier != Tier::Dedicated {
+    // A spoke being restored into has no backups yet, so nothing to copy (as above).
+    if t.tier != Tier::Dedicated || being_restored_into(t) {
         return None;
     }
     let secondary = t

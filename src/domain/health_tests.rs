@@ -64,6 +64,7 @@ fn dedicated() -> Tenant {
             }),
         },
         active_restore_id: None,
+        restore_of: None,
         observed_at: Some(n),
     }
 }
@@ -628,4 +629,22 @@ fn absurd_instants_from_outside_never_overflow() {
     t.backup.retention_days = u32::MAX;
     t.backup.restore_point_count = u64::MAX;
     let _ = evaluate(&t, facts(HOUR), &ctx());
+}
+
+#[test]
+fn a_spoke_still_being_restored_into_is_not_flagged_for_backups_it_cannot_have_yet() {
+    let mut t = dedicated();
+    t.backup.last_success = None;
+    t.backup.oldest_restore_point_at = None;
+    t.backup.cross_region = None;
+    t.created_at = now() - Duration::days(3);
+    t.state = TenantState::Restoring;
+    let flagged = kinds(&t, HOUR);
+    assert!(!flagged.contains(&FlagKind::NeverBackedUp), "{flagged:?}");
+    assert!(
+        !flagged.contains(&FlagKind::CrossRegionLagging),
+        "{flagged:?}"
+    );
+    t.state = TenantState::Active;
+    assert!(kinds(&t, HOUR).contains(&FlagKind::NeverBackedUp));
 }

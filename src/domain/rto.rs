@@ -113,7 +113,12 @@ pub fn rto_clock(
     let deadline = Deadline::reconcile(server_deadline, computed);
     let state = match end {
         Some(end) => {
-            let in_time = end.at.map(|at| at <= deadline.at);
+            // Only a completed restore can meet its RTO: a failed or cancelled one gave the
+            // customer nothing, so its clock just stopped (never "met").
+            let in_time = end
+                .at
+                .filter(|_| end.phase == RestorePhase::Completed)
+                .map(|at| at <= deadline.at);
             RtoState::Ended { end, in_time }
         }
         None if now > deadline.at => RtoState::Overdue {

@@ -63,6 +63,11 @@ pub struct Tenant {
     pub backup: BackupSummary,
     #[serde(default)]
     pub active_restore_id: Option<RestoreId>,
+    /// The tenant this one was restored from, when a `new_spoke` restore created it: the
+    /// operator must tell a restore target from a customer's own spoke at a glance. Optional
+    /// on the wire (older servers do not send it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restore_of: Option<TenantId>,
     /// snapdeck's own field, not the contract's: when the source last heard about this tenant.
     /// A row whose source has gone quiet is judged stale from it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -132,6 +137,7 @@ impl Tenant {
             created_at,
             backup,
             active_restore_id,
+            restore_of,
             observed_at: _,
         } = self;
         *id == other.id
@@ -147,6 +153,7 @@ impl Tenant {
             && *created_at == other.created_at
             && *backup == other.backup
             && *active_restore_id == other.active_restore_id
+            && *restore_of == other.restore_of
     }
 
     pub fn is_hub(&self) -> bool {

@@ -360,8 +360,14 @@ fn tenant_cell<'a>(t: &Tenant, row: &ViewRow, last_child: bool, ctx: &CellContex
     if row.is_child {
         let branch = if last_child { " └ " } else { " ├ " };
         let room = ctx.tenant_width.saturating_sub(BRANCH);
+        // A spoke a restore created is marked, so it is not taken for a customer's own.
+        let (mark, room) = match t.restore_of {
+            Some(_) => ("↺ ", room.saturating_sub(2)),
+            None => ("", room),
+        };
         Cell::from(Line::from(vec![
             Span::styled(branch, theme.border),
+            Span::styled(mark, theme.info),
             Span::raw(ellipsized(&t.slug, usize::from(room))),
         ]))
     } else {

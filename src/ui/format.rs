@@ -70,6 +70,11 @@ pub fn short_timestamp(at: DateTime<Utc>, zone: TimeDisplay) -> String {
     in_zone(at, zone, "%m-%d %H:%M", false)
 }
 
+/// "03:10:00" in the chosen zone, for log lines (the zone is in the status bar).
+pub fn time_of_day(at: DateTime<Utc>, zone: TimeDisplay) -> String {
+    in_zone(at, zone, "%H:%M:%S", false)
+}
+
 /// "2026-08-28" in the chosen zone.
 pub fn date(at: DateTime<Utc>, zone: TimeDisplay) -> String {
     in_zone(at, zone, "%Y-%m-%d", false)

@@ -57,7 +57,9 @@ fn key_lines(
         lines.push(Line::raw(""));
         lines.push(Line::from(Span::styled("While filtering", theme.title)));
         // What reads the same as a key above is not said twice (80×24 has no line to spare).
-        let new = filter.iter().filter(|f| !shown.iter().any(|b| b.what == f.what));
+        let new = filter
+            .iter()
+            .filter(|f| !shown.iter().any(|b| b.what == f.what));
         lines.extend(new.map(|b| binding(theme, b)));
     }
     lines

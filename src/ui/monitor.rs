@@ -1,16 +1,17 @@
-//! The restore monitor: the phase line, each step with a gauge, its message and time, the RTO
-//! clock, the verification checks, and the typed confirmation of confirm or cancel.
+//! The restore monitor: the phase line, a failure in words, each step with a gauge, its
+//! message and time, the RTO clock, the verification checks, the live event log, and the
+//! prompt of confirm (notes, and the slug when a check did not pass) or cancel.
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 
 use super::format::{age, timestamp};
 use crate::app::App;
-use crate::app::screens::monitor::{MonitorScreen, Prompt, checks_all_passed};
+use crate::app::screens::monitor::{Field, MonitorScreen, Prompt, checks_all_passed};
 use crate::domain::humanize::{coarse, duration};
 use crate::domain::restore::{CheckStatus, Restore, RestorePhase, RestoreStep, StepStatus};
 use crate::domain::rto::{RtoState, restore_rto};
@@ -19,6 +20,8 @@ use crate::theme::Theme;
 
 /// Cells of a step's progress bar.
 const GAUGE: usize = 20;
+/// Rows the event log keeps however much the status above takes (its title and 3 lines).
+const LOG_MIN: usize = 4;
 
 pub fn draw(
     frame: &mut Frame,
@@ -47,13 +50,126 @@ pub fn draw(
         restore.target_slug,
         restore.mode.label().replace('_', " ")
     );
-    let mut lines = vec![phases(restore, theme), Line::raw("")];
+    let outer = block(title, theme);
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    let width = usize::from(inner.width);
+    let status = status_lines(app, restore, theme, now, width);
+    let moves = next_move(restore, monitor.prompt.as_ref(), theme);
+    let [top, log_area, bottom] = split(inner, rows_of(&status, width), rows_of(&moves, width));
+    frame.render_widget(Paragraph::new(status).wrap(Wrap { trim: false }), top);
+    log::draw(frame, log_area, &monitor.log, app.time, theme);
+    frame.render_widget(Paragraph::new(moves).wrap(Wrap { trim: false }), bottom);
+}
+
+/// The status on top, the event log in the middle, the next move (or the prompt) at the
+/// bottom. The prompt always gets its rows; the log at least `LOG_MIN`, more when the status
+/// leaves it room; the status what remains.
+fn split(area: Rect, status_rows: usize, move_rows: usize) -> [Rect; 3] {
+    let height = usize::from(area.height);
+    let bottom = move_rows.min(height);
+    let log = height
+        .saturating_sub(bottom + status_rows)
+        .max(LOG_MIN)
+        .min(height - bottom);
+    let top = height - bottom - log;
+    let row = |y: usize, h: usize| Rect::new(area.x, area.y + y as u16, area.width, h as u16);
+    [row(0, top), row(top, log), row(top + log, bottom)]
+}
+
+/// Rows `lines` take once word-wrapped to `width` (as the paragraph wraps them, closely).
+fn rows_of(lines: &[Line], width: usize) -> usize {
+    lines.iter().map(|line| wrapped_rows(line, width)).sum()
+}
+
+fn wrapped_rows(line: &Line, width: usize) -> usize {
+    if width == 0 {
+        return 1;
+    }
+    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+    let (mut rows, mut column) = (1, 0);
+    for word in text.split_inclusive(' ') {
+        let visible = word.trim_end().chars().count();
+        if column > 0 && column + visible > width {
+            rows += 1;
+            column = 0;
+        }
+        column += word.chars().count();
+        while column > width {
+            rows += 1;
+            column -= width;
+        }
+    }
+    rows
+}
+
+/// A line cut to `width` cells, ending in "…" when cut: steps, checks and log lines stay on
+/// one row each, so the pane's height says how many fit.
+pub(super) fn clipped<'a>(line: Line<'a>, width: usize) -> Line<'a> {
+    if line.width() <= width {
+        return line;
+    }
+    let mut left = width.saturating_sub(1);
+    let mut spans = Vec::new();
+    for span in line.spans {
+        let n = span.content.chars().count();
+        if n <= left {
+            left -= n;
+            spans.push(span);
+            continue;
+        }
+        let cut: String = span.content.chars().take(left).collect();
+        spans.push(Span::styled(format!("{cut}…"), span.style));
+        break;
+    }
+    Line::from(spans)
+}
+
+/// Phases, the failure in words, facts, steps and checks.
+fn status_lines<'a>(
+    app: &App,
+    restore: &Restore,
+    theme: &Theme,
+    now: DateTime<Utc>,
+    width: usize,
+) -> Vec<Line<'a>> {
+    let mut lines = vec![phases(restore, theme)];
+    if let Some(error) = &restore.error {
+        // A failure is the first thing read, in words, not a code.
+        let failed_in = failed_phase(restore).map_or(String::new(), |p| {
+            format!(" in {}", p.label().replace('_', " "))
+        });
+        lines.push(Line::from(Span::styled(
+            format!("✗ FAILED{failed_in}: {error}"),
+            theme.red.add_modifier(Modifier::BOLD),
+        )));
+    }
+    lines.push(Line::raw(""));
     lines.push(facts(app, restore, theme, now));
     lines.push(Line::raw(""));
-    lines.push(Line::from(Span::styled("Steps", theme.title)));
-    lines.extend(restore.steps.iter().map(|s| step(s, theme, now)));
+    // Once checks are in and every step succeeded, the steps take one line: the checks are
+    // what the operator reads now, and they must fit a small terminal with the prompt open.
+    let all_done = restore.verification.is_some()
+        && !restore.steps.is_empty()
+        && restore
+            .steps
+            .iter()
+            .all(|s| s.status == StepStatus::Succeeded);
+    if all_done {
+        lines.push(steps_done(restore, theme));
+    } else {
+        lines.push(Line::from(Span::styled("Steps", theme.title)));
+        lines.extend(
+            restore
+                .steps
+                .iter()
+                .map(|s| clipped(step(s, theme, now, gauge_for(width)), width)),
+        );
+    }
     if let Some(checks) = &restore.verification {
-        lines.push(Line::raw(""));
+        if !all_done {
+            lines.push(Line::raw(""));
+        }
         lines.push(Line::from(Span::styled("Verification", theme.title)));
         lines.extend(checks.iter().map(|c| {
             let (glyph, style) = match c.status {
@@ -61,22 +177,31 @@ pub fn draw(
                 CheckStatus::Warning => ("▲", theme.amber),
                 _ => ("✗", theme.red),
             };
-            Line::from(vec![
+            let line = Line::from(vec![
                 Span::styled(format!("  {glyph} {:<36}", c.name), style),
                 Span::raw(c.detail.clone()),
-            ])
+            ]);
+            clipped(line, width)
         }));
     }
-    if let Some(error) = &restore.error {
-        lines.push(Line::raw(""));
-        lines.push(Line::from(Span::styled(format!("✗ {error}"), theme.red)));
-    }
-    lines.push(Line::raw(""));
-    lines.push(next_move(restore, monitor.prompt.as_ref(), theme));
-    let paragraph = Paragraph::new(lines)
-        .block(block(title, theme))
-        .wrap(Wrap { trim: false });
-    frame.render_widget(paragraph, area);
+    lines
+}
+
+/// The phase a failed or cancelled restore stopped in: the one of its failed step, else of
+/// its first skipped one.
+fn failed_phase(restore: &Restore) -> Option<RestorePhase> {
+    let at = restore
+        .steps
+        .iter()
+        .position(|s| s.status == StepStatus::Failed)
+        .or_else(|| {
+            restore
+                .steps
+                .iter()
+                .position(|s| s.status == StepStatus::Skipped)
+        })?;
+    // Steps run one per work phase, from `provisioning` on.
+    RestorePhase::HAPPY_PATH.get(at + 1).cloned()
 }
 
 fn block(title: String, theme: &Theme) -> Block<'static> {
@@ -93,6 +218,13 @@ fn phases<'a>(restore: &Restore, theme: &Theme) -> Line<'a> {
     let current = RestorePhase::HAPPY_PATH
         .iter()
         .position(|p| *p == restore.phase);
+    // Where an ended restore stopped: the phases before it are marked done, that one ✗.
+    let stopped = match current {
+        None => failed_phase(restore)
+            .and_then(|phase| RestorePhase::HAPPY_PATH.iter().position(|p| *p == phase)),
+        Some(_) => None,
+    };
+    let current = current.or(stopped);
     let mut spans = Vec::new();
     for (i, phase) in RestorePhase::HAPPY_PATH.iter().enumerate() {
         if i > 0 {
@@ -101,12 +233,13 @@ fn phases<'a>(restore: &Restore, theme: &Theme) -> Line<'a> {
         let name = phase.label().replace('_', " ");
         let (text, style) = match current {
             Some(at) if i < at => (format!("{name} ✓"), theme.ok),
+            Some(at) if i == at && stopped.is_some() => (format!("✗ {name}"), theme.red),
             Some(at) if i == at => (format!("▸ {name}"), theme.accent),
             _ => (name, theme.dim),
         };
         spans.push(Span::styled(text, style));
     }
-    if current.is_none() {
+    if RestorePhase::HAPPY_PATH.iter().all(|p| *p != restore.phase) {
         let ended = format!("   ✗ {}", restore.phase.label().replace('_', " "));
         spans.push(Span::styled(ended, theme.red));
     }
@@ -159,13 +292,35 @@ fn facts<'a>(app: &App, restore: &Restore, theme: &Theme, now: DateTime<Utc>) ->
     ])
 }
 
-fn step<'a>(s: &RestoreStep, theme: &Theme, now: DateTime<Utc>) -> Line<'a> {
+/// "Steps  ✓ all 4 succeeded in 1h 8m".
+fn steps_done<'a>(restore: &Restore, theme: &Theme) -> Line<'a> {
+    let start = restore.steps.iter().filter_map(|s| s.started_at).min();
+    let end = restore.steps.iter().filter_map(|s| s.finished_at).max();
+    let took = match (start, end) {
+        (Some(start), Some(end)) => format!(" in {}", duration(end - start)),
+        _ => String::new(),
+    };
+    Line::from(vec![
+        Span::styled("Steps  ", theme.title),
+        Span::styled(
+            format!("✓ all {} succeeded{took}", restore.steps.len()),
+            theme.ok,
+        ),
+    ])
+}
+
+/// A shorter bar on a narrow screen leaves the step's message its room.
+fn gauge_for(width: usize) -> usize {
+    if width < 100 { GAUGE / 2 } else { GAUGE }
+}
+
+fn step<'a>(s: &RestoreStep, theme: &Theme, now: DateTime<Utc>, gauge: usize) -> Line<'a> {
     let fraction = s.progress.unwrap_or(match s.status {
         StepStatus::Succeeded => 1.0,
         _ => 0.0,
     });
-    let filled = ((fraction.clamp(0.0, 1.0) * GAUGE as f64).round() as usize).min(GAUGE);
-    let bar = format!("{}{}", "█".repeat(filled), "░".repeat(GAUGE - filled));
+    let filled = ((fraction.clamp(0.0, 1.0) * gauge as f64).round() as usize).min(gauge);
+    let bar = format!("{}{}", "█".repeat(filled), "░".repeat(gauge - filled));
     let style = match s.status {
         StepStatus::Succeeded => theme.ok,
         StepStatus::Running => theme.info,
@@ -184,32 +339,85 @@ fn step<'a>(s: &RestoreStep, theme: &Theme, now: DateTime<Utc>) -> Line<'a> {
         ),
         Span::styled(format!("{bar} {:>4.0}%  ", fraction * 100.0), style),
         Span::styled(format!("{:<10} ", s.status.label()), style),
+        // The time before the message: on a narrow screen the message is what gets cut.
+        Span::styled(format!("{elapsed:<10} "), theme.dim),
         Span::raw(s.message.clone().unwrap_or_default()),
-        Span::styled(format!("  {elapsed}"), theme.dim),
     ])
 }
 
 /// What the operator can do next, or the typed confirmation under way.
-fn next_move<'a>(restore: &Restore, prompt: Option<&Prompt>, theme: &Theme) -> Line<'a> {
+fn next_move<'a>(restore: &Restore, prompt: Option<&Prompt>, theme: &Theme) -> Vec<Line<'a>> {
     let Some(prompt) = prompt else {
         let text = if restore.phase.can_confirm() {
             if checks_all_passed(restore) {
-                "Every check passed: c confirms the restore (type the slug)."
+                "Every check passed: c confirms the restore (with your notes)."
             } else {
-                "▲ A check did not pass: read it before confirming. c confirms (type the slug)."
+                "▲ A check did not pass: read it before confirming. c confirms (notes, and the \
+                 slug typed)."
             }
         } else if restore.phase.can_cancel() {
             "It is running: X cancels it (type the slug)."
+        } else if restore.phase == RestorePhase::Failed {
+            "It failed: nothing more will run. Read the error and the log; R on the tenant \
+             launches a new restore."
         } else {
             "It has ended."
         };
-        return Line::from(Span::styled(text, theme.dim));
+        return vec![Line::from(Span::styled(text, theme.dim))];
     };
-    typed_confirmation(&restore.source_slug, prompt.what.word(), prompt, theme)
+    let field = |label: String, input: &str, focused: bool| {
+        let cursor = if focused { "▌" } else { "" };
+        let label_style = if focused { theme.amber } else { theme.dim };
+        Line::from(vec![
+            Span::styled(label, label_style),
+            Span::styled(format!("{input}{cursor}"), theme.input),
+        ])
+    };
+    let mut lines = Vec::new();
+    if prompt.what.takes_notes() {
+        lines.push(field(
+            "Notes (what you verified): ".to_string(),
+            prompt.notes.value(),
+            prompt.field == Field::Notes,
+        ));
+        if checks_all_passed(restore) {
+            lines.push(Line::from(Span::styled(
+                "Every check passed: Enter confirms with these notes.",
+                theme.dim,
+            )));
+        } else {
+            lines.push(field(
+                format!(
+                    "A check did not pass: type {} to confirm all the same: ",
+                    restore.source_slug
+                ),
+                prompt.typed.value(),
+                prompt.field == Field::Slug,
+            ));
+        }
+    } else {
+        lines.push(field(
+            format!("Type {} to {}: ", restore.source_slug, prompt.what.word()),
+            prompt.typed.value(),
+            true,
+        ));
+    }
+    if prompt.sending.is_some() {
+        lines.push(Line::from(Span::styled(
+            "journaled and sent: waiting…",
+            theme.info,
+        )));
+    } else if let Some(problem) = &prompt.problem {
+        lines.push(Line::from(Span::styled(
+            format!("▲ {problem}"),
+            theme.amber,
+        )));
+    }
+    lines
 }
 
 /// "Type <slug> to <word>: typed▌", and whether it was sent or why not: the one way a typed
-/// confirmation looks, on the monitor and on the DNS swap screen.
+/// confirmation looks on the DNS swap screen.
 pub fn typed_confirmation<'a, M>(
     slug: &str,
     word: &str,
@@ -227,3 +435,6 @@ pub fn typed_confirmation<'a, M>(
     }
     Line::from(spans)
 }
+
+#[path = "monitor_log.rs"]
+mod log;

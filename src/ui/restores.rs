@@ -194,6 +194,14 @@ fn row<'a>(r: &Restore, shown: &[Column], ctx: &RowContext<'_>) -> Row<'a> {
         Column::Rto => rto_cell(r, ctx),
         Column::Ticket => Cell::from(r.ticket.clone().unwrap_or_else(|| "—".to_string())),
         Column::Requested => Cell::from(coarse_age(ctx.now, r.requested_at)),
+        // A failure reads in words, in red, where the progress was.
+        Column::Progress if r.phase == RestorePhase::Failed => Cell::from(Span::styled(
+            ellipsized(
+                &format!("✗ {}", progress(r)),
+                usize::from(ctx.progress_width),
+            ),
+            ctx.theme.red,
+        )),
         Column::Progress => Cell::from(ellipsized(&progress(r), usize::from(ctx.progress_width))),
     });
     Row::new(cells)

@@ -273,6 +273,16 @@ impl Card<'_> {
             }
             (kind, _) => kind.label().into_owned(),
         };
+        let parent = match &t.restore_of {
+            Some(source) => {
+                let source_slug = app
+                    .fleet
+                    .position(source)
+                    .map_or(source.0.clone(), |i| app.fleet.tenant(i).slug.clone());
+                format!("{parent} · ↺ restore of {source_slug}")
+            }
+            None => parent,
+        };
         self.lines.push(Line::from(vec![
             Span::styled(
                 format!("{} {} ", h.level.glyph(), h.level.word()),

@@ -20,6 +20,42 @@ pub fn now() -> DateTime<Utc> {
 
 /// An app that has received the demo fleet of `tenants` at the fixed clock.
 pub fn app(tenants: usize) -> App {
+    let (fleet, restores) = fleet_at(SEED, tenants, now());
+    app_with(fleet, restores)
+}
+
+/// A fleet of 60 where the operator launched a new-spoke restore of each of the first 16
+/// spokes three hours ago: at `now()` most await confirmation (some with a check warned or
+/// failed), and a few failed halfway. Answers the simulator too, to read their event logs.
+pub fn sim_with_launched_restores() -> snapdeck::source::demo::Sim {
+    use snapdeck::domain::restore::{CreateRestore, RestoreMode};
+    let mut sim = snapdeck::source::demo::Sim::new(SEED, 60, now() - Duration::hours(3));
+    let spokes: Vec<_> = sim
+        .tenants()
+        .iter()
+        .filter(|t| !t.is_hub() && t.active_restore_id.is_none() && t.backup.last_success.is_some())
+        .map(|t| t.id.clone())
+        .take(16)
+        .collect();
+    for id in spokes {
+        let request = CreateRestore {
+            restore_point_id: None,
+            mode: RestoreMode::NewSpoke,
+            target_slug: None,
+            ticket: Some("SUP-4821".into()),
+            reason: None,
+        };
+        sim.create_restore(&id, &request).unwrap();
+    }
+    sim.advance(now());
+    sim
+}
+
+/// An app that has received `fleet` and `restores` at the fixed clock.
+pub fn app_with(
+    fleet: Vec<std::sync::Arc<snapdeck::domain::tenant::Tenant>>,
+    restores: Vec<snapdeck::domain::restore::Restore>,
+) -> App {
     let calendar = snapdeck::config::BusinessHours::default()
         .calendar()
         .unwrap();
@@ -33,10 +69,9 @@ pub fn app(tenants: usize) -> App {
         local_zone: chrono_tz::Europe::London,
         source: SourceInfo {
             kind: "demo",
-            detail: format!("seed {SEED} · {tenants} tenants"),
+            detail: format!("seed {SEED} · {} tenants", fleet.len()),
         },
     });
-    let (fleet, restores) = fleet_at(SEED, tenants, now());
     app.update(
         Msg::Source(SourceEvent::Connection(Connection::Live)),
         now(),
@@ -127,4 +162,41 @@ pub fn selected_slug(app: &App) -> String {
     let id = app.view.selected().expect("a selection");
     let i = app.fleet.position(id).expect("selected tenant exists");
     app.fleet.tenant(i).slug.clone()
+}
+
+/// Opens the monitor of restore `id` from the restores screen, and answers its first event
+/// log read from `sim` as the source would.
+pub fn open_monitor(
+    app: &mut App,
+    sim: &snapdeck::source::demo::Sim,
+    id: &snapdeck::domain::ids::RestoreId,
+) {
+    use snapdeck::app::Effect;
+    use snapdeck::source::{Op, Reply};
+    key(app, KeyCode::Char('2'));
+    let row = app
+        .restores
+        .iter()
+        .position(|r| r.id == *id)
+        .expect("the restore is listed");
+    for _ in 0..row {
+        key(app, KeyCode::Down);
+    }
+    let effects = key(app, KeyCode::Enter);
+    let read = effects.iter().find_map(|e| match e {
+        Effect::Source(command) => match &command.op {
+            Op::RestoreEvents { restore, after } if restore == id => Some((command.id, *after)),
+            _ => None,
+        },
+        _ => None,
+    });
+    let (command, after) = read.expect("the monitor reads its log as it opens");
+    let outcome = sim.restore_events(id, after).map(Reply::RestoreEvents);
+    app.update(
+        Msg::Source(SourceEvent::Answer {
+            id: command,
+            outcome,
+        }),
+        now(),
+    );
 }

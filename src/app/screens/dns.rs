@@ -91,6 +91,8 @@ fn prompt(what: DnsMove) -> Prompt<DnsMove> {
     Prompt {
         what,
         typed: Input::default(),
+        notes: Input::default(),
+        field: super::monitor::Field::Slug,
         sending: None,
         problem: None,
     }

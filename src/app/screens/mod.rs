@@ -3,6 +3,7 @@
 //! Every screen is listed here, once; its state and keys live in its own file.
 
 pub mod dns;
+pub mod event_log;
 pub mod fleet;
 pub mod journal;
 pub mod monitor;
@@ -11,8 +12,8 @@ pub mod tenant;
 pub mod wizard;
 
 use super::keys::{
-    Binding, COMMAND_KEYS, DNS_KEYS, FILTER_KEYS, FLEET_KEYS, JOURNAL_KEYS, MONITOR_KEYS,
-    PROMPT_KEYS, RESTORES_KEYS, TENANT_KEYS, WIZARD_KEYS,
+    Binding, COMMAND_KEYS, CONFIRM_PROMPT_KEYS, DNS_KEYS, FILTER_KEYS, FLEET_KEYS, JOURNAL_KEYS,
+    MONITOR_KEYS, PROMPT_KEYS, RESTORES_KEYS, TENANT_KEYS, WIZARD_KEYS,
 };
 use dns::DnsScreen;
 use journal::JournalScreen;
@@ -48,6 +49,9 @@ impl Screen {
             Screen::Journal(_) => JOURNAL_KEYS,
             Screen::Restores(_) => RESTORES_KEYS,
             Screen::Wizard(_) => WIZARD_KEYS,
+            Screen::Monitor(m) if m.prompt.as_ref().is_some_and(|p| p.what.takes_notes()) => {
+                CONFIRM_PROMPT_KEYS
+            }
             Screen::Monitor(m) if m.prompt.is_some() => PROMPT_KEYS,
             Screen::Monitor(_) => MONITOR_KEYS,
             Screen::Dns(d) if d.prompt.is_some() => PROMPT_KEYS,

@@ -1,6 +1,8 @@
-//! The restore monitor: one restore's phases, steps, RTO clock and verification checks, and
-//! the operator's two moves on it — confirm (from `awaiting_confirmation`) and cancel (before
-//! it). Both ask for the tenant's slug typed; confirm takes notes too. Each is journaled before
+//! The restore monitor: one restore's phases, steps, RTO clock, verification checks and live
+//! event log (`event_log`), and the operator's two moves on it — confirm (from
+//! `awaiting_confirmation`) and cancel (before it). Cancel asks for the tenant's slug typed;
+//! confirm takes notes, and the slug typed only when a check warned or failed (confirming over
+//! it is the operator's call, and typing the slug says they made it). Each is journaled before
 //! it is sent, once.
 
 use tui_input::Input;
@@ -9,6 +11,7 @@ use tui_input::backend::crossterm::EventHandler;
 use super::super::keys::Action;
 use super::super::{App, Effect, FlashKind};
 use super::Screen;
+use super::event_log::{EventLog, LOG_PAGE};
 use crate::domain::ids::RestoreId;
 use crate::domain::restore::{CheckStatus, Restore};
 use crate::journal::{Action as Journaled, Intent};
@@ -21,6 +24,11 @@ pub enum Move {
 }
 
 impl Move {
+    /// Confirm takes notes (and Tab moves between them and the slug); cancel only the slug.
+    pub fn takes_notes(self) -> bool {
+        self == Move::Confirm
+    }
+
     pub fn word(self) -> &'static str {
         match self {
             Move::Confirm => "confirm",
@@ -29,12 +37,23 @@ impl Move {
     }
 }
 
+/// The prompt's text fields: confirm has notes and (when needed) the slug; cancel the slug.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Notes,
+    Slug,
+}
+
 /// The typed confirmation of a move, open over the monitor (and over the DNS swap screen,
 /// with its own moves).
 #[derive(Debug, Clone)]
 pub struct Prompt<M = Move> {
     pub what: M,
     pub typed: Input,
+    /// The operator's notes on a confirm: what they verified. Sent and journaled.
+    pub notes: Input,
+    /// The field keys type into.
+    pub field: Field,
     pub sending: Option<CommandId>,
     pub problem: Option<String>,
 }
@@ -43,6 +62,7 @@ pub struct Prompt<M = Move> {
 pub struct MonitorScreen {
     pub id: RestoreId,
     pub prompt: Option<Prompt>,
+    pub log: EventLog,
 }
 
 impl PartialEq for MonitorScreen {
@@ -55,7 +75,11 @@ impl Eq for MonitorScreen {}
 
 impl MonitorScreen {
     pub fn new(id: RestoreId) -> Self {
-        Self { id, prompt: None }
+        Self {
+            id,
+            prompt: None,
+            log: EventLog::default(),
+        }
     }
 }
 
@@ -93,16 +117,47 @@ impl App {
         match action {
             Some(Action::Back) => monitor.prompt = None,
             Some(Action::Launch) => self.send_move(),
+            // Tab goes to the slug only when a confirm needs it typed.
+            Some(Action::NextField) => {
+                let needs_slug = self
+                    .restores
+                    .iter()
+                    .find(|r| r.id == monitor.id)
+                    .is_some_and(|r| !checks_all_passed(r));
+                prompt.field = match prompt.field {
+                    Field::Notes if needs_slug => Field::Slug,
+                    _ if prompt.what == Move::Confirm => Field::Notes,
+                    other => other,
+                };
+            }
             _ => {
-                prompt
-                    .typed
-                    .handle_event(&crossterm::event::Event::Key(key));
+                let field = match prompt.field {
+                    Field::Notes => &mut prompt.notes,
+                    Field::Slug => &mut prompt.typed,
+                };
+                field.handle_event(&crossterm::event::Event::Key(key));
                 prompt.problem = None;
             }
         }
     }
 
     fn on_monitor_action(&mut self, action: Action) {
+        let log = match self.screens.last_mut() {
+            Some(Screen::Monitor(m)) => Some(&mut m.log),
+            _ => None,
+        };
+        if let Some(log) = log {
+            let page = LOG_PAGE as isize;
+            match action {
+                Action::Up => return log.scroll(-1),
+                Action::Down => return log.scroll(1),
+                Action::PageUp => return log.scroll(-page),
+                Action::PageDown => return log.scroll(page),
+                Action::First => return log.oldest(),
+                Action::Last => return log.follow(),
+                _ => {}
+            }
+        }
         match action {
             Action::Back => self.close_screen(),
             Action::Quit => self.effects.push(Effect::Quit),
@@ -150,6 +205,11 @@ impl App {
             monitor.prompt = Some(Prompt {
                 what,
                 typed: Input::default(),
+                notes: Input::default(),
+                field: match what {
+                    Move::Confirm => Field::Notes,
+                    Move::Cancel => Field::Slug,
+                },
                 sending: None,
                 problem: None,
             });
@@ -172,14 +232,20 @@ impl App {
             return;
         };
         let what = prompt.what;
-        if prompt.typed.value().trim() != restore.source_slug {
-            let problem = format!(
-                "type {} to {} this restore",
-                restore.source_slug,
-                what.word()
-            );
+        let notes = prompt.notes.value().trim().to_string();
+        // A confirm over checks that all passed needs no slug: the notes say what was checked.
+        let needs_slug = what == Move::Cancel || !checks_all_passed(&restore);
+        if needs_slug && prompt.typed.value().trim() != restore.source_slug {
+            let problem = match what {
+                Move::Confirm => format!(
+                    "a check did not pass: type {} (Tab) to confirm all the same",
+                    restore.source_slug
+                ),
+                Move::Cancel => format!("type {} to cancel this restore", restore.source_slug),
+            };
             if let Some(p) = self.prompt_mut() {
                 p.problem = Some(problem);
+                p.field = Field::Slug;
             }
             return;
         }
@@ -189,7 +255,7 @@ impl App {
                 Journaled::ConfirmRestore,
                 Op::ConfirmRestore {
                     restore: restore.id.clone(),
-                    notes: String::new(),
+                    notes: notes.clone(),
                     key: key.clone(),
                 },
             ),
@@ -203,6 +269,11 @@ impl App {
         };
         let mut intent = self.intent(journaled, restore.id.to_string(), key);
         intent.ticket = restore.ticket.clone();
+        if what == Move::Confirm {
+            intent
+                .details
+                .insert("notes".to_string(), serde_json::Value::String(notes));
+        }
         let id = self.write(intent, op);
         if let Some(p) = self.prompt_mut() {
             p.sending = Some(id);

@@ -11,8 +11,10 @@ use super::names::spoke_hostname;
 use super::restores::{Launch, RestorePlan};
 use super::sim::Sim;
 use crate::domain::ids::{IdempotencyKey, RestoreId, RestorePointId, TenantId};
-use crate::domain::restore::{CreateRestore, Restore, RestoreMode, RestorePhase, free_target_slug};
-use crate::domain::tenant::{Tenant, TenantState};
+use crate::domain::restore::{
+    CreateRestore, Restore, RestoreEvent, RestoreMode, RestorePhase, free_target_slug,
+};
+use crate::domain::tenant::{BackupSchedule, BackupSummary, Tenant, TenantKind, TenantState};
 use crate::source::{CommandError, Op, Reply};
 
 /// Who the demo says launched and confirmed what.
@@ -91,8 +93,12 @@ impl Sim {
                 requested_by: OPERATOR,
             },
         );
+        let mut plan = plan;
         let restore = plan.at(now);
         self.set_active_restore(index, Some(restore.id.clone()), &request.mode);
+        if restore.mode == RestoreMode::NewSpoke {
+            plan.set_target(self.add_restore_target(&tenant, &restore));
+        }
         self.restore_plans.push(plan);
         self.restores.push(restore.clone());
         self.restores_changed = true;
@@ -100,24 +106,52 @@ impl Sim {
     }
 
     /// `POST /restores/{id}/confirm`: only from `awaiting_confirmation`.
-    pub fn confirm_restore(&mut self, id: &RestoreId) -> Result<Restore, CommandError> {
-        self.end_restore(id, RestorePhase::Completed)
+    pub fn confirm_restore(
+        &mut self,
+        id: &RestoreId,
+        notes: &str,
+    ) -> Result<Restore, CommandError> {
+        self.end_restore(id, RestorePhase::Completed, notes)
     }
 
     /// `POST /restores/{id}/cancel`: only before `awaiting_confirmation`.
     pub fn cancel_restore(&mut self, id: &RestoreId) -> Result<Restore, CommandError> {
-        self.end_restore(id, RestorePhase::Cancelled)
+        self.end_restore(id, RestorePhase::Cancelled, "")
     }
 
-    fn end_restore(&mut self, id: &RestoreId, to: RestorePhase) -> Result<Restore, CommandError> {
+    /// `GET /restores/{id}/events?after=<seq>`: the events after `after`, oldest first.
+    pub fn restore_events(
+        &self,
+        id: &RestoreId,
+        after: u64,
+    ) -> Result<Vec<RestoreEvent>, CommandError> {
+        let k = self.restore_plan(id)?;
+        let mut events = self.restore_plans[k].events(self.now());
+        events.retain(|e| e.seq > after);
+        Ok(events)
+    }
+
+    fn restore_plan(&self, id: &RestoreId) -> Result<usize, CommandError> {
+        self.restore_plans
+            .iter()
+            .position(|p| p.id() == id)
+            .ok_or_else(|| {
+                CommandError::new(
+                    404,
+                    "restore_not_found",
+                    format!("there is no restore {id}"),
+                )
+            })
+    }
+
+    fn end_restore(
+        &mut self,
+        id: &RestoreId,
+        to: RestorePhase,
+        notes: &str,
+    ) -> Result<Restore, CommandError> {
         let now = self.now();
-        let Some(k) = self.restore_plans.iter().position(|p| p.id() == id) else {
-            return Err(CommandError::new(
-                404,
-                "restore_not_found",
-                format!("there is no restore {id}"),
-            ));
-        };
+        let k = self.restore_plan(id)?;
         let phase = self.restore_plans[k].at(now).phase;
         let allowed = match to {
             RestorePhase::Completed => phase.can_confirm(),
@@ -136,12 +170,11 @@ impl Sim {
             ));
         }
         let plan = &mut self.restore_plans[k];
-        plan.end(to, now, OPERATOR);
+        plan.end(to, now, OPERATOR, notes);
         let restore = plan.at(now);
-        let tenant = plan.tenant();
         self.restores[k] = restore.clone();
         self.restores_changed = true;
-        self.set_active_restore(tenant, None, &restore.mode);
+        self.settle_restore(k, &restore);
         Ok(restore)
     }
 
@@ -175,6 +208,71 @@ impl Sim {
                 None => Ok(id.clone()),
             },
         }
+    }
+
+    /// A restore moved on: the tenant it restores gives up its active-restore slot once it
+    /// ends, and the spoke it created follows it — `restoring` while it runs, `active` once
+    /// confirmed, `deleting` once it failed or was cancelled. (Torn down rather than dropped
+    /// from the fleet: a changed-tenants report can upsert, never remove, so a spoke that
+    /// vanished would linger on screen as it last was.)
+    pub(super) fn settle_restore(&mut self, k: usize, restore: &Restore) {
+        let Some(plan) = self.restore_plans.get(k) else {
+            return;
+        };
+        let (source, target) = (plan.tenant(), plan.target());
+        let holds_slot = self
+            .tenants()
+            .get(source)
+            .is_some_and(|t| t.active_restore_id.as_ref() == Some(&restore.id));
+        if !restore.phase.is_active() && holds_slot {
+            self.set_active_restore(source, None, &restore.mode);
+        }
+        let state = match restore.phase {
+            RestorePhase::Completed => TenantState::Active,
+            RestorePhase::Failed | RestorePhase::Cancelled => TenantState::Deleting,
+            _ => TenantState::Restoring,
+        };
+        let changes = target
+            .and_then(|t| self.tenants().get(t))
+            .is_some_and(|t| t.state != state);
+        if let Some(spoke) = target.filter(|_| changes).and_then(|t| self.tenant_mut(t)) {
+            spoke.state = state;
+        }
+    }
+
+    /// Adds the spoke a `new_spoke` restore creates to the fleet, under the hub of the
+    /// tenant restored (the tenant itself when it is a hub); answers its index.
+    fn add_restore_target(&mut self, source: &Tenant, restore: &Restore) -> usize {
+        let suffix = restore.id.0.trim_start_matches("rst_");
+        let spoke = Tenant {
+            id: TenantId(format!("ten_rs_{suffix}")),
+            slug: restore.target_slug.clone(),
+            kind: TenantKind::Spoke,
+            hub_id: Some(source.group_id().clone()),
+            display_name: format!("{} (restore)", source.display_name),
+            tier: source.tier.clone(),
+            region: source.region.clone(),
+            secondary_region: source.secondary_region.clone(),
+            hostname: restore.target_hostname.clone(),
+            state: TenantState::Restoring,
+            created_at: restore.requested_at,
+            backup: BackupSummary {
+                schedule: BackupSchedule {
+                    next_run_at: None,
+                    ..source.backup.schedule.clone()
+                },
+                retention_days: source.backup.retention_days,
+                last_success: None,
+                last_attempt: None,
+                oldest_restore_point_at: None,
+                restore_point_count: 0,
+                cross_region: None,
+            },
+            active_restore_id: None,
+            restore_of: Some(source.id.clone()),
+            observed_at: None,
+        };
+        self.push_tenant(spoke)
     }
 
     fn tenant_index(&self, id: &TenantId) -> Result<usize, CommandError> {
@@ -238,8 +336,8 @@ pub fn apply(sim: &mut Sim, done: &mut Idempotency, op: &Op) -> Result<Reply, Co
         } => sim
             .create_restore(tenant, request)
             .map(|r| Reply::Restore(Box::new(r))),
-        Op::ConfirmRestore { restore, .. } => sim
-            .confirm_restore(restore)
+        Op::ConfirmRestore { restore, notes, .. } => sim
+            .confirm_restore(restore, notes)
             .map(|r| Reply::Restore(Box::new(r))),
         Op::CancelRestore { restore, .. } => sim
             .cancel_restore(restore)
@@ -255,6 +353,9 @@ pub fn apply(sim: &mut Sim, done: &mut Idempotency, op: &Op) -> Result<Reply, Co
         Op::RollbackDnsSwap { swap, .. } => sim
             .rollback_dns_swap(swap)
             .map(|s| Reply::DnsSwap(Box::new(s))),
+        Op::RestoreEvents { restore, after } => sim
+            .restore_events(restore, *after)
+            .map(Reply::RestoreEvents),
         other => Err(CommandError::new(
             501,
             "not_implemented",

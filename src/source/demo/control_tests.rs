@@ -547,3 +547,42 @@ async fn swaps_move_through_their_phases_as_the_clock_runs() {
     assert_eq!(seen[..2], [DnsPhase::Pending, DnsPhase::Applying]);
     assert!(seen.last().is_some_and(DnsPhase::is_settled), "{seen:?}");
 }
+
+#[tokio::test]
+async fn restore_events_answer_through_the_channel_and_the_new_spoke_is_reported() {
+    let mut demo = Demo::start().await;
+    let tenant = demo.tenant("northfield-medicine");
+    let (outcome, changed) = demo
+        .ask(create(&tenant, newest(RestoreMode::NewSpoke), "k-events"))
+        .await;
+    let made = restore(outcome);
+    let spoke = changed
+        .iter()
+        .find(|t| t.slug == made.target_slug)
+        .expect("the new spoke comes with the answer, as a changed tenant");
+    assert_eq!(spoke.restore_of.as_ref(), Some(&tenant.id));
+    assert_eq!(spoke.hub_id, tenant.hub_id);
+    demo.clock.advance(Duration::minutes(30));
+    let (outcome, _) = demo
+        .ask(Op::RestoreEvents {
+            restore: made.id.clone(),
+            after: 2,
+        })
+        .await;
+    let Ok(Reply::RestoreEvents(events)) = outcome else {
+        panic!("events, got {outcome:?}");
+    };
+    assert_eq!(
+        events.first().map(|e| e.seq),
+        Some(3),
+        "after 2, oldest first"
+    );
+    assert!(events.windows(2).all(|w| w[0].seq + 1 == w[1].seq));
+    let (outcome, _) = demo
+        .ask(Op::RestoreEvents {
+            restore: RestoreId("rst_none".into()),
+            after: 0,
+        })
+        .await;
+    assert_eq!(error(outcome).code, "restore_not_found");
+}

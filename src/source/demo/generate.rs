@@ -249,6 +249,7 @@ impl Generator {
             created_at: subject.created_at,
             backup,
             active_restore_id: None,
+            restore_of: None,
             observed_at: frozen.then_some(subject.as_of),
         }
     }

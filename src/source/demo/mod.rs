@@ -33,7 +33,13 @@
 //! when), `generate` (the fleet at
 //! its starting instant: names and schedules), `history` (each tenant's backup summary at
 //! that instant), `behaviour` (faults, and each attempt's outcome), `sim` (the
-//! simulator), `restores`, `dns` (DNS swaps), `patterns` (cron schedules, parsed once each), `names`, `rng`.
+//! simulator), `restores`, `dns` (DNS swaps), `points` (restore-point pages), `patterns` (cron
+//! schedules, parsed once each), `names`, `rng`.
+//!
+//! Restores the operator launches: about 1 in 8 fails halfway (disk full, in the database or
+//! the volume step), a few verify with a check warned or failed, and a new-spoke one adds its
+//! spoke to the fleet (marked `restore_of`). Each restore's event log is written out from its
+//! plan (`restores::restore_events`).
 
 mod behaviour;
 mod control;

@@ -37,6 +37,50 @@ pub struct RestorePlan {
     durations: [Duration; 4],
     database_gib: f64,
     volume_gib: f64,
+    /// Where it breaks, if it does (only restores the operator launched do).
+    failure: Option<Failure>,
+    /// How its verification comes out at `awaiting_confirmation`.
+    verdict: Verdict,
+    /// Index in the fleet of the spoke a `new_spoke` restore created, once it is there.
+    target: Option<usize>,
+}
+
+/// A restore that breaks halfway: in which step (1 database, 2 volume) and how far into it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Failure {
+    pub step: usize,
+    pub fraction: f64,
+}
+
+/// How the verification checks come out: usually all pass, sometimes one warns, now and then
+/// one fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Passed,
+    Warning,
+    Failed,
+}
+
+/// One in this many restores the operator launches fails halfway.
+const FAILS_ONE_IN: u64 = 8;
+
+/// Whether (and where) the `k`-th restore of the fleet of `seed` fails, were the operator to
+/// launch it: a pure function of seed and index, so tests can find one that fails.
+pub fn failure_of(seed: u64, k: usize) -> Option<Failure> {
+    let mut rng = Rng::keyed(seed, &[0xFA11, k as u64]);
+    (rng.below(FAILS_ONE_IN) == 0).then(|| Failure {
+        step: 1 + rng.below(2) as usize,
+        fraction: rng.range(25, 75) as f64 / 100.0,
+    })
+}
+
+/// How the `k`-th restore's verification comes out: 14 in 20 pass, 4 warn, 2 fail.
+pub fn verdict_of(seed: u64, k: usize) -> Verdict {
+    match Rng::keyed(seed, &[0x7E57, k as u64]).below(20) {
+        0..14 => Verdict::Passed,
+        14..18 => Verdict::Warning,
+        _ => Verdict::Failed,
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -44,6 +88,8 @@ struct Ended {
     phase: RestorePhase,
     at: DateTime<Utc>,
     by: String,
+    /// What the operator wrote when confirming (empty for a cancel).
+    notes: String,
 }
 
 /// What the operator asked for, as the control plane accepted it.
@@ -141,7 +187,9 @@ fn plan_one(
         confirmed_by: None,
         confirmed_at: None,
     };
-    RestorePlan::new(request.tenant, base, (queued, durations), &mut rng)
+    let mut plan = RestorePlan::new(request.tenant, base, (queued, durations), &mut rng);
+    plan.verdict = verdict_of(seed, k);
+    plan
 }
 
 /// Time queued, then in each of `WORK_PHASES`: about an hour and a half in all.
@@ -189,7 +237,10 @@ impl RestorePlan {
             confirmed_by: None,
             confirmed_at: None,
         };
-        RestorePlan::new(launch.tenant, base, (queued, durations), &mut rng)
+        let mut plan = RestorePlan::new(launch.tenant, base, (queued, durations), &mut rng);
+        plan.failure = failure_of(seed, k);
+        plan.verdict = verdict_of(seed, k);
+        plan
     }
 
     /// The plan of `base` over its timeline, with sizes to restore drawn from `rng`.
@@ -207,6 +258,9 @@ impl RestorePlan {
             durations,
             database_gib: rng.range(5, 80) as f64 / 10.0,
             volume_gib: rng.range(8, 120) as f64,
+            failure: None,
+            verdict: Verdict::Passed,
+            target: None,
         }
     }
 
@@ -214,12 +268,54 @@ impl RestorePlan {
         self.tenant
     }
 
-    /// The operator confirmed (`Completed`) or cancelled it at `at`.
-    pub fn end(&mut self, phase: RestorePhase, at: DateTime<Utc>, by: &str) {
+    /// The fleet index of the spoke this restore created, if any.
+    pub fn target(&self) -> Option<usize> {
+        self.target
+    }
+
+    pub fn set_target(&mut self, index: usize) {
+        self.target = Some(index);
+    }
+
+    /// When it breaks, if it does: that far into its failing step.
+    pub fn fails_at(&self) -> Option<DateTime<Utc>> {
+        let failure = self.failure?;
+        let (start, duration) = self.step_window(failure.step)?;
+        let into = duration.num_milliseconds() as f64 * failure.fraction;
+        Some(start + Duration::milliseconds(into as i64))
+    }
+
+    /// When step `index` starts, and how long it runs.
+    fn step_window(&self, index: usize) -> Option<(DateTime<Utc>, Duration)> {
+        let before = self.durations.get(..index)?;
+        let start = before
+            .iter()
+            .fold(self.base.requested_at + self.queued, |at, d| at + *d);
+        Some((start, *self.durations.get(index)?))
+    }
+
+    /// The failure in words, as the step that broke says it.
+    fn failure_message(&self, step: usize) -> String {
+        if step == 1 {
+            "pg_restore: error: could not extend file \"base/16384/2619_fsm\": No space left \
+             on device"
+                .to_string()
+        } else {
+            format!(
+                "restore of volume snapshot into PVC {}/moodledata failed: rsync: write failed \
+                 on \"filedir/4f/2a\": No space left on device (28)",
+                self.base.target_slug
+            )
+        }
+    }
+
+    /// The operator confirmed (`Completed`, with `notes`) or cancelled it at `at`.
+    pub fn end(&mut self, phase: RestorePhase, at: DateTime<Utc>, by: &str, notes: &str) {
         self.ended = Some(Ended {
             phase,
             at,
             by: by.to_string(),
+            notes: notes.to_string(),
         });
     }
 
@@ -230,10 +326,33 @@ impl RestorePlan {
     /// The restore as it stands at `now`. Demo restores stop at `awaiting_confirmation`:
     /// confirming is the operator's move.
     pub fn at(&self, now: DateTime<Utc>) -> Restore {
-        match &self.ended {
-            Some(ended) if now >= ended.at => self.ended_at(ended),
+        match (&self.ended, self.fails_at()) {
+            // The operator can end it only before it fails (a failed restore is not active).
+            (Some(ended), fails) if now >= ended.at && fails.is_none_or(|f| ended.at < f) => {
+                self.ended_at(ended)
+            }
+            (_, Some(fails)) if now >= fails => self.failed_at(fails),
             _ => self.running_at(now),
         }
+    }
+
+    /// As it stood when its step broke: that step failed with the error, the rest skipped.
+    fn failed_at(&self, at: DateTime<Utc>) -> Restore {
+        let mut restore = self.running_at(at);
+        let step = self.failure.map_or(1, |f| f.step);
+        let message = self.failure_message(step);
+        for (index, s) in restore.steps.iter_mut().enumerate() {
+            if index == step {
+                s.status = StepStatus::Failed;
+                s.finished_at = Some(at);
+                s.message = Some(message.clone());
+            } else if index > step {
+                s.status = StepStatus::Skipped;
+            }
+        }
+        restore.phase = RestorePhase::Failed;
+        restore.error = Some(message);
+        restore
     }
 
     /// As it stood when the operator ended it, in the phase it ended in.
@@ -363,7 +482,8 @@ impl RestorePlan {
         let mut rng = Rng::keyed(mix(self.base.requested_at.timestamp() as u64), &[0x7E51]);
         let users = rng.range(2_000, 40_000);
         let courses = rng.range(80, 2_500);
-        let restored = self.volume_gib * (0.990 + rng.range(0, 9) as f64 / 1000.0);
+        let restored = self.volume_gib * (0.995 + rng.range(0, 4) as f64 / 1000.0);
+        let log_gap = rng.range(2, 90);
         let check = |name: &str, status: CheckStatus, detail: String| VerificationCheck {
             name: name.to_string(),
             status,
@@ -379,26 +499,45 @@ impl RestorePlan {
                     rng.range(180, 900)
                 ),
             ),
-            check(
-                "row counts of key tables",
-                CheckStatus::Passed,
-                format!("mdl_user {users} = {users} · mdl_course {courses} = {courses}"),
-            ),
-            check(
-                "newest log entry vs restore point",
-                CheckStatus::Passed,
-                format!(
-                    "newest mdl_logstore_standard_log entry {} s before the restore point",
-                    rng.range(2, 90)
-                ),
-            ),
+            if self.verdict == Verdict::Failed {
+                let missing = 1 + users / 50;
+                check(
+                    "row counts of key tables",
+                    CheckStatus::Failed,
+                    format!(
+                        "mdl_user {} ≠ {users} in the source ({missing} missing) · mdl_course \
+                         {courses} = {courses}",
+                        users - missing
+                    ),
+                )
+            } else {
+                check(
+                    "row counts of key tables",
+                    CheckStatus::Passed,
+                    format!("mdl_user {users} = {users} · mdl_course {courses} = {courses}"),
+                )
+            },
+            if self.verdict == Verdict::Warning {
+                check(
+                    "newest log entry vs restore point",
+                    CheckStatus::Warning,
+                    "newest mdl_logstore_standard_log entry 3 h 12 m before the restore point: \
+                     the last hours of activity may be missing"
+                        .to_string(),
+                )
+            } else {
+                check(
+                    "newest log entry vs restore point",
+                    CheckStatus::Passed,
+                    format!(
+                        "newest mdl_logstore_standard_log entry {log_gap} s before the restore \
+                         point"
+                    ),
+                )
+            },
             check(
                 "restored volume size",
-                if restored < self.volume_gib * 0.995 {
-                    CheckStatus::Warning
-                } else {
-                    CheckStatus::Passed
-                },
+                CheckStatus::Passed,
                 format!(
                     "{restored:.1} GiB restored of the snapshot's {:.1} GiB",
                     self.volume_gib
@@ -407,6 +546,9 @@ impl RestorePlan {
         ]
     }
 }
+
+#[path = "restore_events.rs"]
+mod restore_events;
 
 #[cfg(test)]
 mod tests {

@@ -36,6 +36,8 @@ const MAX_CATCH_UP: Duration = Duration::hours(6);
 
 pub struct Sim {
     pub(super) seed: u64,
+    /// How many tenants were generated; those after them are spokes restores created.
+    generated: usize,
     stale_for: Duration,
     now: DateTime<Utc>,
     /// Shared with the app: a tenant is copied only when the simulation changes it while the
@@ -77,6 +79,7 @@ impl Sim {
         let queue: Vec<Reverse<Event>> = generated.events.into_iter().map(Reverse).collect();
         Self {
             seed,
+            generated: generated.tenants.len(),
             stale_for,
             now,
             tenants: shared(generated.tenants),
@@ -129,6 +132,15 @@ impl Sim {
         Some(tenant)
     }
 
+    /// Adds a tenant (a restore's new spoke) at the end of the fleet; answers its index. It
+    /// is reported with the next changes, like a changed tenant.
+    pub(super) fn push_tenant(&mut self, tenant: Tenant) -> usize {
+        self.tenants.push(Arc::new(tenant));
+        let index = self.tenants.len() - 1;
+        self.touched.push(index);
+        index
+    }
+
     /// The tenants changed by writes since this was last asked.
     pub fn take_touched(&mut self) -> Vec<usize> {
         let mut touched = std::mem::take(&mut self.touched);
@@ -165,6 +177,7 @@ impl Sim {
         self.now = now;
         self.advance_restores();
         self.advance_dns();
+        changed.extend(self.take_touched());
         changed.sort_unstable();
         changed.dedup();
         changed
@@ -173,9 +186,14 @@ impl Sim {
     /// Regenerates the tenants at `now`; the restores keep their timelines. Every tenant
     /// counts as changed.
     fn restart(&mut self, now: DateTime<Utc>) -> Vec<usize> {
-        let generated = generate(self.seed, self.tenants.len(), now, self.stale_for);
+        let generated = generate(self.seed, self.generated, now, self.stale_for);
         let queue: Vec<Reverse<Event>> = generated.events.into_iter().map(Reverse).collect();
+        // The spokes restores created are not generated: they keep their places after.
+        let targets = self
+            .tenants
+            .split_off(self.generated.min(self.tenants.len()));
         self.tenants = shared(generated.tenants);
+        self.tenants.extend(targets);
         self.behaviours = generated.behaviours;
         self.patterns = generated.patterns;
         self.queue = BinaryHeap::from(queue);
@@ -280,12 +298,25 @@ impl Sim {
     }
 
     fn advance_restores(&mut self) {
-        for (plan, shown) in self.restore_plans.iter().zip(self.restores.iter_mut()) {
+        let mut moved = Vec::new();
+        for (k, (plan, shown)) in self
+            .restore_plans
+            .iter()
+            .zip(self.restores.iter_mut())
+            .enumerate()
+        {
             let current = plan.at(self.now);
             if current != *shown {
+                if current.phase != shown.phase {
+                    moved.push((k, current.clone()));
+                }
                 *shown = current;
                 self.restores_changed = true;
             }
+        }
+        // A phase change can free the tenant's slot (a failure) or move its new spoke on.
+        for (k, restore) in moved {
+            self.settle_restore(k, &restore);
         }
     }
 }
