@@ -96,6 +96,7 @@ impl Sim {
         self.restore_plans.push(plan);
         self.restores.push(restore.clone());
         self.restores_changed = true;
+        self.link_request(request.ticket.as_deref(), &restore.id);
         Ok(restore)
     }
 
@@ -249,6 +250,9 @@ pub fn apply(sim: &mut Sim, done: &mut Idempotency, op: &Op) -> Result<Reply, Co
         Op::CancelRestore { restore, .. } => sim
             .cancel_restore(restore)
             .map(|r| Reply::Restore(Box::new(r))),
+        Op::AcknowledgeRequest { ticket, .. } => sim
+            .acknowledge_request(ticket)
+            .map(|r| Reply::Request(Box::new(r))),
         other => Err(CommandError::new(
             501,
             "not_implemented",

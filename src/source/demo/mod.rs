@@ -33,7 +33,8 @@
 //! when), `generate` (the fleet at
 //! its starting instant: names and schedules), `history` (each tenant's backup summary at
 //! that instant), `behaviour` (faults, and each attempt's outcome), `sim` (the
-//! simulator), `restores`, `patterns` (cron schedules, parsed once each), `names`, `rng`.
+//! simulator), `restores`, `requests` (support tickets waiting for on-call, one arriving
+//! every few simulated hours), `patterns` (cron schedules, parsed once each), `names`, `rng`.
 
 mod behaviour;
 mod control;
@@ -43,6 +44,7 @@ mod history;
 mod layout;
 mod names;
 mod patterns;
+mod requests;
 mod restores;
 mod rng;
 mod sim;
@@ -58,6 +60,7 @@ pub use sim::{DEFAULT_STALE_FOR, MAX_TENANTS, Sim};
 
 use crate::clock::Clock;
 use crate::domain::humanize::count;
+use crate::domain::request::RestoreRequest;
 use crate::domain::restore::Restore;
 use crate::domain::tenant::Tenant;
 use crate::source::{Connection, Op, Source, SourceCommand, SourceEvent, SourceInfo, SourceTask};
@@ -73,6 +76,11 @@ const MIN_TICK: std::time::Duration = std::time::Duration::from_millis(20);
 /// anything: for `snapdeck status`, tests, benchmarks and screenshots.
 pub fn fleet_at(seed: u64, tenants: usize, now: DateTime<Utc>) -> (Vec<Arc<Tenant>>, Vec<Restore>) {
     Sim::new(seed, tenants, now).into_parts()
+}
+
+/// The open restore requests of that fleet at `now`, for tests and screenshots.
+pub fn requests_at(seed: u64, tenants: usize, now: DateTime<Utc>) -> Vec<RestoreRequest> {
+    Sim::new(seed, tenants, now).open_requests()
 }
 
 pub struct DemoSource {
@@ -175,6 +183,8 @@ fn answer(
         if !touched.is_empty() {
             report(sim, &touched, events)?;
         }
+        // An acknowledgement changes no tenant, but the ticket list goes before its answer.
+        send_requests_if_changed(events, sim)?;
     }
     send(events, SourceEvent::Answer { id, outcome })
 }
@@ -257,7 +267,7 @@ fn report(
     if sim.take_restores_changed() {
         send_restores(events, sim)?;
     }
-    Ok(())
+    send_requests_if_changed(events, sim)
 }
 
 fn send_fleet(
@@ -272,7 +282,32 @@ fn send_fleet(
             tenants,
         },
     )?;
-    send_restores(events, sim)
+    send_restores(events, sim)?;
+    send_requests(events, sim.now(), sim.open_requests())
+}
+
+fn send_requests_if_changed(
+    events: &UnboundedSender<SourceEvent>,
+    sim: &mut Sim,
+) -> Result<(), Closed> {
+    match sim.take_requests_changed() {
+        Some(requests) => send_requests(events, sim.now(), requests),
+        None => Ok(()),
+    }
+}
+
+fn send_requests(
+    events: &UnboundedSender<SourceEvent>,
+    generated_at: DateTime<Utc>,
+    requests: Vec<RestoreRequest>,
+) -> Result<(), Closed> {
+    send(
+        events,
+        SourceEvent::Requests {
+            generated_at,
+            requests,
+        },
+    )
 }
 
 fn send_restores(events: &UnboundedSender<SourceEvent>, sim: &Sim) -> Result<(), Closed> {

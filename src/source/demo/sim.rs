@@ -15,6 +15,7 @@ use super::behaviour::{Behaviour, Fault, attempt_plan, copy_latency};
 use super::events::{Event, EventKind, push};
 use super::generate::generate;
 use super::patterns::Patterns;
+use super::requests::Requests;
 use super::restores::RestorePlan;
 use crate::domain::restore::Restore;
 use crate::domain::tenant::{
@@ -46,6 +47,8 @@ pub struct Sim {
     pub(super) restore_plans: Vec<RestorePlan>,
     pub(super) restores: Vec<Restore>,
     pub(super) restores_changed: bool,
+    /// Support tickets waiting for on-call (see `requests`).
+    pub(super) requests: Requests,
     /// Tenants an operator's write changed, to report with the write's answer.
     touched: Vec<usize>,
 }
@@ -67,19 +70,22 @@ impl Sim {
         let now = sane(now);
         let stale_for = stale_for.clamp(Duration::zero(), MAX_STALE_FOR);
         let generated = generate(seed, tenants.min(MAX_TENANTS), now, stale_for);
-        let restores = generated.restores.iter().map(|p| p.at(now)).collect();
+        let restores: Vec<Restore> = generated.restores.iter().map(|p| p.at(now)).collect();
         let queue: Vec<Reverse<Event>> = generated.events.into_iter().map(Reverse).collect();
+        let tenants = shared(generated.tenants);
+        let requests = Requests::generate(seed, now, &tenants, &restores);
         Self {
             seed,
             stale_for,
             now,
-            tenants: shared(generated.tenants),
+            tenants,
             behaviours: generated.behaviours,
             patterns: generated.patterns,
             queue: BinaryHeap::from(queue),
             restore_plans: generated.restores,
             restores,
             restores_changed: false,
+            requests,
             touched: Vec::new(),
         }
     }
@@ -152,6 +158,7 @@ impl Sim {
         }
         self.now = now;
         self.advance_restores();
+        self.requests.arrive(now, &self.tenants);
         changed.sort_unstable();
         changed.dedup();
         changed
@@ -168,6 +175,7 @@ impl Sim {
         self.queue = BinaryHeap::from(queue);
         self.now = now;
         self.advance_restores();
+        self.requests.arrive(now, &self.tenants);
         (0..self.tenants.len()).collect()
     }
 
