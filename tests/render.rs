@@ -247,3 +247,17 @@ fn restore_monitor_at_160x45_and_80x24() {
         screen_text(&render(&mut app, &default_theme(), 80, 24))
     );
 }
+
+#[test]
+fn requests_screen_at_160x45_and_80x24() {
+    let mut app = app(60);
+    key(&mut app, KeyCode::Char('3'));
+    insta::assert_snapshot!(
+        "requests_at_160x45",
+        screen_text(&render(&mut app, &default_theme(), 160, 45))
+    );
+    insta::assert_snapshot!(
+        "requests_at_80x24",
+        screen_text(&render(&mut app, &default_theme(), 80, 24))
+    );
+}

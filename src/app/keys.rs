@@ -28,6 +28,10 @@ pub enum Action {
     ShowFleet,
     /// The restores screen.
     ShowRestores,
+    /// The requests screen (support tickets).
+    ShowRequests,
+    /// The requests screen: confirm receipt of the selected ticket.
+    Acknowledge,
     /// The restore wizard for the selected tenant: an action on the platform.
     NewRestore,
     /// The wizard: the next field, the other mode, send it.
@@ -44,7 +48,11 @@ impl Action {
     pub fn acts(self) -> bool {
         matches!(
             self,
-            Action::NewRestore | Action::Launch | Action::ConfirmRestore | Action::CancelRestore
+            Action::NewRestore
+                | Action::Launch
+                | Action::ConfirmRestore
+                | Action::CancelRestore
+                | Action::Acknowledge
         )
     }
 }
@@ -324,6 +332,34 @@ pub const RESTORES_KEYS: &[Binding] = &[
     },
 ];
 
+pub const REQUESTS_KEYS: &[Binding] = &[
+    MOVE,
+    Binding {
+        keys: &[(ch('g'), Action::First), (ch('G'), Action::Last)],
+        label: "g  G",
+        what: "first / last ticket",
+        hint: None,
+    },
+    Binding {
+        keys: &[(ch('a'), Action::Acknowledge)],
+        label: "a",
+        what: "acknowledge the ticket (once)",
+        hint: Some(("a", "acknowledge")),
+    },
+    Binding {
+        keys: &[(code(KeyCode::Enter), Action::NewRestore)],
+        label: "Enter",
+        what: "restore the ticket's tenant…",
+        hint: Some(("Enter", "restore")),
+    },
+    Binding {
+        keys: &[(code(KeyCode::Esc), Action::Back)],
+        label: "Esc",
+        what: "back",
+        hint: Some(("Esc", "back")),
+    },
+];
+
 /// Keys that work the same on every screen, listed after each screen's own.
 pub const COMMON_KEYS: &[Binding] = &[
     Binding {
@@ -342,9 +378,10 @@ pub const COMMON_KEYS: &[Binding] = &[
         keys: &[
             (ch('1'), Action::ShowFleet),
             (ch('2'), Action::ShowRestores),
+            (ch('3'), Action::ShowRequests),
         ],
-        label: "1  2",
-        what: "screens: fleet / restores",
+        label: "1  2  3",
+        what: "fleet / restores / requests",
         hint: Some(("2", "restores")),
     },
     Binding {
@@ -436,6 +473,7 @@ mod tests {
             [FLEET_KEYS, COMMON_KEYS],
             [TENANT_KEYS, COMMON_KEYS],
             [RESTORES_KEYS, COMMON_KEYS],
+            [REQUESTS_KEYS, COMMON_KEYS],
             [FILTER_KEYS, &[]],
             [WIZARD_KEYS, &[]],
             [MONITOR_KEYS, COMMON_KEYS],

@@ -404,7 +404,10 @@ impl App {
                 screens::restores::order(&mut self.restores);
             }
             SourceEvent::DnsSwaps { swaps, .. } => self.dns_swaps = swaps,
-            SourceEvent::Requests { requests, .. } => self.requests = requests,
+            SourceEvent::Requests { requests, .. } => {
+                self.requests = requests;
+                screens::requests::order(&mut self.requests, &self.calendar);
+            }
             SourceEvent::Answer { id, outcome } => self.on_answer(id, outcome),
             SourceEvent::Connection(connection) => {
                 if let Connection::Failing { error } = &connection {
@@ -479,6 +482,7 @@ impl App {
             (Screen::Fleet, Some(action)) => self.on_fleet_action(action),
             (Screen::Tenant(_), Some(action)) => self.on_tenant_action(action),
             (Screen::Restores(_), Some(action)) => self.on_restores_action(action),
+            (Screen::Requests(_), Some(action)) => self.on_requests_action(action),
         }
     }
 
@@ -528,6 +532,11 @@ impl App {
             Action::ShowRestores => {
                 if !matches!(self.screen(), Screen::Restores(_)) {
                     self.open_screen(Screen::Restores(Default::default()));
+                }
+            }
+            Action::ShowRequests => {
+                if !matches!(self.screen(), Screen::Requests(_)) {
+                    self.open_screen(Screen::Requests(Default::default()));
                 }
             }
             Action::Quit => self.effects.push(Effect::Quit),

@@ -7,7 +7,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use snapdeck::app::{App, Msg, Settings, TimeDisplay};
-use snapdeck::source::demo::fleet_at;
+use snapdeck::source::demo::{fleet_at, requests_at};
 use snapdeck::source::{Connection, SourceEvent, SourceInfo};
 use snapdeck::theme::Theme;
 use snapdeck::ui;
@@ -51,6 +51,13 @@ pub fn app(tenants: usize) -> App {
         Msg::Source(SourceEvent::Restores {
             generated_at: now(),
             restores,
+        }),
+        now(),
+    );
+    app.update(
+        Msg::Source(SourceEvent::Requests {
+            generated_at: now(),
+            requests: requests_at(SEED, tenants, now()),
         }),
         now(),
     );

@@ -4,15 +4,17 @@
 
 pub mod fleet;
 pub mod monitor;
+pub mod requests;
 pub mod restores;
 pub mod tenant;
 pub mod wizard;
 
 use super::keys::{
-    Binding, FILTER_KEYS, FLEET_KEYS, MONITOR_KEYS, PROMPT_KEYS, RESTORES_KEYS, TENANT_KEYS,
-    WIZARD_KEYS,
+    Binding, FILTER_KEYS, FLEET_KEYS, MONITOR_KEYS, PROMPT_KEYS, REQUESTS_KEYS, RESTORES_KEYS,
+    TENANT_KEYS, WIZARD_KEYS,
 };
 use monitor::MonitorScreen;
+use requests::RequestsScreen;
 use restores::RestoresScreen;
 use tenant::TenantScreen;
 use wizard::WizardScreen;
@@ -25,6 +27,8 @@ pub enum Screen {
     Tenant(TenantScreen),
     /// Every active and recent restore.
     Restores(RestoresScreen),
+    /// Support tickets waiting for on-call, most urgent first.
+    Requests(RequestsScreen),
     /// Launching a restore of one tenant.
     Wizard(Box<WizardScreen>),
     /// One restore as it runs, and confirming or cancelling it.
@@ -38,6 +42,7 @@ impl Screen {
             Screen::Fleet => FLEET_KEYS,
             Screen::Tenant(_) => TENANT_KEYS,
             Screen::Restores(_) => RESTORES_KEYS,
+            Screen::Requests(_) => REQUESTS_KEYS,
             Screen::Wizard(_) => WIZARD_KEYS,
             Screen::Monitor(m) if m.prompt.is_some() => PROMPT_KEYS,
             Screen::Monitor(_) => MONITOR_KEYS,
@@ -59,6 +64,7 @@ impl Screen {
             Screen::Fleet => "fleet",
             Screen::Tenant(_) => "backups card",
             Screen::Restores(_) => "restores",
+            Screen::Requests(_) => "requests",
             Screen::Wizard(_) => "restore",
             Screen::Monitor(_) => "monitor",
         }

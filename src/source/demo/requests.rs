@@ -119,15 +119,16 @@ impl Requests {
         let calendar = BusinessCalendar::default();
         let candidates = restorable(tenants);
         let mut picked: Vec<usize> = Vec::new();
-        // (business time already used before now, acknowledged after, the ask)
+        // (business time already used before now, acknowledged after, the ask), oldest
+        // first so the ticket numbers rise with time.
         let scripts: [(Duration, Option<Duration>, usize); 4] = [
-            // Requested a business hour and forty minutes ago: forty minutes overdue in
-            // business time (longer on the wall clock when the office has closed since).
+            // Three business hours ago, acknowledged twenty minutes in; no restore yet.
+            (Duration::hours(3), Some(Duration::minutes(20)), 3),
+            // A business hour and forty minutes ago: forty minutes overdue in business time
+            // (longer on the wall clock when the office has closed since).
             (Duration::minutes(100), None, 0),
             // Thirty-five business minutes ago: due in about twenty-five.
             (Duration::minutes(35), None, 2),
-            // Three business hours ago, acknowledged twenty minutes in; no restore yet.
-            (Duration::hours(3), Some(Duration::minutes(20)), 3),
             // Just arrived.
             (Duration::zero(), None, 4),
         ];
