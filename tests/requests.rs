@@ -326,3 +326,24 @@ async fn acknowledging_the_overdue_ticket_on_the_demo_shows_in_the_pushed_list()
         Some(overdue.ticket.as_str())
     );
 }
+
+#[test]
+fn help_on_the_requests_screen_lists_its_keys_and_hides_acting_ones_when_read_only() {
+    let theme = snapdeck::theme::Theme::builtin("default").unwrap();
+    for read_only in [false, true] {
+        let mut app = app(60);
+        app.read_only = read_only;
+        key(&mut app, KeyCode::Char('3'));
+        key(&mut app, KeyCode::Char('?'));
+        let text = support::screen_text(&support::render(&mut app, &theme, 80, 24));
+        for b in REQUESTS_KEYS.iter().chain(snapdeck::app::keys::COMMON_KEYS) {
+            let acting = b.keys.iter().any(|(_, action)| action.acts());
+            assert_eq!(
+                text.contains(b.what),
+                !(read_only && acting),
+                "{} (read-only {read_only}):\n{text}",
+                b.what
+            );
+        }
+    }
+}
