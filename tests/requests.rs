@@ -179,6 +179,14 @@ fn enter_opens_the_wizard_filled_in_from_the_ticket() {
         panic!("a create restore");
     };
     assert_eq!(request.reason.as_deref(), Some(plain.note.as_str()));
+    // A ticket a running restore answers opens that restore's monitor.
+    let mut app = support::app(60);
+    let answered = on_ticket(&mut app, |r| r.restore_id.is_some());
+    key(&mut app, KeyCode::Enter);
+    let Screen::Monitor(monitor) = app.screen() else {
+        panic!("the monitor, got {:?}", app.screen());
+    };
+    assert_eq!(Some(&monitor.id), answered.restore_id.as_ref());
 }
 
 #[test]

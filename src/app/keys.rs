@@ -349,7 +349,7 @@ pub const REQUESTS_KEYS: &[Binding] = &[
     Binding {
         keys: &[(code(KeyCode::Enter), Action::NewRestore)],
         label: "Enter",
-        what: "restore the ticket's tenant…",
+        what: "wizard, or its running restore",
         hint: Some(("Enter", "restore")),
     },
     Binding {

@@ -10,6 +10,7 @@ use tui_input::Input;
 use super::super::keys::Action;
 use super::super::{App, FlashKind};
 use super::Screen;
+use super::monitor::MonitorScreen;
 use super::wizard::Field;
 use crate::domain::calendar::BusinessCalendar;
 use crate::domain::ids::IdempotencyKey;
@@ -164,12 +165,23 @@ impl App {
 
     /// `Enter`: the restore wizard for the ticket's tenant, with the ticket, its note as the
     /// reason, overwrite when it prefers that, and the request itself (its point in time, and
-    /// its `requested_at` for the RTO clock).
+    /// its `requested_at` for the RTO clock). A ticket whose restore is running opens that
+    /// restore's monitor instead: a second launch could only be refused.
     fn restore_for_ticket(&mut self) {
         let Some(request) = self.selected_request() else {
             self.dirty = false;
             return;
         };
+        let running = request
+            .restore_id
+            .as_ref()
+            .and_then(|id| self.restore(id))
+            .filter(|r| r.phase.is_active())
+            .map(|r| r.id.clone());
+        if let Some(id) = running {
+            self.open_screen(Screen::Monitor(Box::new(MonitorScreen::new(id))));
+            return;
+        }
         if !self.read_only && self.fleet.position(&request.tenant_id).is_none() {
             let text = format!(
                 "{}: tenant {} is not in the fleet",
