@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use tui_input::Input;
 
 use super::super::keys::Action;
@@ -125,10 +125,9 @@ impl App {
         };
         let ticket = request.ticket;
         if let Some(at) = request.acknowledged_at {
-            let text = format!(
-                "{ticket} was already acknowledged at {}",
-                at.format("%H:%M")
-            );
+            // An age, not a time: the flash cannot know whether the operator reads UTC or local.
+            let ago = crate::domain::humanize::coarse((self.now - at).max(Duration::zero()));
+            let text = format!("{ticket} was already acknowledged, {ago} ago");
             self.set_flash(FlashKind::Info, text);
             return;
         }
