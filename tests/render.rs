@@ -441,3 +441,16 @@ fn a_restore_target_is_marked_in_the_fleet_table_and_its_card() {
     let card = screen_text(&render(&mut app, &default_theme(), 160, 45));
     assert!(card.contains("↺ restore of "), "{card}");
 }
+#[test]
+fn requests_screen_at_160x45_and_80x24() {
+    let mut app = app(60);
+    key(&mut app, KeyCode::Char('3'));
+    insta::assert_snapshot!(
+        "requests_at_160x45",
+        screen_text(&render(&mut app, &default_theme(), 160, 45))
+    );
+    insta::assert_snapshot!(
+        "requests_at_80x24",
+        screen_text(&render(&mut app, &default_theme(), 80, 24))
+    );
+}

@@ -80,6 +80,9 @@ fn shoot_all(dir: &Path) -> Vec<PathBuf> {
     key(&mut wizard, KeyCode::Char('R'));
     type_text(&mut wizard, "SUP-4821");
     paths.push(shoot(dir, "restore-wizard", &mut wizard, &theme, (160, 45)));
+    let mut requests = app(60);
+    key(&mut requests, KeyCode::Char('3'));
+    paths.push(shoot(dir, "requests", &mut requests, &theme, (160, 45)));
     let mut monitor = app(60);
     key(&mut monitor, KeyCode::Char('2'));
     key(&mut monitor, KeyCode::Down);

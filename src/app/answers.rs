@@ -43,6 +43,7 @@ impl App {
                 self.set_flash(FlashKind::Info, text);
             }
             Ok(Reply::Request(request)) => {
+                self.acknowledged(&request);
                 let text = format!("{} acknowledged", request.ticket);
                 self.set_flash(FlashKind::Info, text);
             }

@@ -41,6 +41,10 @@ pub enum Action {
     NextTenant,
     /// The tenant screen: the movement keys go to the other pane (card or history).
     SwitchPane,
+    /// The requests screen (support tickets).
+    ShowRequests,
+    /// The requests screen: confirm receipt of the selected ticket.
+    Acknowledge,
     /// The restore wizard for the selected tenant: an action on the platform.
     NewRestore,
     /// The wizard: the next field, the other mode, send it.
@@ -66,6 +70,7 @@ impl Action {
                 | Action::CancelRestore
                 | Action::SwapDns
                 | Action::RollbackDns
+                | Action::Acknowledge
         )
     }
 }
@@ -455,6 +460,34 @@ pub const RESTORES_KEYS: &[Binding] = &[
     },
 ];
 
+pub const REQUESTS_KEYS: &[Binding] = &[
+    MOVE,
+    Binding {
+        keys: &[(ch('g'), Action::First), (ch('G'), Action::Last)],
+        label: "g  G",
+        what: "first / last ticket",
+        hint: None,
+    },
+    Binding {
+        keys: &[(ch('a'), Action::Acknowledge)],
+        label: "a",
+        what: "acknowledge the ticket (once)",
+        hint: Some(("a", "acknowledge")),
+    },
+    Binding {
+        keys: &[(code(KeyCode::Enter), Action::NewRestore)],
+        label: "Enter",
+        what: "wizard, or its running restore",
+        hint: Some(("Enter", "restore")),
+    },
+    Binding {
+        keys: &[(code(KeyCode::Esc), Action::Back)],
+        label: "Esc",
+        what: "back",
+        hint: Some(("Esc", "back")),
+    },
+];
+
 /// Keys that work the same on every screen, listed after each screen's own.
 pub const COMMON_KEYS: &[Binding] = &[
     Binding {
@@ -473,10 +506,11 @@ pub const COMMON_KEYS: &[Binding] = &[
         keys: &[
             (ch('1'), Action::ShowFleet),
             (ch('2'), Action::ShowRestores),
+            (ch('3'), Action::ShowRequests),
             (ch('4'), Action::ShowJournal),
         ],
-        label: "1 2 4",
-        what: "fleet / restores / journal",
+        label: "1 2 3 4",
+        what: "fleet/restores/requests/journal",
         hint: Some(("2", "restores")),
     },
     Binding {
@@ -624,6 +658,7 @@ mod tests {
             [FLEET_KEYS, COMMON_KEYS],
             [TENANT_KEYS, COMMON_KEYS],
             [RESTORES_KEYS, COMMON_KEYS],
+            [REQUESTS_KEYS, COMMON_KEYS],
             [FILTER_KEYS, &[]],
             [WIZARD_KEYS, &[]],
             [MONITOR_KEYS, COMMON_KEYS],

@@ -449,7 +449,10 @@ impl App {
                 screens::restores::order(&mut self.restores);
             }
             SourceEvent::DnsSwaps { swaps, .. } => self.dns_swaps = swaps,
-            SourceEvent::Requests { requests, .. } => self.requests = requests,
+            SourceEvent::Requests { requests, .. } => {
+                self.requests = requests;
+                screens::requests::order(&mut self.requests, &self.calendar);
+            }
             SourceEvent::Answer { id, outcome } => self.on_answer(id, outcome),
             SourceEvent::Connection(connection) => {
                 if let Connection::Failing { error } = &connection {
@@ -527,6 +530,7 @@ impl App {
             (Screen::Tenant(_), Some(action)) => self.on_tenant_action(action),
             (Screen::Restores(_), Some(action)) => self.on_restores_action(action),
             (Screen::Journal(_), Some(action)) => self.on_journal_action(action),
+            (Screen::Requests(_), Some(action)) => self.on_requests_action(action),
         }
     }
 
@@ -583,6 +587,11 @@ impl App {
                 self.command_line.reset();
                 self.command_candidates.clear();
                 self.open_modal(Modal::Command);
+            }
+            Action::ShowRequests => {
+                if !matches!(self.screen(), Screen::Requests(_)) {
+                    self.open_screen(Screen::Requests(Default::default()));
+                }
             }
             Action::Quit => self.effects.push(Effect::Quit),
             _ => self.dirty = false,

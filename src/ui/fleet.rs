@@ -16,7 +16,7 @@ use crate::domain::tenant::{CrossRegionStatus, Tenant, Tier};
 use crate::domain::{Health, Level};
 use crate::theme::Theme;
 
-pub fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+pub fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, now: DateTime<Utc>) {
     let summary = app.fleet.summary();
     // Narrow terminals get counts with glyphs only; every level keeps its glyph.
     let compact = area.width < 120;
@@ -49,7 +49,11 @@ pub fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     let restores = summary.restores_running;
     let restore_style = if restores == 0 { theme.dim } else { theme.info };
-    let used: usize = spans.iter().map(Span::width).sum();
+    let shortest = format!(" ⟳{restores}").chars().count();
+    let before: usize = spans.iter().map(Span::width).sum();
+    let room = usize::from(area.width).saturating_sub(before + shortest);
+    let tickets = super::requests::header_spans(app, theme, now, compact, room);
+    let used = before + tickets.iter().map(Span::width).sum::<usize>();
     let text = if compact && used + 13 > usize::from(area.width) {
         format!(" ⟳{restores}")
     } else if compact {
@@ -57,7 +61,12 @@ pub fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     } else {
         format!("⟳ {} running", count(restores, "restore"))
     };
-    spans.push(Span::styled(text, restore_style));
+    // Overdue tickets are red everywhere, the header included: on a crowded header they keep
+    // their room and the restore count gives way.
+    if used + shortest <= usize::from(area.width) {
+        spans.push(Span::styled(text, restore_style));
+    }
+    spans.extend(tickets);
     frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.header), area);
 }
 

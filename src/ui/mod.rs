@@ -8,6 +8,7 @@ mod history;
 mod journal;
 pub mod layout;
 pub mod monitor;
+pub mod requests;
 pub mod restores;
 pub mod status;
 pub mod tenant;
@@ -40,11 +41,11 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, now: DateTime<Utc>) -> 
         return drawn;
     }
     let areas = layout::fleet(area);
-    fleet::draw_header(frame, areas.header, app, theme);
-    if matches!(app.screen(), Screen::Restores(_)) {
-        restores::draw_toolbar(frame, areas.toolbar, theme);
-    } else {
-        fleet::draw_toolbar(frame, areas.toolbar, app, theme);
+    fleet::draw_header(frame, areas.header, app, theme, now);
+    match app.screen() {
+        Screen::Restores(_) => restores::draw_toolbar(frame, areas.toolbar, theme),
+        Screen::Requests(_) => requests::draw_toolbar(frame, areas.toolbar, theme),
+        _ => fleet::draw_toolbar(frame, areas.toolbar, app, theme),
     }
     fleet::draw_table(frame, areas.table, app, theme, now);
     status::draw_status(frame, areas.status, app, theme, now);
@@ -68,6 +69,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, now: DateTime<Utc>) -> 
             }
             Screen::Restores(list) => restores::draw(frame, areas.table, app, list, theme, now),
             Screen::Journal(list) => journal::draw(frame, below_header, app, list, theme, now),
+            Screen::Requests(list) => requests::draw(frame, areas.table, app, list, theme, now),
             Screen::Wizard(form) => wizard::draw(frame, below_header, app, form, theme, now),
             Screen::Monitor(restore) => {
                 monitor::draw(frame, below_header, app, restore, theme, now);

@@ -12,6 +12,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 use super::format::{age, timestamp};
 use crate::app::App;
 use crate::app::screens::monitor::{Field, MonitorScreen, Prompt, checks_all_passed};
+use crate::app::screens::requests::request_for;
 use crate::domain::humanize::{coarse, duration};
 use crate::domain::restore::{CheckStatus, Restore, RestorePhase, RestoreStep, StepStatus};
 use crate::domain::rto::{RtoState, restore_rto};
@@ -254,7 +255,13 @@ fn facts<'a>(app: &App, restore: &Restore, theme: &Theme, now: DateTime<Utc>) ->
         .map_or(Tier::Unknown(String::new()), |i| {
             app.fleet.tenant(i).tier.clone()
         });
-    let rto = match restore_rto(restore, &tier, None, &app.calendar, now) {
+    let rto = match restore_rto(
+        restore,
+        &tier,
+        request_for(&app.requests, restore),
+        &app.calendar,
+        now,
+    ) {
         Some(clock) => {
             let state = match &clock.state {
                 RtoState::Running { left } => format!("{} left", coarse(*left)),

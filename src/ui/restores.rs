@@ -12,6 +12,7 @@ use ratatui::widgets::{
 
 use super::format::{coarse_age, ellipsized};
 use crate::app::App;
+use crate::app::screens::requests::request_for;
 use crate::app::screens::restores::RestoresScreen;
 use crate::domain::Level;
 use crate::domain::calendar::BusinessCalendar;
@@ -250,7 +251,13 @@ fn progress(r: &Restore) -> String {
 /// a quarter of the budget, red once passed; stopped when the restore ends. A deadline
 /// snapdeck computed (the control plane gave none) is marked "~".
 fn rto_cell<'a>(r: &Restore, ctx: &RowContext<'_>) -> Cell<'a> {
-    let Some(clock) = restore_rto(r, &ctx.tier_of(r), None, ctx.calendar, ctx.now) else {
+    let Some(clock) = restore_rto(
+        r,
+        &ctx.tier_of(r),
+        request_for(&ctx.app.requests, r),
+        ctx.calendar,
+        ctx.now,
+    ) else {
         return Cell::from(Span::styled("—", ctx.theme.dim));
     };
     let computed = if clock.deadline.source == DeadlineSource::Computed {

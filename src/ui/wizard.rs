@@ -247,7 +247,9 @@ fn review(app: &App, tenant: &Tenant, wizard: &WizardScreen, now: DateTime<Utc>)
             wizard.target
         ),
     };
-    let rto = rto_clock(&tenant.tier, now, None, None, &app.calendar, now).map_or(
+    // The customer has waited since the ticket, when the wizard was opened from one.
+    let waited_since = wizard.request.as_ref().map_or(now, |r| r.requested_at);
+    let rto = rto_clock(&tenant.tier, waited_since, None, None, &app.calendar, now).map_or(
         "no RTO for this tier".to_string(),
         |clock| {
             format!(

@@ -7,7 +7,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use snapdeck::app::{App, Effect, Msg, Settings, TimeDisplay};
-use snapdeck::source::demo::{Sim, fleet_at};
+use snapdeck::source::demo::{Sim, fleet_at, requests_at};
 use snapdeck::source::{Connection, Op, Reply, SourceCommand, SourceEvent, SourceInfo};
 use snapdeck::theme::Theme;
 use snapdeck::ui;
@@ -59,6 +59,7 @@ pub fn app_with(
     let calendar = snapdeck::config::BusinessHours::default()
         .calendar()
         .unwrap();
+    let tenants = fleet.len();
     let mut app = App::new(Settings {
         operator: "oncall".into(),
         session: "test".into(),
@@ -87,6 +88,13 @@ pub fn app_with(
         Msg::Source(SourceEvent::Restores {
             generated_at: now(),
             restores,
+        }),
+        now(),
+    );
+    app.update(
+        Msg::Source(SourceEvent::Requests {
+            generated_at: now(),
+            requests: requests_at(SEED, tenants, now()),
         }),
         now(),
     );

@@ -7,17 +7,19 @@ pub mod event_log;
 pub mod fleet;
 pub mod journal;
 pub mod monitor;
+pub mod requests;
 pub mod restores;
 pub mod tenant;
 pub mod wizard;
 
 use super::keys::{
     Binding, COMMAND_KEYS, CONFIRM_PROMPT_KEYS, DNS_KEYS, FILTER_KEYS, FLEET_KEYS, JOURNAL_KEYS,
-    MONITOR_KEYS, PROMPT_KEYS, RESTORES_KEYS, TENANT_KEYS, WIZARD_KEYS,
+    MONITOR_KEYS, PROMPT_KEYS, REQUESTS_KEYS, RESTORES_KEYS, TENANT_KEYS, WIZARD_KEYS,
 };
 use dns::DnsScreen;
 use journal::JournalScreen;
 use monitor::MonitorScreen;
+use requests::RequestsScreen;
 use restores::RestoresScreen;
 use tenant::TenantScreen;
 use wizard::WizardScreen;
@@ -30,6 +32,8 @@ pub enum Screen {
     Tenant(TenantScreen),
     /// Every active and recent restore.
     Restores(RestoresScreen),
+    /// Support tickets waiting for on-call, most urgent first.
+    Requests(RequestsScreen),
     /// Launching a restore of one tenant.
     Wizard(Box<WizardScreen>),
     /// Every action taken from this machine, with its outcome.
@@ -48,6 +52,7 @@ impl Screen {
             Screen::Tenant(_) => TENANT_KEYS,
             Screen::Journal(_) => JOURNAL_KEYS,
             Screen::Restores(_) => RESTORES_KEYS,
+            Screen::Requests(_) => REQUESTS_KEYS,
             Screen::Wizard(_) => WIZARD_KEYS,
             Screen::Monitor(m) if m.prompt.as_ref().is_some_and(|p| p.what.takes_notes()) => {
                 CONFIRM_PROMPT_KEYS
@@ -76,6 +81,7 @@ impl Screen {
             Screen::Tenant(_) => "tenant",
             Screen::Journal(_) => "journal",
             Screen::Restores(_) => "restores",
+            Screen::Requests(_) => "requests",
             Screen::Wizard(_) => "restore",
             Screen::Monitor(_) => "monitor",
             Screen::Dns(_) => "DNS swap",

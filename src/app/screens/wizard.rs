@@ -54,6 +54,9 @@ pub struct WizardScreen {
     pub launched: Option<String>,
     /// The restore launched, which Enter opens in the monitor.
     pub launched_id: Option<crate::domain::ids::RestoreId>,
+    /// The support ticket this restore answers, when opened from the requests screen: its
+    /// point in time, and its `requested_at`, which starts the RTO clock.
+    pub request: Option<crate::domain::request::RestoreRequest>,
 }
 
 impl PartialEq for WizardScreen {
@@ -80,6 +83,7 @@ impl WizardScreen {
             problem: None,
             launched: None,
             launched_id: None,
+            request: None,
         }
     }
 

@@ -102,6 +102,7 @@ impl Sim {
         self.restore_plans.push(plan);
         self.restores.push(restore.clone());
         self.restores_changed = true;
+        self.link_request(request.ticket.as_deref(), &restore.id);
         Ok(restore)
     }
 
@@ -356,11 +357,9 @@ pub fn apply(sim: &mut Sim, done: &mut Idempotency, op: &Op) -> Result<Reply, Co
         Op::RestoreEvents { restore, after } => sim
             .restore_events(restore, *after)
             .map(Reply::RestoreEvents),
-        other => Err(CommandError::new(
-            501,
-            "not_implemented",
-            format!("the demo cannot do {} yet", other.name()),
-        )),
+        Op::AcknowledgeRequest { ticket, .. } => sim
+            .acknowledge_request(ticket)
+            .map(|r| Reply::Request(Box::new(r))),
     })
 }
 

@@ -40,6 +40,8 @@
 //! the volume step), a few verify with a check warned or failed, and a new-spoke one adds its
 //! spoke to the fleet (marked `restore_of`). Each restore's event log is written out from its
 //! plan (`restores::restore_events`).
+//! simulator), `restores`, `requests` (support tickets waiting for on-call, one arriving
+//! every few simulated hours), `patterns` (cron schedules, parsed once each), `names`, `rng`.
 
 mod behaviour;
 mod control;
@@ -51,6 +53,7 @@ mod layout;
 mod names;
 mod patterns;
 mod points;
+mod requests;
 mod restores;
 mod rng;
 mod sim;
@@ -66,6 +69,7 @@ pub use sim::{DEFAULT_STALE_FOR, MAX_TENANTS, Sim};
 
 use crate::clock::Clock;
 use crate::domain::humanize::count;
+use crate::domain::request::RestoreRequest;
 use crate::domain::restore::Restore;
 use crate::domain::tenant::Tenant;
 use crate::source::{Connection, Op, Source, SourceCommand, SourceEvent, SourceInfo, SourceTask};
@@ -81,6 +85,11 @@ const MIN_TICK: std::time::Duration = std::time::Duration::from_millis(20);
 /// anything: for `snapdeck status`, tests, benchmarks and screenshots.
 pub fn fleet_at(seed: u64, tenants: usize, now: DateTime<Utc>) -> (Vec<Arc<Tenant>>, Vec<Restore>) {
     Sim::new(seed, tenants, now).into_parts()
+}
+
+/// The open restore requests of that fleet at `now`, for tests and screenshots.
+pub fn requests_at(seed: u64, tenants: usize, now: DateTime<Utc>) -> Vec<RestoreRequest> {
+    Sim::new(seed, tenants, now).open_requests()
 }
 
 pub struct DemoSource {
@@ -187,6 +196,8 @@ fn answer(
             // A swap changes no tenant, but its list goes before its answer all the same.
             send_dns_swaps(events, sim)?;
         }
+        // An acknowledgement changes no tenant, but the ticket list goes before its answer.
+        send_requests_if_changed(events, sim)?;
     }
     send(events, SourceEvent::Answer { id, outcome })
 }
@@ -272,7 +283,7 @@ fn report(
     if sim.take_dns_changed() {
         send_dns_swaps(events, sim)?;
     }
-    Ok(())
+    send_requests_if_changed(events, sim)
 }
 
 fn send_fleet(
@@ -288,7 +299,8 @@ fn send_fleet(
         },
     )?;
     send_restores(events, sim)?;
-    send_dns_swaps(events, sim)
+    send_dns_swaps(events, sim)?;
+    send_requests(events, sim.now(), sim.open_requests())
 }
 
 fn send_dns_swaps(events: &UnboundedSender<SourceEvent>, sim: &Sim) -> Result<(), Closed> {
@@ -297,6 +309,30 @@ fn send_dns_swaps(events: &UnboundedSender<SourceEvent>, sim: &Sim) -> Result<()
         SourceEvent::DnsSwaps {
             generated_at: sim.now(),
             swaps: sim.dns_swaps().to_vec(),
+        },
+    )
+}
+
+fn send_requests_if_changed(
+    events: &UnboundedSender<SourceEvent>,
+    sim: &mut Sim,
+) -> Result<(), Closed> {
+    match sim.take_requests_changed() {
+        Some(requests) => send_requests(events, sim.now(), requests),
+        None => Ok(()),
+    }
+}
+
+fn send_requests(
+    events: &UnboundedSender<SourceEvent>,
+    generated_at: DateTime<Utc>,
+    requests: Vec<RestoreRequest>,
+) -> Result<(), Closed> {
+    send(
+        events,
+        SourceEvent::Requests {
+            generated_at,
+            requests,
         },
     )
 }

@@ -16,6 +16,7 @@ use super::dns::DnsPlan;
 use super::events::{Event, EventKind, push};
 use super::generate::generate;
 use super::patterns::Patterns;
+use super::requests::Requests;
 use super::restores::RestorePlan;
 use crate::domain::dns::DnsSwap;
 use crate::domain::restore::Restore;
@@ -54,6 +55,8 @@ pub struct Sim {
     pub(super) dns_plans: Vec<DnsPlan>,
     pub(super) dns_swaps: Vec<DnsSwap>,
     pub(super) dns_changed: bool,
+    /// Support tickets waiting for on-call (see `requests`).
+    pub(super) requests: Requests,
     /// Tenants an operator's write changed, to report with the write's answer.
     touched: Vec<usize>,
 }
@@ -75,14 +78,17 @@ impl Sim {
         let now = sane(now);
         let stale_for = stale_for.clamp(Duration::zero(), MAX_STALE_FOR);
         let generated = generate(seed, tenants.min(MAX_TENANTS), now, stale_for);
-        let restores = generated.restores.iter().map(|p| p.at(now)).collect();
+        let restores: Vec<Restore> = generated.restores.iter().map(|p| p.at(now)).collect();
         let queue: Vec<Reverse<Event>> = generated.events.into_iter().map(Reverse).collect();
+        let count = generated.tenants.len();
+        let tenants = shared(generated.tenants);
+        let requests = Requests::generate(seed, now, &tenants, &restores);
         Self {
             seed,
-            generated: generated.tenants.len(),
+            generated: count,
             stale_for,
             now,
-            tenants: shared(generated.tenants),
+            tenants,
             behaviours: generated.behaviours,
             patterns: generated.patterns,
             queue: BinaryHeap::from(queue),
@@ -92,6 +98,7 @@ impl Sim {
             dns_plans: Vec::new(),
             dns_swaps: Vec::new(),
             dns_changed: false,
+            requests,
             touched: Vec::new(),
         }
     }
@@ -178,6 +185,7 @@ impl Sim {
         self.advance_restores();
         self.advance_dns();
         changed.extend(self.take_touched());
+        self.requests.arrive(now, &self.tenants);
         changed.sort_unstable();
         changed.dedup();
         changed
@@ -200,6 +208,7 @@ impl Sim {
         self.now = now;
         self.advance_restores();
         self.advance_dns();
+        self.requests.arrive(now, &self.tenants);
         (0..self.tenants.len()).collect()
     }
 

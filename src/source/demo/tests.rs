@@ -583,6 +583,7 @@ async fn the_source_sends_fleet_restores_heartbeats_and_answers_refresh() {
     }
     assert!(matches!(next().await, SourceEvent::Restores { restores, .. } if restores.len() == 2));
     assert!(matches!(next().await, SourceEvent::DnsSwaps { swaps, .. } if swaps.is_empty()));
+    assert!(matches!(next().await, SourceEvent::Requests { requests, .. } if !requests.is_empty()));
     assert!(matches!(next().await, SourceEvent::Changed { tenants, .. } if tenants.is_empty()));
     let id = crate::source::CommandId(7);
     let op = crate::source::Op::Refresh;
