@@ -10,6 +10,7 @@ use std::time::Duration as Wait;
 use crossterm::event::KeyCode;
 use snapdeck::app::keys::{REQUESTS_KEYS, hints};
 use snapdeck::app::screens::requests::ack_counts;
+use snapdeck::app::screens::wizard::{PointAsk, PointPick};
 use snapdeck::app::{App, Effect, Msg, Screen};
 use snapdeck::clock::ManualClock;
 use snapdeck::domain::request::{AckState, RestoreRequest};
@@ -173,12 +174,26 @@ fn enter_opens_the_wizard_filled_in_from_the_ticket() {
         panic!("the wizard");
     };
     assert_eq!(wizard.mode, RestoreMode::NewSpoke);
+    // The ticket's point in time picks the newest usable point at or before it.
+    let at = plain.point_in_time.expect("this ticket names a time");
+    let chosen = match app.point_pick(wizard) {
+        PointPick::Chosen {
+            choice,
+            ask: PointAsk::Typed(typed),
+        } => {
+            assert_eq!(typed, at);
+            assert!(choice.point.taken_at <= at && choice.point.is_usable(now()));
+            choice.point.id.clone()
+        }
+        other => panic!("the ticket's time picks a point, got {other:?}"),
+    };
     let (intent, command) = the_write(key(&mut app, KeyCode::Enter));
     assert_eq!(intent.ticket.as_deref(), Some(plain.ticket.as_str()));
     let Op::CreateRestore { request, .. } = &command.op else {
         panic!("a create restore");
     };
     assert_eq!(request.reason.as_deref(), Some(plain.note.as_str()));
+    assert_eq!(request.restore_point_id.as_ref(), Some(&chosen));
     // A ticket a running restore answers opens that restore's monitor.
     let mut app = support::app(60);
     let answered = on_ticket(&mut app, |r| r.restore_id.is_some());

@@ -171,6 +171,8 @@ impl App {
         if let Some(super::Screen::Tenant(screen)) = self.screens.last_mut() {
             screen.settle(len);
         }
+        // A wizard waiting on a time older than the pages held asks for the rest.
+        self.search_further_back();
         self.fetch_points();
     }
 

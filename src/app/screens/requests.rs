@@ -195,6 +195,11 @@ impl App {
         };
         wizard.ticket = Input::new(request.ticket.clone());
         wizard.reason = Input::new(request.note.clone());
+        // The ticket's point in time, as an instant: the wizard picks the newest usable point
+        // at or before it (and says how much later data the restore will not have).
+        if let Some(at) = request.point_in_time {
+            wizard.when = Input::new(at.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+        }
         if request.prefers_overwrite {
             wizard.mode = RestoreMode::Overwrite;
             // Ticket and reason are filled in: what is left is the slug typed to confirm.

@@ -233,7 +233,7 @@ impl App {
     }
 
     /// A time typed older than the points held: fetch the rest of the history.
-    fn search_further_back(&mut self) {
+    pub(in crate::app) fn search_further_back(&mut self) {
         let Some(Screen::Wizard(wizard)) = self.screens.last() else {
             return;
         };
