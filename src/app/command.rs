@@ -188,12 +188,7 @@ impl App {
             Command::Fleet => self.screens.truncate(1),
             Command::Restores => self.on_common_action(Action::ShowRestores),
             Command::Journal => self.open_journal(),
-            Command::Requests => {
-                self.set_flash(
-                    FlashKind::Info,
-                    "the requests screen is not in this build yet",
-                );
-            }
+            Command::Requests => self.on_common_action(Action::ShowRequests),
             Command::Quit => self.effects.push(Effect::Quit),
             Command::Tenant(slug) => self.open_tenant_named(&slug),
         }
