@@ -42,9 +42,15 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, now: DateTime<Utc>) -> 
     }
     let areas = layout::fleet(area);
     fleet::draw_header(frame, areas.header, app, theme, now);
-    match app.screen() {
-        Screen::Restores(_) => restores::draw_toolbar(frame, areas.toolbar, theme),
-        Screen::Requests(_) => requests::draw_toolbar(frame, areas.toolbar, theme),
+    // The toolbar of the list underneath whatever is open over it.
+    let list = app
+        .screens()
+        .iter()
+        .rev()
+        .find(|s| matches!(s, Screen::Fleet | Screen::Restores(_) | Screen::Requests(_)));
+    match list {
+        Some(Screen::Restores(_)) => restores::draw_toolbar(frame, areas.toolbar, theme),
+        Some(Screen::Requests(_)) => requests::draw_toolbar(frame, areas.toolbar, theme),
         _ => fleet::draw_toolbar(frame, areas.toolbar, app, theme),
     }
     fleet::draw_table(frame, areas.table, app, theme, now);

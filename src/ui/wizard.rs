@@ -16,7 +16,7 @@ use crate::app::{App, TimeDisplay};
 use crate::domain::Tenant;
 use crate::domain::humanize::duration;
 use crate::domain::restore::RestoreMode;
-use crate::domain::rto::rto_clock;
+use crate::domain::rto::{RtoState, rto_clock};
 use crate::theme::Theme;
 
 const WIDTH: u16 = 100;
@@ -252,8 +252,18 @@ fn review(app: &App, tenant: &Tenant, wizard: &WizardScreen, now: DateTime<Utc>)
     let rto = rto_clock(&tenant.tier, waited_since, None, None, &app.calendar, now).map_or(
         "no RTO for this tier".to_string(),
         |clock| {
+            let state = match clock.state {
+                RtoState::Overdue { by } => format!(
+                    " — already passed {} ago: the customer has waited since the ticket",
+                    duration(by)
+                ),
+                RtoState::Running { left } if wizard.request.is_some() => {
+                    format!(" — {} left, counted from the ticket", duration(left))
+                }
+                _ => String::new(),
+            };
             format!(
-                "RTO deadline {} ({} {}, {})",
+                "RTO deadline {} ({} {}, {}){state}",
                 timestamp(clock.deadline.at, app.time),
                 duration(clock.budget),
                 clock.counting.words(),

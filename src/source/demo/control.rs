@@ -85,6 +85,13 @@ impl Sim {
             Launch {
                 tenant: index,
                 requested_at: now,
+                // A restore that answers a ticket owes the customer from the ticket's time.
+                waiting_since: self
+                    .requests
+                    .all()
+                    .iter()
+                    .find(|r| Some(&r.ticket) == request.ticket.as_ref())
+                    .map_or(now, |r| r.requested_at.min(now)),
                 mode: request.mode.clone(),
                 target_slug,
                 target_hostname,

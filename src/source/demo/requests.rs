@@ -225,7 +225,6 @@ impl Requests {
             .collect()
     }
 
-    #[cfg(test)]
     pub fn all(&self) -> &[RestoreRequest] {
         &self.all
     }

@@ -96,6 +96,8 @@ struct Ended {
 pub struct Launch<'a> {
     pub tenant: usize,
     pub requested_at: DateTime<Utc>,
+    /// Since when the customer has waited: the ticket's time when it answers one.
+    pub waiting_since: DateTime<Utc>,
     pub mode: RestoreMode,
     pub target_slug: String,
     pub target_hostname: String,
@@ -231,7 +233,7 @@ impl RestorePlan {
             phase: RestorePhase::Queued,
             steps: Vec::new(),
             rto_deadline_at: (tenant.tier == Tier::Dedicated)
-                .then(|| launch.requested_at + DEDICATED_RTO),
+                .then(|| launch.waiting_since + DEDICATED_RTO),
             verification: None,
             error: None,
             confirmed_by: None,
