@@ -34,8 +34,12 @@ impl App {
             Ok(Reply::Restore(restore)) => self.on_restore_answer(id, &op, *restore),
             Ok(Reply::DnsSwap(swap)) => {
                 self.answered_dns(id, DnsAnswer::Swap(swap.id.clone()));
+                let what = match op {
+                    Op::RollbackDnsSwap { .. } => "rolling back",
+                    _ => "swapping",
+                };
                 let text = format!(
-                    "DNS swap {} of {}: {}",
+                    "DNS swap {} of {}: {what}, {}",
                     swap.id,
                     swap.hostname,
                     swap.phase.label().replace('_', " ")

@@ -367,6 +367,11 @@ fn next_move<'a>(restore: &Restore, prompt: Option<&Prompt>, theme: &Theme) -> V
         } else if restore.phase == RestorePhase::Failed {
             "It failed: nothing more will run. Read the error and the log; R on the tenant \
              launches a new restore."
+        } else if restore.phase == RestorePhase::Completed
+            && restore.mode == crate::domain::restore::RestoreMode::NewSpoke
+        {
+            "Completed and confirmed: d plans the DNS swap that points the tenant's hostname at \
+             the restored spoke."
         } else {
             "It has ended."
         };

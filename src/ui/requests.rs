@@ -234,7 +234,7 @@ fn deadline_cell<'a>(r: &RestoreRequest, app: &App, theme: &Theme, now: DateTime
 
 /// The header's ticket counts, after the running restores: "◷ 3 unacknowledged  ✗ 1 overdue",
 /// "◷3 ✗1 overdue" when compact, the overdue alone when even that does not fit in `room`. The
-/// overdue count is red with its glyph and word (never colour alone); zero counts are dim.
+/// overdue count is red with its glyph and word (never colour alone); a zero count is left out.
 pub fn header_spans(
     app: &App,
     theme: &Theme,
@@ -243,20 +243,28 @@ pub fn header_spans(
     room: usize,
 ) -> Vec<Span<'static>> {
     let (waiting, overdue) = ack_counts(&app.requests, &app.calendar, now);
-    let waiting_style = if waiting == 0 { theme.dim } else { theme.info };
-    let overdue_style = if overdue == 0 { theme.dim } else { theme.red };
-    let overdue_only = vec![Span::styled(format!(" ✗{overdue} overdue"), overdue_style)];
+    // Zero says nothing: the header keeps its room for what needs someone.
+    let (waiting_style, overdue_style) = (theme.info, theme.red);
+    let part = |n: usize, text: String, style| (n > 0).then(|| Span::styled(text, style));
+    let overdue_only: Vec<Span> = part(overdue, format!(" ✗{overdue} overdue"), overdue_style)
+        .into_iter()
+        .collect();
     let candidates = [
-        vec![
-            Span::styled(format!("  ◷ {waiting} unacknowledged"), waiting_style),
-            Span::styled(format!("  ✗ {overdue} overdue"), overdue_style),
+        [
+            part(
+                waiting,
+                format!("  ◷ {waiting} unacknowledged"),
+                waiting_style,
+            ),
+            part(overdue, format!("  ✗ {overdue} overdue"), overdue_style),
         ],
-        vec![
-            Span::styled(format!("  ◷{waiting}"), waiting_style),
-            Span::styled(format!(" ✗{overdue} overdue"), overdue_style),
+        [
+            part(waiting, format!("  ◷{waiting}"), waiting_style),
+            part(overdue, format!(" ✗{overdue} overdue"), overdue_style),
         ],
-        overdue_only.clone(),
-    ];
+    ]
+    .map(|c| c.into_iter().flatten().collect::<Vec<_>>());
+    let candidates = candidates.into_iter().chain([overdue_only.clone()]);
     let width = |spans: &[Span]| spans.iter().map(Span::width).sum::<usize>();
     let fits = candidates
         .into_iter()
