@@ -276,35 +276,10 @@ fn restore_monitor_at_160x45_and_80x24() {
 
 /// The app with the demo's first restore made a confirmed new-spoke restore, on the restores
 /// screen with it selected; answers its slug.
-fn confirmed_new_spoke_selected(app: &mut snapdeck::app::App) -> String {
-    use snapdeck::app::Msg;
-    use snapdeck::domain::restore::{RestoreMode, RestorePhase};
-    use snapdeck::source::SourceEvent;
-    let mut restores = app.restores.clone();
-    restores[0].phase = RestorePhase::Completed;
-    restores[0].mode = RestoreMode::NewSpoke;
-    restores[0].target_slug = format!("{}-restore-20261126", restores[0].source_slug);
-    restores[0].target_hostname = format!("{}.example-moodle.net", restores[0].target_slug);
-    let (id, slug) = (restores[0].id.clone(), restores[0].source_slug.clone());
-    app.update(
-        Msg::Source(SourceEvent::Restores {
-            generated_at: support::now(),
-            restores,
-        }),
-        support::now(),
-    );
-    key(app, KeyCode::Char('2'));
-    let row = app.restores.iter().position(|r| r.id == id).unwrap();
-    for _ in 0..row {
-        key(app, KeyCode::Down);
-    }
-    slug
-}
-
 #[test]
 fn dns_swap_plan_with_its_prompt_at_160x45_and_80x24() {
     let mut app = app(60);
-    let slug = confirmed_new_spoke_selected(&mut app);
+    let slug = support::confirmed_new_spoke_selected(&mut app);
     key(&mut app, KeyCode::Char('d'));
     type_text(&mut app, &slug[..4]);
     insta::assert_snapshot!(
@@ -319,38 +294,9 @@ fn dns_swap_plan_with_its_prompt_at_160x45_and_80x24() {
 
 #[test]
 fn dns_swap_propagating_at_160x45_and_80x24() {
-    use snapdeck::app::Msg;
-    use snapdeck::domain::dns::{DnsPhase, DnsSwap};
-    use snapdeck::source::SourceEvent;
     let mut app = app(60);
-    confirmed_new_spoke_selected(&mut app);
-    let restore = app
-        .restores
-        .iter()
-        .find(|r| r.phase.label() == "completed")
-        .unwrap()
-        .clone();
-    let region = "eu-west-1";
-    let swap = DnsSwap {
-        id: "dns_5e0".into(),
-        tenant_id: restore.tenant_id.clone(),
-        restore_id: restore.id.clone(),
-        hostname: format!("{}.example-moodle.net", restore.source_slug),
-        from_target: format!("{}.spokes.{region}.example-moodle.net", restore.source_slug),
-        to_target: format!("{}.spokes.{region}.example-moodle.net", restore.target_slug),
-        ttl_seconds: 60,
-        phase: DnsPhase::Propagating,
-        requested_at: support::now() - chrono::Duration::seconds(40),
-        updated_at: support::now() - chrono::Duration::seconds(18),
-        error: None,
-    };
-    app.update(
-        Msg::Source(SourceEvent::DnsSwaps {
-            generated_at: support::now(),
-            swaps: vec![swap],
-        }),
-        support::now(),
-    );
+    support::confirmed_new_spoke_selected(&mut app);
+    support::dns_swap_propagating(&mut app);
     key(&mut app, KeyCode::Char('d'));
     insta::assert_snapshot!(
         "dns_propagating_at_160x45",

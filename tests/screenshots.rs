@@ -66,27 +66,40 @@ fn shoot_all(dir: &Path) -> Vec<PathBuf> {
     let mut help = app(60);
     key(&mut help, KeyCode::Char('?'));
     paths.push(shoot(dir, "fleet-help", &mut help, &theme, (160, 45)));
-    let mut card = app(60);
-    // The worst spoke, right under the first hub: a card with flags to explain.
-    key(&mut card, KeyCode::Down);
-    key(&mut card, KeyCode::Enter);
-    paths.push(shoot(dir, "backups-card", &mut card, &theme, (160, 45)));
+    // The tenant screen of a tenant whose attempts fail: failed points stand out.
+    let mut tenant = app(60);
+    key(&mut tenant, KeyCode::Char('/'));
+    type_text(&mut tenant, "northfield-arts");
+    key(&mut tenant, KeyCode::Enter);
+    key(&mut tenant, KeyCode::Enter);
+    paths.push(shoot(dir, "tenant-screen", &mut tenant, &theme, (160, 45)));
     paths.push(shoot(dir, "fleet-80x24", &mut app(60), &theme, (80, 24)));
     let mut restores = app(60);
     key(&mut restores, KeyCode::Char('2'));
     paths.push(shoot(dir, "restores", &mut restores, &theme, (160, 45)));
-    let mut wizard = app(60);
-    key(&mut wizard, KeyCode::Down);
-    key(&mut wizard, KeyCode::Char('R'));
-    type_text(&mut wizard, "SUP-4821");
-    paths.push(shoot(dir, "restore-wizard", &mut wizard, &theme, (160, 45)));
     let mut requests = app(60);
     key(&mut requests, KeyCode::Char('3'));
     paths.push(shoot(dir, "requests", &mut requests, &theme, (160, 45)));
-    let mut monitor = app(60);
-    key(&mut monitor, KeyCode::Char('2'));
-    key(&mut monitor, KeyCode::Down);
-    key(&mut monitor, KeyCode::Enter);
+    // The overdue ticket's wizard: its point in time picked, its RTO from the ticket.
+    let mut wizard = app(60);
+    key(&mut wizard, KeyCode::Char('3'));
+    key(&mut wizard, KeyCode::Enter);
+    paths.push(shoot(dir, "restore-wizard", &mut wizard, &theme, (160, 45)));
+    // A launched restore awaiting confirmation, a check warned, its log below.
+    let sim = support::sim_with_launched_restores();
+    let mut monitor = support::app_with(sim.tenants().to_vec(), sim.restores().to_vec());
+    let warned = sim
+        .restores()
+        .iter()
+        .find(|r| {
+            r.verification
+                .iter()
+                .flatten()
+                .any(|c| c.status == snapdeck::domain::restore::CheckStatus::Warning)
+        })
+        .map(|r| r.id.clone())
+        .expect("a restore with a warned check");
+    support::open_monitor(&mut monitor, &sim, &warned);
     paths.push(shoot(
         dir,
         "restore-monitor",
@@ -94,6 +107,16 @@ fn shoot_all(dir: &Path) -> Vec<PathBuf> {
         &theme,
         (160, 45),
     ));
+    let mut swap = app(60);
+    support::confirmed_new_spoke_selected(&mut swap);
+    support::dns_swap_propagating(&mut swap);
+    key(&mut swap, KeyCode::Char('d'));
+    paths.push(shoot(dir, "dns-swap", &mut swap, &theme, (160, 45)));
+    let mut journal = app(60);
+    key(&mut journal, KeyCode::Char(':'));
+    type_text(&mut journal, "ten north");
+    key(&mut journal, KeyCode::Tab);
+    paths.push(shoot(dir, "command-line", &mut journal, &theme, (160, 45)));
     paths
 }
 

@@ -208,3 +208,62 @@ pub fn open_monitor(
         now(),
     );
 }
+
+/// The fleet's first restore made a completed new-spoke one, selected on the restores
+/// screen; answers its tenant's slug.
+pub fn confirmed_new_spoke_selected(app: &mut snapdeck::app::App) -> String {
+    use snapdeck::app::Msg;
+    use snapdeck::domain::restore::{RestoreMode, RestorePhase};
+    use snapdeck::source::SourceEvent;
+    let mut restores = app.restores.clone();
+    restores[0].phase = RestorePhase::Completed;
+    restores[0].mode = RestoreMode::NewSpoke;
+    restores[0].target_slug = format!("{}-restore-20261126", restores[0].source_slug);
+    restores[0].target_hostname = format!("{}.example-moodle.net", restores[0].target_slug);
+    let (id, slug) = (restores[0].id.clone(), restores[0].source_slug.clone());
+    app.update(
+        Msg::Source(SourceEvent::Restores {
+            generated_at: now(),
+            restores,
+        }),
+        now(),
+    );
+    key(app, KeyCode::Char('2'));
+    let row = app.restores.iter().position(|r| r.id == id).unwrap();
+    for _ in 0..row {
+        key(app, KeyCode::Down);
+    }
+    slug
+}
+
+/// A DNS swap of the completed new-spoke restore, propagating (pushed by the source).
+pub fn dns_swap_propagating(app: &mut App) {
+    use snapdeck::domain::dns::{DnsPhase, DnsSwap};
+    let restore = app
+        .restores
+        .iter()
+        .find(|r| r.phase.label() == "completed")
+        .unwrap()
+        .clone();
+    let region = "eu-west-1";
+    let swap = DnsSwap {
+        id: "dns_5e0".into(),
+        tenant_id: restore.tenant_id.clone(),
+        restore_id: restore.id.clone(),
+        hostname: format!("{}.example-moodle.net", restore.source_slug),
+        from_target: format!("{}.spokes.{region}.example-moodle.net", restore.source_slug),
+        to_target: format!("{}.spokes.{region}.example-moodle.net", restore.target_slug),
+        ttl_seconds: 60,
+        phase: DnsPhase::Propagating,
+        requested_at: now() - chrono::Duration::seconds(40),
+        updated_at: now() - chrono::Duration::seconds(18),
+        error: None,
+    };
+    app.update(
+        Msg::Source(SourceEvent::DnsSwaps {
+            generated_at: now(),
+            swaps: vec![swap],
+        }),
+        now(),
+    );
+}
