@@ -400,3 +400,66 @@ fn requests_screen_at_160x45_and_80x24() {
         screen_text(&render(&mut app, &default_theme(), 80, 24))
     );
 }
+
+#[test]
+fn journal_screen_and_command_line_at_160x45_and_80x24() {
+    use snapdeck::app::Msg;
+    use snapdeck::domain::ids::IdempotencyKey;
+    use snapdeck::journal::{Action, Entry, Intent, JournalRead, Outcome, Problem};
+    let mut app = app(60);
+    key(&mut app, KeyCode::Char('4'));
+    let intent = |op, target: &str, key: &str, minutes: i64| Intent {
+        at: support::now() - chrono::Duration::minutes(minutes),
+        operator: "oncall".into(),
+        source: "demo seed 42 · 60 tenants".into(),
+        op,
+        target: target.into(),
+        ticket: Some("SUP-4891".into()),
+        idempotency_key: IdempotencyKey(key.into()),
+        details: Default::default(),
+    };
+    let ok = |key: &str, id: &str| Some(Outcome::ok(IdempotencyKey(key.into()), Some(id.into())));
+    let refused = Some(Outcome::error(
+        IdempotencyKey("s1-3".into()),
+        Some(409),
+        Some("restore_in_progress".into()),
+        "westbrook-s7 already has restore rst_0is in progress; one restore at a time",
+    ));
+    let read = JournalRead {
+        entries: vec![
+            Entry {
+                intent: intent(Action::AcknowledgeRequest, "SUP-4891", "s1-1", 50),
+                outcome: ok("s1-1", "SUP-4891"),
+            },
+            Entry {
+                intent: intent(Action::CreateRestore, "westbrook-s7", "s1-2", 48),
+                outcome: ok("s1-2", "rst_0is"),
+            },
+            Entry {
+                intent: intent(Action::CreateRestore, "westbrook-s7", "s1-3", 47),
+                outcome: refused,
+            },
+            Entry {
+                intent: intent(Action::ConfirmRestore, "rst_0is", "s2-1", 5),
+                outcome: None,
+            },
+        ],
+        problems: vec![Problem {
+            line: 9,
+            problem: "the last line is cut short (snapdeck stopped while writing it?)".into(),
+        }],
+        torn_last_line: Some(9),
+    };
+    app.update(Msg::JournalRead(Ok(read)), support::now());
+    insta::assert_snapshot!(
+        "journal_at_160x45",
+        screen_text(&render(&mut app, &default_theme(), 160, 45))
+    );
+    key(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "ten kings");
+    key(&mut app, KeyCode::Tab);
+    insta::assert_snapshot!(
+        "journal_and_command_line_at_80x24",
+        screen_text(&render(&mut app, &default_theme(), 80, 24))
+    );
+}

@@ -59,8 +59,30 @@ pub fn draw(
         Some(Ok(read)) => &read.problems,
     };
     let footer = if problems.is_empty() { 0 } else { 2 };
-    let [table_area, footer_area] =
-        Layout::vertical([Constraint::Min(2), Constraint::Length(footer)]).areas(inner);
+    let detail = if entries.is_empty() { 0 } else { 2 };
+    let [table_area, detail_area, footer_area] = Layout::vertical([
+        Constraint::Min(2),
+        Constraint::Length(detail),
+        Constraint::Length(footer),
+    ])
+    .areas(inner);
+    if let Some(entry) = entries.get(screen.selected.min(entries.len().saturating_sub(1))) {
+        // The selected action in full: its key and its whole outcome, whatever the width.
+        let outcome = entry.outcome.as_ref().map_or(
+            "sent? unknown: s re-sends it with its key".to_string(),
+            |o| o.summary(),
+        );
+        let text = format!(
+            "{} {} · key {} · {outcome}",
+            entry.intent.op.label().replace('_', " "),
+            entry.intent.target,
+            entry.intent.idempotency_key
+        );
+        frame.render_widget(
+            Paragraph::new(Span::styled(text, theme.dim)).wrap(Wrap { trim: false }),
+            detail_area,
+        );
+    }
     if entries.is_empty() {
         let text = "No actions yet: restores, confirmations, DNS swaps and acknowledgements \
                     are written here before they are sent.";
@@ -97,7 +119,14 @@ fn draw_table(
     let selected = screen.selected.min(entries.len().saturating_sub(1));
     let offset = selected.saturating_sub(rows - 1);
     let wide = area.width >= 120;
-    let outcome_width = usize::from(area.width.saturating_sub(if wide { 90 } else { 52 })).max(12);
+    // AT, AGE (wide only), ACTION, TARGET, TICKET, OPERATOR and KEY (wide only), each with
+    // its space: the outcome has the rest, cut with "…" when longer.
+    let fixed: u16 = if wide {
+        11 + 8 + 19 + 30 + 10 + 10 + 16 + 7
+    } else {
+        11 + 19 + 14 + 9 + 4
+    };
+    let outcome_width = usize::from(area.width.saturating_sub(fixed)).max(12);
     let table_rows: Vec<Row> = entries
         .iter()
         .enumerate()
@@ -113,13 +142,15 @@ fn draw_table(
                 Some(o) => (o.summary(), theme.red),
             };
             let intent = &entry.intent;
-            let mut cells = vec![
-                Span::raw(short_timestamp(intent.at, app.time)),
-                Span::raw(coarse_age(now, intent.at)),
+            let mut cells = vec![Span::raw(short_timestamp(intent.at, app.time))];
+            if wide {
+                cells.push(Span::raw(coarse_age(now, intent.at)));
+            }
+            cells.extend([
                 Span::raw(intent.op.label().replace('_', " ")),
-                Span::raw(intent.target.clone()),
+                Span::raw(ellipsized(&intent.target, if wide { 30 } else { 14 })),
                 Span::raw(intent.ticket.clone().unwrap_or_default()),
-            ];
+            ]);
             if wide {
                 cells.push(Span::raw(intent.operator.clone()));
                 cells.push(Span::styled(intent.idempotency_key.to_string(), theme.dim));
@@ -133,14 +164,18 @@ fn draw_table(
             }
         })
         .collect();
-    let mut headings = vec!["AT", "AGE", "ACTION", "TARGET", "TICKET"];
-    let mut widths = vec![
-        Constraint::Length(11),
-        Constraint::Length(8),
+    let mut headings = vec!["AT"];
+    let mut widths = vec![Constraint::Length(11)];
+    if wide {
+        headings.push("AGE");
+        widths.push(Constraint::Length(8));
+    }
+    headings.extend(["ACTION", "TARGET", "TICKET"]);
+    widths.extend([
         Constraint::Length(19),
         Constraint::Length(if wide { 30 } else { 14 }),
-        Constraint::Length(10),
-    ];
+        Constraint::Length(if wide { 10 } else { 9 }),
+    ]);
     if wide {
         headings.extend(["OPERATOR", "KEY"]);
         widths.extend([Constraint::Length(10), Constraint::Length(16)]);
