@@ -181,12 +181,7 @@ pub enum Reply {
     RestoreEvents(Vec<RestoreEvent>),
 }
 
-/// One page of a paged list: `next_cursor` fetches the next, none when this was the last.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    pub next_cursor: Option<String>,
-}
+pub use crate::contract::Page;
 
 impl CommandError {
     pub fn new(status: u16, code: &str, message: impl Into<String>) -> Self {
