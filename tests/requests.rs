@@ -370,3 +370,32 @@ fn help_on_the_requests_screen_lists_its_keys_and_hides_acting_ones_when_read_on
         }
     }
 }
+
+#[test]
+fn a_closed_ticket_still_dates_the_wait_of_the_restore_that_answered_it() {
+    use snapdeck::app::screens::requests::request_for;
+    let mut app = app(60);
+    let restore = app
+        .restores
+        .iter()
+        .find(|r| request_for(&app, r).is_some())
+        .cloned()
+        .expect("a restore answering a ticket");
+    let ticket = request_for(&app, &restore).unwrap().ticket.clone();
+    let open: Vec<RestoreRequest> = app
+        .requests
+        .iter()
+        .filter(|r| r.ticket != ticket)
+        .cloned()
+        .collect();
+    app.update(
+        Msg::Source(SourceEvent::Requests {
+            generated_at: now(),
+            requests: open,
+        }),
+        now(),
+    );
+    assert!(app.requests.iter().all(|r| r.ticket != ticket), "closed");
+    let kept = request_for(&app, &restore).map(|r| r.ticket.clone());
+    assert_eq!(kept, Some(ticket), "its RTO still runs from the ticket");
+}

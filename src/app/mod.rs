@@ -28,6 +28,9 @@ use view::FleetView;
 /// Fleets up to this size are re-sorted on every update; bigger ones once a tick.
 const RESORT_EACH_UPDATE_UP_TO: usize = 20_000;
 
+/// Closed tickets remembered for the RTO of the restores that answered them.
+const CLOSED_REQUESTS_KEPT: usize = 1_000;
+
 /// How many ticks (the runner's once-a-second heartbeat, in real time whatever the demo's
 /// speed) a flash message stays on screen: counted, not timed, so tests control it.
 const FLASH_TICKS: u8 = 6;
@@ -143,6 +146,9 @@ pub struct App {
     pub dns_swaps: Vec<crate::domain::dns::DnsSwap>,
     /// Open restore requests (support tickets) the source reports.
     pub requests: Vec<crate::domain::request::RestoreRequest>,
+    /// Tickets the source no longer lists (closed), newest last, for the RTO of the
+    /// restores that answered them.
+    pub closed_requests: Vec<crate::domain::request::RestoreRequest>,
     /// The restore points of the tenant in front, as far as fetched.
     history: Option<history::PointHistory>,
     /// Commands sent and not yet answered.
@@ -184,6 +190,7 @@ impl App {
             restores: Vec::new(),
             dns_swaps: Vec::new(),
             requests: Vec::new(),
+            closed_requests: Vec::new(),
             history: None,
             pending: BTreeMap::new(),
             next_command: 1,
@@ -450,6 +457,19 @@ impl App {
             }
             SourceEvent::DnsSwaps { swaps, .. } => self.dns_swaps = swaps,
             SourceEvent::Requests { requests, .. } => {
+                // A ticket leaves the open list once its restore completes; the restore's RTO
+                // still counts from the ticket's time, so the app keeps what it saw.
+                let gone: Vec<_> = self
+                    .requests
+                    .drain(..)
+                    .filter(|old| !requests.iter().any(|r| r.ticket == old.ticket))
+                    .collect();
+                self.closed_requests.extend(gone);
+                let excess = self
+                    .closed_requests
+                    .len()
+                    .saturating_sub(CLOSED_REQUESTS_KEPT);
+                self.closed_requests.drain(..excess);
                 self.requests = requests;
                 screens::requests::order(&mut self.requests, &self.calendar);
             }

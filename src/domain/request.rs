@@ -34,6 +34,9 @@ pub struct RestoreRequest {
     pub restore_id: Option<RestoreId>,
 }
 
+/// Waiting with this little business time left reads amber: a quarter of the hour.
+pub const ACK_AMBER_UNDER: Duration = Duration::minutes(15);
+
 /// The acknowledgement deadline of a request made at `requested_at`: one business hour later.
 /// A request made outside business hours is due one hour after the next opening.
 pub fn ack_deadline(requested_at: DateTime<Utc>, calendar: &BusinessCalendar) -> DateTime<Utc> {
@@ -54,11 +57,13 @@ pub enum AckState {
 }
 
 impl AckState {
-    /// Overdue is red; waiting is info (someone must act, nothing is broken yet);
+    /// Overdue is red; waiting is info (someone must act, nothing is broken yet), amber in the
+    /// last quarter of the hour (as the RTO clock turns amber under a quarter left);
     /// acknowledged is ok, even when late: the ticket no longer needs anyone.
     pub fn level(&self) -> Level {
         match self {
             AckState::Acknowledged { .. } => Level::Ok,
+            AckState::Waiting { left } if *left <= ACK_AMBER_UNDER => Level::Amber,
             AckState::Waiting { .. } => Level::Info,
             AckState::Overdue { .. } => Level::Red,
         }
@@ -101,6 +106,20 @@ impl RestoreRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn waiting_turns_amber_in_the_last_quarter_of_the_hour() {
+        let waiting = |minutes| AckState::Waiting {
+            left: Duration::minutes(minutes),
+        };
+        assert_eq!(waiting(16).level(), Level::Info);
+        assert_eq!(waiting(15).level(), Level::Amber);
+        assert_eq!(waiting(0).level(), Level::Amber);
+        let overdue = AckState::Overdue {
+            by: Duration::seconds(1),
+        };
+        assert_eq!(overdue.level(), Level::Red);
+    }
     use crate::domain::policy::DeadlineSource;
     use crate::domain::test_support::london;
     use chrono::TimeZone;
@@ -162,7 +181,8 @@ mod tests {
         );
         assert!(r.is_overdue(due + SECOND, &calendar));
         assert_eq!(r.ack_state(due + SECOND, &calendar).level(), Level::Red);
-        assert_eq!(r.ack_state(due, &calendar).level(), Level::Info);
+        // At the deadline itself it is still waiting, in its last quarter: amber.
+        assert_eq!(r.ack_state(due, &calendar).level(), Level::Amber);
     }
 
     #[test]

@@ -258,7 +258,7 @@ fn facts<'a>(app: &App, restore: &Restore, theme: &Theme, now: DateTime<Utc>) ->
     let rto = match restore_rto(
         restore,
         &tier,
-        request_for(&app.requests, restore),
+        request_for(app, restore),
         &app.calendar,
         now,
     ) {

@@ -254,7 +254,7 @@ fn rto_cell<'a>(r: &Restore, ctx: &RowContext<'_>) -> Cell<'a> {
     let Some(clock) = restore_rto(
         r,
         &ctx.tier_of(r),
-        request_for(&ctx.app.requests, r),
+        request_for(ctx.app, r),
         ctx.calendar,
         ctx.now,
     ) else {

@@ -70,14 +70,16 @@ pub fn ack_counts(
 
 /// The ticket a restore answers, if it is among `requests`: by the restore it names, or by
 /// the ticket the restore names. Its `requested_at` starts the RTO clock.
-pub fn request_for<'a>(
-    requests: &'a [RestoreRequest],
-    restore: &Restore,
-) -> Option<&'a RestoreRequest> {
-    requests.iter().find(|r| {
+pub fn request_for<'a>(app: &'a App, restore: &Restore) -> Option<&'a RestoreRequest> {
+    let answers = |r: &&RestoreRequest| {
         r.restore_id.as_ref() == Some(&restore.id)
             || restore.ticket.as_deref() == Some(r.ticket.as_str())
-    })
+    };
+    // Open tickets first; a closed one still dates the wait of the restore that answered it.
+    app.requests
+        .iter()
+        .find(answers)
+        .or_else(|| app.closed_requests.iter().rev().find(answers))
 }
 
 impl App {
