@@ -613,6 +613,68 @@ async fn a_write_is_retried_after_a_503_with_the_same_key() {
 }
 
 #[tokio::test]
+async fn a_write_is_retried_after_a_429_and_a_500_but_gives_up_after_three_retries() {
+    let server = Server::start().await;
+    server.world.lock().unwrap().write_faults.extend([
+        (429, "too_many_requests"),
+        (500, "internal"),
+        (502, "bad_gateway"),
+        (503, "unavailable"),
+    ]);
+    let mut running = run(&server.url());
+    running
+        .source
+        .commands
+        .send(create_restore("key-busy"))
+        .unwrap();
+    let error = answer(&mut running.source.events, CommandId(7))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (error.code.as_str(), error.status),
+        ("unavailable", Some(503))
+    );
+    assert!(error.message.contains("after 4 tries"), "{error:?}");
+    let sent = writes(&server);
+    assert_eq!(sent.len(), 4, "the first try and three retries");
+    assert!(sent.iter().all(|s| s.key.as_deref() == Some("key-busy")));
+}
+
+#[tokio::test]
+async fn a_403_and_a_reused_key_are_answered_in_words_and_never_retried() {
+    let server = Server::start().await;
+    server
+        .world
+        .lock()
+        .unwrap()
+        .write_faults
+        .extend([(403, "forbidden"), (422, "idempotency_key_reused")]);
+    let mut running = run(&server.url());
+    running
+        .source
+        .commands
+        .send(create_restore("key-a"))
+        .unwrap();
+    let error = answer(&mut running.source.events, CommandId(7))
+        .await
+        .unwrap_err();
+    assert_eq!(error.message, "403 forbidden: as the test asked");
+    running
+        .source
+        .commands
+        .send(create_restore("key-b"))
+        .unwrap();
+    let error = answer(&mut running.source.events, CommandId(7))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (error.code.as_str(), error.status),
+        ("idempotency_key_reused", Some(422))
+    );
+    assert_eq!(writes(&server).len(), 2);
+}
+
+#[tokio::test]
 async fn a_409_is_answered_once_and_never_retried() {
     let server = Server::start().await;
     server
@@ -727,6 +789,27 @@ fn a_token_file_others_can_read_is_warned_about_in_the_status_bar() {
         use snapdeck::source::Source;
         assert!(source.info().detail.contains("can be read by other users"));
     }
+}
+
+#[test]
+fn a_missing_or_bad_ca_file_is_said_at_start() {
+    let (dir, path) = token_file();
+    let mut s = settings("https://control.example.net", &path);
+    s.transport.ca_file = Some(dir.path().join("no-such-ca.pem"));
+    let Err(error) = HttpSource::new(s.clone()) else {
+        panic!("a missing CA file must stop the source");
+    };
+    assert!(
+        error.contains("the CA file") && error.contains("could not be read"),
+        "{error}"
+    );
+    let bad = dir.path().join("bad.pem");
+    std::fs::write(&bad, "not a certificate").unwrap();
+    s.transport.ca_file = Some(bad);
+    let Err(error) = HttpSource::new(s) else {
+        panic!("a CA file without certificates must stop the source");
+    };
+    assert!(error.contains("the CA file"), "{error}");
 }
 
 #[test]
