@@ -31,6 +31,10 @@ pub struct Global {
     /// Where the fleet comes from.
     #[arg(long, global = true, value_enum)]
     pub source: Option<SourceArg>,
+    /// The control plane's address for the http source (beats `[http] url`), e.g.
+    /// https://control.example.net. The token never goes on the command line: see the README.
+    #[arg(long, global = true, value_name = "URL")]
+    pub url: Option<String>,
     /// Seed of the demo fleet (the same seed gives the same fleet).
     #[arg(long, global = true, allow_hyphen_values = true, value_parser = parse_seed)]
     pub seed: Option<u64>,

@@ -14,8 +14,10 @@ use snapdeck::app::{App, Msg, Settings};
 use snapdeck::cli::{Cli, Command, ConfigAction, Global, SourceArg, StatusFormat};
 use snapdeck::clock::{Clock, ScaledClock};
 use snapdeck::config::{self, Config, SourceKind};
+use snapdeck::domain::tenant::Tenant;
 use snapdeck::source::demo::{self, DemoSource};
-use snapdeck::source::{self, Source};
+use snapdeck::source::http::{HttpSettings, HttpSource};
+use snapdeck::source::{self, Connection, Source, SourceEvent};
 use snapdeck::theme::{self, Theme};
 use snapdeck::{journal, logging, status, tui};
 
@@ -143,16 +145,15 @@ fn settings(args: &Global, path: &Path) -> Result<Config, Failure> {
     if let Some(theme) = &args.theme {
         config.theme = theme.clone();
     }
+    if let Some(url) = &args.url {
+        config.http.base_url = Some(url.trim().to_string());
+    }
     config.read_only |= args.read_only;
-    if config.source != SourceKind::Demo {
-        let name = if config.source == SourceKind::Http {
-            "http"
-        } else {
-            "kube"
-        };
-        return Err(user(format!(
-            "the {name} source is not available in this version yet; use the demo source (--source demo)"
-        )));
+    if config.source == SourceKind::Kube {
+        return Err(user(
+            "the kube source is not available in this version yet; use the demo source \
+             (--source demo) or the control plane (--source http --url URL)",
+        ));
     }
     Ok(config)
 }
@@ -167,7 +168,10 @@ fn status_command(
     problems: bool,
 ) -> Result<ExitCode, Failure> {
     let now = Utc::now();
-    let (tenants, _restores) = demo::fleet_at(config.demo.seed, config.demo.tenants, now);
+    let tenants = match config.source {
+        SourceKind::Http => first_fleet(http_source(config)?)?,
+        _ => demo::fleet_at(config.demo.seed, config.demo.tenants, now).0,
+    };
     let mut fleet = Fleet::new(refresh_interval(config));
     fleet.replace(tenants, now, now);
     use std::io::Write;
@@ -184,6 +188,51 @@ fn status_command(
     .and_then(|()| out.flush());
     stdout_written(written, "the fleet's status")?;
     Ok(ExitCode::from(status::exit_code(&fleet)))
+}
+
+/// The http source, or why it cannot start (no URL, no token, plain http to another host);
+/// its start-up warnings (a token file others can read) go to the log and stderr.
+fn http_source(config: &Config) -> Result<HttpSource, Failure> {
+    let settings =
+        HttpSettings::from_config(&config.http, config.refresh_interval).map_err(user)?;
+    let source = HttpSource::new(settings).map_err(user)?;
+    for warning in source.warnings() {
+        tracing::warn!(%warning, "http source");
+        eprintln!("snapdeck: warning: {warning}");
+    }
+    Ok(source)
+}
+
+/// Runs `source` through the same trait as the dashboard until it sends its first fleet; a
+/// source that fails first makes `status` exit UNKNOWN with the reason.
+fn first_fleet(source: impl Source) -> Result<Vec<Arc<Tenant>>, Failure> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .wrap_err("could not start the async runtime")?;
+    let fleet = runtime.block_on(async {
+        let source::Started {
+            mut events, task, ..
+        } = source::start(Box::new(source));
+        let fleet = loop {
+            match events.recv().await {
+                Some(SourceEvent::Fleet { tenants, .. }) => break Ok(tenants),
+                Some(SourceEvent::Connection(Connection::Failing { error })) => {
+                    // `status` does not retry: the retry the loop announces is not ours.
+                    let error = error.split("; retrying in").next().unwrap_or(&error);
+                    break Err(user(format!(
+                        "the control plane could not be reached: {error}"
+                    )));
+                }
+                Some(_) => {}
+                None => break Err(user("the source stopped before sending the fleet")),
+            }
+        };
+        task.abort();
+        fleet
+    });
+    runtime.shutdown_timeout(std::time::Duration::from_millis(10));
+    fleet
 }
 
 fn journal_command(json: bool) -> Result<ExitCode, Failure> {
@@ -266,28 +315,39 @@ fn tui_command(config: &Config, theme: Theme) -> Result<ExitCode, Failure> {
         .business_hours
         .calendar()
         .map_err(|e| user(format!("business hours: {e}")))?;
-    tui::install_panic_hook()?;
     let log = logging::init();
+    let clock: Arc<dyn Clock> = Arc::new(ScaledClock::new(
+        Utc::now(),
+        if config.source == SourceKind::Demo {
+            config.demo.speed
+        } else {
+            1.0
+        },
+    ));
+    // Built before the terminal is taken over, so what stops it is said on a plain screen.
+    let source: Box<dyn Source> = match config.source {
+        SourceKind::Http => Box::new(http_source(config)?),
+        _ => Box::new(DemoSource::new(
+            config.demo.seed,
+            config.demo.tenants,
+            clock.clone(),
+            config.refresh_interval,
+        )),
+    };
+    tui::install_panic_hook()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .wrap_err("could not start the async runtime")?;
     let outcome = runtime.block_on(async {
-        let clock: Arc<dyn Clock> = Arc::new(ScaledClock::new(Utc::now(), config.demo.speed));
-        let source = DemoSource::new(
-            config.demo.seed,
-            config.demo.tenants,
-            clock.clone(),
-            config.refresh_interval,
-        );
         let info = source.info();
         tracing::info!(source = info.kind, detail = %info.detail, log = ?log, "starting");
         let source::Started {
             events,
             commands,
             task,
-        } = source::start(Box::new(source));
+        } = source::start(source);
         let mut app = App::new(Settings {
             operator: journal::operator(),
             session: session_id(),

@@ -292,14 +292,18 @@ fn config_path_and_init_write_a_file_that_loads() {
 }
 
 #[test]
-fn a_source_not_in_this_version_is_a_clear_error() {
+fn a_source_not_in_this_version_or_without_its_url_is_a_clear_error() {
     let out = snapdeck(&["status", "--source", "http"], &no_config());
     assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
-        String::from_utf8(out.stderr)
-            .unwrap()
-            .contains("http source")
+        stderr.contains("http source needs") && stderr.contains("--url"),
+        "{stderr}"
     );
+    let out = snapdeck(&["status", "--source", "kube"], &no_config());
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("kube source is not available"), "{stderr}");
 }
 
 #[test]

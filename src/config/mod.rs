@@ -17,7 +17,7 @@ mod template;
 use crate::domain::calendar::{BusinessCalendar, CalendarError};
 use std::fs;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{NaiveDate, NaiveTime, Weekday};
@@ -77,6 +77,18 @@ pub struct HttpConfig {
     pub base_url: Option<String>,
     /// Name of the environment variable holding the bearer token (never the token itself).
     pub token_env: String,
+    /// A file holding the token, read when the variable is unset.
+    pub token_file: Option<PathBuf>,
+    /// A shell command printing the token, run once when neither is set (like a kubectl
+    /// credential plugin).
+    pub token_command: Option<String>,
+    /// A PEM file of extra CA certificates (a private CA), trusted beside the system's.
+    pub ca_file: Option<PathBuf>,
+    /// Plain `http://` to a host other than loopback sends the token in clear: refused unless
+    /// this is set.
+    pub allow_insecure_http: bool,
+    pub connect_timeout: Duration,
+    /// The request timeout (`timeout_secs`).
     pub timeout: Duration,
 }
 
@@ -142,7 +154,12 @@ impl Default for HttpConfig {
         HttpConfig {
             base_url: None,
             token_env: "SNAPDECK_TOKEN".to_owned(),
-            timeout: Duration::from_secs(10),
+            token_file: None,
+            token_command: None,
+            ca_file: None,
+            allow_insecure_http: false,
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(15),
         }
     }
 }

@@ -36,8 +36,17 @@ pub(super) struct RawDemo {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawHttp {
-    pub(super) base_url: Option<Spanned<String>>,
+    /// `url` as the README names it; `base_url` is what earlier versions wrote.
+    #[serde(alias = "base_url")]
+    pub(super) url: Option<Spanned<String>>,
     pub(super) token_env: Option<Spanned<String>>,
+    pub(super) token_file: Option<String>,
+    pub(super) token_command: Option<String>,
+    pub(super) ca_file: Option<String>,
+    pub(super) allow_insecure_http: Option<bool>,
+    pub(super) connect_timeout_secs: Option<Spanned<i64>>,
+    /// The request timeout; `request_timeout_secs` reads the same.
+    #[serde(alias = "request_timeout_secs")]
     pub(super) timeout_secs: Option<Spanned<i64>>,
 }
 

@@ -48,16 +48,27 @@ impl Check<'_> {
 
     fn http(&self, raw: RawHttp) -> Checked<HttpConfig> {
         let defaults = HttpConfig::default();
-        let base_url = raw
-            .base_url
-            .as_ref()
-            .map(|v| self.base_url(v))
-            .transpose()?;
+        let base_url = raw.url.as_ref().map(|v| self.base_url(v)).transpose()?;
         Ok(HttpConfig {
             base_url: base_url.flatten(),
             token_env: or_default(raw.token_env.as_ref(), defaults.token_env, |v| {
                 self.text(v, "http.token_env")
             })?,
+            token_file: raw
+                .token_file
+                .as_deref()
+                .and_then(non_blank)
+                .map(Into::into),
+            token_command: raw.token_command.as_deref().and_then(non_blank),
+            ca_file: raw.ca_file.as_deref().and_then(non_blank).map(Into::into),
+            allow_insecure_http: raw
+                .allow_insecure_http
+                .unwrap_or(defaults.allow_insecure_http),
+            connect_timeout: or_default(
+                raw.connect_timeout_secs.as_ref(),
+                defaults.connect_timeout,
+                |v| self.seconds(v, "http.connect_timeout_secs"),
+            )?,
             timeout: or_default(raw.timeout_secs.as_ref(), defaults.timeout, |v| {
                 self.seconds(v, "http.timeout_secs")
             })?,
@@ -98,7 +109,7 @@ impl Check<'_> {
         if url.starts_with("https://") || url.starts_with("http://") {
             return Ok(Some(url));
         }
-        let key = "http.base_url";
+        let key = "http.url";
         let problem = format!("`{key}` must start with https:// or http://, got {url:?}");
         Err(self.fail(&value.span(), key, problem))
     }
@@ -180,6 +191,21 @@ holidays = ["2026-12-28", 2026-12-25, "2026-12-28"]
     }
 
     #[test]
+    fn http_url_token_sources_and_timeouts_are_read() {
+        let src = "[http]\nurl = \"http://127.0.0.1:8750\"\ntoken_file = \"/run/t\"\n\
+                   token_command = \"pass show cp\"\nca_file = \"/etc/ca.pem\"\n\
+                   allow_insecure_http = true\nconnect_timeout_secs = 2\nrequest_timeout_secs = 7\n";
+        let http = parse(src).unwrap().http;
+        assert_eq!(http.base_url.as_deref(), Some("http://127.0.0.1:8750"));
+        assert_eq!(http.token_file, Some("/run/t".into()));
+        assert_eq!(http.token_command.as_deref(), Some("pass show cp"));
+        assert_eq!(http.ca_file, Some("/etc/ca.pem".into()));
+        assert!(http.allow_insecure_http);
+        assert_eq!(http.connect_timeout, Duration::from_secs(2));
+        assert_eq!(http.timeout, Duration::from_secs(7));
+    }
+
+    #[test]
     fn empty_strings_mean_unset() {
         let config = parse("[http]\nbase_url = \"\"\n[kube]\ncontext = \" \"\n").unwrap();
         assert_eq!(config.http.base_url, None);
@@ -206,11 +232,6 @@ holidays = ["2026-12-28", 2026-12-25, "2026-12-28"]
     #[test]
     fn base_url_needs_a_scheme() {
         let src = "[http]\nbase_url = \"control.example.net\"\n";
-        assert_error(
-            src,
-            2,
-            "http.base_url",
-            &["must start with https:// or http://"],
-        );
+        assert_error(src, 2, "http.url", &["must start with https:// or http://"]);
     }
 }

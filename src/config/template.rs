@@ -88,12 +88,23 @@ tenants = 60
 speed = 1.0
 
 [http]
-# Control-plane API address, e.g. "https://control.example.net". Needed when kind = "http".
-base_url = ""
+# Control-plane API address, e.g. "https://control.example.net". Needed when kind = "http"
+# (or pass --url). `base_url` is read the same.
+url = ""
 # Name of the environment variable holding the bearer token (the token never goes in this file).
 token_env = "SNAPDECK_TOKEN"
-# Request timeout in seconds (at least 1).
-timeout_secs = 10
+# When that variable is unset: a file holding the token (keep it chmod 600; other modes warn).
+token_file = ""
+# When neither is set: a shell command printing the token, run once at start.
+token_command = ""
+# A PEM file of extra CA certificates (a private CA), trusted beside the system's.
+ca_file = ""
+# Plain http:// is allowed to loopback only; true allows it to any host (the token travels in clear).
+allow_insecure_http = false
+# Seconds to wait for a connection (at least 1).
+connect_timeout_secs = 5
+# Seconds to wait for a whole answer (at least 1).
+timeout_secs = 15
 
 [kube]
 # kubeconfig context to use; empty means the current context.

@@ -2,6 +2,7 @@
 //! talks to. Sources run in the background and send messages; the UI never waits on them.
 
 pub mod demo;
+pub mod http;
 
 use std::future::Future;
 use std::pin::Pin;
