@@ -128,8 +128,8 @@ async fn tick(shared: Arc<Shared>) {
     }
 }
 
-/// Fast demos tick faster, so a catch-up never plays much more than a simulated minute or
-/// so of schedules at once (within reason).
+/// Fast demos tick faster (down to 20 ms), so each catch-up plays a small stretch of
+/// simulated time and no request waits behind a long one.
 fn tick_period(speed: f64) -> std::time::Duration {
     if !speed.is_finite() || speed <= 1.0 {
         return TICK;
