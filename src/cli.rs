@@ -84,6 +84,20 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Serve the demo fleet over HTTP as the control-plane API (the reference server of
+    /// api/control-plane-v1.md), with --seed, --tenants and --demo-speed as for the demo.
+    ServeDemo {
+        /// Address and port to listen on (port 0: any free port).
+        #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8750")]
+        listen: std::net::SocketAddr,
+        /// File holding the operator's bearer token (reads and writes); without it, a token
+        /// is generated and printed at start.
+        #[arg(long, value_name = "PATH")]
+        token_file: Option<PathBuf>,
+        /// File holding a read-only bearer token: it may read, a write with it gets 403.
+        #[arg(long, value_name = "PATH")]
+        viewer_token_file: Option<PathBuf>,
+    },
     /// Where the config file is, or write one with every setting and its default.
     Config {
         #[command(subcommand)]

@@ -10,6 +10,7 @@ pub mod contract;
 pub mod domain;
 pub mod journal;
 pub mod logging;
+pub mod serve;
 pub mod source;
 pub mod status;
 pub mod theme;

@@ -108,6 +108,22 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let format = if json { StatusFormat::Json } else { format };
             status_command(&config, format, problems)
         }
+        Some(Command::ServeDemo {
+            listen,
+            token_file,
+            viewer_token_file,
+        }) => {
+            let options = snapdeck::serve::ServeOptions {
+                listen,
+                seed: config.demo.seed,
+                tenants: config.demo.tenants,
+                speed: config.demo.speed,
+                token_file,
+                viewer_token_file,
+            };
+            snapdeck::serve::command(options).map_err(user)?;
+            Ok(ExitCode::SUCCESS)
+        }
         _ => tui_command(&config, theme),
     }
 }

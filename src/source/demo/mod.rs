@@ -44,7 +44,8 @@
 //! every few simulated hours), `patterns` (cron schedules, parsed once each), `names`, `rng`.
 
 mod behaviour;
-mod control;
+/// The writes with the contract's semantics; the reference server (`serve`) carries them out too.
+pub mod control;
 mod dns;
 mod events;
 mod generate;

@@ -30,6 +30,17 @@ impl Sim {
         tenant: &TenantId,
         cursor: Option<&str>,
     ) -> Result<Page<RestorePoint>, CommandError> {
+        self.restore_points_limited(tenant, cursor, PAGE_SIZE)
+    }
+
+    /// Like `restore_points`, with the page size a client asked for (`?limit=`, already
+    /// checked against the contract's bounds by the caller; 0 is read as 1).
+    pub fn restore_points_limited(
+        &mut self,
+        tenant: &TenantId,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<RestorePoint>, CommandError> {
         let index = self.index_of(tenant).ok_or_else(|| {
             CommandError::new(404, "tenant_not_found", format!("no tenant {tenant}"))
         })?;
@@ -38,7 +49,7 @@ impl Sim {
             Some(text) => parse_cursor(text)?,
         };
         let points = self.history_of(index);
-        let end = (start + PAGE_SIZE).min(points.len());
+        let end = start.saturating_add(limit.max(1)).min(points.len());
         let items = points.get(start..end).unwrap_or_default().to_vec();
         let next_cursor = (end < points.len()).then(|| format!("c_{end}"));
         Ok(Page { items, next_cursor })

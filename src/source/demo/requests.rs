@@ -236,6 +236,11 @@ impl Sim {
         self.requests.open(&self.restores)
     }
 
+    /// `GET /restore-requests` without `open=true`: every ticket, answered or not.
+    pub fn all_requests(&self) -> &[RestoreRequest] {
+        self.requests.all()
+    }
+
     /// The open tickets, when they changed since this was last asked (a ticket arrived, was
     /// acknowledged, got its restore, or its restore completed).
     pub fn take_requests_changed(&mut self) -> Option<Vec<RestoreRequest>> {

@@ -1,0 +1,213 @@
+//! The contract's writes. Each handler reads the `Idempotency-Key` and the body, builds the
+//! `Op` the dashboard's own demo source carries out, and hands it to `control::apply`, whose
+//! idempotency record gives the contract's semantics: the op holds the key, the path's id
+//! and the body, so the same key with the same request answers the first answer again (same
+//! status), and with anything else is `422 idempotency_key_reused`.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use super::error::ApiError;
+use super::state::Shared;
+use crate::contract::{ConfirmBody, DnsSwapBody, IDEMPOTENCY_KEY};
+use crate::domain::ids::{DnsSwapId, IdempotencyKey, RestoreId, RestorePointId, TenantId};
+use crate::domain::restore::{CreateRestore, RestoreMode};
+use crate::source::{Op, Reply};
+
+type Body = Result<Bytes, BytesRejection>;
+type Answer = Result<Response, ApiError>;
+
+/// Keys are client-generated UUIDs; anything much longer is not one.
+const MAX_KEY_LEN: usize = 200;
+
+/// `POST /tenants/{id}/restores` body: every field may be left out (the most recent
+/// successful backup, to a new spoke named by the control plane).
+#[derive(Debug, Deserialize)]
+struct CreateRestoreBody {
+    restore_point_id: Option<RestorePointId>,
+    mode: Option<RestoreMode>,
+    target_slug: Option<String>,
+    ticket: Option<String>,
+    reason: Option<String>,
+}
+
+/// `POST /tenants/{id}/restores` → `202` with the restore.
+pub async fn create_restore(
+    State(shared): State<Arc<Shared>>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer {
+    let key = idempotency_key(&headers)?;
+    let body: CreateRestoreBody = json(body)?;
+    let mode = match body.mode {
+        None => RestoreMode::NewSpoke,
+        Some(RestoreMode::Unknown(raw)) => {
+            return Err(ApiError::bad_request(
+                "invalid_body",
+                format!("mode must be new_spoke or overwrite (got {raw:?})"),
+            ));
+        }
+        Some(mode) => mode,
+    };
+    let request = CreateRestore {
+        restore_point_id: body.restore_point_id,
+        mode,
+        target_slug: body.target_slug,
+        ticket: body.ticket,
+        reason: body.reason,
+    };
+    let op = Op::CreateRestore {
+        tenant: TenantId(tenant),
+        request,
+        key,
+    };
+    write(&shared, op, StatusCode::ACCEPTED).await
+}
+
+/// `POST /restores/{id}/confirm {notes}`.
+pub async fn confirm(
+    State(shared): State<Arc<Shared>>,
+    Path(restore): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer {
+    let key = idempotency_key(&headers)?;
+    let ConfirmBody { notes } = json(body)?;
+    let op = Op::ConfirmRestore {
+        restore: RestoreId(restore),
+        notes,
+        key,
+    };
+    write(&shared, op, StatusCode::OK).await
+}
+
+/// `POST /restores/{id}/cancel` (no body).
+pub async fn cancel(
+    State(shared): State<Arc<Shared>>,
+    Path(restore): Path<String>,
+    headers: HeaderMap,
+) -> Answer {
+    let key = idempotency_key(&headers)?;
+    let op = Op::CancelRestore {
+        restore: RestoreId(restore),
+        key,
+    };
+    write(&shared, op, StatusCode::OK).await
+}
+
+/// `POST /tenants/{id}/dns-swaps {restore_id}`.
+pub async fn create_dns_swap(
+    State(shared): State<Arc<Shared>>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer {
+    let key = idempotency_key(&headers)?;
+    let DnsSwapBody { restore_id } = json(body)?;
+    let op = Op::CreateDnsSwap {
+        tenant: TenantId(tenant),
+        restore: restore_id,
+        key,
+    };
+    write(&shared, op, StatusCode::OK).await
+}
+
+/// `POST /dns-swaps/{id}/rollback` (no body).
+pub async fn rollback(
+    State(shared): State<Arc<Shared>>,
+    Path(swap): Path<String>,
+    headers: HeaderMap,
+) -> Answer {
+    let key = idempotency_key(&headers)?;
+    let op = Op::RollbackDnsSwap {
+        swap: DnsSwapId(swap),
+        key,
+    };
+    write(&shared, op, StatusCode::OK).await
+}
+
+/// `POST /restore-requests/{ticket}/acknowledge` (no body).
+pub async fn acknowledge(
+    State(shared): State<Arc<Shared>>,
+    Path(ticket): Path<String>,
+    headers: HeaderMap,
+) -> Answer {
+    let key = idempotency_key(&headers)?;
+    let op = Op::AcknowledgeRequest { ticket, key };
+    write(&shared, op, StatusCode::OK).await
+}
+
+/// Carries out `op` on the caught-up control plane and answers the resource it left, with
+/// `status`, or the contract's error.
+async fn write(shared: &Shared, op: Op, status: StatusCode) -> Answer {
+    let outcome = shared.now().await.apply(&op);
+    let response = match outcome? {
+        Reply::Restore(restore) => (status, Json(*restore)).into_response(),
+        Reply::DnsSwap(swap) => (status, Json(*swap)).into_response(),
+        Reply::Request(request) => (status, Json(*request)).into_response(),
+        other => {
+            // Only reads answer anything else, and no write handler builds a read.
+            return Err(ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                format!("the {} write answered {other:?}", op.name()),
+            ));
+        }
+    };
+    Ok(response)
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Result<IdempotencyKey, ApiError> {
+    let Some(value) = headers.get(IDEMPOTENCY_KEY) else {
+        return Err(ApiError::bad_request(
+            "idempotency_key_required",
+            format!(
+                "writes need an {IDEMPOTENCY_KEY} header (a UUID the client makes up once per \
+                 intended action and re-sends with every retry)"
+            ),
+        ));
+    };
+    let key = value.to_str().map(str::trim).unwrap_or_default();
+    if key.is_empty() || key.len() > MAX_KEY_LEN || !key.chars().all(|c| c.is_ascii_graphic()) {
+        return Err(ApiError::bad_request(
+            "invalid_idempotency_key",
+            format!(
+                "the {IDEMPOTENCY_KEY} header must be 1 to {MAX_KEY_LEN} visible ASCII \
+                 characters, e.g. a UUID"
+            ),
+        ));
+    }
+    Ok(IdempotencyKey(key.to_string()))
+}
+
+/// The body as JSON; an empty body reads as `{}` (every field left out). Anything unreadable
+/// is a `400` with the error body, not the framework's plain-text default.
+fn json<T: DeserializeOwned>(body: Body) -> Result<T, ApiError> {
+    let bytes = body.map_err(|e| {
+        ApiError::new(
+            e.status(),
+            "invalid_body",
+            format!("the request body could not be read: {}", e.body_text()),
+        )
+    })?;
+    let text: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        &bytes
+    };
+    serde_json::from_slice(text).map_err(|e| {
+        ApiError::bad_request(
+            "invalid_body",
+            format!("the body is not the JSON this endpoint takes: {e}"),
+        )
+    })
+}
