@@ -73,7 +73,7 @@ async fn poll_into(
     } else {
         state.etag.clone()
     };
-    match read_fleet(t, etag.as_deref()).await? {
+    match read_fleet(t, etag.as_deref(), state.last.as_ref()).await? {
         // Nothing to parse, nothing to compare: only "still alive".
         None => events.push(SourceEvent::Changed {
             generated_at: Utc::now(),
@@ -121,10 +121,9 @@ impl PollState {
     fn fleet_event(
         &mut self,
         generated_at: DateTime<Utc>,
-        tenants: Vec<Tenant>,
+        tenants: Vec<Arc<Tenant>>,
         whole: bool,
     ) -> SourceEvent {
-        let tenants: Vec<Arc<Tenant>> = tenants.into_iter().map(Arc::new).collect();
         let by_id: HashMap<TenantId, Arc<Tenant>> = tenants
             .iter()
             .map(|t| (t.id.clone(), Arc::clone(t)))
@@ -136,9 +135,10 @@ impl PollState {
                     && by_id.len() == tenants.len()
                     && by_id.keys().all(|id| last.contains_key(id)) =>
             {
+                // An unchanged tenant is the very `Arc` sent before (see `read_fleet`).
                 let changed: Vec<Arc<Tenant>> = tenants
                     .iter()
-                    .filter(|t| last.get(&t.id).is_none_or(|old| old != *t))
+                    .filter(|t| last.get(&t.id).is_none_or(|old| !Arc::ptr_eq(old, t)))
                     .cloned()
                     .collect();
                 Some(changed)
@@ -159,10 +159,17 @@ impl PollState {
     }
 }
 
-type FleetRead = Option<(DateTime<Utc>, Vec<Tenant>, Option<String>)>;
+type FleetRead = Option<(DateTime<Utc>, Vec<Arc<Tenant>>, Option<String>)>;
 
-/// Every page of `/tenants`, or `None` when the first page answered `304`.
-async fn read_fleet(t: &Transport, etag: Option<&str>) -> Result<FleetRead, Failure> {
+/// Every page of `/tenants`, or `None` when the first page answered `304`. A tenant equal to
+/// the one sent last time comes back as that same `Arc`, page by page, so the app and the
+/// source share one copy of the fleet and a refresh of 100 000 tenants holds one page of
+/// new ones at a time, not a second fleet.
+async fn read_fleet(
+    t: &Transport,
+    etag: Option<&str>,
+    last: Option<&HashMap<TenantId, Arc<Tenant>>>,
+) -> Result<FleetRead, Failure> {
     let limit = MAX_LIMIT.to_string();
     let mut cursors = Cursors::default();
     let mut cursor: Option<String> = None;
@@ -187,7 +194,12 @@ async fn read_fleet(t: &Transport, etag: Option<&str>) -> Result<FleetRead, Fail
         if first.is_none() {
             first = Some((page.generated_at, answer.etag.clone()));
         }
-        tenants.extend(page.items);
+        tenants.extend(page.items.into_iter().map(|tenant| {
+            match last.and_then(|l| l.get(&tenant.id)) {
+                Some(old) if **old == tenant => Arc::clone(old),
+                _ => Arc::new(tenant),
+            }
+        }));
         match page.next_cursor {
             None => break,
             Some(next) => cursor = Some(cursors.next(next, "/tenants")?),
