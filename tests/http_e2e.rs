@@ -214,7 +214,7 @@ async fn a_tenant_restored_confirmed_and_swapped_over_http() {
     wire.until("awaiting confirmation", |w| {
         w.restores
             .iter()
-            .any(|r| r.id == id && !r.phase.is_active() || r.id == id && r.phase.can_confirm())
+            .any(|r| r.id == id && (!r.phase.is_active() || r.phase.can_confirm()))
     })
     .await;
     let now = wire
@@ -325,10 +325,7 @@ async fn lossy_proxy(upstream: std::net::SocketAddr) -> (std::net::SocketAddr, A
                     let _ = tokio::io::copy(&mut client_read, &mut server_write).await;
                 });
                 let mut buffer = vec![0u8; 64 * 1024];
-                loop {
-                    let Ok(n) = server_read.read(&mut buffer).await else {
-                        break;
-                    };
+                while let Ok(n) = server_read.read(&mut buffer).await {
                     if n == 0 {
                         break;
                     }
