@@ -26,6 +26,9 @@ use snapdeck::source::{
     CommandId, Connection, Op, Reply, SourceCommand, SourceEvent, Started, start,
 };
 
+#[allow(dead_code)]
+mod support;
+
 const TOKEN: &str = "t0ken-for-tests";
 
 /// How the server answers, switched by the test while the source runs.
@@ -440,22 +443,54 @@ async fn a_cursor_loop_is_an_error_not_a_loop() {
     assert!(server.seen("/api/v1/tenants").len() <= 3);
 }
 
-/// The fault is said in words, the source keeps going, and it is live again once the server
-/// behaves.
+/// The first event `pick` takes, every event on the way shown to `app` as the runner would.
+async fn shown_until<T>(
+    events: &mut UnboundedReceiver<SourceEvent>,
+    app: &mut snapdeck::app::App,
+    mut pick: impl FnMut(&SourceEvent) -> Option<T>,
+) -> T {
+    wait_for(events, |event| {
+        app.update(snapdeck::app::Msg::Source(event.clone()), support::now());
+        pick(event)
+    })
+    .await
+}
+
+/// What the operator sees at the bottom of the screen: the status bar and the flash line.
+fn bottom_lines(app: &mut snapdeck::app::App) -> String {
+    let theme = snapdeck::theme::Theme::builtin("default").unwrap();
+    let screen = support::screen_text(&support::render(app, &theme, 240, 45));
+    let lines: Vec<&str> = screen.lines().collect();
+    lines[lines.len().saturating_sub(2)..].join("\n")
+}
+
+/// The fault is said in words — on the operator's screen too — the source keeps going, and it
+/// is live again once the server behaves.
 async fn fault_then_recovery(mode: Mode, words: &[&str]) {
     let server = Server::start().await;
     let mut running = run(&server.url());
+    let mut app = support::app_with(Vec::new(), Vec::new());
     let events = &mut running.source.events;
-    wait_for(events, live).await;
+    shown_until(events, &mut app, live).await;
     server.set(mode);
-    let error = wait_for(events, failing).await;
+    let error = shown_until(events, &mut app, failing).await;
     for w in words {
         assert!(error.contains(w), "{error:?} should say {w:?}");
     }
     assert!(error.contains("retrying in"), "{error}");
     assert!(!error.contains(TOKEN));
+    let seen = bottom_lines(&mut app);
+    assert!(
+        seen.contains("failing"),
+        "the status bar says failing:\n{seen}"
+    );
+    for w in words {
+        assert!(seen.contains(w), "the flash says {w:?}:\n{seen}");
+    }
     server.set(Mode::Normal);
-    wait_for(events, live).await;
+    shown_until(events, &mut app, live).await;
+    let seen = bottom_lines(&mut app);
+    assert!(seen.contains("● live"), "live again on screen:\n{seen}");
 }
 
 #[tokio::test]
