@@ -26,7 +26,6 @@ use snapdeck::source::{
     CommandId, Connection, Op, Reply, SourceCommand, SourceEvent, Started, start,
 };
 
-#[allow(dead_code)]
 mod support;
 
 const TOKEN: &str = "t0ken-for-tests";
