@@ -43,7 +43,12 @@ pub fn enter() -> Result<Tui> {
         .wrap_err("could not set up the terminal")?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))
         .wrap_err("could not open the terminal")?;
-    terminal.clear()?;
+    // Clearing asks the terminal where its cursor is: one that never answers is not a
+    // terminal emulator snapdeck can draw on.
+    terminal.clear().wrap_err(
+        "the terminal did not answer snapdeck's cursor-position query: run snapdeck in a \
+         terminal emulator (for scripts: `snapdeck status`)",
+    )?;
     Ok(terminal)
 }
 
