@@ -463,3 +463,23 @@ fn journal_screen_and_command_line_at_160x45_and_80x24() {
         screen_text(&render(&mut app, &default_theme(), 80, 24))
     );
 }
+
+#[test]
+fn a_deep_screen_stack_keeps_the_overdue_count_whole_in_the_header() {
+    let mut app = app(60);
+    support::confirmed_new_spoke_selected(&mut app);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('d'));
+    for width in [160, 120, 100, 80, 60] {
+        let screen = screen_text(&render(&mut app, &default_theme(), width, 45));
+        let header = screen.lines().next().unwrap().to_string();
+        assert!(
+            header.contains("✗1 overdue") || header.contains("✗ 1 overdue"),
+            "{width}: {header}"
+        );
+        assert!(
+            header.trim_end().ends_with("overdue"),
+            "{width}: nothing cut: {header}"
+        );
+    }
+}

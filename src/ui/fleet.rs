@@ -17,13 +17,68 @@ use crate::domain::{Health, Level};
 use crate::theme::Theme;
 
 pub fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, now: DateTime<Utc>) {
+    // Counts in words when they fit with what must follow them (the overdue tickets); else
+    // with glyphs only, as on narrow terminals. Every level keeps its glyph.
+    let wide = header_start(app, theme, false, false);
+    let width = usize::from(area.width);
+    let must_follow = super::requests::header_spans(app, theme, now, true, 0)
+        .iter()
+        .map(Span::width)
+        .sum::<usize>();
+    let fits_wide = wide.iter().map(Span::width).sum::<usize>() + must_follow <= width;
+    let compact = area.width < 120 || !fits_wide;
+    let mut spans = if compact {
+        // A deep stack of screens on a narrow terminal: the crumbs shorten before the
+        // overdue count is lost.
+        let full = header_start(app, theme, true, false);
+        let full_width = full.iter().map(Span::width).sum::<usize>();
+        if full_width + must_follow <= width {
+            full
+        } else {
+            let mut short = header_start(app, theme, true, true);
+            let short_width = short.iter().map(Span::width).sum::<usize>();
+            if short_width + must_follow > width {
+                // The tenant count goes last of all: the table's title says it too.
+                short.remove(2);
+            }
+            short
+        }
+    } else {
+        wide
+    };
+    let restores = app.fleet.summary().restores_running;
+    let restore_style = if restores == 0 { theme.dim } else { theme.info };
+    let full = if compact {
+        format!(" ⟳{restores} restoring")
+    } else {
+        format!("⟳ {} running", count(restores, "restore"))
+    };
+    // Overdue tickets are red everywhere, the header included: the tickets get their room
+    // first (as if the restore count were in its short form), then the restore count takes
+    // its long form if that still fits, its short form if that does, else gives way.
+    let before: usize = spans.iter().map(Span::width).sum();
+    let width = usize::from(area.width);
+    let short = format!(" ⟳{restores}");
+    let room = width.saturating_sub(before + short.chars().count());
+    let tickets = super::requests::header_spans(app, theme, now, compact, room);
+    let tickets_width: usize = tickets.iter().map(Span::width).sum();
+    let fits = |text: &str| before + text.chars().count() + tickets_width <= width;
+    if fits(&full) {
+        spans.push(Span::styled(full, restore_style));
+    } else if fits(&short) {
+        spans.push(Span::styled(short, restore_style));
+    }
+    spans.extend(tickets);
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.header), area);
+}
+
+/// The header up to the level counts: name, crumbs, tenants, each level's count.
+fn header_start<'a>(app: &App, theme: &Theme, compact: bool, short_crumbs: bool) -> Vec<Span<'a>> {
     let summary = app.fleet.summary();
-    // Narrow terminals get counts with glyphs only; every level keeps its glyph.
-    let compact = area.width < 120;
     let mut spans = vec![
         Span::styled(" snapdeck ", theme.title),
         // Crumbs: where the operator is in the screen stack.
-        Span::styled(crumbs(app), theme.header),
+        Span::styled(crumbs(app, short_crumbs), theme.header),
     ];
     spans.push(Span::styled(
         format!("{}  ", count(summary.tenants, "tenant")),
@@ -47,27 +102,7 @@ pub fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, now:
         };
         spans.push(Span::styled(text, style));
     }
-    let restores = summary.restores_running;
-    let restore_style = if restores == 0 { theme.dim } else { theme.info };
-    let shortest = format!(" ⟳{restores}").chars().count();
-    let before: usize = spans.iter().map(Span::width).sum();
-    let room = usize::from(area.width).saturating_sub(before + shortest);
-    let tickets = super::requests::header_spans(app, theme, now, compact, room);
-    let used = before + tickets.iter().map(Span::width).sum::<usize>();
-    let text = if compact && used + 13 > usize::from(area.width) {
-        format!(" ⟳{restores}")
-    } else if compact {
-        format!(" ⟳{restores} restoring")
-    } else {
-        format!("⟳ {} running", count(restores, "restore"))
-    };
-    // Overdue tickets are red everywhere, the header included: on a crowded header they keep
-    // their room and the restore count gives way.
-    if used + shortest <= usize::from(area.width) {
-        spans.push(Span::styled(text, restore_style));
-    }
-    spans.extend(tickets);
-    frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.header), area);
+    spans
 }
 
 pub fn draw_toolbar(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
@@ -108,9 +143,13 @@ pub fn draw_toolbar(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
 }
 
-fn crumbs(app: &App) -> String {
+fn crumbs(app: &App, short: bool) -> String {
     let names: Vec<&str> = app.screens().iter().map(|s| s.name()).collect();
-    format!("▸ {}  ", names.join(" ▸ "))
+    match names.as_slice() {
+        // Where the operator is, when the whole path does not fit.
+        [_, .., last] if short && names.len() > 2 => format!("▸ … ▸ {last}  "),
+        _ => format!("▸ {}  ", names.join(" ▸ ")),
+    }
 }
 
 /// The filter's box: 24 columns, fewer on a narrow terminal so the sort still shows.
