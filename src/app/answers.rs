@@ -15,8 +15,11 @@ impl App {
             self.dirty = false;
             return;
         };
-        if let Op::RestoreEvents { .. } = op {
-            return self.answered_events(id, outcome);
+        // On-demand reads go back to the screen that asked, by their op.
+        match op {
+            Op::RestoreEvents { .. } => return self.answered_events(id, outcome),
+            Op::RestorePoints { .. } => return self.answered_points(id, &op, outcome),
+            _ => {}
         }
         if let Some(key) = op.key() {
             self.effects
@@ -51,10 +54,23 @@ impl App {
                 let text = format!("{} acknowledged", request.ticket);
                 self.set_flash(FlashKind::Info, text);
             }
-            Ok(Reply::RestorePoints(page)) => self.on_points(id, &op, page),
-            Ok(Reply::RestoreEvents(_)) => self.dirty = false,
-            Err(error) if self.points_failed(id, &error.message) => {}
+            // Reads are answered above; a read's reply to a write is nothing to show.
+            Ok(Reply::RestorePoints(_) | Reply::RestoreEvents(_)) => self.dirty = false,
             Err(error) => self.on_error_answer(id, &op, error),
+        }
+    }
+
+    /// A page of restore points, or why it did not come (said on the history it was for;
+    /// in the flash alone when that history is no longer held).
+    fn answered_points(&mut self, id: CommandId, op: &Op, outcome: Result<Reply, CommandError>) {
+        match outcome {
+            Ok(Reply::RestorePoints(page)) => self.on_points(id, op, page),
+            Ok(_) => self.dirty = false,
+            Err(error) => {
+                if !self.points_failed(id, &error.message) {
+                    self.on_error_answer(id, op, error);
+                }
+            }
         }
     }
 

@@ -97,11 +97,14 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     std::hint::black_box(diff) == 0
 }
 
-/// A token for this run: 32 random bytes, hex.
+/// A token for this run: 32 random bytes, hex, from the same system randomness rustls (ring)
+/// uses for TLS — no second random-number crate.
 pub fn generate() -> Result<String, String> {
     let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| format!("could not get random bytes for a token: {e}"))?;
+    rustls::crypto::ring::default_provider()
+        .secure_random
+        .fill(&mut bytes)
+        .map_err(|_| "could not get random bytes for a token".to_string())?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 

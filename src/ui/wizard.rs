@@ -134,7 +134,7 @@ fn form<'a>(
     }
     lines.push(Line::raw(""));
     lines.push(Line::from(Span::styled("Review", theme.title)));
-    lines.push(Line::from(review(app, tenant, wizard, now)));
+    lines.push(Line::from(review(app, tenant, wizard, &pick, now)));
     lines.push(Line::raw(""));
     lines.push(status_line(wizard, theme));
     lines
@@ -227,8 +227,14 @@ fn point_lines<'a>(
 }
 
 /// What will happen, in one paragraph: the point, the data lost, the target, the RTO.
-fn review(app: &App, tenant: &Tenant, wizard: &WizardScreen, now: DateTime<Utc>) -> String {
-    let (id, taken_at) = match app.point_pick(wizard) {
+fn review(
+    app: &App,
+    tenant: &Tenant,
+    wizard: &WizardScreen,
+    pick: &PointPick,
+    now: DateTime<Utc>,
+) -> String {
+    let (id, taken_at) = match pick {
         PointPick::Chosen { choice, .. } => (choice.point.id.clone(), choice.point.taken_at),
         PointPick::Summary(last) => (last.restore_point_id.clone(), last.taken_at),
         PointPick::Loading | PointPick::Searching => {
