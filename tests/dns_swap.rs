@@ -6,21 +6,16 @@
 
 mod support;
 
-use std::sync::Arc;
-use std::time::Duration as Wait;
-
 use chrono::Duration;
 use crossterm::event::KeyCode;
 use snapdeck::app::keys::{self, MONITOR_KEYS};
 use snapdeck::app::{App, Effect, Msg, Screen};
-use snapdeck::clock::ManualClock;
 use snapdeck::domain::dns::DnsPhase;
 use snapdeck::domain::restore::{RestoreMode, RestorePhase};
-use snapdeck::journal::{Action as Journaled, Journal, read_journal};
-use snapdeck::source::demo::DemoSource;
+use snapdeck::journal::{Action as Journaled, read_journal};
 use snapdeck::source::{CommandError, Op, SourceCommand, SourceEvent};
+use support::wired::Wired;
 use support::{app, key, now, selected_slug, type_text};
-use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 /// The one write a key produced.
 fn the_write(effects: Vec<Effect>) -> (Box<snapdeck::journal::Intent>, SourceCommand) {
@@ -28,87 +23,6 @@ fn the_write(effects: Vec<Effect>) -> (Box<snapdeck::journal::Intent>, SourceCom
         Ok([Effect::Write { intent, command }]) => (intent, command),
         Ok(other) => panic!("expected one write, got {other:?}"),
         Err(other) => panic!("expected one write, got {other:?}"),
-    }
-}
-
-/// The app and a running demo source, wired as the runner wires them.
-struct Wired {
-    app: App,
-    clock: Arc<ManualClock>,
-    events: UnboundedReceiver<SourceEvent>,
-    commands: UnboundedSender<SourceCommand>,
-    journal: Journal,
-    journal_path: std::path::PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-impl Wired {
-    async fn start() -> Wired {
-        let clock = Arc::new(ManualClock::new(now()));
-        let source = Box::new(DemoSource::new(
-            42,
-            60,
-            clock.clone(),
-            std::time::Duration::from_secs(30),
-        ));
-        let started = snapdeck::source::start(source);
-        let dir = tempfile::tempdir().unwrap();
-        let journal_path = dir.path().join("journal.jsonl");
-        let mut wired = Wired {
-            app: app(0),
-            clock,
-            events: started.events,
-            commands: started.commands,
-            journal: Journal::open(&journal_path).unwrap(),
-            journal_path,
-            _dir: dir,
-        };
-        loop {
-            let event = wired.next().await;
-            let whole = matches!(event, SourceEvent::Fleet { .. });
-            wired.app.update(Msg::Source(event), now());
-            if whole {
-                return wired;
-            }
-        }
-    }
-
-    async fn next(&mut self) -> SourceEvent {
-        tokio::time::timeout(Wait::from_secs(10), self.events.recv())
-            .await
-            .unwrap()
-            .unwrap()
-    }
-
-    /// Passes the source's events to the app until `done` holds of it.
-    async fn until(&mut self, done: impl Fn(&App) -> bool) {
-        while !done(&self.app) {
-            let event = self.next().await;
-            self.app.update(Msg::Source(event), now());
-        }
-    }
-
-    /// Carries out effects as the runner does, and feeds the source's events back until
-    /// every write sent has its answer.
-    async fn run(&mut self, effects: Vec<Effect>) {
-        let mut waiting = 0;
-        for effect in effects {
-            match effect {
-                Effect::Write { intent, command } => {
-                    self.journal.append_intent(&intent).unwrap();
-                    self.commands.send(command).unwrap();
-                    waiting += 1;
-                }
-                Effect::Record(outcome) => self.journal.append_outcome(&outcome).unwrap(),
-                _ => {}
-            }
-        }
-        while waiting > 0 {
-            let event = self.next().await;
-            waiting -= usize::from(matches!(event, SourceEvent::Answer { .. }));
-            let more = self.app.update(Msg::Source(event), now());
-            Box::pin(self.run(more)).await;
-        }
     }
 }
 

@@ -4,22 +4,17 @@
 
 mod support;
 
-use std::sync::Arc;
-use std::time::Duration as Wait;
-
 use crossterm::event::KeyCode;
 use snapdeck::app::keys::{REQUESTS_KEYS, hints};
 use snapdeck::app::screens::requests::ack_counts;
 use snapdeck::app::screens::wizard::{PointAsk, PointPick};
 use snapdeck::app::{App, Effect, Msg, Screen};
-use snapdeck::clock::ManualClock;
 use snapdeck::domain::request::{AckState, RestoreRequest};
 use snapdeck::domain::restore::RestoreMode;
-use snapdeck::journal::{Action as Journaled, Intent, Journal, read_journal};
-use snapdeck::source::demo::DemoSource;
+use snapdeck::journal::{Action as Journaled, Intent, read_journal};
 use snapdeck::source::{CommandError, Op, Reply, SourceCommand, SourceEvent};
+use support::wired::Wired;
 use support::{app, key, now};
-use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 /// The requests screen of the demo fleet, with the selection on `ticket`'s row.
 fn on_ticket(app: &mut App, pick: impl Fn(&RestoreRequest) -> bool) -> RestoreRequest {
@@ -234,87 +229,6 @@ fn the_ticket_starts_the_wizards_rto_clock() {
         text.contains(&format!("RTO deadline {shown}")),
         "{shown} missing:\n{text}"
     );
-}
-
-/// The app and a running demo source, wired as the runner wires them.
-struct Wired {
-    app: App,
-    events: UnboundedReceiver<SourceEvent>,
-    commands: UnboundedSender<SourceCommand>,
-    journal: Journal,
-    journal_path: std::path::PathBuf,
-    _clock: Arc<ManualClock>,
-    _dir: tempfile::TempDir,
-}
-
-impl Wired {
-    /// Started, with the fleet and the first ticket list received.
-    async fn start() -> Wired {
-        let clock = Arc::new(ManualClock::new(now()));
-        let source = Box::new(DemoSource::new(
-            42,
-            60,
-            clock.clone(),
-            std::time::Duration::from_secs(30),
-        ));
-        let started = snapdeck::source::start(source);
-        let dir = tempfile::tempdir().unwrap();
-        let journal_path = dir.path().join("journal.jsonl");
-        let mut wired = Wired {
-            app: app(0),
-            events: started.events,
-            commands: started.commands,
-            journal: Journal::open(&journal_path).unwrap(),
-            journal_path,
-            _clock: clock,
-            _dir: dir,
-        };
-        loop {
-            let event = wired.next().await;
-            let listed = matches!(event, SourceEvent::Requests { .. });
-            wired.app.update(Msg::Source(event), now());
-            if listed {
-                return wired;
-            }
-        }
-    }
-
-    async fn next(&mut self) -> SourceEvent {
-        tokio::time::timeout(Wait::from_secs(10), self.events.recv())
-            .await
-            .unwrap()
-            .unwrap()
-    }
-
-    /// Carries out effects as the runner does, feeding events back until every write sent
-    /// has its answer; answers the ticket lists pushed meanwhile.
-    async fn run(&mut self, effects: Vec<Effect>) -> Vec<Vec<RestoreRequest>> {
-        let mut pushed = Vec::new();
-        let mut waiting = 0;
-        let mut effects = effects;
-        loop {
-            for effect in std::mem::take(&mut effects) {
-                match effect {
-                    Effect::Write { intent, command } => {
-                        self.journal.append_intent(&intent).unwrap();
-                        self.commands.send(command).unwrap();
-                        waiting += 1;
-                    }
-                    Effect::Record(outcome) => self.journal.append_outcome(&outcome).unwrap(),
-                    _ => {}
-                }
-            }
-            if waiting == 0 {
-                return pushed;
-            }
-            let event = self.next().await;
-            waiting -= usize::from(matches!(event, SourceEvent::Answer { .. }));
-            if let SourceEvent::Requests { requests, .. } = &event {
-                pushed.push(requests.clone());
-            }
-            effects = self.app.update(Msg::Source(event), now());
-        }
-    }
 }
 
 #[tokio::test]

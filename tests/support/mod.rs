@@ -1,6 +1,8 @@
 //! Shared fixtures: the demo fleet at a fixed clock and seed, loaded into an app.
 #![allow(dead_code)]
 
+pub mod wired;
+
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
