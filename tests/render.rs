@@ -483,3 +483,22 @@ fn a_deep_screen_stack_keeps_the_overdue_count_whole_in_the_header() {
         );
     }
 }
+
+#[test]
+fn a_list_screen_over_the_tenant_screen_shows_its_own_toolbar() {
+    let mut app = app(60);
+    key(&mut app, KeyCode::Enter);
+    for list in ['3', '2'] {
+        key(&mut app, KeyCode::Char(list));
+        let screen = screen_text(&render(&mut app, &default_theme(), 80, 24));
+        let toolbar = screen.lines().nth(1).unwrap().to_string();
+        assert!(
+            !toolbar.contains("Backups") && !toolbar.contains('╭'),
+            "{list}: {toolbar}"
+        );
+        assert!(
+            toolbar.contains("first"),
+            "{list}: the list's own toolbar: {toolbar}"
+        );
+    }
+}

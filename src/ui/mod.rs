@@ -17,7 +17,7 @@ pub mod wizard;
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use crate::app::{App, Modal, Screen};
 use crate::theme::Theme;
@@ -42,17 +42,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, now: DateTime<Utc>) -> 
     }
     let areas = layout::fleet(area);
     fleet::draw_header(frame, areas.header, app, theme, now);
-    // The toolbar of the list underneath whatever is open over it.
-    let list = app
-        .screens()
-        .iter()
-        .rev()
-        .find(|s| matches!(s, Screen::Fleet | Screen::Restores(_) | Screen::Requests(_)));
-    match list {
-        Some(Screen::Restores(_)) => restores::draw_toolbar(frame, areas.toolbar, theme),
-        Some(Screen::Requests(_)) => requests::draw_toolbar(frame, areas.toolbar, theme),
-        _ => fleet::draw_toolbar(frame, areas.toolbar, app, theme),
-    }
+    fleet::draw_toolbar(frame, areas.toolbar, app, theme);
     fleet::draw_table(frame, areas.table, app, theme, now);
     status::draw_status(frame, areas.status, app, theme, now);
     if app.modal() == Some(Modal::Command) {
@@ -73,9 +63,18 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, now: DateTime<Utc>) -> 
                 drawn.card_scroll_limit = Some(measured.card_scroll_limit);
                 drawn.history_rows = Some(measured.history_rows);
             }
-            Screen::Restores(list) => restores::draw(frame, areas.table, app, list, theme, now),
+            // A list screen is its toolbar and its table, over whatever is below it.
+            Screen::Restores(list) => {
+                frame.render_widget(Clear, areas.toolbar);
+                restores::draw_toolbar(frame, areas.toolbar, theme);
+                restores::draw(frame, areas.table, app, list, theme, now);
+            }
             Screen::Journal(list) => journal::draw(frame, below_header, app, list, theme, now),
-            Screen::Requests(list) => requests::draw(frame, areas.table, app, list, theme, now),
+            Screen::Requests(list) => {
+                frame.render_widget(Clear, areas.toolbar);
+                requests::draw_toolbar(frame, areas.toolbar, theme);
+                requests::draw(frame, areas.table, app, list, theme, now);
+            }
             Screen::Wizard(form) => wizard::draw(frame, below_header, app, form, theme, now),
             Screen::Monitor(restore) => {
                 monitor::draw(frame, below_header, app, restore, theme, now);
