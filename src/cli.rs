@@ -48,6 +48,16 @@ pub struct Global {
     /// config file or in the platform config dir.
     #[arg(long, global = true)]
     pub theme: Option<String>,
+    /// A kubeconfig context for the kube source (repeatable: several clusters in one view).
+    #[arg(long = "context", global = true, value_name = "NAME")]
+    pub contexts: Vec<String>,
+    /// Every context of the kubeconfig, for the kube source.
+    #[arg(long, global = true, conflicts_with = "contexts")]
+    pub all_contexts: bool,
+    /// Self-host mode for the kube source: tenants are the namespaces holding the chart's
+    /// snapshot CronJob, held to the `[self_host]` policy of the config.
+    #[arg(long, global = true)]
+    pub self_host: bool,
     /// Hide every action: look, never touch.
     #[arg(long, global = true)]
     pub read_only: bool,

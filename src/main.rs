@@ -17,6 +17,7 @@ use snapdeck::config::{self, Config, SourceKind};
 use snapdeck::domain::tenant::Tenant;
 use snapdeck::source::demo::{self, DemoSource};
 use snapdeck::source::http::{HttpSettings, HttpSource};
+use snapdeck::source::kube::{KubeSettings, KubeSource};
 use snapdeck::source::{self, Connection, Source, SourceEvent};
 use snapdeck::theme::{self, Theme};
 use snapdeck::{journal, logging, status, tui};
@@ -165,12 +166,11 @@ fn settings(args: &Global, path: &Path) -> Result<Config, Failure> {
         config.http.base_url = Some(url.trim().to_string());
     }
     config.read_only |= args.read_only;
-    if config.source == SourceKind::Kube {
-        return Err(user(
-            "the kube source is not available in this version yet; use the demo source \
-             (--source demo) or the control plane (--source http --url URL)",
-        ));
+    if !args.contexts.is_empty() {
+        config.kube.contexts = args.contexts.clone();
     }
+    config.kube.all_contexts |= args.all_contexts;
+    config.kube.self_host |= args.self_host;
     Ok(config)
 }
 
@@ -185,8 +185,12 @@ fn status_command(
 ) -> Result<ExitCode, Failure> {
     let now = Utc::now();
     let tenants = match config.source {
-        SourceKind::Http => first_fleet(http_source(config)?)?,
-        _ => demo::fleet_at(config.demo.seed, config.demo.tenants, now).0,
+        SourceKind::Http => first_fleet(
+            http_source(config)?,
+            "the control plane could not be reached",
+        )?,
+        SourceKind::Kube => first_fleet(kube_source(config)?, "the clusters could not be read")?,
+        SourceKind::Demo => demo::fleet_at(config.demo.seed, config.demo.tenants, now).0,
     };
     let mut fleet = Fleet::new(refresh_interval(config));
     fleet.replace(tenants, now, now);
@@ -219,9 +223,17 @@ fn http_source(config: &Config) -> Result<HttpSource, Failure> {
     Ok(source)
 }
 
+/// The kube source, or why it cannot start (no kubeconfig, a context it does not have).
+fn kube_source(config: &Config) -> Result<KubeSource, Failure> {
+    let settings =
+        KubeSettings::from_config(&config.kube, &config.self_host, config.refresh_interval)
+            .map_err(user)?;
+    Ok(KubeSource::new(settings))
+}
+
 /// Runs `source` through the same trait as the dashboard until it sends its first fleet; a
 /// source that fails first makes `status` exit UNKNOWN with the reason.
-fn first_fleet(source: impl Source) -> Result<Vec<Arc<Tenant>>, Failure> {
+fn first_fleet(source: impl Source, failing: &str) -> Result<Vec<Arc<Tenant>>, Failure> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -236,9 +248,7 @@ fn first_fleet(source: impl Source) -> Result<Vec<Arc<Tenant>>, Failure> {
                 Some(SourceEvent::Connection(Connection::Failing { error })) => {
                     // `status` does not retry: the retry the loop announces is not ours.
                     let error = error.split("; retrying in").next().unwrap_or(&error);
-                    break Err(user(format!(
-                        "the control plane could not be reached: {error}"
-                    )));
+                    break Err(user(format!("{failing}: {error}")));
                 }
                 Some(_) => {}
                 None => break Err(user("the source stopped before sending the fleet")),
@@ -343,7 +353,8 @@ fn tui_command(config: &Config, theme: Theme) -> Result<ExitCode, Failure> {
     // Built before the terminal is taken over, so what stops it is said on a plain screen.
     let source: Box<dyn Source> = match config.source {
         SourceKind::Http => Box::new(http_source(config)?),
-        _ => Box::new(DemoSource::new(
+        SourceKind::Kube => Box::new(kube_source(config)?),
+        SourceKind::Demo => Box::new(DemoSource::new(
             config.demo.seed,
             config.demo.tenants,
             clock.clone(),

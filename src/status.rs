@@ -183,9 +183,9 @@ pub fn write_table(
     Ok(())
 }
 
-/// "3 red, 5 stale, 9 amber": the problems, worst first.
+/// "3 red, 5 unknown, 9 amber": the problems, worst first.
 fn problem_counts(s: &Summary) -> String {
-    format!("{} red, {} stale, {} amber", s.red, s.unknown, s.amber)
+    format!("{} red, {} unknown, {} amber", s.red, s.unknown, s.amber)
 }
 
 /// How many problem tenants the one-line nagios summary names.
@@ -222,7 +222,7 @@ pub fn write_nagios(out: &mut impl Write, fleet: &Fleet) -> io::Result<()> {
     };
     writeln!(
         out,
-        "SNAPDECK {state} - {} of {}{named} | red={} stale={} amber={} info={} ok={} \
+        "SNAPDECK {state} - {} of {}{named} | red={} unknown={} amber={} info={} ok={} \
          tenants={} restores_running={}",
         problem_counts(&s),
         count(s.tenants, "tenant"),

@@ -145,7 +145,7 @@ fn monochrome_still_reads_levels_by_glyph_and_word() {
         let y = lines.iter().position(|l| l.contains(needle)).unwrap() as u16;
         buffer[(12, y)].modifier
     };
-    let stale = style_of_row("? STALE");
+    let stale = style_of_row("? UNKNOWN");
     let ok = style_of_row("✓ OK ");
     assert!(stale.contains(ratatui::style::Modifier::ITALIC));
     assert_ne!(stale, ok);

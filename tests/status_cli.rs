@@ -292,7 +292,7 @@ fn config_path_and_init_write_a_file_that_loads() {
 }
 
 #[test]
-fn a_source_not_in_this_version_or_without_its_url_is_a_clear_error() {
+fn a_source_without_its_url_or_kubeconfig_is_a_clear_error() {
     let out = snapdeck(&["status", "--source", "http"], &no_config());
     assert_eq!(out.status.code(), Some(3));
     let stderr = String::from_utf8(out.stderr).unwrap();
@@ -300,10 +300,18 @@ fn a_source_not_in_this_version_or_without_its_url_is_a_clear_error() {
         stderr.contains("http source needs") && stderr.contains("--url"),
         "{stderr}"
     );
-    let out = snapdeck(&["status", "--source", "kube"], &no_config());
+    let out = Command::new(env!("CARGO_BIN_EXE_snapdeck"))
+        .args(["status", "--source", "kube"])
+        .env("SNAPDECK_CONFIG", no_config())
+        .env("KUBECONFIG", "/nonexistent/kubeconfig")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(3));
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.contains("kube source is not available"), "{stderr}");
+    assert!(
+        stderr.contains("kube source needs a kubeconfig"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -429,7 +437,7 @@ fn nagios_prints_one_status_line_with_perfdata() {
     assert!(text.starts_with("SNAPDECK CRITICAL - "), "{text}");
     let (message, perfdata) = text.trim().split_once(" | ").unwrap();
     assert!(message.contains("of 60 tenants: "), "{message}");
-    for key in ["red=", "amber=", "stale=", "ok=", "tenants=60"] {
+    for key in ["red=", "amber=", "unknown=", "ok=", "tenants=60"] {
         assert!(perfdata.contains(key), "{perfdata}");
     }
     assert_eq!(out.status.code(), Some(2));

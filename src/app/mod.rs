@@ -173,6 +173,7 @@ pub struct App {
 
 impl App {
     pub fn new(settings: Settings) -> Self {
+        let read_only = settings.read_only || settings.source.cannot_act.is_some();
         Self {
             fleet: Fleet::new(settings.refresh_interval),
             view: FleetView::default(),
@@ -202,7 +203,8 @@ impl App {
             local_zone: settings.local_zone,
             source: settings.source,
             connection: Connection::Connecting,
-            read_only: settings.read_only,
+            // A source that cannot act makes the app read-only: no key pretends otherwise.
+            read_only,
             flash: None,
             dirty: true,
             received_data: false,
@@ -221,6 +223,15 @@ impl App {
 
     pub fn flash(&self) -> Option<&Flash> {
         self.flash.as_ref()
+    }
+
+    /// An action key pressed while nothing may be acted on: says why, in words.
+    pub fn refuse_read_only(&mut self, what: &str) {
+        let text = match self.source.cannot_act {
+            Some(why) => format!("{what}: {why}"),
+            None => format!("read-only: {what}"),
+        };
+        self.set_flash(FlashKind::Info, text);
     }
 
     pub fn set_flash(&mut self, kind: FlashKind, text: impl Into<String>) {

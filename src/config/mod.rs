@@ -42,6 +42,7 @@ pub struct Config {
     pub demo: DemoConfig,
     pub http: HttpConfig,
     pub kube: KubeConfig,
+    pub self_host: SelfHostConfig,
     pub business_hours: BusinessHours,
 }
 
@@ -94,9 +95,75 @@ pub struct HttpConfig {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KubeConfig {
-    /// `None` means the kubeconfig's current context.
-    pub context: Option<String>,
+    /// The kubeconfig contexts to read, in order, without repeats; empty means the
+    /// kubeconfig's current context.
+    pub contexts: Vec<String>,
+    /// Every context of the kubeconfig (`--all-contexts`).
+    pub all_contexts: bool,
+    /// Label key on a tenant's namespace; its value is the tenant's slug.
     pub tenant_selector: String,
+    /// Tenants are the namespaces holding the chart's snapshot CronJob, held to
+    /// `[self_host]`'s policy.
+    pub self_host: bool,
+    pub keys: KubeKeys,
+}
+
+/// The label and annotation keys the platform's objects carry (README, "The kube source").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KubeKeys {
+    pub kind: String,
+    pub hub: String,
+    pub tier: String,
+    pub region: String,
+    pub secondary_region: String,
+    pub hostname: String,
+    pub display_name: String,
+    pub created_at: String,
+    /// Marks the backup CronJob (`backup`), the dump Jobs (`db-dump`) and the moodledata
+    /// VolumeSnapshots (`moodledata`).
+    pub component: String,
+    /// Shared by one run's dump Job and VolumeSnapshot.
+    pub run: String,
+    pub dump_bytes: String,
+    pub copied_at: String,
+    pub copy_error: String,
+}
+
+impl Default for KubeKeys {
+    fn default() -> Self {
+        let key = |name: &str| format!("snapdeck.io/{name}");
+        KubeKeys {
+            kind: key("kind"),
+            hub: key("hub"),
+            tier: key("tier"),
+            region: key("region"),
+            secondary_region: key("secondary-region"),
+            hostname: key("hostname"),
+            display_name: key("display-name"),
+            created_at: key("created-at"),
+            component: key("component"),
+            run: key("run"),
+            dump_bytes: key("dump-bytes"),
+            copied_at: key("copied-at"),
+            copy_error: key("copy-error"),
+        }
+    }
+}
+
+/// A self-host customer's own backup policy (they own schedule and retention).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SelfHostConfig {
+    pub rpo: Duration,
+    pub retention_days: u32,
+}
+
+impl Default for SelfHostConfig {
+    fn default() -> Self {
+        SelfHostConfig {
+            rpo: Duration::from_secs(24 * 3600),
+            retention_days: 7,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,6 +201,7 @@ impl Default for Config {
             demo: DemoConfig::default(),
             http: HttpConfig::default(),
             kube: KubeConfig::default(),
+            self_host: SelfHostConfig::default(),
             business_hours: BusinessHours::default(),
         }
     }
@@ -167,8 +235,11 @@ impl Default for HttpConfig {
 impl Default for KubeConfig {
     fn default() -> Self {
         KubeConfig {
-            context: None,
+            contexts: Vec::new(),
+            all_contexts: false,
             tenant_selector: "snapdeck.io/tenant".to_owned(),
+            self_host: false,
+            keys: KubeKeys::default(),
         }
     }
 }

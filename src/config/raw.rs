@@ -16,6 +16,7 @@ pub(super) struct RawConfig {
     pub(super) demo: Option<RawDemo>,
     pub(super) http: Option<RawHttp>,
     pub(super) kube: Option<RawKube>,
+    pub(super) self_host: Option<RawSelfHost>,
     pub(super) business_hours: Option<RawBusinessHours>,
 }
 
@@ -53,8 +54,37 @@ pub(super) struct RawHttp {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawKube {
+    /// One context (older files); `contexts` lists several.
     pub(super) context: Option<String>,
+    pub(super) contexts: Option<Vec<String>>,
     pub(super) tenant_selector: Option<Spanned<String>>,
+    pub(super) self_host: Option<bool>,
+    pub(super) keys: Option<RawKubeKeys>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawKubeKeys {
+    pub(super) kind: Option<Spanned<String>>,
+    pub(super) hub: Option<Spanned<String>>,
+    pub(super) tier: Option<Spanned<String>>,
+    pub(super) region: Option<Spanned<String>>,
+    pub(super) secondary_region: Option<Spanned<String>>,
+    pub(super) hostname: Option<Spanned<String>>,
+    pub(super) display_name: Option<Spanned<String>>,
+    pub(super) created_at: Option<Spanned<String>>,
+    pub(super) component: Option<Spanned<String>>,
+    pub(super) run: Option<Spanned<String>>,
+    pub(super) dump_bytes: Option<Spanned<String>>,
+    pub(super) copied_at: Option<Spanned<String>>,
+    pub(super) copy_error: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSelfHost {
+    pub(super) rpo_hours: Option<Spanned<i64>>,
+    pub(super) retention_days: Option<Spanned<i64>>,
 }
 
 /// Times and dates are `toml::Value` because users write them both ways: as strings
@@ -85,7 +115,7 @@ mod tests {
         assert_eq!(
             error(src).to_string(),
             "config file /x/config.toml, line 3: unknown key `themee` (expected one of theme, \
-             time, refresh_interval_secs, read_only, source, demo, http, kube, business_hours)"
+             time, refresh_interval_secs, read_only, source, demo, http, kube, self_host, business_hours)"
         );
     }
 

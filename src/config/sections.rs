@@ -2,8 +2,12 @@
 //! generic validators for present ones.
 
 use super::check::{Check, Checked, non_blank, or_default};
-use super::raw::{RawConfig, RawDemo, RawHttp, RawKube};
-use super::{Config, DemoConfig, HttpConfig, KubeConfig, MAX_DEMO_SPEED, SourceKind, TimeDisplay};
+use super::raw::{RawConfig, RawDemo, RawHttp, RawKube, RawKubeKeys, RawSelfHost};
+use super::{
+    Config, DemoConfig, HttpConfig, KubeConfig, KubeKeys, MAX_DEMO_SPEED, SelfHostConfig,
+    SourceKind, TimeDisplay,
+};
+use std::time::Duration;
 use toml::Spanned;
 
 impl Check<'_> {
@@ -27,6 +31,7 @@ impl Check<'_> {
             demo: self.demo(raw.demo.unwrap_or_default())?,
             http: self.http(raw.http.unwrap_or_default())?,
             kube: self.kube(raw.kube.unwrap_or_default())?,
+            self_host: self.self_host(raw.self_host.unwrap_or_default())?,
             business_hours: self.business_hours(raw.business_hours.unwrap_or_default())?,
         })
     }
@@ -77,12 +82,68 @@ impl Check<'_> {
 
     fn kube(&self, raw: RawKube) -> Checked<KubeConfig> {
         let defaults = KubeConfig::default();
+        let mut contexts: Vec<String> = Vec::new();
+        let named = raw.context.iter().chain(raw.contexts.iter().flatten());
+        for name in named.filter_map(|c| non_blank(c)) {
+            if !contexts.contains(&name) {
+                contexts.push(name);
+            }
+        }
         Ok(KubeConfig {
-            context: raw.context.as_deref().and_then(non_blank),
+            contexts,
+            all_contexts: false,
             tenant_selector: or_default(
                 raw.tenant_selector.as_ref(),
                 defaults.tenant_selector,
                 |v| self.text(v, "kube.tenant_selector"),
+            )?,
+            self_host: raw.self_host.unwrap_or(defaults.self_host),
+            keys: self.kube_keys(raw.keys.unwrap_or_default())?,
+        })
+    }
+
+    fn kube_keys(&self, raw: RawKubeKeys) -> Checked<KubeKeys> {
+        let d = KubeKeys::default();
+        let key = |value: &Option<Spanned<String>>, default: String, name: &str| {
+            or_default(value.as_ref(), default, |v| {
+                self.text(v, &format!("kube.keys.{name}"))
+            })
+        };
+        Ok(KubeKeys {
+            kind: key(&raw.kind, d.kind, "kind")?,
+            hub: key(&raw.hub, d.hub, "hub")?,
+            tier: key(&raw.tier, d.tier, "tier")?,
+            region: key(&raw.region, d.region, "region")?,
+            secondary_region: key(
+                &raw.secondary_region,
+                d.secondary_region,
+                "secondary_region",
+            )?,
+            hostname: key(&raw.hostname, d.hostname, "hostname")?,
+            display_name: key(&raw.display_name, d.display_name, "display_name")?,
+            created_at: key(&raw.created_at, d.created_at, "created_at")?,
+            component: key(&raw.component, d.component, "component")?,
+            run: key(&raw.run, d.run, "run")?,
+            dump_bytes: key(&raw.dump_bytes, d.dump_bytes, "dump_bytes")?,
+            copied_at: key(&raw.copied_at, d.copied_at, "copied_at")?,
+            copy_error: key(&raw.copy_error, d.copy_error, "copy_error")?,
+        })
+    }
+
+    fn self_host(&self, raw: RawSelfHost) -> Checked<SelfHostConfig> {
+        let defaults = SelfHostConfig::default();
+        Ok(SelfHostConfig {
+            rpo: or_default(raw.rpo_hours.as_ref(), defaults.rpo, |v| {
+                let hours = self.between(v, "self_host.rpo_hours", 1, 24 * 366)?;
+                Ok(Duration::from_secs(hours as u64 * 3600))
+            })?,
+            retention_days: or_default(
+                raw.retention_days.as_ref(),
+                defaults.retention_days,
+                |v| {
+                    let days = self.between(v, "self_host.retention_days", 1, 3660)?;
+                    Ok(u32::try_from(days).unwrap_or(u32::MAX))
+                },
             )?,
         })
     }
@@ -176,7 +237,7 @@ holidays = ["2026-12-28", 2026-12-25, "2026-12-28"]
         );
         assert_eq!(config.http.token_env, "MY_TOKEN");
         assert_eq!(config.http.timeout, Duration::from_secs(3));
-        assert_eq!(config.kube.context.as_deref(), Some("prod-eu"));
+        assert_eq!(config.kube.contexts, vec!["prod-eu".to_string()]);
         assert_eq!(config.kube.tenant_selector, "moodle/tenant");
         let hours = &config.business_hours;
         assert_eq!(hours.timezone, chrono_tz::America::New_York);
@@ -209,7 +270,7 @@ holidays = ["2026-12-28", 2026-12-25, "2026-12-28"]
     fn empty_strings_mean_unset() {
         let config = parse("[http]\nbase_url = \"\"\n[kube]\ncontext = \" \"\n").unwrap();
         assert_eq!(config.http.base_url, None);
-        assert_eq!(config.kube.context, None);
+        assert!(config.kube.contexts.is_empty());
     }
 
     #[test]

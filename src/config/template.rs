@@ -107,10 +107,49 @@ connect_timeout_secs = 5
 timeout_secs = 15
 
 [kube]
-# kubeconfig context to use; empty means the current context.
-context = ""
-# Label selector finding the tenant namespaces.
+# kubeconfig contexts to read (one view, a CLUSTER column when more than one); empty means
+# the current context. --context NAME (repeatable) and --all-contexts beat this.
+contexts = []
+# Label key on a tenant's namespace; its value is the tenant's slug.
 tenant_selector = "snapdeck.io/tenant"
+# Self-host mode: tenants are the namespaces holding the chart's snapshot CronJob, held to
+# the [self_host] policy below (also --self-host).
+self_host = false
+
+[kube.keys]
+# The label and annotation keys the platform's objects carry (README, "The kube source").
+# Namespace label: hub or spoke.
+kind = "snapdeck.io/kind"
+# Namespace label on a spoke: its hub's slug.
+hub = "snapdeck.io/hub"
+# Namespace label: standard or dedicated.
+tier = "snapdeck.io/tier"
+# Namespace label: the primary region.
+region = "snapdeck.io/region"
+# Namespace label or annotation: where Dedicated copies go.
+secondary_region = "snapdeck.io/secondary-region"
+# Namespace annotation: the site's hostname.
+hostname = "snapdeck.io/hostname"
+# Namespace annotation: the customer's name for the site.
+display_name = "snapdeck.io/display-name"
+# Namespace (or self-host CronJob) annotation, RFC 3339: when the tenant was created.
+created_at = "snapdeck.io/created-at"
+# Label on the backup CronJob (backup), dump Jobs (db-dump) and VolumeSnapshots (moodledata).
+component = "snapdeck.io/component"
+# Label shared by one run's dump Job and VolumeSnapshot.
+run = "snapdeck.io/run"
+# Dump Job annotation: the dump's size in bytes.
+dump_bytes = "snapdeck.io/dump-bytes"
+# Job or VolumeSnapshot annotation, RFC 3339: when the copy reached the secondary region.
+copied_at = "snapdeck.io/copied-at"
+# Job or VolumeSnapshot annotation: why the cross-region copy failed.
+copy_error = "snapdeck.io/copy-error"
+
+[self_host]
+# A self-host customer's own policy, for --self-host. The RPO, in hours.
+rpo_hours = 24
+# How many days of snapshots they keep.
+retention_days = 7
 
 [business_hours]
 # Used for the one-business-hour acknowledgement deadline of restore requests and the

@@ -11,7 +11,9 @@ use serde::{Serialize, Serializer};
 use super::humanize::{duration, period};
 use super::policy::{COHERENT_SKEW_SECONDS, CROSS_REGION_WITHIN, TierPolicy};
 use super::run_times::{RunTimes, ScheduleFacts};
-use super::tenant::{AttemptStatus, CrossRegionStatus, LastAttempt, Tenant, TenantState, Tier};
+use super::tenant::{
+    AttemptStatus, CrossRegionStatus, Fact, LastAttempt, Tenant, TenantState, Tier,
+};
 
 /// How bad a tenant's backups are. Declared from best to worst, in the order of a monitoring
 /// check: CRITICAL (red) outranks UNKNOWN (stale) outranks WARNING (amber). A tenant already
@@ -69,7 +71,7 @@ impl Level {
             Level::Info => "INFO",
             Level::Amber => "AMBER",
             Level::Red => "RED",
-            Level::Unknown => "STALE",
+            Level::Unknown => "UNKNOWN",
         }
     }
 }
@@ -93,11 +95,12 @@ pub enum FlagKind {
     RetentionExceeded,
     HistoryShort,
     RestoreRunning,
+    CannotTell,
     DataStale,
 }
 
 impl FlagKind {
-    pub const ALL: [FlagKind; 11] = [
+    pub const ALL: [FlagKind; 12] = [
         FlagKind::NeverBackedUp,
         FlagKind::RpoBreached,
         FlagKind::LastSnapshotFailed,
@@ -108,6 +111,7 @@ impl FlagKind {
         FlagKind::RetentionExceeded,
         FlagKind::HistoryShort,
         FlagKind::RestoreRunning,
+        FlagKind::CannotTell,
         FlagKind::DataStale,
     ];
 
@@ -115,7 +119,7 @@ impl FlagKind {
         match self {
             FlagKind::NeverBackedUp | FlagKind::RpoBreached => Level::Red,
             FlagKind::RestoreRunning => Level::Info,
-            FlagKind::DataStale => Level::Unknown,
+            FlagKind::DataStale | FlagKind::CannotTell => Level::Unknown,
             _ => Level::Amber,
         }
     }
@@ -133,6 +137,7 @@ impl FlagKind {
             FlagKind::RetentionExceeded => "retention_exceeded",
             FlagKind::HistoryShort => "history_short",
             FlagKind::RestoreRunning => "restore_running",
+            FlagKind::CannotTell => "cannot_tell",
             FlagKind::DataStale => "data_stale",
         }
     }
@@ -150,6 +155,7 @@ impl FlagKind {
             FlagKind::RetentionExceeded => "retention exceeded",
             FlagKind::HistoryShort => "history short",
             FlagKind::RestoreRunning => "restore running",
+            FlagKind::CannotTell => "cannot tell",
             FlagKind::DataStale => "data stale",
         }
     }
@@ -167,6 +173,7 @@ impl FlagKind {
             FlagKind::RetentionExceeded => "RETENTION",
             FlagKind::HistoryShort => "HISTORY",
             FlagKind::RestoreRunning => "RESTORE",
+            FlagKind::CannotTell => "UNKNOWN",
             FlagKind::DataStale => "STALE",
         }
     }
@@ -258,21 +265,25 @@ pub fn evaluate(tenant: &Tenant, schedule: ScheduleFacts<'_>, ctx: &HealthContex
         after: at,
         next: None,
     };
-    let policy = TierPolicy::of(&tenant.tier);
+    let rpo = Rpo::of(tenant);
     let w = &mut watch;
     let checks = [
         never_backed_up(tenant, schedule.interval, &judged, w),
-        policy.and_then(|p| rpo_breached(tenant, &p, &judged, w)),
+        rpo.as_ref()
+            .and_then(|p| rpo_breached(tenant, p, &judged, w)),
         last_snapshot_failed(tenant, &judged),
         schedule_overdue(tenant, &judged, w),
-        policy.and_then(|p| schedule_misses_rpo(tenant, &p, schedule.interval)),
+        rpo.as_ref()
+            .and_then(|p| schedule_misses_rpo(tenant, p, schedule.interval)),
         pair_incoherent(tenant),
         cross_region_lagging(tenant, &judged, w),
         retention_exceeded(tenant, &judged, w),
         history_short(tenant, schedule.runs, &judged, w),
         restore_running(tenant),
+        unknown_tier(tenant),
     ];
     let mut flags: Vec<Flag> = checks.into_iter().flatten().collect();
+    flags.extend(cannot_tell(tenant));
     let recheck_at = match stale {
         Some((flag, _)) => {
             flags.push(flag);
@@ -361,18 +372,36 @@ fn never_backed_up(
     )
 }
 
-fn rpo_breached(
-    t: &Tenant,
-    policy: &TierPolicy,
-    ctx: &HealthContext,
-    watch: &mut Watch,
-) -> Option<Flag> {
+/// The recovery-point objective a tenant is held to, and whose promise it is.
+struct Rpo {
+    limit: Duration,
+    whose: String,
+}
+
+impl Rpo {
+    /// A self-host customer's own policy beats the tier's; `None` for a tier snapdeck does
+    /// not know (which `unknown_tier` says in words).
+    fn of(t: &Tenant) -> Option<Rpo> {
+        if let Some(own) = t.cluster().and_then(|c| c.self_host) {
+            return Some(Rpo {
+                limit: Duration::try_seconds(own.rpo_seconds).unwrap_or(Duration::MAX),
+                whose: "self-host policy's".to_string(),
+            });
+        }
+        TierPolicy::of(&t.tier).map(|p| Rpo {
+            limit: p.rpo,
+            whose: tier_name(&t.tier),
+        })
+    }
+}
+
+fn rpo_breached(t: &Tenant, rpo: &Rpo, ctx: &HealthContext, watch: &mut Watch) -> Option<Flag> {
     let last = t.backup.last_success.as_ref()?;
-    watch.flip_after(last.taken_at, policy.rpo);
+    watch.flip_after(last.taken_at, rpo.limit);
     let age = ctx.now - last.taken_at;
-    (age > policy.rpo).then_some(())?;
+    (age > rpo.limit).then_some(())?;
     // The run that renews the point is on its way and on time: not a breach yet.
-    if let Some(run) = renewing_run(t, last.taken_at, policy.rpo) {
+    if let Some(run) = renewing_run(t, last.taken_at, rpo.limit) {
         watch.flip_after(run.taken_at, NOT_READY_AFTER);
         if ctx.now - run.taken_at <= NOT_READY_AFTER {
             return None;
@@ -384,8 +413,8 @@ fn rpo_breached(
             "The last successful snapshot is {} old; the {} RPO is {}. A restore now would lose \
              {} of data, beyond what the customer was promised.",
             duration(age),
-            tier_name(&t.tier),
-            period(policy.rpo),
+            rpo.whose,
+            period(rpo.limit),
             duration(age)
         ),
     )
@@ -424,6 +453,16 @@ fn schedule_overdue(t: &Tenant, ctx: &HealthContext, watch: &mut Watch) -> Optio
     if let Some(next) = t.backup.schedule.next_run_at {
         watch.flip_after(next, OVERDUE_AFTER);
         let late = ctx.now - next;
+        if late > OVERDUE_AFTER && t.cluster().is_some_and(|c| c.suspended) {
+            return flag(
+                FlagKind::ScheduleOverdue,
+                format!(
+                    "The backup CronJob is suspended (spec.suspend: true): a backup was due {} \
+                     ago and none will start until it is resumed.",
+                    duration(late)
+                ),
+            );
+        }
         if late > OVERDUE_AFTER {
             return flag(
                 FlagKind::ScheduleOverdue,
@@ -452,13 +491,9 @@ fn schedule_overdue(t: &Tenant, ctx: &HealthContext, watch: &mut Watch) -> Optio
     )
 }
 
-fn schedule_misses_rpo(
-    t: &Tenant,
-    policy: &TierPolicy,
-    interval: Option<Duration>,
-) -> Option<Flag> {
+fn schedule_misses_rpo(t: &Tenant, rpo: &Rpo, interval: Option<Duration>) -> Option<Flag> {
     let interval = interval?;
-    (interval > policy.rpo).then_some(())?;
+    (interval > rpo.limit).then_some(())?;
     flag(
         FlagKind::ScheduleMissesRpo,
         format!(
@@ -466,13 +501,16 @@ fn schedule_misses_rpo(
              succeeds, the RPO cannot be met.",
             t.backup.schedule.cron,
             period(interval),
-            tier_name(&t.tier),
-            period(policy.rpo)
+            rpo.whose,
+            period(rpo.limit)
         ),
     )
 }
 
 fn pair_incoherent(t: &Tenant) -> Option<Flag> {
+    if t.is_self_host() {
+        return None;
+    }
     let last = t.backup.last_success.as_ref()?;
     (last.skew_seconds.unsigned_abs() > COHERENT_SKEW_SECONDS.unsigned_abs()).then_some(())?;
     let skew = Duration::try_seconds(last.skew_seconds.saturating_abs()).unwrap_or(Duration::MAX);
@@ -489,7 +527,8 @@ fn pair_incoherent(t: &Tenant) -> Option<Flag> {
 
 fn cross_region_lagging(t: &Tenant, ctx: &HealthContext, watch: &mut Watch) -> Option<Flag> {
     // A spoke being restored into has no backups yet, so nothing to copy (as above).
-    if t.tier != Tier::Dedicated || being_restored_into(t) {
+    let unknowable = t.is_self_host() || t.cannot_tell(&Fact::CrossRegion);
+    if t.tier != Tier::Dedicated || being_restored_into(t) || unknowable {
         return None;
     }
     let secondary = t
@@ -530,6 +569,9 @@ fn retention(t: &Tenant) -> Duration {
 }
 
 fn retention_exceeded(t: &Tenant, ctx: &HealthContext, watch: &mut Watch) -> Option<Flag> {
+    if t.cannot_tell(&Fact::Retention) {
+        return None;
+    }
     let oldest = t.backup.oldest_restore_point_at?;
     let retention = retention(t);
     watch.flip_after(oldest, retention + HISTORY_GRACE);
@@ -554,6 +596,9 @@ fn history_short(
     ctx: &HealthContext,
     watch: &mut Watch,
 ) -> Option<Flag> {
+    if t.cannot_tell(&Fact::Retention) {
+        return None;
+    }
     // A tenant that never had a point has lost none: "never backed up" covers it.
     let oldest = t.backup.oldest_restore_point_at?;
     let retention = retention(t);
@@ -611,6 +656,45 @@ fn restore_running(t: &Tenant) -> Option<Flag> {
             "Restore {id} is in progress for this tenant; a second one cannot start until it ends."
         ),
     )
+}
+
+/// A tier snapdeck has no policy for: the checks that need one are not judged, and that is
+/// said rather than shown as fine.
+fn unknown_tier(t: &Tenant) -> Option<Flag> {
+    if !matches!(t.tier, Tier::Unknown(_)) || t.is_self_host() || t.cannot_tell(&Fact::Tier) {
+        return None;
+    }
+    flag(
+        FlagKind::CannotTell,
+        format!(
+            "tier: unknown — `{}` is not a tier snapdeck knows (standard, dedicated), so the \
+             RPO, schedule-versus-RPO and cross-region checks cannot be judged.",
+            t.tier.as_str()
+        ),
+    )
+}
+
+/// What the cluster could not tell, each in words.
+fn cannot_tell(t: &Tenant) -> impl Iterator<Item = Flag> + '_ {
+    t.cluster().into_iter().flat_map(|c| {
+        c.unknowns.iter().map(|u| Flag {
+            kind: FlagKind::CannotTell,
+            explanation: format!("{}: unknown — {}", u.fact.words(), u.reason),
+        })
+    })
+}
+
+/// The checks that do not apply to a tenant, with why: a self-host chart snapshots the
+/// volume only, so those flags say so instead of firing.
+pub fn not_applicable(t: &Tenant) -> Vec<(FlagKind, &'static str)> {
+    if !t.is_self_host() {
+        return Vec::new();
+    }
+    const WHY: &str = "not part of self-host backups";
+    vec![
+        (FlagKind::PairIncoherent, WHY),
+        (FlagKind::CrossRegionLagging, WHY),
+    ]
 }
 
 /// When this tenant's data was last confirmed: the older of its own `observed_at` and the

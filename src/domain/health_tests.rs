@@ -65,6 +65,7 @@ fn dedicated() -> Tenant {
         },
         active_restore_id: None,
         restore_of: None,
+        cluster: None,
         observed_at: Some(n),
     }
 }
@@ -406,12 +407,22 @@ fn level_is_the_worst_flag_and_flags_are_worst_first() {
 }
 
 #[test]
-fn unknown_tier_skips_tier_rules_but_keeps_the_rest() {
+fn unknown_tier_skips_tier_rules_says_so_and_keeps_the_rest() {
     let mut t = dedicated();
     t.tier = Tier::Unknown("gold".into());
     t.backup.last_success.as_mut().unwrap().taken_at = now() - Duration::days(3);
     t.backup.last_success.as_mut().unwrap().skew_seconds = 400;
-    assert_eq!(kinds(&t, DAY), vec![FlagKind::PairIncoherent]);
+    assert_eq!(
+        kinds(&t, DAY),
+        vec![FlagKind::CannotTell, FlagKind::PairIncoherent]
+    );
+    let h = evaluate(&t, facts(DAY), &ctx());
+    assert_eq!(h.level, Level::Unknown);
+    assert!(
+        h.flags[0]
+            .explanation
+            .contains("`gold` is not a tier snapdeck knows")
+    );
 }
 
 #[test]
@@ -422,7 +433,7 @@ fn levels_and_flags_have_distinct_glyphs_words_and_ids() {
     assert_eq!((glyphs.len(), words.len()), (5, 5));
     let ids: HashSet<_> = FlagKind::ALL.iter().map(|k| k.id()).collect();
     let shorts: HashSet<_> = FlagKind::ALL.iter().map(|k| k.short()).collect();
-    assert_eq!((ids.len(), shorts.len()), (11, 11));
+    assert_eq!((ids.len(), shorts.len()), (12, 12));
 }
 
 #[test]

@@ -72,6 +72,70 @@ pub struct Tenant {
     /// A row whose source has gone quiet is judged stale from it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed_at: Option<DateTime<Utc>>,
+    /// snapdeck's own field: set when the tenant was read straight from a cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<Box<ClusterView>>,
+}
+
+/// What a tenant read straight from a Kubernetes cluster carries beside the contract's
+/// fields: where it lives, whose policy applies, and what the cluster could not tell.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ClusterView {
+    /// The kubeconfig context it was read through.
+    pub cluster: String,
+    /// A self-host customer's own policy, which replaces the tier's: their chart snapshots
+    /// the volume only (no database dumps, no cross-region copies).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_host: Option<OwnPolicy>,
+    /// The backup CronJob says `spec.suspend: true`.
+    #[serde(default)]
+    pub suspended: bool,
+    /// What the cluster's objects do not say, each with the reason in words. A fact that
+    /// cannot be read is shown as unknown, never guessed and never silently fine.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unknowns: Vec<Unknown>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnPolicy {
+    pub rpo_seconds: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unknown {
+    pub fact: Fact,
+    pub reason: String,
+}
+
+wire_enum!(
+    /// A fact about a tenant's backups that a cluster may fail to tell.
+    Fact {
+        Tier => "tier",
+        Kind => "kind",
+        Hub => "hub",
+        Schedule => "schedule",
+        Retention => "retention",
+        Snapshot => "snapshot",
+        DatabaseDump => "database_dump",
+        CrossRegion => "cross_region",
+    }
+);
+
+impl Fact {
+    /// How the fact is named in a sentence ("cross-region copy: unknown — …").
+    pub fn words(&self) -> &str {
+        match self {
+            Fact::Tier => "tier",
+            Fact::Kind => "hub or spoke",
+            Fact::Hub => "hub",
+            Fact::Schedule => "schedule",
+            Fact::Retention => "retention",
+            Fact::Snapshot => "volume snapshot",
+            Fact::DatabaseDump => "database dump",
+            Fact::CrossRegion => "cross-region copy",
+            Fact::Unknown(raw) => raw,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -139,6 +203,7 @@ impl Tenant {
             active_restore_id,
             restore_of,
             observed_at: _,
+            cluster,
         } = self;
         *id == other.id
             && *slug == other.slug
@@ -154,6 +219,22 @@ impl Tenant {
             && *backup == other.backup
             && *active_restore_id == other.active_restore_id
             && *restore_of == other.restore_of
+            && *cluster == other.cluster
+    }
+
+    /// The cluster's view of this tenant, when it was read from one.
+    pub fn cluster(&self) -> Option<&ClusterView> {
+        self.cluster.as_deref()
+    }
+
+    /// Whether the cluster said it cannot tell `fact`.
+    pub fn cannot_tell(&self, fact: &Fact) -> bool {
+        self.cluster()
+            .is_some_and(|c| c.unknowns.iter().any(|u| u.fact == *fact))
+    }
+
+    pub fn is_self_host(&self) -> bool {
+        self.cluster().is_some_and(|c| c.self_host.is_some())
     }
 
     pub fn is_hub(&self) -> bool {

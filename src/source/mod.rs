@@ -3,6 +3,7 @@
 
 pub mod demo;
 pub mod http;
+pub mod kube;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -208,6 +209,9 @@ pub struct CommandError {
 pub struct SourceInfo {
     pub kind: &'static str,
     pub detail: String,
+    /// Why this source cannot act at all (the kube source only reads), said whenever an
+    /// action key is pressed; `None` for a source that takes writes.
+    pub cannot_act: Option<&'static str>,
 }
 
 pub type SourceTask = Pin<Box<dyn Future<Output = ()> + Send>>;

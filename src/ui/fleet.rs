@@ -227,7 +227,7 @@ fn columns(width: u16, widest: Widest) -> (Vec<(SortKey, u16)>, bool) {
 
 fn content_width(col: SortKey, tenant: u16, widest: Widest) -> u16 {
     match col {
-        SortKey::Level => 7,
+        SortKey::Level => 9,
         SortKey::Tenant => tenant,
         SortKey::Tier => 9,
         SortKey::Region => (widest.region as u16).clamp(6, 24),

@@ -73,6 +73,7 @@ pub fn app_with(
         source: SourceInfo {
             kind: "demo",
             detail: format!("seed {SEED} · {} tenants", fleet.len()),
+            cannot_act: None,
         },
     });
     app.update(

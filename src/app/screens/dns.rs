@@ -128,7 +128,7 @@ impl App {
     /// the plan with the typed confirmation open.
     pub(in crate::app) fn open_dns(&mut self, restore: RestoreId) {
         if self.read_only {
-            self.set_flash(FlashKind::Info, "read-only: DNS cannot be swapped");
+            self.refuse_read_only("DNS cannot be swapped");
             return;
         }
         let existing = self
@@ -184,7 +184,7 @@ impl App {
     /// Opens the typed confirmation of `what`, if the swap's phase allows it at all.
     fn open_dns_prompt(&mut self, what: DnsMove) {
         if self.read_only {
-            self.set_flash(FlashKind::Info, "read-only: DNS cannot be swapped");
+            self.refuse_read_only("DNS cannot be swapped");
             return;
         }
         let Some(Screen::Dns(screen)) = self.screens.last() else {

@@ -76,7 +76,7 @@ impl App {
     /// `s`: re-sends the selected intent that never got its answer, with its own key.
     fn resend_selected(&mut self) {
         if self.read_only {
-            self.set_flash(FlashKind::Info, "read-only: nothing is re-sent");
+            self.refuse_read_only("nothing is re-sent");
             return;
         }
         let Some(Screen::Journal(screen)) = self.screens.last() else {

@@ -173,7 +173,7 @@ impl App {
     /// Opens the typed confirmation, if the restore's phase allows the move at all.
     fn open_prompt(&mut self, what: Move) {
         if self.read_only {
-            self.set_flash(FlashKind::Info, "read-only: restores cannot be changed");
+            self.refuse_read_only("restores cannot be changed");
             return;
         }
         let Some(Screen::Monitor(monitor)) = self.screens.last() else {

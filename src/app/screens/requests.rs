@@ -118,7 +118,7 @@ impl App {
     /// `a`: journals and sends the acknowledgement of the selected ticket, once.
     fn acknowledge(&mut self) {
         if self.read_only {
-            self.set_flash(FlashKind::Info, "read-only: tickets cannot be acknowledged");
+            self.refuse_read_only("tickets cannot be acknowledged");
             return;
         }
         let Some(request) = self.selected_request() else {

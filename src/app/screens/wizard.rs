@@ -162,7 +162,7 @@ impl App {
         picked: Option<RestorePointId>,
     ) {
         if self.read_only {
-            self.set_flash(FlashKind::Info, "read-only: restores are not offered");
+            self.refuse_read_only("restores are not offered");
             return;
         }
         let Some(i) = tenant.as_ref().and_then(|id| self.fleet.position(id)) else {

@@ -278,6 +278,7 @@ impl Sim {
             },
             active_restore_id: None,
             restore_of: Some(source.id.clone()),
+            cluster: None,
             observed_at: None,
         };
         self.push_tenant(spoke)

@@ -250,6 +250,7 @@ impl Generator {
             backup,
             active_restore_id: None,
             restore_of: None,
+            cluster: None,
             observed_at: frozen.then_some(subject.as_of),
         }
     }

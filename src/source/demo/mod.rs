@@ -216,6 +216,7 @@ impl Source for DemoSource {
         SourceInfo {
             kind: "demo",
             detail: detail(self.seed, self.tenants, self.clock.speed()),
+            cannot_act: None,
         }
     }
 

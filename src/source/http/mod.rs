@@ -285,6 +285,7 @@ impl Source for HttpSource {
         SourceInfo {
             kind: "http",
             detail,
+            cannot_act: None,
         }
     }
 

@@ -1,0 +1,665 @@
+//! From one namespace's objects to the tenant and its restore points: pure, so every rule of
+//! the README's conventions is unit-tested without a cluster.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::objects::{
+    CopyFacts, CronFacts, DumpFacts, HalfState, NamespaceFacts, SnapFacts, parse_instant,
+};
+use crate::config::KubeKeys;
+use crate::domain::policy::{COHERENT_SKEW_SECONDS, TierPolicy};
+use crate::domain::restore_point::{
+    CopyStatus, DatabaseDump, PointStatus, RegionCopy, RestorePoint, VolumeSnapshot,
+};
+use crate::domain::schedule::CronSchedule;
+use crate::domain::tenant::{
+    AttemptStatus, BackupSchedule, BackupSummary, ClusterView, CrossRegion, CrossRegionStatus,
+    Fact, LastAttempt, LastSuccess, OwnPolicy, Tenant, TenantId, TenantKind, TenantState, Tier,
+    Unknown,
+};
+
+/// Everything the cluster holds for one namespace.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NsObjects {
+    pub namespace: Option<NamespaceFacts>,
+    pub crons: BTreeMap<String, CronFacts>,
+    pub dumps: BTreeMap<String, DumpFacts>,
+    pub snaps: BTreeMap<String, SnapFacts>,
+}
+
+impl NsObjects {
+    pub fn is_empty(&self) -> bool {
+        self.namespace.is_none()
+            && self.crons.is_empty()
+            && self.dumps.is_empty()
+            && self.snaps.is_empty()
+    }
+}
+
+/// How tenants are found and whose policy they are held to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Mode {
+    /// The platform's own clusters: tenants are labelled namespaces.
+    Platform,
+    /// A self-host customer's cluster: tenants are the namespaces holding the chart's
+    /// snapshot CronJob, under the customer's own policy.
+    SelfHost { rpo: Duration, retention_days: u32 },
+}
+
+/// What assembling needs besides the namespace itself.
+pub struct Context<'a> {
+    pub cluster: &'a str,
+    pub keys: &'a KubeKeys,
+    pub tenant_key: &'a str,
+    pub mode: &'a Mode,
+    pub now: DateTime<Utc>,
+}
+
+/// A snapshot the controller has not touched this long after it was made is said to be odd.
+const NO_STATUS_AFTER: Duration = Duration::minutes(5);
+
+/// The id of a tenant read from a cluster: unique across the clusters of one view.
+pub fn tenant_id(cluster: &str, namespace: &str) -> TenantId {
+    TenantId::from(format!("{cluster}/{namespace}").as_str())
+}
+
+/// The slug a namespace's tenant goes by, when the namespace is a tenant at all.
+pub fn slug(ns: &str, objects: &NsObjects, cx: &Context) -> Option<String> {
+    match cx.mode {
+        Mode::Platform => objects
+            .namespace
+            .as_ref()?
+            .labels
+            .get(cx.tenant_key)
+            .cloned()
+            .filter(|s| !s.trim().is_empty())
+            .or_else(|| objects.namespace.as_ref().map(|n| n.name.clone())),
+        Mode::SelfHost { .. } => {
+            let cron = objects.crons.values().next()?;
+            Some(cron.tenant.clone().unwrap_or_else(|| ns.to_string()))
+        }
+    }
+}
+
+/// The tenant in namespace `ns`, or `None` when the namespace is not one. `hub` finds a hub's
+/// id by its slug in the same cluster.
+pub fn tenant(
+    ns: &str,
+    objects: &NsObjects,
+    cx: &Context,
+    hub: &dyn Fn(&str) -> Option<TenantId>,
+) -> Option<Tenant> {
+    let slug = slug(ns, objects, cx)?;
+    let mut unknowns = Vec::new();
+    let identity = identity(objects, cx, hub, &mut unknowns)?;
+    let retention_days = match cx.mode {
+        Mode::SelfHost { retention_days, .. } => *retention_days,
+        Mode::Platform => TierPolicy::of(&identity.tier).map_or_else(
+            || {
+                unknowns.push(Unknown {
+                    fact: Fact::Retention,
+                    reason: format!(
+                        "the tier `{}` has no retention snapdeck knows",
+                        identity.tier.as_str()
+                    ),
+                });
+                0
+            },
+            |p| p.retention_days,
+        ),
+    };
+    let points = restore_points(objects, cx, &identity, &mut unknowns);
+    let (schedule, suspended) = schedule(ns, objects, &points, cx, &mut unknowns);
+    let cross_region = cross_region(&identity, &points, cx, &mut unknowns);
+    let backup = summary(schedule, retention_days, &points, cross_region);
+    let self_host = match cx.mode {
+        Mode::SelfHost { rpo, .. } => Some(OwnPolicy {
+            rpo_seconds: rpo.num_seconds(),
+        }),
+        Mode::Platform => None,
+    };
+    Some(Tenant {
+        id: tenant_id(cx.cluster, ns),
+        display_name: identity.display_name.unwrap_or_else(|| slug.clone()),
+        slug,
+        kind: identity.kind,
+        hub_id: identity.hub_id,
+        tier: identity.tier,
+        region: identity.region,
+        secondary_region: identity.secondary_region,
+        hostname: identity.hostname,
+        state: identity.state,
+        created_at: identity.created.unwrap_or(cx.now),
+        backup,
+        active_restore_id: None,
+        restore_of: None,
+        observed_at: None,
+        cluster: Some(Box::new(ClusterView {
+            cluster: cx.cluster.to_string(),
+            self_host,
+            suspended,
+            unknowns,
+        })),
+    })
+}
+
+fn identity(
+    objects: &NsObjects,
+    cx: &Context,
+    hub: &dyn Fn(&str) -> Option<TenantId>,
+    unknowns: &mut Vec<Unknown>,
+) -> Option<Identity> {
+    Some(match cx.mode {
+        Mode::Platform => platform_identity(objects.namespace.as_ref()?, cx, hub, unknowns),
+        Mode::SelfHost { .. } => self_host_identity(objects),
+    })
+}
+
+/// Who the tenant is, from its namespace or chart.
+struct Identity {
+    kind: TenantKind,
+    hub_id: Option<TenantId>,
+    tier: Tier,
+    region: String,
+    secondary_region: Option<String>,
+    hostname: String,
+    display_name: Option<String>,
+    state: TenantState,
+    created: Option<DateTime<Utc>>,
+}
+
+fn platform_identity(
+    ns: &NamespaceFacts,
+    cx: &Context,
+    hub: &dyn Fn(&str) -> Option<TenantId>,
+    unknowns: &mut Vec<Unknown>,
+) -> Identity {
+    let keys = cx.keys;
+    let label = |key: &str| ns.labels.get(key).filter(|v| !v.trim().is_empty()).cloned();
+    let annotation = |key: &str| {
+        ns.annotations
+            .get(key)
+            .filter(|v| !v.trim().is_empty())
+            .cloned()
+    };
+    let either = |key: &str| label(key).or_else(|| annotation(key));
+    let mut missing = |fact: Fact, key: &str| {
+        unknowns.push(Unknown {
+            fact,
+            reason: format!("namespace {} has no label {key}", ns.name),
+        });
+    };
+    let kind = match label(&keys.kind) {
+        Some(kind) => TenantKind::parse(&kind),
+        None => {
+            missing(Fact::Kind, &keys.kind);
+            TenantKind::Hub
+        }
+    };
+    let tier = match label(&keys.tier) {
+        Some(tier) => Tier::parse(&tier),
+        None => {
+            missing(Fact::Tier, &keys.tier);
+            Tier::Unknown(String::new())
+        }
+    };
+    let hub_id = if kind == TenantKind::Spoke {
+        match label(&keys.hub) {
+            None => {
+                missing(Fact::Hub, &keys.hub);
+                None
+            }
+            Some(name) => {
+                let found = hub(&name);
+                if found.is_none() {
+                    unknowns.push(Unknown {
+                        fact: Fact::Hub,
+                        reason: format!(
+                            "this spoke names hub `{name}`, but no namespace in {} is that hub",
+                            cx.cluster
+                        ),
+                    });
+                }
+                found
+            }
+        }
+    } else {
+        None
+    };
+    let created_note = annotation(&keys.created_at);
+    let created = created_note
+        .as_deref()
+        .and_then(parse_instant)
+        .or(ns.created);
+    Identity {
+        kind,
+        hub_id,
+        tier,
+        region: label(&keys.region).unwrap_or_default(),
+        secondary_region: either(&keys.secondary_region),
+        hostname: either(&keys.hostname).unwrap_or_default(),
+        display_name: either(&keys.display_name),
+        state: if ns.terminating {
+            TenantState::Deleting
+        } else {
+            TenantState::Active
+        },
+        created,
+    }
+}
+
+fn self_host_identity(objects: &NsObjects) -> Identity {
+    let cron = objects.crons.values().next();
+    Identity {
+        kind: TenantKind::Hub,
+        hub_id: None,
+        tier: Tier::Unknown("self-host".to_string()),
+        region: String::new(),
+        secondary_region: None,
+        hostname: String::new(),
+        display_name: None,
+        state: TenantState::Active,
+        created: cron.and_then(|c| c.created),
+    }
+}
+
+/// The schedule of the backup CronJob, and whether it is suspended.
+fn schedule(
+    ns: &str,
+    objects: &NsObjects,
+    points: &[RestorePoint],
+    cx: &Context,
+    unknowns: &mut Vec<Unknown>,
+) -> (BackupSchedule, bool) {
+    let Some(cron) = objects.crons.values().next() else {
+        unknowns.push(Unknown {
+            fact: Fact::Schedule,
+            reason: format!(
+                "no backup CronJob (label {}={}) in namespace {ns}",
+                cx.keys.component,
+                super::objects::COMPONENT_CRONJOB
+            ),
+        });
+        let none = BackupSchedule {
+            cron: String::new(),
+            timezone: String::new(),
+            next_run_at: None,
+        };
+        return (none, false);
+    };
+    if objects.crons.len() > 1 {
+        let names: Vec<&str> = objects.crons.keys().map(String::as_str).collect();
+        unknowns.push(Unknown {
+            fact: Fact::Schedule,
+            reason: format!(
+                "{} backup CronJobs ({}); the schedule shown is {}'s",
+                names.len(),
+                names.join(", "),
+                cron.name
+            ),
+        });
+    }
+    let timezone = cron.time_zone.clone().unwrap_or_else(|| "UTC".to_string());
+    let next_run_at = match CronSchedule::parse(&cron.schedule, &timezone) {
+        Ok(parsed) => {
+            // The next run after the last one the cluster knows of: in the past when the
+            // scheduler has stopped firing, which is what "overdue" looks for.
+            let newest_run = points.first().map(|p| p.taken_at);
+            let base = [cron.last_scheduled, newest_run, cron.created]
+                .into_iter()
+                .flatten()
+                .max()
+                .unwrap_or(cx.now);
+            parsed.next_after(base)
+        }
+        Err(error) => {
+            unknowns.push(Unknown {
+                fact: Fact::Schedule,
+                reason: format!(
+                    "CronJob {} has a schedule that does not parse: {error}",
+                    cron.name
+                ),
+            });
+            None
+        }
+    };
+    let schedule = BackupSchedule {
+        cron: cron.schedule.clone(),
+        timezone,
+        next_run_at,
+    };
+    (schedule, cron.suspended)
+}
+
+/// One run: its dump (none in self-host mode) and its snapshot, either possibly missing.
+struct Run<'a> {
+    dump: Option<&'a DumpFacts>,
+    snap: Option<&'a SnapFacts>,
+}
+
+/// Pairs dumps with snapshots: by the run label, else by start time within the coherence
+/// window (nearest first).
+fn runs<'a>(objects: &'a NsObjects, self_host: bool) -> Vec<Run<'a>> {
+    let mut runs = Vec::new();
+    if self_host {
+        return objects
+            .snaps
+            .values()
+            .map(|snap| Run {
+                dump: None,
+                snap: Some(snap),
+            })
+            .collect();
+    }
+    let mut snaps_by_run: BTreeMap<&str, &SnapFacts> = BTreeMap::new();
+    let mut loose_snaps: Vec<&SnapFacts> = Vec::new();
+    for snap in objects.snaps.values() {
+        match snap.run.as_deref() {
+            Some(run) if !snaps_by_run.contains_key(run) => {
+                snaps_by_run.insert(run, snap);
+            }
+            _ => loose_snaps.push(snap),
+        }
+    }
+    let mut loose_dumps = Vec::new();
+    for dump in objects.dumps.values() {
+        match dump.run.as_deref().and_then(|r| snaps_by_run.remove(r)) {
+            Some(snap) => runs.push(Run {
+                dump: Some(dump),
+                snap: Some(snap),
+            }),
+            None => loose_dumps.push(dump),
+        }
+    }
+    loose_snaps.extend(snaps_by_run.into_values());
+    let mut taken = HashSet::new();
+    for dump in loose_dumps {
+        let nearest = loose_snaps
+            .iter()
+            .enumerate()
+            // Two different run labels are two runs, however close in time.
+            .filter(|(i, s)| !taken.contains(i) && (dump.run.is_none() || s.run.is_none()))
+            .filter_map(|(i, s)| Some((i, skew(dump.started?, s.created?).abs())))
+            .filter(|(_, skew)| *skew <= COHERENT_SKEW_SECONDS)
+            .min_by_key(|(_, skew)| *skew);
+        let snap = nearest.map(|(i, _)| {
+            taken.insert(i);
+            loose_snaps[i]
+        });
+        runs.push(Run {
+            dump: Some(dump),
+            snap,
+        });
+    }
+    for (i, snap) in loose_snaps.into_iter().enumerate() {
+        if !taken.contains(&i) {
+            runs.push(Run {
+                dump: None,
+                snap: Some(snap),
+            });
+        }
+    }
+    runs
+}
+
+fn skew(dump: DateTime<Utc>, snap: DateTime<Utc>) -> i64 {
+    (snap - dump).num_seconds()
+}
+
+fn half_status(state: &HalfState) -> (PointStatus, Option<String>) {
+    match state {
+        HalfState::Running => (PointStatus::Running, None),
+        HalfState::Succeeded => (PointStatus::Succeeded, None),
+        HalfState::Failed(why) => (PointStatus::Failed, Some(why.clone())),
+    }
+}
+
+/// Every restore point the namespace holds, newest first.
+fn restore_points(
+    objects: &NsObjects,
+    cx: &Context,
+    identity: &Identity,
+    unknowns: &mut Vec<Unknown>,
+) -> Vec<RestorePoint> {
+    let self_host = matches!(cx.mode, Mode::SelfHost { .. });
+    let mut points: Vec<RestorePoint> = runs(objects, self_host)
+        .into_iter()
+        .filter_map(|run| point(&run, self_host, identity, cx.now))
+        .collect();
+    points.sort_by(|a, b| b.taken_at.cmp(&a.taken_at).then(a.id.cmp(&b.id)));
+    let silent: Vec<&SnapFacts> = objects
+        .snaps
+        .values()
+        .filter(|s| !s.has_status && s.created.is_some_and(|c| cx.now - c > NO_STATUS_AFTER))
+        .collect();
+    if let Some(first) = silent.first() {
+        let others = match silent.len() {
+            1 => String::new(),
+            n => format!(" (and {} more)", n - 1),
+        };
+        unknowns.push(Unknown {
+            fact: Fact::Snapshot,
+            reason: format!(
+                "VolumeSnapshot {}{others} has no status: the snapshot controller has not \
+                 reported on it; is it running?",
+                first.name
+            ),
+        });
+    }
+    points
+}
+
+fn point(
+    run: &Run,
+    self_host: bool,
+    identity: &Identity,
+    now: DateTime<Utc>,
+) -> Option<RestorePoint> {
+    let dump_start = run.dump.and_then(|d| d.started);
+    let snap_start = run.snap.and_then(|s| s.created);
+    let taken_at = [dump_start, snap_start].into_iter().flatten().min()?;
+    let (db_status, db_error) = match (run.dump, self_host) {
+        (_, true) => (PointStatus::Succeeded, None),
+        (Some(d), false) => half_status(&d.state),
+        (None, false) => missing_half(taken_at, now, "no database-dump Job for this run"),
+    };
+    let (vol_status, vol_error) = match run.snap {
+        Some(s) => half_status(&s.state),
+        None => missing_half(taken_at, now, "no moodledata VolumeSnapshot for this run"),
+    };
+    let status = whole_status(&db_status, &vol_status);
+    let id = run
+        .dump
+        .and_then(|d| d.run.clone())
+        .or_else(|| run.snap.and_then(|s| s.run.clone()))
+        .or_else(|| run.snap.map(|s| s.name.clone()))
+        .or_else(|| run.dump.map(|d| d.name.clone()))?;
+    let copy = [run.dump.map(|d| &d.copy), run.snap.map(|s| &s.copy)]
+        .into_iter()
+        .flatten()
+        .find(|c| c.copied_at.is_some() || c.error.is_some())
+        .cloned()
+        .unwrap_or_default();
+    let copies = copies(identity, &copy);
+    Some(RestorePoint {
+        id: id.as_str().into(),
+        taken_at,
+        status,
+        database: DatabaseDump {
+            status: db_status,
+            started_at: dump_start,
+            finished_at: run.dump.and_then(|d| d.finished),
+            size_bytes: run.dump.and_then(|d| d.bytes),
+            error: db_error,
+        },
+        volume: VolumeSnapshot {
+            status: vol_status,
+            snapshot_name: run.snap.map(|s| s.name.clone()).unwrap_or_default(),
+            created_at: snap_start,
+            ready_to_use: run.snap.is_some_and(|s| s.state == HalfState::Succeeded),
+            restore_size_bytes: run.snap.and_then(|s| s.restore_bytes),
+            error: vol_error,
+        },
+        skew_seconds: match (dump_start, snap_start) {
+            (Some(d), Some(s)) if !self_host => skew(d, s),
+            _ => 0,
+        },
+        copies,
+        expires_at: None,
+    })
+}
+
+/// A half the run has not made yet: on its way just after the run started, missing after.
+fn missing_half(
+    taken_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    why: &str,
+) -> (PointStatus, Option<String>) {
+    if now - taken_at <= Duration::seconds(COHERENT_SKEW_SECONDS) {
+        (PointStatus::Running, None)
+    } else {
+        (PointStatus::Failed, Some(why.to_string()))
+    }
+}
+
+fn whole_status(db: &PointStatus, vol: &PointStatus) -> PointStatus {
+    use PointStatus::{Failed, Running, Succeeded};
+    match (db, vol) {
+        (Succeeded, Succeeded) => Succeeded,
+        (Running, _) | (_, Running) => Running,
+        (Failed, Failed) => Failed,
+        _ => PointStatus::Partial,
+    }
+}
+
+fn copies(identity: &Identity, copy: &CopyFacts) -> Vec<RegionCopy> {
+    let Some(region) = identity.secondary_region.clone() else {
+        return Vec::new();
+    };
+    if identity.tier != Tier::Dedicated {
+        return Vec::new();
+    }
+    let status = match (copy.copied_at, &copy.error) {
+        (_, Some(_)) => CopyStatus::Failed,
+        (Some(_), None) => CopyStatus::Copied,
+        (None, None) => CopyStatus::Pending,
+    };
+    vec![RegionCopy {
+        region,
+        status,
+        copied_at: copy.copied_at,
+    }]
+}
+
+/// The newest copy, for a Dedicated tenant: what the platform's copy job annotated. When no
+/// backup carries the annotation at all, the cluster cannot tell, and says so.
+fn cross_region(
+    identity: &Identity,
+    points: &[RestorePoint],
+    cx: &Context,
+    unknowns: &mut Vec<Unknown>,
+) -> Option<CrossRegion> {
+    if identity.tier != Tier::Dedicated || matches!(cx.mode, Mode::SelfHost { .. }) {
+        return None;
+    }
+    let succeeded: Vec<&RestorePoint> = points
+        .iter()
+        .filter(|p| p.status == PointStatus::Succeeded)
+        .collect();
+    let newest = succeeded.first()?;
+    let annotated = succeeded
+        .iter()
+        .any(|p| p.copies.iter().any(|c| c.status != CopyStatus::Pending));
+    if identity.secondary_region.is_none() || !annotated {
+        let why = match identity.secondary_region {
+            None => format!(
+                "the namespace names no secondary region ({})",
+                cx.keys.secondary_region
+            ),
+            Some(_) => format!(
+                "no backup carries {} or {}: the cluster does not record copies",
+                cx.keys.copied_at, cx.keys.copy_error
+            ),
+        };
+        unknowns.push(Unknown {
+            fact: Fact::CrossRegion,
+            reason: why,
+        });
+        return None;
+    }
+    let last_copied_at = succeeded
+        .iter()
+        .flat_map(|p| p.copies.iter().filter_map(|c| c.copied_at))
+        .max();
+    let status = match newest.copies.first().map(|c| &c.status) {
+        Some(CopyStatus::Failed) => CrossRegionStatus::Failed,
+        Some(CopyStatus::Copied) => CrossRegionStatus::Ok,
+        _ => CrossRegionStatus::Pending,
+    };
+    Some(CrossRegion {
+        last_copied_at,
+        status,
+    })
+}
+
+fn summary(
+    schedule: BackupSchedule,
+    retention_days: u32,
+    points: &[RestorePoint],
+    cross_region: Option<CrossRegion>,
+) -> BackupSummary {
+    let succeeded = || points.iter().filter(|p| p.status == PointStatus::Succeeded);
+    let last_success = succeeded().next().map(|p| LastSuccess {
+        restore_point_id: p.id.clone(),
+        taken_at: p.taken_at,
+        skew_seconds: p.skew_seconds,
+    });
+    let last_attempt = points.first().map(|p| LastAttempt {
+        restore_point_id: p.id.clone(),
+        taken_at: p.taken_at,
+        status: match p.status {
+            PointStatus::Succeeded => AttemptStatus::Succeeded,
+            PointStatus::Failed => AttemptStatus::Failed,
+            PointStatus::Partial => AttemptStatus::Partial,
+            PointStatus::Running => AttemptStatus::Running,
+            PointStatus::Unknown(ref raw) => AttemptStatus::Unknown(raw.clone()),
+        },
+        error: [
+            p.database
+                .error
+                .as_ref()
+                .map(|e| format!("database dump: {e}")),
+            p.volume
+                .error
+                .as_ref()
+                .map(|e| format!("volume snapshot: {e}")),
+        ]
+        .into_iter()
+        .flatten()
+        .reduce(|a, b| format!("{a}; {b}")),
+    });
+    BackupSummary {
+        schedule,
+        retention_days,
+        last_success,
+        last_attempt,
+        oldest_restore_point_at: succeeded().next_back().map(|p| p.taken_at),
+        restore_point_count: succeeded().count() as u64,
+        cross_region,
+    }
+}
+
+/// The namespace's restore points, newest first, for the tenant screen's history.
+pub fn points_of(objects: &NsObjects, cx: &Context) -> Vec<RestorePoint> {
+    let no_hub = |_: &str| None;
+    let mut ignored = Vec::new();
+    identity(objects, cx, &no_hub, &mut ignored)
+        .map(|identity| restore_points(objects, cx, &identity, &mut ignored))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+#[path = "assemble_tests.rs"]
+mod tests;
