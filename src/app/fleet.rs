@@ -1,11 +1,12 @@
 //! The fleet as the app knows it: tenants, their health at the last evaluation, and what
 //! filtering needs, kept in step so that no frame recomputes any of it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::view::cluster_name;
 use crate::domain::health::{self, HealthContext};
 use crate::domain::natural::natural_key;
 use crate::domain::run_times::ScheduleCache;
@@ -16,6 +17,9 @@ use crate::domain::{FlagKind, Health, Level, Tenant, TenantId};
 pub struct Widest {
     pub slug: usize,
     pub region: usize,
+    /// The widest cluster name, or 0 when the fleet comes from one cluster or none (the
+    /// CLUSTER column is shown only when there is a choice).
+    pub cluster: usize,
 }
 
 /// Counts for the header.
@@ -236,7 +240,16 @@ impl Fleet {
                 .map(|t| t.region.chars().count())
                 .max()
                 .unwrap_or(0),
+            cluster: self.widest_cluster(),
         };
+    }
+
+    fn widest_cluster(&self) -> usize {
+        let names: HashSet<&str> = self.tenants.iter().map(|t| cluster_name(t)).collect();
+        if names.len() < 2 {
+            return 0;
+        }
+        names.iter().map(|n| n.chars().count()).max().unwrap_or(0)
     }
 
     pub fn widest(&self) -> Widest {
@@ -451,8 +464,15 @@ fn same_flags(a: &Health, b: &Health) -> bool {
 /// "fred-college"), and the view checks that apart.
 fn haystack(t: &Tenant, h: &Health) -> String {
     let mut s = format!(
-        "{} {} {} {} {} {} {}",
-        t.slug, t.display_name, t.hostname, t.id, t.region, t.tier, t.state
+        "{} {} {} {} {} {} {} {}",
+        t.slug,
+        t.display_name,
+        t.hostname,
+        t.id,
+        t.region,
+        t.tier,
+        t.state,
+        cluster_name(t)
     );
     for f in &h.flags {
         s.push(' ');

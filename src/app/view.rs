@@ -9,13 +9,14 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use super::fleet::Fleet;
-use crate::domain::tenant::Tier;
+use crate::domain::tenant::{Tenant, Tier};
 use crate::domain::{Level, TenantId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortKey {
     Level,
     Tenant,
+    Cluster,
     Tier,
     Region,
     LastSuccess,
@@ -26,9 +27,10 @@ pub enum SortKey {
 }
 
 impl SortKey {
-    pub const ALL: [SortKey; 9] = [
+    pub const ALL: [SortKey; 10] = [
         SortKey::Level,
         SortKey::Tenant,
+        SortKey::Cluster,
         SortKey::Tier,
         SortKey::Region,
         SortKey::LastSuccess,
@@ -42,6 +44,7 @@ impl SortKey {
         match self {
             SortKey::Level => "level",
             SortKey::Tenant => "tenant",
+            SortKey::Cluster => "cluster",
             SortKey::Tier => "tier",
             SortKey::Region => "region",
             SortKey::LastSuccess => "last success",
@@ -56,7 +59,7 @@ impl SortKey {
     pub fn natural_order(self) -> &'static str {
         match self {
             SortKey::Level => "worst first",
-            SortKey::Tenant | SortKey::Tier | SortKey::Region => "A→Z",
+            SortKey::Tenant | SortKey::Cluster | SortKey::Tier | SortKey::Region => "A→Z",
             SortKey::LastSuccess => "oldest first",
             SortKey::NextRun => "soonest first",
             SortKey::Retention => "fewest points first",
@@ -440,11 +443,14 @@ fn sort_keys(fleet: &Fleet, key: SortKey, reversed: bool) -> Vec<(i128, u32)> {
         .collect()
 }
 
+/// Ranks of the places a key sorts by (regions, clusters), A→Z.
 fn rank_of_regions(fleet: &Fleet, key: SortKey) -> HashMap<&str, i128> {
-    if key != SortKey::Region {
-        return HashMap::new();
-    }
-    let mut regions: Vec<&str> = fleet.tenants().iter().map(|t| t.region.as_str()).collect();
+    let place: fn(&Tenant) -> &str = match key {
+        SortKey::Region => |t| t.region.as_str(),
+        SortKey::Cluster => cluster_name,
+        _ => return HashMap::new(),
+    };
+    let mut regions: Vec<&str> = fleet.tenants().iter().map(|t| place(t)).collect();
     regions.sort_unstable();
     regions.dedup();
     regions
@@ -468,6 +474,7 @@ fn primary(fleet: &Fleet, key: SortKey, i: usize, regions: &HashMap<&str, i128>)
             Tier::Unknown(_) => 2,
         },
         SortKey::Region => regions.get(t.region.as_str()).copied().unwrap_or(0),
+        SortKey::Cluster => regions.get(cluster_name(t)).copied().unwrap_or(0),
         // Never backed up sorts before every instant: the oldest possible.
         SortKey::LastSuccess => instant(t.backup.last_success.as_ref().map(|s| s.taken_at)),
         SortKey::NextRun => instant(t.backup.schedule.next_run_at),
@@ -482,6 +489,11 @@ fn primary(fleet: &Fleet, key: SortKey, i: usize, regions: &HashMap<&str, i128>)
         ),
         SortKey::Flags => -(flags * 10 + level_rank(h.level)),
     }
+}
+
+/// The cluster a tenant was read from; empty for a source that reads no cluster.
+pub fn cluster_name(t: &Tenant) -> &str {
+    t.cluster().map_or("", |c| c.cluster.as_str())
 }
 
 fn level_rank(level: Level) -> i128 {

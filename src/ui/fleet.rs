@@ -9,11 +9,11 @@ use ratatui::widgets::{Block, BorderType, Borders, Cell, Paragraph, Row, Table, 
 
 use super::format::{NextRun, coarse_age, ellipsized, next_run, short_timestamp};
 use crate::app::fleet::Widest;
-use crate::app::view::{Row as ViewRow, SortKey};
+use crate::app::view::{Row as ViewRow, SortKey, cluster_name};
 use crate::app::{App, Modal, TimeDisplay};
 use crate::domain::humanize::count;
-use crate::domain::tenant::{CrossRegionStatus, Tenant, Tier};
-use crate::domain::{Health, Level};
+use crate::domain::tenant::{CrossRegionStatus, Fact, Tenant, Tier};
+use crate::domain::{FlagKind, Health, Level};
 use crate::theme::Theme;
 
 pub fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, now: DateTime<Utc>) {
@@ -179,10 +179,11 @@ enum Narrowing {
     ShortLastSuccess,
 }
 
-const NARROWING: [Narrowing; 5] = [
+const NARROWING: [Narrowing; 6] = [
     Narrowing::Drop(SortKey::Region),
     Narrowing::Drop(SortKey::CrossRegion),
     Narrowing::Drop(SortKey::Retention),
+    Narrowing::Drop(SortKey::Cluster),
     Narrowing::ShortLastSuccess,
     Narrowing::Drop(SortKey::Tier),
 ];
@@ -196,6 +197,7 @@ fn columns(width: u16, widest: Widest) -> (Vec<(SortKey, u16)>, bool) {
         .clamp(TENANT_MIN, 48);
     let mut shown: Vec<(SortKey, u16)> = SortKey::ALL
         .into_iter()
+        .filter(|c| *c != SortKey::Cluster || widest.cluster > 0)
         .map(|c| (c, content_width(c, tenant, widest)))
         .collect();
     let mut wide = true;
@@ -229,6 +231,7 @@ fn content_width(col: SortKey, tenant: u16, widest: Widest) -> u16 {
     match col {
         SortKey::Level => 9,
         SortKey::Tenant => tenant,
+        SortKey::Cluster => (widest.cluster as u16).clamp(7, 24),
         SortKey::Tier => 9,
         SortKey::Region => (widest.region as u16).clamp(6, 24),
         SortKey::LastSuccess => LAST_SUCCESS_LONG,
@@ -393,6 +396,7 @@ fn cell<'a>(
             theme.level(h.level),
         )),
         SortKey::Tenant => tenant_cell(t, row, last_child, ctx),
+        SortKey::Cluster => Cell::from(cluster_name(t).to_string()),
         SortKey::Tier => Cell::from(t.tier.label().into_owned()),
         SortKey::Region => Cell::from(t.region.clone()),
         SortKey::LastSuccess => last_success_cell(t, ctx),
@@ -454,6 +458,12 @@ fn next_run_cell<'a>(t: &Tenant, ctx: &CellContext<'a>) -> Cell<'a> {
 
 fn retention_cell<'a>(t: &Tenant, ctx: &CellContext<'a>) -> Cell<'a> {
     let b = &t.backup;
+    if t.cannot_tell(&Fact::Retention) {
+        return Cell::from(Span::styled(
+            format!("  ?d · {:>4} pts", b.restore_point_count),
+            ctx.theme.dim,
+        ));
+    }
     let oldest = b.oldest_restore_point_at.map_or("—".to_string(), |at| {
         short_timestamp(at, ctx.zone)[..5].to_string()
     });
@@ -471,6 +481,9 @@ fn cross_region_cell<'a>(t: &Tenant, ctx: &CellContext<'a>) -> Cell<'a> {
         return Cell::from(Span::styled("—", ctx.theme.dim));
     }
     let Some(copy) = &t.backup.cross_region else {
+        if t.cannot_tell(&Fact::CrossRegion) {
+            return Cell::from(Span::styled("unknown", ctx.theme.dim));
+        }
         return Cell::from(Span::styled("missing", ctx.theme.amber));
     };
     // A pending copy is the normal state after each backup: what matters is the newest copy.
@@ -484,13 +497,14 @@ fn cross_region_cell<'a>(t: &Tenant, ctx: &CellContext<'a>) -> Cell<'a> {
 /// Flags worst first, as many whole words as fit; the rest counted as "+N", never a cut
 /// word.
 fn flags_cell<'a>(h: &Health, ctx: &CellContext<'a>) -> Cell<'a> {
-    let (shown, hidden) = fitting_flags(h, usize::from(ctx.flags_width));
+    let kinds = distinct_kinds(h);
+    let (shown, hidden) = fitting_flags(&kinds, usize::from(ctx.flags_width));
     let mut spans = Vec::with_capacity(shown * 2 + 1);
-    for f in &h.flags[..shown] {
+    for kind in &kinds[..shown] {
         if !spans.is_empty() {
             spans.push(Span::raw(" "));
         }
-        spans.push(Span::styled(f.kind.short(), ctx.theme.level(f.level())));
+        spans.push(Span::styled(kind.short(), ctx.theme.level(kind.level())));
     }
     if hidden > 0 {
         let sep = if spans.is_empty() { "" } else { " " };
@@ -499,11 +513,18 @@ fn flags_cell<'a>(h: &Health, ctx: &CellContext<'a>) -> Cell<'a> {
     Cell::from(Line::from(spans))
 }
 
+/// Each kind of flag once (a tenant may have several "cannot tell"), worst first.
+fn distinct_kinds(h: &Health) -> Vec<FlagKind> {
+    let mut kinds: Vec<FlagKind> = h.flags.iter().map(|f| f.kind).collect();
+    kinds.dedup();
+    kinds
+}
+
 /// How many of the flags fit in `width` with room left for "+N" of the others.
-fn fitting_flags(h: &Health, width: usize) -> (usize, usize) {
-    let total = h.flags.len();
+fn fitting_flags(kinds: &[FlagKind], width: usize) -> (usize, usize) {
+    let total = kinds.len();
     let mut used = 0;
-    for (k, f) in h.flags.iter().enumerate() {
+    for (k, f) in kinds.iter().enumerate() {
         let sep = usize::from(k > 0);
         let rest = total - k - 1;
         let more = if rest > 0 {
@@ -511,10 +532,10 @@ fn fitting_flags(h: &Health, width: usize) -> (usize, usize) {
         } else {
             0
         };
-        if used + sep + f.kind.short().len() + more > width {
+        if used + sep + f.short().len() + more > width {
             return (k, total - k);
         }
-        used += sep + f.kind.short().len();
+        used += sep + f.short().len();
     }
     (total, 0)
 }

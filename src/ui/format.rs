@@ -40,6 +40,9 @@ pub fn next_run(t: &Tenant, now: DateTime<Utc>) -> (String, NextRun) {
         };
         return (format!("{word} {}", coarse(running_for)), state);
     }
+    if t.cluster().is_some_and(|c| c.suspended) {
+        return ("suspended".to_string(), NextRun::Late);
+    }
     match t.backup.schedule.next_run_at {
         Some(at) if at < now - OVERDUE_AFTER => (countdown(now, at), NextRun::Late),
         Some(at) => (countdown(now, at), NextRun::Scheduled),

@@ -15,10 +15,10 @@ use super::format::{age, countdown, date, timestamp};
 use super::history;
 use crate::app::screens::tenant::{Pane, TenantScreen};
 use crate::app::{App, TimeDisplay};
-use crate::domain::Health;
-use crate::domain::humanize::duration;
+use crate::domain::humanize::{duration, period};
 use crate::domain::policy::{Rto, TierPolicy};
-use crate::domain::tenant::{AttemptStatus, Tenant, TenantKind};
+use crate::domain::tenant::{AttemptStatus, Fact, Tenant, TenantKind};
+use crate::domain::{Health, health};
 use crate::theme::Theme;
 
 const LABEL_WIDTH: usize = 27;
@@ -160,6 +160,7 @@ impl Card<'_> {
         self.blank();
         self.section("Health");
         self.flags(h);
+        self.not_checked(t);
         self.blank();
         self.section("The promise");
         self.promise(t, now, zone);
@@ -188,11 +189,11 @@ impl Card<'_> {
         self.blank();
         self.section("Restores, DNS swaps and requests");
         if restores.is_empty() && swaps.is_empty() && requests.is_empty() {
-            self.wrapped(
-                "none: no restore, DNS swap or open request for this tenant",
-                "  ",
-                self.theme.dim,
-            );
+            let none = match app.source.cannot_act {
+                Some(why) => format!("not shown here: {why}"),
+                None => "none: no restore, DNS swap or open request for this tenant".to_string(),
+            };
+            self.wrapped(&none, "  ", self.theme.dim);
             return;
         }
         for r in restores {
@@ -291,15 +292,21 @@ impl Card<'_> {
             Span::styled(format!(" {} ", t.display_name), self.theme.title),
             Span::styled(format!(" {parent}"), self.theme.dim),
         ]));
-        let details = format!(
-            "{} · {} · {} · {} · created {} · {}",
-            t.tier,
+        let tier = match t.is_self_host() {
+            true => "self-host".into(),
+            false => t.tier.to_string(),
+        };
+        let mut details = format!(
+            "{tier} · {} · {} · {} · created {} · {}",
             t.region,
             t.hostname,
             t.state,
             date(t.created_at, zone),
             t.id
         );
+        if let Some(view) = t.cluster() {
+            details.push_str(&format!(" · cluster {}", view.cluster));
+        }
         self.wrapped(&details, "", self.theme.dim);
     }
 
@@ -334,17 +341,44 @@ impl Card<'_> {
             )));
             return;
         }
+        let mut previous = None;
         for f in &h.flags {
-            let style = self.theme.level(f.level());
-            self.lines.push(Line::from(Span::styled(
-                format!("  {} {}", f.level().glyph(), f.kind.title()),
-                style,
-            )));
+            // Several of one kind ("cannot tell") share their heading.
+            if previous != Some(f.kind) {
+                let style = self.theme.level(f.level());
+                self.lines.push(Line::from(Span::styled(
+                    format!("  {} {}", f.level().glyph(), f.kind.title()),
+                    style,
+                )));
+            }
+            previous = Some(f.kind);
             self.wrapped(&f.explanation, "      ", Style::default());
         }
     }
 
+    /// The checks that do not apply to this tenant, and why, so their absence is not read
+    /// as "fine".
+    fn not_checked(&mut self, t: &Tenant) {
+        for (kind, why) in health::not_applicable(t) {
+            self.lines.push(Line::from(Span::styled(
+                format!("  – {}: {why}", kind.title()),
+                self.theme.dim,
+            )));
+        }
+    }
+
     fn promise(&mut self, t: &Tenant, now: DateTime<Utc>, zone: TimeDisplay) {
+        if let Some(own) = t.cluster().and_then(|c| c.self_host) {
+            let rpo = period(chrono::Duration::seconds(own.rpo_seconds));
+            self.fact(
+                "RPO",
+                format!("{rpo} (the customer's own policy, [self_host])"),
+            );
+            self.fact("Database dumps", SELF_HOST_ONLY.to_string());
+            self.fact("Cross-region copy", SELF_HOST_ONLY.to_string());
+            self.last_attempt(t, now, zone);
+            return;
+        }
         let Some(policy) = TierPolicy::of(&t.tier) else {
             self.fact(
                 "Tier",
@@ -372,6 +406,10 @@ impl Card<'_> {
             }
         };
         self.fact("Cross-region copy", copies);
+        self.last_attempt(t, now, zone);
+    }
+
+    fn last_attempt(&mut self, t: &Tenant, now: DateTime<Utc>, zone: TimeDisplay) {
         if let Some(attempt) = &t.backup.last_attempt {
             let error = attempt
                 .error
@@ -402,24 +440,44 @@ fn last_success(t: &Tenant, now: DateTime<Utc>, zone: TimeDisplay) -> String {
     }
 }
 
+/// What the card says where a self-host chart makes no such thing.
+const SELF_HOST_ONLY: &str = "not part of self-host backups (the chart snapshots the volume only)";
+
 fn next_run(t: &Tenant, now: DateTime<Utc>, zone: TimeDisplay) -> String {
     let s = &t.backup.schedule;
+    if s.cron.is_empty() {
+        return "unknown — no backup schedule found".to_string();
+    }
     let when = s.next_run_at.map_or("not scheduled".to_string(), |at| {
         format!("{}  ({})", timestamp(at, zone), countdown(now, at))
     });
-    format!("{when}  · cron `{}` in {}", s.cron, s.timezone)
+    let suspended = match t.cluster().is_some_and(|c| c.suspended) {
+        true => "SUSPENDED (spec.suspend: true) · was due ",
+        false => "",
+    };
+    format!("{suspended}{when}  · cron `{}` in {}", s.cron, s.timezone)
 }
 
 fn retention(t: &Tenant, zone: TimeDisplay) -> String {
     let b = &t.backup;
+    if t.cannot_tell(&Fact::Retention) {
+        return format!(
+            "unknown for tier {} · {} restore points",
+            t.tier, b.restore_point_count
+        );
+    }
     let oldest = b
         .oldest_restore_point_at
         .map_or("none yet".to_string(), |at| {
             format!("oldest {}", date(at, zone))
         });
+    let whose = match t.is_self_host() {
+        true => "self-host policy".to_string(),
+        false => format!("{} tier", t.tier),
+    };
     format!(
-        "{} days ({} tier) · {} restore points · {oldest}",
-        b.retention_days, t.tier, b.restore_point_count
+        "{} days ({whose}) · {} restore points · {oldest}",
+        b.retention_days, b.restore_point_count
     )
 }
 

@@ -1,7 +1,7 @@
 //! From one namespace's objects to the tenant and its restore points: pure, so every rule of
 //! the README's conventions is unit-tested without a cluster.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -9,7 +9,7 @@ use super::objects::{
     CopyFacts, CronFacts, DumpFacts, HalfState, NamespaceFacts, SnapFacts, parse_instant,
 };
 use crate::config::KubeKeys;
-use crate::domain::policy::{COHERENT_SKEW_SECONDS, TierPolicy};
+use crate::domain::policy::{COHERENT_SKEW_SECONDS, CROSS_REGION_WITHIN, TierPolicy};
 use crate::domain::restore_point::{
     CopyStatus, DatabaseDump, PointStatus, RegionCopy, RestorePoint, VolumeSnapshot,
 };
@@ -98,12 +98,13 @@ pub fn tenant(
         Mode::SelfHost { retention_days, .. } => *retention_days,
         Mode::Platform => TierPolicy::of(&identity.tier).map_or_else(
             || {
+                let reason = match identity.tier.as_str() {
+                    "" => "without a tier, no retention applies".to_string(),
+                    tier => format!("the tier `{tier}` has no retention snapdeck knows"),
+                };
                 unknowns.push(Unknown {
                     fact: Fact::Retention,
-                    reason: format!(
-                        "the tier `{}` has no retention snapdeck knows",
-                        identity.tier.as_str()
-                    ),
+                    reason,
                 });
                 0
             },
@@ -185,30 +186,38 @@ fn platform_identity(
             .cloned()
     };
     let either = |key: &str| label(key).or_else(|| annotation(key));
-    let mut missing = |fact: Fact, key: &str| {
-        unknowns.push(Unknown {
-            fact,
-            reason: format!("namespace {} has no label {key}", ns.name),
-        });
+    let missing = |fact: Fact, key: &str| Unknown {
+        fact,
+        reason: format!("namespace {} has no label {key}", ns.name),
     };
-    let kind = match label(&keys.kind) {
-        Some(kind) => TenantKind::parse(&kind),
+    let kind = match label(&keys.kind).map(|k| TenantKind::parse(&k)) {
+        Some(TenantKind::Unknown(raw)) => {
+            unknowns.push(Unknown {
+                fact: Fact::Kind,
+                reason: format!(
+                    "namespace {} has {}={raw}, which is neither hub nor spoke",
+                    ns.name, keys.kind
+                ),
+            });
+            TenantKind::Unknown(raw)
+        }
+        Some(kind) => kind,
         None => {
-            missing(Fact::Kind, &keys.kind);
+            unknowns.push(missing(Fact::Kind, &keys.kind));
             TenantKind::Hub
         }
     };
     let tier = match label(&keys.tier) {
         Some(tier) => Tier::parse(&tier),
         None => {
-            missing(Fact::Tier, &keys.tier);
+            unknowns.push(missing(Fact::Tier, &keys.tier));
             Tier::Unknown(String::new())
         }
     };
     let hub_id = if kind == TenantKind::Spoke {
         match label(&keys.hub) {
             None => {
-                missing(Fact::Hub, &keys.hub);
+                unknowns.push(missing(Fact::Hub, &keys.hub));
                 None
             }
             Some(name) => {
@@ -217,7 +226,7 @@ fn platform_identity(
                     unknowns.push(Unknown {
                         fact: Fact::Hub,
                         reason: format!(
-                            "this spoke names hub `{name}`, but no namespace in {} is that hub",
+                            "this spoke names hub `{name}`, but no namespace in cluster {} is labelled as that hub",
                             cx.cluster
                         ),
                     });
@@ -306,11 +315,14 @@ fn schedule(
         Ok(parsed) => {
             // The next run after the last one the cluster knows of: in the past when the
             // scheduler has stopped firing, which is what "overdue" looks for.
+            // The CronJob's own creation counts only before it ever ran: a CronJob made
+            // anew over an old history must not hide that runs stopped.
             let newest_run = points.first().map(|p| p.taken_at);
-            let base = [cron.last_scheduled, newest_run, cron.created]
+            let base = [cron.last_scheduled, newest_run]
                 .into_iter()
                 .flatten()
                 .max()
+                .or(cron.created)
                 .unwrap_or(cx.now);
             parsed.next_after(base)
         }
@@ -374,27 +386,40 @@ fn runs<'a>(objects: &'a NsObjects, self_host: bool) -> Vec<Run<'a>> {
         }
     }
     loose_snaps.extend(snaps_by_run.into_values());
-    let mut taken = HashSet::new();
-    for dump in loose_dumps {
-        let nearest = loose_snaps
-            .iter()
-            .enumerate()
+    // By time, the closest pairs first, so an early dump never takes a later one's snapshot.
+    let mut candidates: Vec<(i64, usize, usize)> = Vec::new();
+    for (d, dump) in loose_dumps.iter().enumerate() {
+        for (s, snap) in loose_snaps.iter().enumerate() {
             // Two different run labels are two runs, however close in time.
-            .filter(|(i, s)| !taken.contains(i) && (dump.run.is_none() || s.run.is_none()))
-            .filter_map(|(i, s)| Some((i, skew(dump.started?, s.created?).abs())))
-            .filter(|(_, skew)| *skew <= COHERENT_SKEW_SECONDS)
-            .min_by_key(|(_, skew)| *skew);
-        let snap = nearest.map(|(i, _)| {
-            taken.insert(i);
-            loose_snaps[i]
-        });
+            if dump.run.is_some() && snap.run.is_some() {
+                continue;
+            }
+            let (Some(started), Some(created)) = (dump.started, snap.created) else {
+                continue;
+            };
+            let apart = skew(started, created).saturating_abs();
+            if apart <= COHERENT_SKEW_SECONDS {
+                candidates.push((apart, d, s));
+            }
+        }
+    }
+    candidates.sort_unstable();
+    let mut dump_taken = vec![None; loose_dumps.len()];
+    let mut snap_taken = vec![false; loose_snaps.len()];
+    for (_, d, s) in candidates {
+        if dump_taken[d].is_none() && !snap_taken[s] {
+            dump_taken[d] = Some(s);
+            snap_taken[s] = true;
+        }
+    }
+    for (dump, snap) in loose_dumps.iter().zip(dump_taken) {
         runs.push(Run {
             dump: Some(dump),
-            snap,
+            snap: snap.map(|s| loose_snaps[s]),
         });
     }
-    for (i, snap) in loose_snaps.into_iter().enumerate() {
-        if !taken.contains(&i) {
+    for (snap, taken) in loose_snaps.iter().zip(snap_taken) {
+        if !taken {
             runs.push(Run {
                 dump: None,
                 snap: Some(snap),
@@ -469,7 +494,11 @@ fn point(
         Some(s) => half_status(&s.state),
         None => missing_half(taken_at, now, "no moodledata VolumeSnapshot for this run"),
     };
-    let status = whole_status(&db_status, &vol_status);
+    // A self-host backup is the snapshot alone: its status is the snapshot's.
+    let status = match self_host {
+        true => vol_status.clone(),
+        false => whole_status(&db_status, &vol_status),
+    };
     let id = run
         .dump
         .and_then(|d| d.run.clone())
@@ -568,24 +597,38 @@ fn cross_region(
         .iter()
         .filter(|p| p.status == PointStatus::Succeeded)
         .collect();
+    if identity.secondary_region.is_none() {
+        unknowns.push(Unknown {
+            fact: Fact::CrossRegion,
+            reason: format!(
+                "the namespace names no secondary region ({})",
+                cx.keys.secondary_region
+            ),
+        });
+        return None;
+    }
     let newest = succeeded.first()?;
     let annotated = succeeded
         .iter()
         .any(|p| p.copies.iter().any(|c| c.status != CopyStatus::Pending));
-    if identity.secondary_region.is_none() || !annotated {
-        let why = match identity.secondary_region {
-            None => format!(
-                "the namespace names no secondary region ({})",
-                cx.keys.secondary_region
-            ),
-            Some(_) => format!(
+    if !annotated {
+        // No copy is due before a point is a day old: only then does silence mean the
+        // cluster does not record copies; before, the copy is simply pending.
+        let due = succeeded
+            .iter()
+            .any(|p| cx.now - p.taken_at > CROSS_REGION_WITHIN);
+        if !due {
+            return Some(CrossRegion {
+                last_copied_at: None,
+                status: CrossRegionStatus::Pending,
+            });
+        }
+        unknowns.push(Unknown {
+            fact: Fact::CrossRegion,
+            reason: format!(
                 "no backup carries {} or {}: the cluster does not record copies",
                 cx.keys.copied_at, cx.keys.copy_error
             ),
-        };
-        unknowns.push(Unknown {
-            fact: Fact::CrossRegion,
-            reason: why,
         });
         return None;
     }

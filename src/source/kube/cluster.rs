@@ -206,6 +206,8 @@ where
                 Ok(watcher::Event::InitApply(o)) => Ok(facts(&w, o).map(Change::InitApply)),
                 Ok(watcher::Event::Apply(o)) => Ok(facts(&w, o).map(Change::Apply)),
                 Ok(watcher::Event::Delete(o)) => Ok(facts(&w, o).map(Change::Delete)),
+                // "Too old resource version": the watcher relists by itself; not a failure.
+                Err(watcher::Error::WatchError(status)) if status.code == 410 => Ok(None),
                 Err(error) => Err(watch_error(&error, kind)),
             };
             (kind, change)

@@ -20,8 +20,11 @@ use chrono::{DateTime, Utc};
 use kube::config::Kubeconfig;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
-use self::assemble::{Context, Mode};
-use self::cluster::{Report, Watching};
+pub use self::assemble::Mode;
+pub use self::cluster::Watching;
+
+use self::assemble::Context;
+use self::cluster::Report;
 use self::index::ClusterIndex;
 use super::{
     CommandError, Connection, Op, Page, Reply, Source, SourceCommand, SourceEvent, SourceInfo,
