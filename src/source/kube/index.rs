@@ -37,6 +37,8 @@ pub struct ClusterIndex {
     removed: bool,
     /// When the cluster was last heard, while it is failing; `None` while it is live.
     observed_at: Option<DateTime<Utc>>,
+    /// Hub namespaces by slug, rebuilt only when a namespace changed.
+    hubs: HashMap<String, String>,
 }
 
 fn namespace_of(facts: &Facts) -> &str {
@@ -167,6 +169,7 @@ impl ClusterIndex {
     pub fn flush(&mut self, cx: &Context) -> Vec<Arc<Tenant>> {
         if self.namespaces_moved {
             self.namespaces_moved = false;
+            self.hubs = self.hubs(cx);
             // Spokes follow their hub: a hub that appears, goes or is renamed changes them.
             let spokes = self
                 .tenants
@@ -180,7 +183,7 @@ impl ClusterIndex {
                     spoke.then(|| ns.clone())
                 }));
         }
-        let hubs = self.hubs(cx);
+        let hubs = &self.hubs;
         let hub = |slug: &str| hubs.get(slug).map(|ns| tenant_id(cx.cluster, ns));
         let mut changed = Vec::new();
         for ns in std::mem::take(&mut self.dirty) {

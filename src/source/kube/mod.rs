@@ -7,11 +7,11 @@
 //! its last tenants, marked as last observed when it was last heard (so they turn stale),
 //! while the others stay live. It reads only: writes are refused in words.
 
-mod assemble;
+pub mod assemble;
 mod cluster;
-mod errors;
-mod index;
-mod objects;
+pub mod errors;
+pub mod index;
+pub mod objects;
 
 use std::sync::Arc;
 use std::time::Duration;
