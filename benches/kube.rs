@@ -26,7 +26,7 @@ fn now() -> DateTime<Utc> {
 }
 
 fn namespace(i: usize) -> Facts {
-    let hub = i % 10 == 0;
+    let hub = i.is_multiple_of(10);
     let mut labels = BTreeMap::new();
     labels.insert("snapdeck.io/tenant".to_string(), format!("t{i}"));
     labels.insert(
