@@ -245,7 +245,7 @@ fn first_fleet(source: impl Source, failing: &str) -> Result<Vec<Arc<Tenant>>, F
         let fleet = loop {
             match events.recv().await {
                 Some(SourceEvent::Fleet { tenants, .. }) => break Ok(tenants),
-                Some(SourceEvent::Connection(Connection::Failing { error })) => {
+                Some(SourceEvent::Connection(Connection::Failing { error, .. })) => {
                     // `status` does not retry: the retry the loop announces is not ours.
                     let error = error.split("; retrying in").next().unwrap_or(&error);
                     break Err(user(format!("{failing}: {error}")));

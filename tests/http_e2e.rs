@@ -290,7 +290,7 @@ async fn a_stopped_server_is_failing_in_words_and_live_again_when_it_is_back() {
         matches!(w.connection, Some(Connection::Failing { .. }))
     })
     .await;
-    let Some(Connection::Failing { error }) = wire.connection.clone() else {
+    let Some(Connection::Failing { error, .. }) = wire.connection.clone() else {
         unreachable!()
     };
     assert!(

@@ -366,7 +366,7 @@ async fn wait_for<T>(
 
 fn failing(event: &SourceEvent) -> Option<String> {
     match event {
-        SourceEvent::Connection(Connection::Failing { error }) => Some(error.clone()),
+        SourceEvent::Connection(Connection::Failing { error, .. }) => Some(error.clone()),
         _ => None,
     }
 }

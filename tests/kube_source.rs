@@ -123,7 +123,19 @@ struct Fixture {
 
 impl Fixture {
     async fn new(client: Client) -> Fixture {
-        let batch = kube::discovery::group(&client, "batch").await.unwrap();
+        // Retried: an API server just started again serves its groups a moment later.
+        let mut tries = 0;
+        let batch = loop {
+            match kube::discovery::group(&client, "batch").await {
+                Ok(group) => break group,
+                Err(e) if tries < 120 => {
+                    tries += 1;
+                    eprintln!("discovery not ready yet: {e}");
+                    tokio::time::sleep(Wait::from_millis(500)).await;
+                }
+                Err(e) => panic!("the API server never served the batch group: {e}"),
+            }
+        };
         let cronjobs = ["v1", "v1beta1"]
             .into_iter()
             .find_map(|v| {
@@ -549,7 +561,7 @@ async fn every_flag_shows_from_cluster_objects() {
     .await;
     // Stuck: a snapshot not ready 45 minutes after its run.
     let stuck = fx.tenant(&unique("stuck"), std.clone(), created(3)).await;
-    fx.cronjob(&stuck, "0 * * * *", false, None).await;
+    fx.cronjob(&stuck, "0 2 * * *", false, None).await;
     fx.daily(&stuck, 2, 1, json!({})).await;
     fx.job(&stuck, "st", Duration::minutes(45), json!({})).await;
     fx.complete_job(&stuck, "st", Duration::minutes(45)).await;
@@ -844,7 +856,7 @@ async fn a_context_that_may_not_list_snapshots_is_told_in_words() {
     };
     let mut seen = Seen::start(settings(&restricted, &["restricted"], Mode::Platform));
     seen.until("the forbidden list in words", Wait::from_secs(20), |app| {
-        matches!(&app.connection, Connection::Failing { error }
+        matches!(&app.connection, Connection::Failing { error, .. }
             if error.contains("restricted: cannot list volumesnapshots in all namespaces: forbidden"))
     })
     .await;
@@ -946,7 +958,8 @@ async fn a_stopped_api_server_turns_its_rows_stale_and_live_again_when_it_is_bac
     unsafe { libc::kill(pid as i32, libc::SIGTERM) };
     let context = env.context.clone();
     seen.until("failing, naming the cluster", Wait::from_secs(15), |app| {
-        matches!(&app.connection, Connection::Failing { error } if error.starts_with(&format!("{context}: ")))
+        matches!(&app.connection, Connection::Failing { error, scope }
+            if error.starts_with(&format!("{context}: ")) && scope.as_deref() == Some(context.as_str()))
     })
     .await;
     seen.until("the row stale", Wait::from_secs(15), |app| {
@@ -955,7 +968,10 @@ async fn a_stopped_api_server_turns_its_rows_stale_and_live_again_when_it_is_bac
     })
     .await;
     let screen = seen.screen(160, 40);
-    assert!(screen.contains("failing"), "{screen}");
+    assert!(
+        screen.contains(&format!("failing: {}", env.context)),
+        "{screen}"
+    );
     assert!(seen.row(&ns).contains("STALE"));
 
     // Started again: same port, same data.

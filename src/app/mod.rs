@@ -486,7 +486,7 @@ impl App {
             }
             SourceEvent::Answer { id, outcome } => self.on_answer(id, outcome),
             SourceEvent::Connection(connection) => {
-                if let Connection::Failing { error } = &connection {
+                if let Connection::Failing { error, .. } = &connection {
                     self.set_flash(FlashKind::Error, format!("source: {error}"));
                 }
                 self.connection = connection;

@@ -64,15 +64,21 @@ pub enum Connection {
     /// The last attempt failed; the source keeps retrying and the last data stays on screen.
     Failing {
         error: String,
+        /// The part of the source that fails, when only part of it does (the kube source's
+        /// clusters), so the status bar can name it.
+        scope: Option<String>,
     },
 }
 
 impl Connection {
-    pub fn label(&self) -> &str {
+    pub fn label(&self) -> String {
         match self {
-            Connection::Connecting => "connecting",
-            Connection::Live => "live",
-            Connection::Failing { .. } => "failing",
+            Connection::Connecting => "connecting".to_string(),
+            Connection::Live => "live".to_string(),
+            Connection::Failing { scope: None, .. } => "failing".to_string(),
+            Connection::Failing {
+                scope: Some(scope), ..
+            } => format!("failing: {scope}"),
         }
     }
 }

@@ -142,7 +142,10 @@ impl DemoSource {
         });
         let Some((mut sim, fleet)) = generated.await else {
             let error = "the demo fleet could not be generated".to_string();
-            let _ = events.send(SourceEvent::Connection(Connection::Failing { error }));
+            let _ = events.send(SourceEvent::Connection(Connection::Failing {
+                error,
+                scope: None,
+            }));
             return;
         };
         if send_fleet(&events, fleet, &sim).is_err() {

@@ -256,7 +256,10 @@ impl Loop {
                 self.next = Instant::now() + wait;
                 let error = format!("{}; retrying in {}", failure.message, seconds(wait));
                 tracing::warn!(%error, "control plane read failed");
-                send(SourceEvent::Connection(Connection::Failing { error }))?;
+                send(SourceEvent::Connection(Connection::Failing {
+                    error,
+                    scope: None,
+                }))?;
                 for id in answering {
                     let outcome = Err(failure.clone().into_command_error());
                     send(SourceEvent::Answer { id, outcome })?;

@@ -354,8 +354,11 @@ impl Loop {
     fn send_connection(&mut self) -> bool {
         let failing: Vec<String> = self.clusters.iter().filter_map(Cluster::failing).collect();
         let connection = if !failing.is_empty() {
+            let names = self.clusters.iter().filter(|c| c.failing().is_some());
+            let names: Vec<&str> = names.map(|c| c.name.as_str()).collect();
             Connection::Failing {
                 error: failing.join(" · "),
+                scope: Some(names.join(", ")),
             }
         } else if self.first_sent {
             Connection::Live
