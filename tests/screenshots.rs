@@ -112,6 +112,10 @@ fn shoot_all(dir: &Path) -> Vec<PathBuf> {
     support::dns_swap_propagating(&mut swap);
     key(&mut swap, KeyCode::Char('d'));
     paths.push(shoot(dir, "dns-swap", &mut swap, &theme, (160, 45)));
+    let mut kube = support::kube_fleet::app();
+    paths.push(shoot(dir, "kube-fleet", &mut kube, &theme, (160, 45)));
+    support::kube_fleet::open_card(&mut kube, "kb-law");
+    paths.push(shoot(dir, "kube-tenant", &mut kube, &theme, (160, 45)));
     let mut journal = app(60);
     key(&mut journal, KeyCode::Char(':'));
     type_text(&mut journal, "ten north");

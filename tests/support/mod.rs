@@ -1,6 +1,7 @@
 //! Shared fixtures: the demo fleet at a fixed clock and seed, loaded into an app.
 #![allow(dead_code)]
 
+pub mod kube_fleet;
 pub mod wired;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};

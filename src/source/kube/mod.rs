@@ -453,8 +453,8 @@ impl Loop {
 }
 
 /// What the action keys and a refused write say in kube mode.
-pub const READ_ONLY: &str = "the kube source only reads the clusters: restores, DNS swaps and \
-     acknowledgements go through the control plane (snapdeck --source http)";
+pub const READ_ONLY: &str =
+    "the kube source only reads the clusters; act through the control plane (--source http)";
 
 fn not_here(message: &str) -> CommandError {
     CommandError {
