@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::Duration;
-use snapdeck::app::{App, Msg, Settings, TimeDisplay};
+use snapdeck::app::{App, Effect, Msg, Settings, TimeDisplay};
 use snapdeck::config::KubeKeys;
 use snapdeck::domain::tenant::Tenant;
 use snapdeck::source::kube::assemble::Context;
@@ -16,7 +16,7 @@ use snapdeck::source::kube::objects::{
     CopyFacts, CronFacts, DumpFacts, Facts, HalfState, NamespaceFacts, SnapFacts,
 };
 use snapdeck::source::kube::{Mode, READ_ONLY};
-use snapdeck::source::{Connection, SourceEvent, SourceInfo};
+use snapdeck::source::{Connection, Op, Page, Reply, SourceCommand, SourceEvent, SourceInfo};
 
 use super::now;
 
@@ -28,7 +28,7 @@ struct Spec {
     tier: &'static str,
     cron: &'static str,
     suspended: bool,
-    /// Hours ago of each daily run, newest first.
+    /// Minutes ago of each run, newest first.
     runs: Vec<i64>,
     newest: HalfState,
 }
@@ -46,9 +46,19 @@ fn spec(
         tier,
         cron: "0 2 * * *",
         suspended: false,
-        runs: (0..30).map(|d| 1 + 24 * d).collect(),
+        runs: daily(0),
         newest: HalfState::Succeeded,
     }
+}
+
+/// A month of daily runs at 02:10 (the fixed clock is 03:10), the newest `skip` days ago.
+fn daily(skip: i64) -> Vec<i64> {
+    (skip..skip + 30).map(|d| 60 + 1440 * d).collect()
+}
+
+/// 90 days of hourly runs, the newest ten minutes ago.
+fn hourly() -> Vec<i64> {
+    (0..24 * 90).map(|h| 10 + 60 * h).collect()
 }
 
 fn facts(spec: &Spec) -> Vec<(Kind, Facts)> {
@@ -97,14 +107,14 @@ fn facts(spec: &Spec) -> Vec<(Kind, Facts)> {
         },
     ));
     for (i, hours) in spec.runs.iter().enumerate() {
-        let at = now() - Duration::hours(*hours);
+        let at = now() - Duration::minutes(*hours);
         let state = if i == 0 {
             spec.newest.clone()
         } else {
             HalfState::Succeeded
         };
         let copy = CopyFacts {
-            copied_at: Some(at + Duration::minutes(40)),
+            copied_at: Some(at + Duration::minutes(5)),
             error: None,
         };
         let dump = DumpFacts {
@@ -143,7 +153,7 @@ fn facts(spec: &Spec) -> Vec<(Kind, Facts)> {
     all
 }
 
-fn cluster(name: &str, specs: &[Spec]) -> Vec<Arc<Tenant>> {
+fn cluster(name: &str, specs: &[Spec]) -> (ClusterIndex, Vec<Arc<Tenant>>) {
     let keys = KubeKeys::default();
     let mode = Mode::Platform;
     let cx = Context {
@@ -166,23 +176,24 @@ fn cluster(name: &str, specs: &[Spec]) -> Vec<Arc<Tenant>> {
     for kind in Kind::ALL {
         index.apply(kind, Change::InitDone);
     }
-    index.flush(&cx)
+    let tenants = index.flush(&cx);
+    (index, tenants)
 }
 
-/// Two clusters' tenants: healthy ones, a failed dump, a suspended CronJob, a tier snapdeck
-/// does not know and a spoke whose hub is not in its cluster.
-pub fn tenants() -> Vec<Arc<Tenant>> {
+/// Two clusters' indexes and tenants: healthy ones, a failed dump, a suspended CronJob, a tier
+/// snapdeck does not know and a spoke whose hub is not in its cluster.
+fn clusters() -> Vec<(ClusterIndex, Vec<Arc<Tenant>>)> {
     let mut failed = spec("kb-law", "spoke", Some("kb-hub"), "dedicated");
     failed.cron = "0 * * * *";
-    failed.runs = (0..48).map(|h| 1 + h).collect();
+    failed.runs = hourly();
     failed.newest =
         HalfState::Failed("BackoffLimitExceeded: pg_dump: could not connect to server".into());
     let mut suspended = spec("kb-arts", "spoke", Some("kb-hub"), "standard");
     suspended.suspended = true;
-    suspended.runs = (0..30).map(|d| 49 + 24 * d).collect();
+    suspended.runs = daily(2);
     let mut hourly = spec("kb-hub", "hub", None, "dedicated");
     hourly.cron = "0 * * * *";
-    hourly.runs = (0..48).map(|h| 1 + h).collect();
+    hourly.runs = self::hourly();
     let east = [
         hourly,
         failed,
@@ -206,9 +217,15 @@ pub fn tenants() -> Vec<Arc<Tenant>> {
         ),
         spec("harbor-s1", "spoke", Some("harbor-hub"), "standard"),
     ];
-    let mut all = cluster("prod-eu-east", &east);
-    all.extend(cluster("prod-eu-west", &west));
-    all
+    vec![cluster(EAST, &east), cluster(WEST, &west)]
+}
+
+const EAST: &str = "prod-eu-east";
+const WEST: &str = "prod-eu-west";
+
+/// Every tenant of both clusters.
+pub fn tenants() -> Vec<Arc<Tenant>> {
+    clusters().into_iter().flat_map(|(_, t)| t).collect()
 }
 
 /// An app showing the two clusters as the kube source does: read-only, saying why.
@@ -244,10 +261,38 @@ pub fn app() -> App {
     app
 }
 
-/// A key, without answering the reads it asks for: the kube source answers those itself.
+/// A key; the restore points it asks for are answered from the clusters' indexes, as the
+/// kube source answers them.
 pub fn press(app: &mut App, code: crossterm::event::KeyCode) {
     let key = crossterm::event::KeyEvent::new(code, crossterm::event::KeyModifiers::NONE);
-    app.update(Msg::Key(key), now());
+    let effects = app.update(Msg::Key(key), now());
+    for effect in effects {
+        let Effect::Source(SourceCommand {
+            id,
+            op: Op::RestorePoints { tenant, .. },
+        }) = effect
+        else {
+            continue;
+        };
+        let (cluster, ns) = tenant.0.split_once('/').unwrap();
+        let keys = KubeKeys::default();
+        let mode = Mode::Platform;
+        let cx = Context {
+            cluster,
+            keys: &keys,
+            tenant_key: "snapdeck.io/tenant",
+            mode: &mode,
+            now: now(),
+        };
+        let at = usize::from(cluster == WEST);
+        let items = clusters().swap_remove(at).0.points(ns, &cx);
+        let page = Page {
+            items,
+            next_cursor: None,
+        };
+        let outcome = Ok(Reply::RestorePoints(page));
+        app.update(Msg::Source(SourceEvent::Answer { id, outcome }), now());
+    }
 }
 
 /// Filters the fleet down to `slug` and opens its card.

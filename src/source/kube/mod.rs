@@ -37,8 +37,6 @@ use crate::domain::tenant::Tenant;
 /// Changes are gathered this long before they are sent: a burst of watch events is one
 /// message, and a change still reaches the screen well within two seconds.
 const FLUSH_EVERY: Duration = Duration::from_millis(200);
-/// The first fleet waits for every cluster's first full list, but not longer than this.
-const FIRST_FLEET_WITHIN: Duration = Duration::from_secs(20);
 
 /// What the kube source reads, resolved from the config and the kubeconfig.
 pub struct KubeSettings {
@@ -226,7 +224,6 @@ async fn serve(
         first_sent: false,
         connection: None,
     };
-    let started = tokio::time::Instant::now();
     let mut flush = tokio::time::interval(FLUSH_EVERY);
     let mut heartbeat = tokio::time::interval(settings.refresh_interval);
     let mut commands_open = true;
@@ -242,8 +239,7 @@ async fn serve(
                 None => commands_open = false,
             },
             _ = flush.tick() => {
-                let late = started.elapsed() > FIRST_FLEET_WITHIN;
-                if !state.send_changes(late) {
+                if !state.send_changes() {
                     break;
                 }
             }
@@ -291,8 +287,10 @@ impl Loop {
         }
     }
 
-    /// Sends what changed since the last call; `false` once the app has gone.
-    fn send_changes(&mut self, first_fleet_late: bool) -> bool {
+    /// Sends what changed since the last call; `false` once the app has gone. The first
+    /// fleet waits until every cluster is listed whole or known to fail: a fleet sent
+    /// half-read would show a big cluster as empty (and `status` would judge it fine).
+    fn send_changes(&mut self) -> bool {
         let now = Utc::now();
         let mut changed: Vec<Arc<Tenant>> = Vec::new();
         let mut removed = false;
@@ -318,8 +316,7 @@ impl Loop {
             changed.extend(cluster.index.flush(&cx));
             removed |= cluster.index.take_removed();
         }
-        let ready =
-            self.first_sent || first_fleet_late || self.clusters.iter().all(Cluster::settled);
+        let ready = self.first_sent || self.clusters.iter().all(Cluster::settled);
         if ready {
             let whole = !self.first_sent || removed;
             self.first_sent = true;
