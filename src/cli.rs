@@ -51,6 +51,10 @@ pub struct Global {
     /// A kubeconfig context for the kube source (repeatable: several clusters in one view).
     #[arg(long = "context", global = true, value_name = "NAME")]
     pub contexts: Vec<String>,
+    /// Only this namespace, for the kube source (repeatable): for a context whose rights stop
+    /// at some namespaces.
+    #[arg(long = "namespace", global = true, value_name = "NAME")]
+    pub namespaces: Vec<String>,
     /// Every context of the kubeconfig, for the kube source.
     #[arg(long, global = true, conflicts_with = "contexts")]
     pub all_contexts: bool,

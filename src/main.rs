@@ -170,6 +170,9 @@ fn settings(args: &Global, path: &Path) -> Result<Config, Failure> {
         config.kube.contexts = args.contexts.clone();
     }
     config.kube.all_contexts |= args.all_contexts;
+    if !args.namespaces.is_empty() {
+        config.kube.namespaces = args.namespaces.clone();
+    }
     config.kube.self_host |= args.self_host;
     Ok(config)
 }

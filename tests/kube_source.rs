@@ -19,7 +19,7 @@ use chrono::{Duration, SecondsFormat, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use k8s_openapi::api::batch::v1::Job;
 use k8s_openapi::api::core::v1::{Namespace, ServiceAccount};
-use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding};
+use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
 use kube::Client;
 use kube::api::{Api, DeleteParams, DynamicObject, Patch, PatchParams, PostParams};
 use kube::config::{KubeConfigOptions, Kubeconfig};
@@ -365,6 +365,7 @@ fn settings(env: &Env, contexts: &[&str], mode: Mode) -> KubeSettings {
             tenant_key: "snapdeck.io/tenant".to_string(),
             self_host: matches!(mode, Mode::SelfHost { .. }),
             probe_every: Wait::from_secs(1),
+            namespaces: Vec::new(),
         },
         mode,
         refresh_interval: Wait::from_secs(1),
@@ -780,13 +781,7 @@ async fn kubectl_edits_reach_the_screen_within_two_seconds() {
 async fn restricted_kubeconfig(env: &Env, fx: &mut Fixture) -> (PathBuf, tempfile::TempDir) {
     let name = unique("snapdeck-restricted");
     let ns = fx.namespace(&name, json!({}), json!({})).await;
-    let accounts: Api<ServiceAccount> = Api::namespaced(fx.client.clone(), &ns);
-    let account: ServiceAccount =
-        serde_json::from_value(json!({"metadata": {"name": "reader"}})).unwrap();
-    accounts
-        .create(&PostParams::default(), &account)
-        .await
-        .unwrap();
+    let accounts = reader_account(fx, &ns).await;
     let role: ClusterRole = serde_json::from_value(json!({
         "metadata": {"name": name},
         "rules": [
@@ -809,6 +804,27 @@ async fn restricted_kubeconfig(env: &Env, fx: &mut Fixture) -> (PathBuf, tempfil
         .create(&PostParams::default(), &binding)
         .await
         .unwrap();
+    kubeconfig_of_reader(env, &accounts).await
+}
+
+/// Makes the ServiceAccount `reader` in `ns`; gives that namespace's accounts.
+async fn reader_account(fx: &Fixture, ns: &str) -> Api<ServiceAccount> {
+    let accounts: Api<ServiceAccount> = Api::namespaced(fx.client.clone(), ns);
+    let account: ServiceAccount =
+        serde_json::from_value(json!({"metadata": {"name": "reader"}})).unwrap();
+    accounts
+        .create(&PostParams::default(), &account)
+        .await
+        .unwrap();
+    accounts
+}
+
+/// A kubeconfig for the ServiceAccount `reader` of `accounts`' namespace (its token from the
+/// TokenRequest API), on the test cluster, as context `restricted`.
+async fn kubeconfig_of_reader(
+    env: &Env,
+    accounts: &Api<ServiceAccount>,
+) -> (PathBuf, tempfile::TempDir) {
     let request: k8s_openapi::api::authentication::v1::TokenRequest =
         serde_json::from_value(json!({"spec": {"audiences": [], "expirationSeconds": 3600}}))
             .unwrap();
@@ -1119,4 +1135,78 @@ async fn status_reads_the_clusters_through_the_same_source() {
     assert_eq!(out.status.code(), Some(2));
     fx.cleanup().await;
     ran("status_reads_the_clusters_through_the_same_source");
+}
+
+/// A Role in `ns` letting the ServiceAccount `reader` read CronJobs and Jobs there, and
+/// VolumeSnapshots too when `snapshots`.
+async fn namespace_role(fx: &Fixture, ns: &str, snapshots: bool) {
+    let mut rules = vec![
+        json!({"apiGroups": ["batch"], "resources": ["cronjobs", "jobs"],
+                                "verbs": ["get", "list", "watch"]}),
+    ];
+    if snapshots {
+        rules.push(json!({"apiGroups": ["snapshot.storage.k8s.io"],
+                          "resources": ["volumesnapshots"], "verbs": ["get", "list", "watch"]}));
+    }
+    let role: Role =
+        serde_json::from_value(json!({"metadata": {"name": "reader"}, "rules": rules})).unwrap();
+    let roles: Api<Role> = Api::namespaced(fx.client.clone(), ns);
+    let params = PatchParams::apply("snapdeck-test").force();
+    roles
+        .patch("reader", &params, &Patch::Apply(&role))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_context_whose_rights_stop_at_a_namespace_is_read_one_namespace_at_a_time() {
+    let Some(env) = env() else { return };
+    let _one = SERIAL.lock().await;
+    let mut fx = Fixture::new(client(&env, &env.context).await).await;
+    // A self-host customer's namespace, and a reader whose rights stop there.
+    let ns = fx.namespace(&unique("own-ns"), json!({}), json!({})).await;
+    fx.cronjob(&ns, "0 3 * * *", false, None).await;
+    fx.snapshot(&ns, "s1").await;
+    fx.snapshot_ready(&ns, "s1", Duration::hours(3)).await;
+    let accounts = reader_account(&fx, &ns).await;
+    namespace_role(&fx, &ns, false).await;
+    let binding: RoleBinding = serde_json::from_value(json!({
+        "metadata": {"name": "reader"},
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "reader"},
+        "subjects": [{"kind": "ServiceAccount", "name": "reader", "namespace": ns}]
+    }))
+    .unwrap();
+    Api::<RoleBinding>::namespaced(fx.client.clone(), &ns)
+        .create(&PostParams::default(), &binding)
+        .await
+        .unwrap();
+    let (path, _dir) = kubeconfig_of_reader(&env, &accounts).await;
+    let reader = Env {
+        kubeconfig: path,
+        context: "restricted".into(),
+        second: None,
+        local_dir: None,
+    };
+    let mode = Mode::SelfHost {
+        rpo: Duration::hours(24),
+        retention_days: 7,
+    };
+    let mut settings = settings(&reader, &["restricted"], mode);
+    settings.watching.namespaces = vec![ns.clone()];
+    let mut seen = Seen::start(settings);
+    let expected = format!("restricted: cannot list volumesnapshots in {ns}: forbidden");
+    seen.until("the forbidden list, naming the namespace", Wait::from_secs(20), |app| {
+        matches!(&app.connection, Connection::Failing { error, .. } if error.contains(&expected))
+    })
+    .await;
+    assert!(seen.app.fleet.tenants().is_empty());
+    // The customer grants the snapshots: the watch's own retries find them.
+    namespace_role(&fx, &ns, true).await;
+    seen.until("live, the tenant shown", Wait::from_secs(60), |app| {
+        app.connection == Connection::Live && app.fleet.tenants().iter().any(|t| t.slug == ns)
+    })
+    .await;
+    assert_eq!(seen.flags(&ns), Some(vec![]), "{}", seen.explanations(&ns));
+    fx.cleanup().await;
+    ran("a_context_whose_rights_stop_at_a_namespace_is_read_one_namespace_at_a_time");
 }

@@ -100,6 +100,9 @@ pub struct KubeConfig {
     pub contexts: Vec<String>,
     /// Every context of the kubeconfig (`--all-contexts`).
     pub all_contexts: bool,
+    /// Watch only these namespaces (for a context whose rights stop at them); empty means
+    /// every namespace.
+    pub namespaces: Vec<String>,
     /// Label key on a tenant's namespace; its value is the tenant's slug.
     pub tenant_selector: String,
     /// Tenants are the namespaces holding the chart's snapshot CronJob, held to
@@ -237,6 +240,7 @@ impl Default for KubeConfig {
         KubeConfig {
             contexts: Vec::new(),
             all_contexts: false,
+            namespaces: Vec::new(),
             tenant_selector: "snapdeck.io/tenant".to_owned(),
             self_host: false,
             keys: KubeKeys::default(),

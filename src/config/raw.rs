@@ -57,6 +57,7 @@ pub(super) struct RawKube {
     /// One context (older files); `contexts` lists several.
     pub(super) context: Option<String>,
     pub(super) contexts: Option<Vec<String>>,
+    pub(super) namespaces: Option<Vec<String>>,
     pub(super) tenant_selector: Option<Spanned<String>>,
     pub(super) self_host: Option<bool>,
     pub(super) keys: Option<RawKubeKeys>,

@@ -92,6 +92,15 @@ impl Check<'_> {
         Ok(KubeConfig {
             contexts,
             all_contexts: false,
+            namespaces: {
+                let mut names: Vec<String> = Vec::new();
+                for name in raw.namespaces.iter().flatten().filter_map(|n| non_blank(n)) {
+                    if !names.contains(&name) {
+                        names.push(name);
+                    }
+                }
+                names
+            },
             tenant_selector: or_default(
                 raw.tenant_selector.as_ref(),
                 defaults.tenant_selector,

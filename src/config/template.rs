@@ -110,6 +110,9 @@ timeout_secs = 15
 # kubeconfig contexts to read (one view, a CLUSTER column when more than one); empty means
 # the current context. --context NAME (repeatable) and --all-contexts beat this.
 contexts = []
+# Watch only these namespaces, one by one (for a context whose rights stop at them, such as a
+# self-host customer's); empty watches every namespace. --namespace NAME (repeatable) beats it.
+namespaces = []
 # Label key on a tenant's namespace; its value is the tenant's slug.
 tenant_selector = "snapdeck.io/tenant"
 # Self-host mode: tenants are the namespaces holding the chart's snapshot CronJob, held to

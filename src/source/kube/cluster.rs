@@ -25,13 +25,12 @@ use crate::config::KubeKeys;
 pub enum Report {
     Change {
         kind: Kind,
+        /// The namespace the watch covers; `None` for all of them.
+        scope: Option<String>,
         change: Change,
     },
     /// A kind's watch failed (`kind`), or the cluster cannot be reached at all (`None`).
-    Failed {
-        kind: Option<Kind>,
-        error: String,
-    },
+    Failed { kind: Option<Kind>, error: String },
     /// The API server answered the liveness probe.
     Heard,
 }
@@ -44,13 +43,23 @@ pub struct Watching {
     pub self_host: bool,
     /// How often the API server is probed: a stopped server is noticed within this.
     pub probe_every: Duration,
+    /// Watch only these namespaces, one watch each (a context whose rights stop at some
+    /// namespaces); empty watches every namespace at once.
+    pub namespaces: Vec<String>,
 }
 
 impl Watching {
-    pub fn kinds(&self) -> Vec<Kind> {
-        Kind::ALL
+    /// Every watch a cluster runs: a kind, in one namespace or (`None`) in all.
+    pub fn watches(&self) -> Vec<(Kind, Option<String>)> {
+        let kinds = Kind::ALL
             .into_iter()
-            .filter(|k| !(self.self_host && *k == Kind::Namespaces))
+            .filter(|k| !(self.self_host && *k == Kind::Namespaces));
+        let scopes: Vec<Option<String>> = match self.namespaces.is_empty() {
+            true => vec![None],
+            false => self.namespaces.iter().cloned().map(Some).collect(),
+        };
+        kinds
+            .flat_map(|kind| scopes.iter().map(move |scope| (kind, scope.clone())))
             .collect()
     }
 }
@@ -83,9 +92,13 @@ pub async fn run(
     let probe = probe(client.clone(), watching.probe_every, reports.clone(), index);
     let mut watches = stream::select_all(watches(&client, &cronjobs, &watching));
     let forward = async {
-        while let Some((kind, item)) = watches.next().await {
+        while let Some((kind, scope, item)) = watches.next().await {
             let report = match item {
-                Ok(Some(change)) => Report::Change { kind, change },
+                Ok(Some(change)) => Report::Change {
+                    kind,
+                    scope,
+                    change,
+                },
                 Ok(None) => continue,
                 Err(error) => Report::Failed {
                     kind: Some(kind),
@@ -137,51 +150,65 @@ async fn cronjob_resource(client: &Client) -> Result<ApiResource, String> {
     Err("the API server serves no CronJob (neither batch/v1 nor batch/v1beta1)".to_string())
 }
 
-type Watch = BoxStream<'static, (Kind, Result<Option<Change>, String>)>;
+type Watch = BoxStream<'static, (Kind, Option<String>, Result<Option<Change>, String>)>;
 
 fn watches(client: &Client, cronjobs: &ApiResource, w: &Arc<Watching>) -> Vec<Watch> {
     let component = |value: &str| format!("{}={value}", w.keys.component);
-    let mut all = Vec::new();
-    if !w.self_host {
-        let api: Api<Namespace> = Api::all(client.clone());
-        let config = watcher::Config::default().labels(&w.tenant_key);
-        all.push(watch(
-            api,
-            config,
-            Kind::Namespaces,
-            |_, ns| objects::namespace_facts(ns),
-            w,
-        ));
+    let labelled = |value: &str| watcher::Config::default().labels(&component(value));
+    w.watches()
+        .into_iter()
+        .map(|(kind, scope)| {
+            let c = client.clone();
+            let ns = scope.clone();
+            let id = (kind, scope);
+            match kind {
+                Kind::Namespaces => {
+                    let mut config = watcher::Config::default().labels(&w.tenant_key);
+                    if let Some(ns) = &ns {
+                        config = config.fields(&format!("metadata.name={ns}"));
+                    }
+                    let api: Api<Namespace> = Api::all(c);
+                    watch(api, config, id, |_, n| objects::namespace_facts(n), w)
+                }
+                Kind::CronJobs => {
+                    let api: Api<CronJob> = scoped(c, ns.as_deref(), cronjobs);
+                    let config = labelled(COMPONENT_CRONJOB);
+                    watch(
+                        api,
+                        config,
+                        id,
+                        |w, c| objects::cron_facts(c, &w.keys, &w.tenant_key),
+                        w,
+                    )
+                }
+                Kind::Jobs => {
+                    let api: Api<Job> = match ns.as_deref() {
+                        Some(ns) => Api::namespaced(c, ns),
+                        None => Api::all(c),
+                    };
+                    let config = labelled(COMPONENT_DUMP);
+                    watch(api, config, id, |w, j| objects::dump_facts(j, &w.keys), w)
+                }
+                Kind::Snapshots => {
+                    let resource = objects::volume_snapshot_resource();
+                    let api: Api<VolumeSnapshot> = scoped(c, ns.as_deref(), &resource);
+                    let config = labelled(COMPONENT_SNAPSHOT);
+                    watch(api, config, id, |w, s| objects::snap_facts(s, &w.keys), w)
+                }
+            }
+        })
+        .collect()
+}
+
+/// A resource found at run time, in one namespace or in all.
+fn scoped<K>(client: Client, ns: Option<&str>, resource: &ApiResource) -> Api<K>
+where
+    K: kube::Resource<DynamicType = ApiResource, Scope = kube::core::DynamicResourceScope>,
+{
+    match ns {
+        Some(ns) => Api::namespaced_with(client, ns, resource),
+        None => Api::all_with(client, resource),
     }
-    let api: Api<CronJob> = Api::all_with(client.clone(), cronjobs);
-    let config = watcher::Config::default().labels(&component(COMPONENT_CRONJOB));
-    all.push(watch(
-        api,
-        config,
-        Kind::CronJobs,
-        |w, c| objects::cron_facts(c, &w.keys, &w.tenant_key),
-        w,
-    ));
-    let api: Api<Job> = Api::all(client.clone());
-    let config = watcher::Config::default().labels(&component(COMPONENT_DUMP));
-    all.push(watch(
-        api,
-        config,
-        Kind::Jobs,
-        |w, j| objects::dump_facts(j, &w.keys),
-        w,
-    ));
-    let api: Api<VolumeSnapshot> =
-        Api::all_with(client.clone(), &objects::volume_snapshot_resource());
-    let config = watcher::Config::default().labels(&component(COMPONENT_SNAPSHOT));
-    all.push(watch(
-        api,
-        config,
-        Kind::Snapshots,
-        |w, s| objects::snap_facts(s, &w.keys),
-        w,
-    ));
-    all
 }
 
 /// A kind's watcher (relists on `410 Gone` and reconnects with backoff by itself), its
@@ -189,7 +216,7 @@ fn watches(client: &Client, cronjobs: &ApiResource, w: &Arc<Watching>) -> Vec<Wa
 fn watch<K>(
     api: Api<K>,
     config: watcher::Config,
-    kind: Kind,
+    (kind, scope): (Kind, Option<String>),
     facts: fn(&Watching, K) -> Option<Facts>,
     w: &Arc<Watching>,
 ) -> Watch
@@ -208,9 +235,9 @@ where
                 Ok(watcher::Event::Delete(o)) => Ok(facts(&w, o).map(Change::Delete)),
                 // "Too old resource version": the watcher relists by itself; not a failure.
                 Err(watcher::Error::WatchError(status)) if status.code == 410 => Ok(None),
-                Err(error) => Err(watch_error(&error, kind)),
+                Err(error) => Err(watch_error(&error, kind, scope.as_deref())),
             };
-            (kind, change)
+            (kind, scope.clone(), change)
         })
         .boxed()
 }

@@ -37,12 +37,13 @@ impl Kind {
     }
 }
 
-/// A watcher's error, in words naming the verb and the resource.
-pub fn watch_error(error: &watcher::Error, kind: Kind) -> String {
+/// A watcher's error, in words naming the verb, the resource and where (`scope`: one
+/// namespace, or all of them).
+pub fn watch_error(error: &watcher::Error, kind: Kind, scope: Option<&str>) -> String {
     match error {
-        watcher::Error::InitialListFailed(e) => client_error(e, "list", kind),
+        watcher::Error::InitialListFailed(e) => client_error(e, "list", kind, scope),
         watcher::Error::WatchStartFailed(e) | watcher::Error::WatchFailed(e) => {
-            client_error(e, "watch", kind)
+            client_error(e, "watch", kind, scope)
         }
         watcher::Error::WatchError(status) => {
             format!(
@@ -61,12 +62,13 @@ pub fn watch_error(error: &watcher::Error, kind: Kind) -> String {
     }
 }
 
-/// A client error on `verb` of `kind`, in words.
-pub fn client_error(error: &kube::Error, verb: &str, kind: Kind) -> String {
+/// A client error on `verb` of `kind` in `scope`, in words.
+pub fn client_error(error: &kube::Error, verb: &str, kind: Kind, scope: Option<&str>) -> String {
     let resource = kind.plural();
+    let place = scope.unwrap_or("all namespaces");
     match error {
         kube::Error::Api(status) => match status.code {
-            403 => format!("cannot {verb} {resource} in all namespaces: forbidden"),
+            403 => format!("cannot {verb} {resource} in {place}: forbidden"),
             401 => "the API server refused the credentials (401 Unauthorized)".to_string(),
             404 if kind == Kind::Snapshots => "the cluster has no VolumeSnapshot API \
                  (snapshot.storage.k8s.io/v1): are the CSI snapshot CRDs installed?"
@@ -108,20 +110,20 @@ mod tests {
     fn forbidden_names_the_verb_and_the_resource() {
         let error = watcher::Error::InitialListFailed(api(403, "volumesnapshots is forbidden"));
         assert_eq!(
-            watch_error(&error, Kind::Snapshots),
+            watch_error(&error, Kind::Snapshots, None),
             "cannot list volumesnapshots in all namespaces: forbidden"
         );
         let error = watcher::Error::WatchStartFailed(api(403, "nope"));
         assert_eq!(
-            watch_error(&error, Kind::CronJobs),
-            "cannot watch cronjobs in all namespaces: forbidden"
+            watch_error(&error, Kind::CronJobs, Some("moodle-kb-s3")),
+            "cannot watch cronjobs in moodle-kb-s3: forbidden"
         );
     }
 
     #[test]
     fn a_missing_snapshot_api_says_what_to_install() {
         let error = watcher::Error::InitialListFailed(api(404, "not found"));
-        assert!(watch_error(&error, Kind::Snapshots).contains("CSI snapshot CRDs"));
+        assert!(watch_error(&error, Kind::Snapshots, None).contains("CSI snapshot CRDs"));
     }
 
     #[test]
@@ -132,7 +134,7 @@ mod tests {
         );
         let error = kube::Error::ReadEvents(io);
         assert_eq!(
-            client_error(&error, "list", Kind::Jobs),
+            client_error(&error, "list", Kind::Jobs, None),
             "cannot reach the API server: connection refused"
         );
     }

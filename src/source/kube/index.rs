@@ -26,9 +26,10 @@ pub enum Change {
 #[derive(Debug, Default)]
 pub struct ClusterIndex {
     namespaces: HashMap<String, NsObjects>,
-    /// A relist in progress, per kind: the objects listed so far, swapped in when it ends.
-    relisting: [Option<Vec<Facts>>; 4],
-    synced: [bool; 4],
+    /// A relist in progress, per watch: the objects listed so far, swapped in when it ends.
+    relisting: HashMap<Watch, Vec<Facts>>,
+    /// The watches that have not listed once yet.
+    unsynced: HashSet<Watch>,
     dirty: HashSet<String>,
     /// The tenants last sent, by namespace.
     tenants: HashMap<String, Arc<Tenant>>,
@@ -59,36 +60,51 @@ fn kind_of(facts: &Facts) -> Kind {
     }
 }
 
+/// One watch: a kind, in one namespace or (`None`) in all of them.
+pub type Watch = (Kind, Option<String>);
+
 impl ClusterIndex {
-    /// `watched` are the kinds this cluster's watchers cover; the others count as synced.
+    /// An index fed by one cluster-wide watch per kind in `watched`.
     pub fn new(watched: &[Kind]) -> Self {
-        let mut index = ClusterIndex::default();
-        for kind in Kind::ALL {
-            index.synced[kind.index()] = !watched.contains(&kind);
-        }
-        index
+        let watches: Vec<Watch> = watched.iter().map(|k| (*k, None)).collect();
+        Self::with_watches(&watches)
     }
 
-    /// Every watched kind has been listed once.
+    /// An index fed by `watches`; it is synced once each has listed.
+    pub fn with_watches(watches: &[Watch]) -> Self {
+        ClusterIndex {
+            unsynced: watches.iter().cloned().collect(),
+            ..ClusterIndex::default()
+        }
+    }
+
+    /// Every watch has listed once.
     pub fn synced(&self) -> bool {
-        self.synced.iter().all(|s| *s)
+        self.unsynced.is_empty()
     }
 
     pub fn has_changes(&self) -> bool {
         !self.dirty.is_empty() || self.removed
     }
 
+    /// A change from a cluster-wide watch of `kind`.
     pub fn apply(&mut self, kind: Kind, change: Change) {
+        self.apply_from((kind, None), change);
+    }
+
+    pub fn apply_from(&mut self, watch: Watch, change: Change) {
         match change {
-            Change::Init => self.relisting[kind.index()] = Some(Vec::new()),
-            Change::InitApply(facts) => match &mut self.relisting[kind.index()] {
+            Change::Init => {
+                self.relisting.insert(watch, Vec::new());
+            }
+            Change::InitApply(facts) => match self.relisting.get_mut(&watch) {
                 Some(listed) => listed.push(facts),
                 None => self.upsert(facts),
             },
             Change::InitDone => {
-                let listed = self.relisting[kind.index()].take().unwrap_or_default();
-                self.replace_kind(kind, listed);
-                self.synced[kind.index()] = true;
+                let listed = self.relisting.remove(&watch).unwrap_or_default();
+                self.unsynced.remove(&watch);
+                self.replace_kind(watch, listed);
             }
             Change::Apply(facts) => self.upsert(facts),
             Change::Delete(facts) => self.remove(&facts),
@@ -140,13 +156,15 @@ impl ClusterIndex {
         }
     }
 
-    /// A finished (re)list is the whole truth for its kind: what it did not list is gone.
-    fn replace_kind(&mut self, kind: Kind, listed: Vec<Facts>) {
+    /// A finished (re)list is the whole truth for its kind in its scope: what it did not
+    /// list is gone.
+    fn replace_kind(&mut self, (kind, scope): Watch, listed: Vec<Facts>) {
         if kind == Kind::Namespaces {
             self.namespaces_moved = true;
         }
         let mut before: Vec<String> = Vec::new();
-        for (ns, objects) in &mut self.namespaces {
+        let in_scope = |ns: &String| scope.as_ref().is_none_or(|s| s == ns);
+        for (ns, objects) in self.namespaces.iter_mut().filter(|(ns, _)| in_scope(ns)) {
             let had = match kind {
                 Kind::Namespaces => objects.namespace.take().is_some(),
                 Kind::CronJobs => !std::mem::take(&mut objects.crons).is_empty(),
@@ -257,5 +275,73 @@ impl ClusterIndex {
             .get(ns)
             .map(|objects| assemble::points_of(objects, cx))
             .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::kube::objects::{CopyFacts, SnapFacts};
+
+    fn snap(ns: &str, name: &str) -> Facts {
+        Facts::Snap {
+            namespace: ns.to_string(),
+            facts: SnapFacts {
+                name: name.to_string(),
+                run: None,
+                created: None,
+                has_status: true,
+                state: super::super::objects::HalfState::Succeeded,
+                restore_bytes: None,
+                copy: CopyFacts::default(),
+            },
+        }
+    }
+
+    fn snaps(index: &ClusterIndex, ns: &str) -> Vec<String> {
+        index
+            .namespaces
+            .get(ns)
+            .map_or(Vec::new(), |o| o.snaps.keys().cloned().collect())
+    }
+
+    #[test]
+    fn a_relist_in_one_namespace_leaves_the_others_alone_and_drops_what_went() {
+        let a = (Kind::Snapshots, Some("a".to_string()));
+        let b = (Kind::Snapshots, Some("b".to_string()));
+        let mut index = ClusterIndex::with_watches(&[a.clone(), b.clone()]);
+        for (watch, ns) in [(&a, "a"), (&b, "b")] {
+            index.apply_from(watch.clone(), Change::Init);
+            index.apply_from(watch.clone(), Change::InitApply(snap(ns, "s1")));
+            index.apply_from(watch.clone(), Change::InitApply(snap(ns, "s2")));
+            assert!(!index.synced());
+            index.apply_from(watch.clone(), Change::InitDone);
+        }
+        assert!(index.synced());
+        // `a` relists after a 410 and s1 has gone meanwhile.
+        index.apply_from(a.clone(), Change::Init);
+        index.apply_from(a.clone(), Change::InitApply(snap("a", "s2")));
+        assert_eq!(
+            snaps(&index, "a"),
+            ["s1", "s2"],
+            "kept until the relist ends"
+        );
+        index.apply_from(a, Change::InitDone);
+        assert_eq!(snaps(&index, "a"), ["s2"]);
+        assert_eq!(snaps(&index, "b"), ["s1", "s2"]);
+    }
+
+    #[test]
+    fn a_cluster_wide_relist_replaces_every_namespace() {
+        let mut index = ClusterIndex::new(&[Kind::Snapshots]);
+        index.apply(Kind::Snapshots, Change::Init);
+        index.apply(Kind::Snapshots, Change::InitApply(snap("a", "s1")));
+        index.apply(Kind::Snapshots, Change::InitApply(snap("b", "s1")));
+        index.apply(Kind::Snapshots, Change::InitDone);
+        index.apply(Kind::Snapshots, Change::Init);
+        index.apply(Kind::Snapshots, Change::InitApply(snap("b", "s1")));
+        index.apply(Kind::Snapshots, Change::InitDone);
+        assert!(snaps(&index, "a").is_empty());
+        assert_eq!(snaps(&index, "b"), ["s1"]);
     }
 }

@@ -103,6 +103,7 @@ impl KubeSettings {
                 tenant_key: kube.tenant_selector.clone(),
                 self_host: kube.self_host,
                 probe_every: refresh_interval.clamp(Duration::from_secs(1), Duration::from_secs(5)),
+                namespaces: kube.namespaces.clone(),
             },
             mode,
             refresh_interval,
@@ -193,7 +194,7 @@ async fn serve(
     let watching = Arc::new(settings.watching.clone());
     let (reports_tx, mut reports) = tokio::sync::mpsc::channel(4096);
     let mut tasks = Vec::new();
-    let kinds = watching.kinds();
+    let watches = watching.watches();
     let clusters = settings
         .contexts
         .iter()
@@ -208,7 +209,7 @@ async fn serve(
             )));
             Cluster {
                 name: name.clone(),
-                index: ClusterIndex::new(&kinds),
+                index: ClusterIndex::with_watches(&watches),
                 errors: Default::default(),
                 unreachable: None,
                 last_heard: None,
@@ -258,11 +259,15 @@ impl Loop {
         };
         let now = Utc::now();
         match report {
-            Report::Change { kind, change } => {
+            Report::Change {
+                kind,
+                scope,
+                change,
+            } => {
                 cluster.errors[kind.index()] = None;
                 cluster.unreachable = None;
                 cluster.last_heard = Some(now);
-                cluster.index.apply(kind, change);
+                cluster.index.apply_from((kind, scope), change);
             }
             Report::Failed {
                 kind: Some(kind),
