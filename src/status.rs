@@ -175,7 +175,7 @@ pub fn write_table(
         writeln!(
             out,
             "{level:<9} {name:<32} {:<10} {:<15} {last:<14} {next:<14} {}",
-            t.tier.label(),
+            t.tier_label(),
             t.region,
             flags.join(",")
         )?;

@@ -237,6 +237,14 @@ impl Tenant {
         self.cluster().is_some_and(|c| c.self_host.is_some())
     }
 
+    /// The tier as shown: a self-host customer's own policy is no tier of ours.
+    pub fn tier_label(&self) -> std::borrow::Cow<'_, str> {
+        match self.is_self_host() {
+            true => std::borrow::Cow::Borrowed("self-host"),
+            false => self.tier.label(),
+        }
+    }
+
     pub fn is_hub(&self) -> bool {
         self.kind == TenantKind::Hub
     }

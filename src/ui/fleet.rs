@@ -397,7 +397,7 @@ fn cell<'a>(
         )),
         SortKey::Tenant => tenant_cell(t, row, last_child, ctx),
         SortKey::Cluster => Cell::from(cluster_name(t).to_string()),
-        SortKey::Tier => Cell::from(t.tier.label().into_owned()),
+        SortKey::Tier => Cell::from(t.tier_label().into_owned()),
         SortKey::Region => Cell::from(t.region.clone()),
         SortKey::LastSuccess => last_success_cell(t, ctx),
         SortKey::NextRun => next_run_cell(t, ctx),

@@ -292,12 +292,9 @@ impl Card<'_> {
             Span::styled(format!(" {} ", t.display_name), self.theme.title),
             Span::styled(format!(" {parent}"), self.theme.dim),
         ]));
-        let tier = match t.is_self_host() {
-            true => "self-host".into(),
-            false => t.tier.to_string(),
-        };
         let mut details = format!(
-            "{tier} · {} · {} · {} · created {} · {}",
+            "{} · {} · {} · {} · created {} · {}",
+            t.tier_label(),
             t.region,
             t.hostname,
             t.state,

@@ -1775,6 +1775,7 @@ fn a_self_host_tenant_is_a_namespace_with_a_cron_job_and_nothing_else_needed() {
     assert_eq!(t.id, TenantId::from("prod-eu/moodle-a"));
     assert_eq!(t.slug, "moodle-a");
     assert_eq!(t.display_name, "moodle-a");
+    assert_eq!(t.tier_label(), "self-host");
     assert_eq!(t.kind, TenantKind::Hub);
     assert_eq!(t.hub_id, None);
     assert_eq!(t.tier, Tier::Unknown("self-host".to_string()));
