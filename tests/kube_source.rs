@@ -123,29 +123,29 @@ struct Fixture {
 
 impl Fixture {
     async fn new(client: Client) -> Fixture {
-        // Retried: an API server just started again serves its groups a moment later.
+        // Retried: an API server just started again serves its groups (and their resources)
+        // a moment later.
         let mut tries = 0;
-        let batch = loop {
-            match kube::discovery::group(&client, "batch").await {
-                Ok(group) => break group,
-                Err(e) if tries < 120 => {
-                    tries += 1;
+        let cronjobs = loop {
+            let found = match kube::discovery::group(&client, "batch").await {
+                Ok(batch) => ["v1", "v1beta1"].into_iter().find_map(|v| {
+                    let resources = batch.versioned_resources(v).into_iter();
+                    resources.map(|(r, _)| r).find(|r| r.kind == "CronJob")
+                }),
+                Err(e) => {
                     eprintln!("discovery not ready yet: {e}");
+                    None
+                }
+            };
+            match found {
+                Some(resource) => break resource,
+                None if tries < 120 => {
+                    tries += 1;
                     tokio::time::sleep(Wait::from_millis(500)).await;
                 }
-                Err(e) => panic!("the API server never served the batch group: {e}"),
+                None => panic!("the API server never served CronJobs"),
             }
         };
-        let cronjobs = ["v1", "v1beta1"]
-            .into_iter()
-            .find_map(|v| {
-                batch
-                    .versioned_resources(v)
-                    .into_iter()
-                    .find(|(r, _)| r.kind == "CronJob")
-                    .map(|(r, _)| r)
-            })
-            .expect("the cluster serves CronJobs");
         let fixture = Fixture {
             client,
             cronjobs,
