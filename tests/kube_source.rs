@@ -27,7 +27,7 @@ use kube::core::{ApiResource, GroupVersionKind};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use serde_json::{Value, json};
-use snapdeck::app::{App, Msg, Settings, TimeDisplay};
+use snapdeck::app::{App, Msg, Settings};
 use snapdeck::config::KubeKeys;
 use snapdeck::domain::FlagKind;
 use snapdeck::source::kube::{KubeSettings, KubeSource, Mode, Watching};
@@ -376,17 +376,10 @@ impl Seen {
     fn start(settings: KubeSettings) -> Seen {
         let source = KubeSource::new(settings);
         let info = source.info();
+        // The kube source's own refresh interval: its rows turn stale after two of them.
         let app = App::new(Settings {
-            operator: "oncall".into(),
-            session: "kube-test".into(),
             refresh_interval: Duration::seconds(1),
-            calendar: snapdeck::config::BusinessHours::default()
-                .calendar()
-                .unwrap(),
-            read_only: false,
-            time: TimeDisplay::Utc,
-            local_zone: chrono_tz::Europe::London,
-            source: info,
+            ..support::settings(info)
         });
         let started = source::start(Box::new(source));
         Seen {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::Duration;
-use snapdeck::app::{App, Effect, Msg, Settings, TimeDisplay};
+use snapdeck::app::{App, Effect, Msg};
 use snapdeck::config::KubeKeys;
 use snapdeck::domain::tenant::Tenant;
 use snapdeck::source::kube::assemble::Context;
@@ -230,23 +230,11 @@ pub fn tenants() -> Vec<Arc<Tenant>> {
 
 /// An app showing the two clusters as the kube source does: read-only, saying why.
 pub fn app() -> App {
-    let calendar = snapdeck::config::BusinessHours::default()
-        .calendar()
-        .unwrap();
-    let mut app = App::new(Settings {
-        operator: "oncall".into(),
-        session: "test".into(),
-        refresh_interval: Duration::seconds(30),
-        calendar,
-        read_only: false,
-        time: TimeDisplay::Utc,
-        local_zone: chrono_tz::Europe::London,
-        source: SourceInfo {
-            kind: "kube",
-            detail: "2 clusters: prod-eu-east, prod-eu-west".into(),
-            cannot_act: Some(READ_ONLY),
-        },
-    });
+    let mut app = App::new(super::settings(SourceInfo {
+        kind: "kube",
+        detail: "2 clusters: prod-eu-east, prod-eu-west".into(),
+        cannot_act: Some(READ_ONLY),
+    }));
     app.update(
         Msg::Source(SourceEvent::Connection(Connection::Live)),
         now(),

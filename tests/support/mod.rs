@@ -54,29 +54,33 @@ pub fn sim_with_launched_restores() -> snapdeck::source::demo::Sim {
     sim
 }
 
+/// The settings every test app runs with, for a source that says `source` of itself.
+pub fn settings(source: SourceInfo) -> Settings {
+    Settings {
+        operator: "oncall".into(),
+        session: "test".into(),
+        refresh_interval: Duration::seconds(30),
+        calendar: snapdeck::config::BusinessHours::default()
+            .calendar()
+            .unwrap(),
+        read_only: false,
+        time: TimeDisplay::Utc,
+        local_zone: chrono_tz::Europe::London,
+        source,
+    }
+}
+
 /// An app that has received `fleet` and `restores` at the fixed clock.
 pub fn app_with(
     fleet: Vec<std::sync::Arc<snapdeck::domain::tenant::Tenant>>,
     restores: Vec<snapdeck::domain::restore::Restore>,
 ) -> App {
-    let calendar = snapdeck::config::BusinessHours::default()
-        .calendar()
-        .unwrap();
     let tenants = fleet.len();
-    let mut app = App::new(Settings {
-        operator: "oncall".into(),
-        session: "test".into(),
-        refresh_interval: Duration::seconds(30),
-        calendar,
-        read_only: false,
-        time: TimeDisplay::Utc,
-        local_zone: chrono_tz::Europe::London,
-        source: SourceInfo {
-            kind: "demo",
-            detail: format!("seed {SEED} · {} tenants", fleet.len()),
-            cannot_act: None,
-        },
-    });
+    let mut app = App::new(settings(SourceInfo {
+        kind: "demo",
+        detail: format!("seed {SEED} · {} tenants", fleet.len()),
+        cannot_act: None,
+    }));
     app.update(
         Msg::Source(SourceEvent::Connection(Connection::Live)),
         now(),

@@ -111,6 +111,19 @@ impl KubeSettings {
     }
 }
 
+impl KubeSettings {
+    /// What assembling a tenant of `cluster` needs, at `now`.
+    fn context<'a>(&'a self, cluster: &'a str, now: DateTime<Utc>) -> Context<'a> {
+        Context {
+            cluster,
+            keys: &self.watching.keys,
+            tenant_key: &self.watching.tenant_key,
+            mode: &self.mode,
+            now,
+        }
+    }
+}
+
 pub struct KubeSource {
     settings: KubeSettings,
 }
@@ -281,17 +294,6 @@ impl Loop {
         }
     }
 
-    fn context(&self, cluster: usize, now: DateTime<Utc>) -> Context<'_> {
-        let s = &self.settings;
-        Context {
-            cluster: &self.clusters[cluster].name,
-            keys: &s.watching.keys,
-            tenant_key: &s.watching.tenant_key,
-            mode: &s.mode,
-            now,
-        }
-    }
-
     /// Sends what changed since the last call; `false` once the app has gone. The first
     /// fleet waits until every cluster is listed whole or known to fail: a fleet sent
     /// half-read would show a big cluster as empty (and `status` would judge it fine).
@@ -310,14 +312,8 @@ impl Loop {
             if !cluster.index.synced() || !cluster.index.has_changes() {
                 continue;
             }
-            let settings = self.settings.clone();
-            let cx = Context {
-                cluster: &cluster.name,
-                keys: &settings.watching.keys,
-                tenant_key: &settings.watching.tenant_key,
-                mode: &settings.mode,
-                now,
-            };
+            let settings = Arc::clone(&self.settings);
+            let cx = settings.context(&cluster.name, now);
             changed.extend(cluster.index.flush(&cx));
             removed |= cluster.index.take_removed();
         }
@@ -442,7 +438,7 @@ impl Loop {
                     )
                 })?,
         };
-        let cx = self.context(i, Utc::now());
+        let cx = self.settings.context(&self.clusters[i].name, Utc::now());
         let points = self.clusters[i].index.points(&ns, &cx);
         let end = (offset + DEFAULT_LIMIT).min(points.len());
         let items = points
