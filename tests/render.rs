@@ -508,6 +508,8 @@ fn kube_fleet_of_two_clusters_at_160x45_and_its_odd_tenant() {
     let mut app = support::kube_fleet::app();
     let fleet = screen_text(&render(&mut app, &default_theme(), 160, 45));
     insta::assert_snapshot!("kube_fleet_160x45", fleet);
+    let narrow = screen_text(&render(&mut app, &default_theme(), 80, 24));
+    insta::assert_snapshot!("kube_fleet_80x24", narrow);
     // The tenant whose tier snapdeck does not know, and an action refused in words.
     support::kube_fleet::open_card(&mut app, "gold-test");
     support::kube_fleet::press(&mut app, KeyCode::Char('R'));

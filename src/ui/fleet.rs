@@ -183,9 +183,10 @@ const NARROWING: [Narrowing; 6] = [
     Narrowing::Drop(SortKey::Region),
     Narrowing::Drop(SortKey::CrossRegion),
     Narrowing::Drop(SortKey::Retention),
-    Narrowing::Drop(SortKey::Cluster),
     Narrowing::ShortLastSuccess,
     Narrowing::Drop(SortKey::Tier),
+    // Last: with several clusters, two rows of one slug are told apart only by it.
+    Narrowing::Drop(SortKey::Cluster),
 ];
 
 /// The table's columns and their widths at `width`, following the content: every column as
