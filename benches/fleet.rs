@@ -103,7 +103,7 @@ fn status_json(c: &mut Criterion) {
                 let mut fleet = Fleet::new(Duration::seconds(30));
                 fleet.replace(fleet_tenants, now(), now());
                 let mut out = std::io::BufWriter::new(std::io::sink());
-                status::write_json(&mut out, &fleet, false, 30).unwrap();
+                status::write_json(&mut out, &fleet, &[], false, 30).unwrap();
             })
         });
     }

@@ -18,7 +18,7 @@ use snapdeck::domain::tenant::Tenant;
 use snapdeck::source::demo::{self, DemoSource};
 use snapdeck::source::http::{HttpSettings, HttpSource};
 use snapdeck::source::kube::{KubeSettings, KubeSource};
-use snapdeck::source::{self, Connection, Source, SourceEvent};
+use snapdeck::source::{self, Connection, Source, SourceEvent, Unread};
 use snapdeck::theme::{self, Theme};
 use snapdeck::{journal, logging, status, tui};
 
@@ -187,14 +187,17 @@ fn status_command(
     problems: bool,
 ) -> Result<ExitCode, Failure> {
     let now = Utc::now();
-    let tenants = match config.source {
-        SourceKind::Http => first_fleet(
-            http_source(config)?,
-            "the control plane could not be reached",
-        )?,
-        SourceKind::Kube => first_fleet(kube_source(config)?, "the clusters could not be read")?,
-        SourceKind::Demo => demo::fleet_at(config.demo.seed, config.demo.tenants, now).0,
+    let FirstRead { tenants, unread } = match config.source {
+        SourceKind::Http => first_fleet(http_source(config)?, "the control plane")?,
+        SourceKind::Kube => first_fleet(kube_source(config)?, "the clusters")?,
+        SourceKind::Demo => FirstRead {
+            tenants: demo::fleet_at(config.demo.seed, config.demo.tenants, now).0,
+            unread: Vec::new(),
+        },
     };
+    for part in &unread {
+        eprintln!("snapdeck: {part}");
+    }
     let mut fleet = Fleet::new(refresh_interval(config));
     fleet.replace(tenants, now, now);
     use std::io::Write;
@@ -203,14 +206,20 @@ fn status_command(
     let written = match format {
         StatusFormat::Json => {
             let interval = refresh_interval(config).num_seconds();
-            status::write_json(&mut out, &fleet, problems, interval)
+            status::write_json(&mut out, &fleet, &unread, problems, interval)
         }
-        StatusFormat::Table => status::write_table(&mut out, &fleet, problems, now),
-        StatusFormat::Nagios => status::write_nagios(&mut out, &fleet),
+        StatusFormat::Table => status::write_table(&mut out, &fleet, &unread, problems, now),
+        StatusFormat::Nagios => status::write_nagios(&mut out, &fleet, &unread),
     }
     .and_then(|()| out.flush());
     stdout_written(written, "the fleet's status")?;
-    Ok(ExitCode::from(status::exit_code(&fleet)))
+    Ok(ExitCode::from(status::exit_code(&fleet, &unread)))
+}
+
+/// What `status` judges: the tenants read, and the parts of the source that could not be.
+struct FirstRead {
+    tenants: Vec<Arc<Tenant>>,
+    unread: Vec<Unread>,
 }
 
 /// The http source, or why it cannot start (no URL, no token, plain http to another host);
@@ -234,9 +243,10 @@ fn kube_source(config: &Config) -> Result<KubeSource, Failure> {
     Ok(KubeSource::new(settings))
 }
 
-/// Runs `source` through the same trait as the dashboard until it sends its first fleet; a
-/// source that fails first makes `status` exit UNKNOWN with the reason.
-fn first_fleet(source: impl Source, failing: &str) -> Result<Vec<Arc<Tenant>>, Failure> {
+/// Runs `source` through the same trait as the dashboard until it sends its first fleet. A
+/// source that fails first is `whole` never read; a part of it that fails (one cluster) is
+/// named by the source itself, before the fleet it is missing from.
+fn first_fleet(source: impl Source, whole: &str) -> Result<FirstRead, Failure> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -245,13 +255,24 @@ fn first_fleet(source: impl Source, failing: &str) -> Result<Vec<Arc<Tenant>>, F
         let source::Started {
             mut events, task, ..
         } = source::start(Box::new(source));
+        let mut unread = Vec::new();
         let fleet = loop {
             match events.recv().await {
-                Some(SourceEvent::Fleet { tenants, .. }) => break Ok(tenants),
-                Some(SourceEvent::Connection(Connection::Failing { error, .. })) => {
+                Some(SourceEvent::Fleet { tenants, .. }) => {
+                    break Ok(FirstRead { tenants, unread });
+                }
+                Some(SourceEvent::Unread(parts)) => unread = parts,
+                Some(SourceEvent::Connection(Connection::Failing { error, scope: None })) => {
                     // `status` does not retry: the retry the loop announces is not ours.
-                    let error = error.split("; retrying in").next().unwrap_or(&error);
-                    break Err(user(format!("{failing}: {error}")));
+                    let why = error.split("; retrying in").next().unwrap_or(&error);
+                    let part = Unread {
+                        part: whole.to_string(),
+                        why: why.to_string(),
+                    };
+                    break Ok(FirstRead {
+                        tenants: Vec::new(),
+                        unread: vec![part],
+                    });
                 }
                 Some(_) => {}
                 None => break Err(user("the source stopped before sending the fleet")),

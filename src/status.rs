@@ -14,14 +14,16 @@ use crate::app::fleet::{Fleet, Summary};
 use crate::app::view::FleetView;
 use crate::domain::humanize::count;
 use crate::domain::{Health, Level, Tenant};
+use crate::source::Unread;
 use crate::ui::format::{coarse_age, next_run};
 
-/// Exit codes of a monitoring check: CRITICAL outranks UNKNOWN outranks WARNING.
-pub fn exit_code(fleet: &Fleet) -> u8 {
+/// Exit codes of a monitoring check: CRITICAL outranks UNKNOWN outranks WARNING. A part of
+/// the source never read is UNKNOWN: what it holds cannot be judged, so it is never OK.
+pub fn exit_code(fleet: &Fleet, unread: &[Unread]) -> u8 {
     let s = fleet.summary();
     if s.red > 0 {
         2
-    } else if s.unknown > 0 {
+    } else if s.unknown > 0 || !unread.is_empty() {
         3
     } else if s.amber > 0 {
         1
@@ -51,11 +53,13 @@ fn ordered(fleet: &Fleet, problems_only: bool) -> Vec<usize> {
 pub fn write_json(
     out: &mut impl Write,
     fleet: &Fleet,
+    unread: &[Unread],
     problems_only: bool,
     refresh_interval_seconds: i64,
 ) -> io::Result<()> {
     let doc = Document {
         fleet,
+        unread,
         rows: ordered(fleet, problems_only),
         refresh_interval_seconds,
     };
@@ -65,6 +69,7 @@ pub fn write_json(
 
 struct Document<'a> {
     fleet: &'a Fleet,
+    unread: &'a [Unread],
     rows: Vec<usize>,
     refresh_interval_seconds: i64,
 }
@@ -72,13 +77,22 @@ struct Document<'a> {
 impl Serialize for Document<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let summary = self.fleet.summary();
-        let mut map = s.serialize_map(Some(4))?;
+        let mut map = s.serialize_map(Some(5))?;
         map.serialize_entry("generated_at", &self.fleet.evaluated_at())?;
         map.serialize_entry("refresh_interval_seconds", &self.refresh_interval_seconds)?;
         map.serialize_entry(
             "summary",
             &LevelCounts(Level::ALL.map(|l| (l.as_str(), summary.count(l)))),
         )?;
+        let unread: Vec<UnreadPart> = self
+            .unread
+            .iter()
+            .map(|u| UnreadPart {
+                part: &u.part,
+                why: &u.why,
+            })
+            .collect();
+        map.serialize_entry("unread", &unread)?;
         map.serialize_entry(
             "tenants",
             &Tenants {
@@ -88,6 +102,13 @@ impl Serialize for Document<'_> {
         )?;
         map.end()
     }
+}
+
+/// A part of the source never read: its tenants are missing from `tenants`.
+#[derive(Serialize)]
+struct UnreadPart<'a> {
+    part: &'a str,
+    why: &'a str,
 }
 
 struct LevelCounts([(&'static str, usize); 5]);
@@ -137,6 +158,7 @@ struct TenantWithHealth<'a> {
 pub fn write_table(
     out: &mut impl Write,
     fleet: &Fleet,
+    unread: &[Unread],
     problems_only: bool,
     now: DateTime<Utc>,
 ) -> io::Result<()> {
@@ -150,6 +172,9 @@ pub fn write_table(
         s.ok,
         count(s.restores_running, "restore"),
     )?;
+    for part in unread {
+        writeln!(out, "UNREAD: {part}: its tenants are not counted")?;
+    }
     writeln!(
         out,
         "{:<9} {:<32} {:<10} {:<15} {:<14} {:<14} FLAGS",
@@ -193,9 +218,9 @@ const NAGIOS_NAMED: usize = 5;
 
 /// One status line and perfdata, as Nagios, Icinga and Checkmk read a plugin's output:
 /// `SNAPDECK CRITICAL - 3 red, …: northfield-arts (rpo_breached), … | red=3 …`.
-pub fn write_nagios(out: &mut impl Write, fleet: &Fleet) -> io::Result<()> {
+pub fn write_nagios(out: &mut impl Write, fleet: &Fleet, unread: &[Unread]) -> io::Result<()> {
     let s = fleet.summary();
-    let state = match exit_code(fleet) {
+    let state = match exit_code(fleet, unread) {
         0 => "OK",
         1 => "WARNING",
         2 => "CRITICAL",
@@ -207,7 +232,8 @@ pub fn write_nagios(out: &mut impl Write, fleet: &Fleet) -> io::Result<()> {
         .collect();
     // Flat, worst first: the line has room for a few names, and they must be the reds.
     problems.sort_by_key(|&i| std::cmp::Reverse(fleet.health(i).level));
-    let worst: Vec<String> = problems
+    let more = problems.len().saturating_sub(NAGIOS_NAMED);
+    let mut worst: Vec<String> = problems
         .into_iter()
         .take(NAGIOS_NAMED)
         .map(|i| {
@@ -215,15 +241,24 @@ pub fn write_nagios(out: &mut impl Write, fleet: &Fleet) -> io::Result<()> {
             format!("{} ({})", fleet.tenant(i).slug, flags.join(","))
         })
         .collect();
+    if more > 0 {
+        worst.push(format!("+{more} more"));
+    }
     let named = if worst.is_empty() {
         String::new()
     } else {
         format!(": {}", worst.join(", "))
     };
+    let unread_words = if unread.is_empty() {
+        String::new()
+    } else {
+        let parts: Vec<String> = unread.iter().map(Unread::to_string).collect();
+        format!("; {}", parts.join("; "))
+    };
     writeln!(
         out,
-        "SNAPDECK {state} - {} of {}{named} | red={} unknown={} amber={} info={} ok={} \
-         tenants={} restores_running={}",
+        "SNAPDECK {state} - {} of {}{named}{unread_words} | red={} unknown={} amber={} info={} \
+         ok={} tenants={} restores_running={} unread={}",
         problem_counts(&s),
         count(s.tenants, "tenant"),
         s.red,
@@ -232,6 +267,7 @@ pub fn write_nagios(out: &mut impl Write, fleet: &Fleet) -> io::Result<()> {
         s.info,
         s.ok,
         s.tenants,
-        s.restores_running
+        s.restores_running,
+        unread.len()
     )
 }

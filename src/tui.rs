@@ -155,7 +155,7 @@ async fn event_loop(
                 }
             }
             Some(event) = channels.events.recv() => {
-                let msg = loading.route(event, app, &*clock);
+                let msg = loading.route(event, app);
                 if msg.is_some_and(|msg| !step(msg, app, &*clock, channels)) {
                     return Ok(());
                 }
@@ -187,7 +187,7 @@ struct Loading {
 impl Loading {
     /// What the app is told of `event` now: a whole fleet starts loading (the app hears
     /// that it is loading); anything after it waits until it is swapped in.
-    fn route(&mut self, event: SourceEvent, app: &App, clock: &dyn Clock) -> Option<Msg> {
+    fn route(&mut self, event: SourceEvent, app: &App) -> Option<Msg> {
         match event {
             SourceEvent::Fleet {
                 generated_at,
@@ -197,11 +197,14 @@ impl Loading {
                 self.held.clear();
                 let count = tenants.len();
                 let loader = app.loader();
-                let now = clock.now();
+                // Judged at the source's clock, as the app judges everything after it.
                 self.job = Some(tokio::task::spawn_blocking(move || {
-                    loader.load(tenants, generated_at, now)
+                    loader.load(tenants, generated_at, generated_at)
                 }));
-                Some(Msg::Loading(count))
+                Some(Msg::Loading {
+                    tenants: count,
+                    generated_at,
+                })
             }
             other if self.job.is_some() => {
                 self.held.push(other);

@@ -636,3 +636,106 @@ fn writes_left_unanswered_in_the_journal_are_said_at_start() {
         flash.text
     );
 }
+
+/// An app on the http source whose control plane's clock is `skew` off this machine's
+/// (`support::now()`): it sends the fleet as it stands at its own instant.
+fn app_with_a_skewed_control_plane(skew: chrono::Duration) -> App {
+    use snapdeck::source::SourceInfo;
+    let mut app = App::new(support::settings(SourceInfo {
+        kind: "http",
+        detail: "https://control.example.net".into(),
+        cannot_act: None,
+    }));
+    let theirs = now() + skew;
+    let (fleet, _) = snapdeck::source::demo::fleet_at(support::SEED, 60, theirs);
+    app.update(
+        Msg::Source(SourceEvent::Fleet {
+            generated_at: theirs,
+            tenants: fleet,
+        }),
+        now(),
+    );
+    app
+}
+
+#[test]
+fn times_are_judged_at_the_control_planes_clock_and_its_skew_is_said() {
+    let theme = snapdeck::theme::Theme::builtin("default").unwrap();
+    for (skew, words) in [
+        (
+            chrono::Duration::minutes(23),
+            "the control plane's clock is 23m ahead of this machine's",
+        ),
+        (
+            -chrono::Duration::minutes(23),
+            "the control plane's clock is 23m behind this machine's",
+        ),
+    ] {
+        let mut app = app_with_a_skewed_control_plane(skew);
+        // As the control plane judges itself: no backup "in 4m", no row stale for its skew.
+        let mut judged = Fleet::new(chrono::Duration::seconds(30));
+        let (fleet, _) = snapdeck::source::demo::fleet_at(support::SEED, 60, now() + skew);
+        judged.replace(fleet, now() + skew, now() + skew);
+        assert_eq!(app.fleet.summary(), judged.summary(), "{skew}");
+        let screen = support::screen_text(&support::render(&mut app, &theme, 160, 45));
+        assert!(screen.contains(words), "{screen}");
+        assert!(!screen.contains(" in 4m "), "{screen}");
+        assert!(!screen.contains("STALE"), "{screen}");
+        // The short form on a narrow terminal.
+        let narrow = support::screen_text(&support::render(&mut app, &theme, 80, 24));
+        assert!(narrow.contains("clock 23m "), "{narrow}");
+    }
+    // A minute or less is not worth a word.
+    let mut app = app_with_a_skewed_control_plane(chrono::Duration::seconds(50));
+    let screen = support::screen_text(&support::render(&mut app, &theme, 160, 45));
+    assert!(!screen.contains("clock is"), "{screen}");
+}
+
+#[test]
+fn next_run_says_due_when_its_time_has_come_and_the_source_has_not_reported_it() {
+    let mut app = app(60);
+    let hourly = (0..app.fleet.len())
+        .find(|&i| {
+            let t = app.fleet.tenant(i);
+            t.backup.schedule.cron.ends_with(" * * * *")
+                && t.tier == snapdeck::domain::tenant::Tier::Dedicated
+                && app.fleet.health(i).level == Level::Ok
+                && t.backup
+                    .schedule
+                    .next_run_at
+                    .zip(t.backup.last_success.as_ref())
+                    .is_some_and(|(next, last)| next - last.taken_at <= chrono::Duration::hours(1))
+        })
+        .expect("an hourly tenant in the demo fleet");
+    let slug = app.fleet.tenant(hourly).slug.clone();
+    let due = app
+        .fleet
+        .tenant(hourly)
+        .backup
+        .schedule
+        .next_run_at
+        .unwrap();
+    // Ten seconds after its run, no news yet: not red, and NEXT RUN says `due`.
+    let at = due + chrono::Duration::seconds(10);
+    heartbeat(&mut app, at);
+    let i = app
+        .fleet
+        .position(&app.fleet.tenant(hourly).id.clone())
+        .unwrap();
+    assert!(!app.fleet.health(i).has(FlagKind::RpoBreached), "{slug}");
+    let (next, _) = snapdeck::ui::format::next_run(app.fleet.tenant(i), at);
+    assert_eq!(next, "due", "{slug}");
+    // Two refresh intervals (30 s) on, still no news: the breach is real.
+    heartbeat(&mut app, due + chrono::Duration::seconds(61));
+    assert!(app.fleet.health(i).has(FlagKind::RpoBreached), "{slug}");
+}
+
+/// The source says it is alive and nothing changed, as of `at`; then a tick.
+fn heartbeat(app: &mut App, at: chrono::DateTime<chrono::Utc>) {
+    let alive = SourceEvent::Changed {
+        generated_at: at,
+        tenants: Vec::new(),
+    };
+    app.update(Msg::Source(alive), at);
+    app.update(Msg::Tick, at);
+}

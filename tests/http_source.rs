@@ -871,11 +871,16 @@ fn plain_http_to_another_host_is_refused_unless_allowed() {
 }
 
 fn snapdeck_status(url: &str) -> std::process::Output {
+    snapdeck_status_as(url, &[])
+}
+
+fn snapdeck_status_as(url: &str, format: &[&str]) -> std::process::Output {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config.toml");
     std::fs::write(&config, "").unwrap();
     std::process::Command::new(env!("CARGO_BIN_EXE_snapdeck"))
         .args(["status", "--source", "http", "--url", url])
+        .args(format)
         .env("SNAPDECK_CONFIG", &config)
         .env("SNAPDECK_TOKEN", TOKEN)
         .output()
@@ -901,14 +906,45 @@ async fn status_reads_the_control_plane_and_exits_3_when_it_cannot() {
     let addr = listener.local_addr().unwrap();
     drop(listener);
     let url = format!("http://{addr}");
-    let out = tokio::task::spawn_blocking(move || snapdeck_status(&url))
+    let u = url.clone();
+    let out = tokio::task::spawn_blocking(move || snapdeck_status(&u))
         .await
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(3), "{stderr}");
     assert!(
-        stderr.contains("could not be reached: connection refused by"),
+        stderr.contains("the control plane never read (connection refused by"),
         "{stderr}"
     );
     assert!(!stderr.contains("retrying"), "{stderr}");
+    // Every format says what it could not read, on stdout where the monitoring reads it.
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        table.contains("UNREAD: the control plane never read (connection refused"),
+        "{table}"
+    );
+    let (u, j) = (url.clone(), url.clone());
+    let nagios =
+        tokio::task::spawn_blocking(move || snapdeck_status_as(&u, &["--format", "nagios"]))
+            .await
+            .unwrap();
+    let line = String::from_utf8_lossy(&nagios.stdout);
+    assert!(
+        line.starts_with("SNAPDECK UNKNOWN - 0 red, 0 unknown, 0 amber of 0 tenants; the control plane never read"),
+        "{line}"
+    );
+    assert!(line.contains("unread=1"), "{line}");
+    assert_eq!(nagios.status.code(), Some(3));
+    let json = tokio::task::spawn_blocking(move || snapdeck_status_as(&j, &["--json"]))
+        .await
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(doc["unread"][0]["part"], "the control plane");
+    assert!(
+        doc["unread"][0]["why"]
+            .as_str()
+            .unwrap()
+            .contains("connection refused")
+    );
+    assert_eq!(json.status.code(), Some(3));
 }

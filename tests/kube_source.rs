@@ -1093,26 +1093,8 @@ async fn status_reads_the_clusters_through_the_same_source() {
         )
         .await;
     fx.cronjob(&ns, "0 2 * * *", false, None).await;
-    let kubeconfig = env.kubeconfig.clone();
     let context = env.context.clone();
-    let config = tempfile::NamedTempFile::new().unwrap();
-    let out = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_snapdeck"))
-            .args([
-                "status",
-                "--source",
-                "kube",
-                "--context",
-                &context,
-                "--json",
-            ])
-            .env("KUBECONFIG", kubeconfig)
-            .env("SNAPDECK_CONFIG", config.path())
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let out = status_of(&env.kubeconfig, &["--context", &context, "--json"]).await;
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     let json: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
@@ -1202,4 +1184,120 @@ async fn a_context_whose_rights_stop_at_a_namespace_is_read_one_namespace_at_a_t
     assert_eq!(seen.flags(&ns), Some(vec![]), "{}", seen.explanations(&ns));
     fx.cleanup().await;
     ran("a_context_whose_rights_stop_at_a_namespace_is_read_one_namespace_at_a_time");
+}
+
+/// The test kubeconfig plus a context `gone` on `env.context`'s credentials whose API server
+/// has stopped (a port nothing listens on).
+fn kubeconfig_with_a_stopped_cluster(env: &Env) -> (PathBuf, tempfile::TempDir) {
+    let mut kubeconfig = Kubeconfig::read_from(&env.kubeconfig).unwrap();
+    let context = kubeconfig
+        .contexts
+        .iter()
+        .find(|c| c.name == env.context)
+        .cloned()
+        .unwrap();
+    let cluster_name = context.context.as_ref().unwrap().cluster.clone();
+    let mut cluster = kubeconfig
+        .clusters
+        .iter()
+        .find(|c| c.name == cluster_name)
+        .cloned()
+        .unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    cluster.name = "gone".to_string();
+    cluster.cluster.as_mut().unwrap().server = Some(format!("https://127.0.0.1:{port}"));
+    let mut gone = context.clone();
+    gone.name = "gone".to_string();
+    gone.context.as_mut().unwrap().cluster = "gone".to_string();
+    kubeconfig.clusters.push(cluster);
+    kubeconfig.contexts.push(gone);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kubeconfig");
+    // JSON is YAML: kube-rs and kubectl read it as a kubeconfig.
+    std::fs::write(&path, serde_json::to_string(&kubeconfig).unwrap()).unwrap();
+    (path, dir)
+}
+
+async fn status_of(kubeconfig: &std::path::Path, args: &[&str]) -> std::process::Output {
+    let kubeconfig = kubeconfig.to_path_buf();
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let config = tempfile::NamedTempFile::new().unwrap();
+    tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_snapdeck"))
+            .args(["status", "--source", "kube"])
+            .args(&args)
+            .env("KUBECONFIG", kubeconfig)
+            .env("SNAPDECK_CONFIG", config.path())
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_cluster_never_read_is_named_and_never_passes_for_an_empty_one() {
+    let Some(env) = env() else { return };
+    let _one = SERIAL.lock().await;
+    let (path, _dir) = kubeconfig_with_a_stopped_cluster(&env);
+
+    // Alone: UNKNOWN in every format, naming the cluster, never "0 tenants" and OK.
+    let out = status_of(&path, &["--context", "gone"]).await;
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "{table}");
+    assert!(table.contains("UNREAD: gone never read ("), "{table}");
+    let out = status_of(&path, &["--context", "gone", "--format", "nagios"]).await;
+    let line = String::from_utf8_lossy(&out.stdout);
+    assert!(line.starts_with("SNAPDECK UNKNOWN - "), "{line}");
+    assert!(line.contains("gone never read"), "{line}");
+    assert_eq!(out.status.code(), Some(3));
+
+    // Beside a cluster with a red tenant: CRITICAL, still naming the one never read.
+    let mut fx = Fixture::new(client(&env, &env.context).await).await;
+    let labels = json!({"snapdeck.io/kind": "hub", "snapdeck.io/tier": "standard"});
+    let ns = fx
+        .tenant(
+            &unique("unread-red"),
+            labels,
+            json!({"snapdeck.io/created-at": at(Duration::days(3))}),
+        )
+        .await;
+    fx.cronjob(&ns, "0 2 * * *", false, None).await;
+    let context = env.context.clone();
+    let out = status_of(
+        &path,
+        &["--context", &context, "--context", "gone", "--json"],
+    )
+    .await;
+    let doc: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(doc["unread"][0]["part"], "gone");
+    assert!(
+        doc["tenants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["slug"] == ns.as_str())
+    );
+    assert_eq!(out.status.code(), Some(2));
+
+    // The dashboard says so too: in the table's border, not as a smaller fleet.
+    let mut settings = settings(&env, &[&env.context, "gone"], Mode::Platform);
+    settings.kubeconfig = Kubeconfig::read_from(&path).unwrap();
+    let mut seen = Seen::start(settings);
+    seen.until(
+        "the stopped cluster named as never read",
+        Wait::from_secs(20),
+        |app| {
+            app.unread.iter().any(|u| u.part == "gone")
+                && app.fleet.tenants().iter().any(|t| t.slug == ns)
+        },
+    )
+    .await;
+    let screen = seen.screen(160, 40);
+    assert!(screen.contains("never read: gone ("), "{screen}");
+    fx.cleanup().await;
+    ran("a_cluster_never_read_is_named_and_never_passes_for_an_empty_one");
 }

@@ -28,6 +28,19 @@ use view::FleetView;
 /// Fleets up to this size are re-sorted on every update; bigger ones once a tick.
 const RESORT_EACH_UPDATE_UP_TO: usize = 20_000;
 
+/// A source clock this far from this machine's is said on the status bar.
+const CLOCK_SKEW_SHOWN: Duration = Duration::minutes(1);
+
+/// The source's own instant that comes with a message, when it carries one.
+fn generated_at(msg: &Msg) -> Option<DateTime<Utc>> {
+    match msg {
+        Msg::Source(SourceEvent::Fleet { generated_at, .. })
+        | Msg::Source(SourceEvent::Changed { generated_at, .. })
+        | Msg::Loading { generated_at, .. } => Some(*generated_at),
+        _ => None,
+    }
+}
+
 /// Closed tickets remembered for the RTO of the restores that answered them.
 const CLOSED_REQUESTS_KEPT: usize = 1_000;
 
@@ -66,8 +79,12 @@ pub enum Msg {
     Tick,
     /// A whole fleet, loaded away from the UI task (see `load`), to swap in.
     FleetLoaded(Box<load::Loaded>),
-    /// The runner has started loading a whole fleet of this many tenants.
-    Loading(usize),
+    /// The runner has started loading a whole fleet of this many tenants, generated at the
+    /// source's `generated_at` (judged at that instant, as of its arrival).
+    Loading {
+        tenants: usize,
+        generated_at: DateTime<Utc>,
+    },
     /// The open card, as drawn, can scroll this far: PgDn stops there, so PgUp answers at
     /// once after reaching the end.
     CardScrollLimit(usize),
@@ -165,6 +182,10 @@ pub struct App {
     local_zone: chrono_tz::Tz,
     pub source: SourceInfo,
     pub connection: Connection,
+    /// The source's clock minus this machine's, as of the last fleet or change it sent.
+    clock_offset: Duration,
+    /// Parts of the source never read (a cluster that failed before it listed).
+    pub unread: Vec<crate::source::Unread>,
     pub read_only: bool,
     flash: Option<Flash>,
     dirty: bool,
@@ -203,6 +224,8 @@ impl App {
             local_zone: settings.local_zone,
             source: settings.source,
             connection: Connection::Connecting,
+            clock_offset: Duration::zero(),
+            unread: Vec::new(),
             // A source that cannot act makes the app read-only: no key pretends otherwise.
             read_only,
             flash: None,
@@ -246,6 +269,11 @@ impl App {
     /// Takes a message; answers what the runner must do, in order.
     pub fn update(&mut self, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         self.dirty = true;
+        if let Some(generated_at) = generated_at(&msg) {
+            self.clock_offset = generated_at - now;
+        }
+        // Every time is judged at the source's clock: its data says "now" by it.
+        let now = self.source_now(now);
         self.now = now;
         match msg {
             Msg::Key(key) if key.kind != KeyEventKind::Release => self.on_key(key),
@@ -260,7 +288,7 @@ impl App {
             Msg::Viewport(rows) => self.view.set_viewport(rows),
             Msg::Tick => self.on_tick(now),
             Msg::FleetLoaded(loaded) => self.install(*loaded),
-            Msg::Loading(tenants) => self.loading = Some(tenants),
+            Msg::Loading { tenants, .. } => self.loading = Some(tenants),
             Msg::CardScrollLimit(limit) => {
                 self.dirty = false;
                 if let Some(Screen::Tenant(card)) = self.screens.last_mut() {
@@ -293,6 +321,18 @@ impl App {
         // A monitor just opened reads its event log at once, not at the next tick.
         self.poll_event_logs(true);
         std::mem::take(&mut self.effects)
+    }
+
+    /// This machine's `now` on the source's clock: its last `generated_at` plus the time
+    /// elapsed here since (a control plane's clock may be off; a demo may fall behind).
+    pub fn source_now(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        now + self.clock_offset
+    }
+
+    /// How far the source's clock is ahead of this machine's (behind when negative), when
+    /// that is more than a minute: worth saying, as every age on screen is on its clock.
+    pub fn clock_skew(&self) -> Option<Duration> {
+        (self.clock_offset.abs() > CLOCK_SKEW_SHOWN).then_some(self.clock_offset)
     }
 
     /// The screen on top, the one keys go to (after modals).
@@ -485,6 +525,7 @@ impl App {
                 screens::requests::order(&mut self.requests, &self.calendar);
             }
             SourceEvent::Answer { id, outcome } => self.on_answer(id, outcome),
+            SourceEvent::Unread(unread) => self.unread = unread,
             SourceEvent::Connection(connection) => {
                 if let Connection::Failing { error, .. } = &connection {
                     self.set_flash(FlashKind::Error, format!("source: {error}"));

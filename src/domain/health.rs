@@ -407,6 +407,9 @@ fn rpo_breached(t: &Tenant, rpo: &Rpo, ctx: &HealthContext, watch: &mut Watch) -
             return None;
         }
     }
+    if due_run(t, last.taken_at, rpo.limit, ctx, watch) {
+        return None;
+    }
     flag(
         FlagKind::RpoBreached,
         format!(
@@ -418,6 +421,27 @@ fn rpo_breached(t: &Tenant, rpo: &Rpo, ctx: &HealthContext, watch: &mut Watch) -
             duration(age)
         ),
     )
+}
+
+/// Whether the scheduled run that renews the point on time has come due so recently that
+/// the source has not had two refresh intervals to report it started: judged like a run in
+/// flight, so an hourly tenant is not red for the seconds between its run and the news.
+fn due_run(
+    t: &Tenant,
+    last_success: DateTime<Utc>,
+    rpo: Duration,
+    ctx: &HealthContext,
+    watch: &mut Watch,
+) -> bool {
+    let Some(next) = t.backup.schedule.next_run_at else {
+        return false;
+    };
+    if next > ctx.now || next - last_success > rpo {
+        return false;
+    }
+    let window = ctx.refresh_interval * 2;
+    watch.flip_after(next, window);
+    ctx.now - next <= window
 }
 
 /// The attempt in flight that started no later than the last success + RPO.

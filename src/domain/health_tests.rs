@@ -609,7 +609,19 @@ fn recheck_is_the_next_instant_a_rule_can_flip() {
     };
     let mut t = dedicated();
     t.observed_at = Some(lapse);
-    assert!(evaluate(&t, facts(HOUR), &later).has(FlagKind::RpoBreached));
+    // The run due at that instant has two refresh intervals to be reported started: the
+    // breach waits for them, and the recheck is when they end.
+    let h = evaluate(&t, facts(HOUR), &later);
+    assert!(!h.has(FlagKind::RpoBreached));
+    let reported = now() + Duration::minutes(51) + Duration::milliseconds(1);
+    assert_eq!(h.recheck_at, Some(reported));
+    let unreported = HealthContext {
+        now: reported,
+        source_heard_at: Some(reported),
+        ..ctx()
+    };
+    t.observed_at = Some(reported);
+    assert!(evaluate(&t, facts(HOUR), &unreported).has(FlagKind::RpoBreached));
 }
 
 #[test]
@@ -658,4 +670,52 @@ fn a_spoke_still_being_restored_into_is_not_flagged_for_backups_it_cannot_have_y
     );
     t.state = TenantState::Active;
     assert!(kinds(&t, HOUR).contains(&FlagKind::NeverBackedUp));
+}
+
+/// A Dedicated hourly tenant whose last success was at 02:00 and whose 03:00 run the source
+/// has not yet reported, judged `late` after 03:00 + RPO slack.
+fn due_at(late: Duration) -> (Tenant, HealthContext) {
+    let mut t = dedicated();
+    let success = Utc.with_ymd_and_hms(2026, 11, 26, 2, 0, 0).unwrap();
+    let due = success + Duration::hours(1);
+    t.backup.last_success.as_mut().unwrap().taken_at = success;
+    t.backup.last_attempt.as_mut().unwrap().taken_at = success;
+    t.backup.schedule.next_run_at = Some(due);
+    t.observed_at = None;
+    let ctx = HealthContext {
+        now: due + late,
+        source_heard_at: Some(due + late),
+        ..ctx()
+    };
+    (t, ctx)
+}
+
+#[test]
+fn a_run_that_is_due_is_exempt_for_two_refresh_intervals_then_the_breach_shows() {
+    // The refresh interval is 30 s: the source has until 03:01:00 to say the run started.
+    for late in [
+        Duration::seconds(1),
+        Duration::seconds(59),
+        Duration::seconds(60),
+    ] {
+        let (t, ctx) = due_at(late);
+        let h = evaluate(&t, facts(HOUR), &ctx);
+        assert!(!h.has(FlagKind::RpoBreached), "{late}: {:?}", h.flags);
+        // Re-judged when the window closes, not only at the next news.
+        assert!(
+            h.recheck_at
+                .is_some_and(|at| at <= ctx.now + Duration::seconds(61))
+        );
+    }
+    let (t, ctx) = due_at(Duration::seconds(61));
+    assert!(evaluate(&t, facts(HOUR), &ctx).has(FlagKind::RpoBreached));
+}
+
+#[test]
+fn a_due_run_that_would_renew_the_point_late_does_not_exempt_the_breach() {
+    // The run due now is already past last success + RPO: the breach is real.
+    let (mut t, ctx) = due_at(Duration::seconds(10));
+    let last = t.backup.last_success.as_mut().unwrap();
+    last.taken_at -= Duration::minutes(1);
+    assert!(evaluate(&t, facts(HOUR), &ctx).has(FlagKind::RpoBreached));
 }

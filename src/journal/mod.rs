@@ -9,6 +9,7 @@ mod record;
 #[cfg(test)]
 mod tests;
 
+use chrono::{DateTime, Utc};
 use std::ffi::OsStr;
 use std::fmt;
 use std::fs::{File, OpenOptions};
@@ -79,6 +80,8 @@ impl std::error::Error for JournalError {}
 pub struct Journal {
     file: File,
     path: PathBuf,
+    /// The `at` of the last record written: the next is never earlier.
+    last_at: DateTime<Utc>,
 }
 
 impl Journal {
@@ -106,6 +109,7 @@ impl Journal {
         Ok(Journal {
             file,
             path: path.to_path_buf(),
+            last_at: DateTime::<Utc>::MIN_UTC,
         })
     }
 
@@ -114,12 +118,24 @@ impl Journal {
     }
 
     /// Records an intent; only once this returns Ok may the write be sent.
+    /// Its `at` is the wall clock at the moment of writing, whatever clock the app runs on.
     pub fn append_intent(&mut self, intent: &Intent) -> Result<(), JournalError> {
-        self.append(&RecordRef::Intent(intent))
+        let mut intent = intent.clone();
+        intent.at = self.stamp();
+        self.append(&RecordRef::Intent(&intent))
     }
 
     pub fn append_outcome(&mut self, outcome: &Outcome) -> Result<(), JournalError> {
-        self.append(&RecordRef::Outcome(outcome))
+        let mut outcome = outcome.clone();
+        outcome.at = self.stamp();
+        self.append(&RecordRef::Outcome(&outcome))
+    }
+
+    /// The wall clock (the demo's own clock runs fast, a control plane's may be off), never
+    /// earlier than the last record: an answer is never journaled before its question.
+    fn stamp(&mut self) -> DateTime<Utc> {
+        self.last_at = Utc::now().max(self.last_at);
+        self.last_at
     }
 
     fn append(&mut self, record: &RecordRef<'_>) -> Result<(), JournalError> {

@@ -63,6 +63,12 @@ fn what_is_appended_reads_back_paired_by_key() {
     assert_eq!(read.problems, []);
     assert_eq!(read.torn_last_line, None);
     assert_eq!(read.entries.len(), 2);
+    // Stamped with the wall clock as written (tested below); the rest as given.
+    first.at = read.entries[0].intent.at;
+    let mut created = created;
+    created.at = read.entries[0].outcome.as_ref().unwrap().at;
+    let mut failed = failed;
+    failed.at = read.entries[1].outcome.as_ref().unwrap().at;
     assert_eq!(read.entries[0].intent, first);
     assert_eq!(read.entries[0].outcome, Some(created));
     assert_eq!(read.entries[1].outcome, Some(failed.clone()));
@@ -276,5 +282,29 @@ fn the_table_marks_unanswered_intents_and_defuses_escapes() {
     assert_eq!(
         String::from_utf8(out).unwrap(),
         "no actions recorded yet (journal at j.jsonl)\n"
+    );
+}
+
+#[test]
+fn every_record_is_at_the_wall_clock_and_an_answer_never_before_its_question() {
+    let (_dir, mut journal, path) = fresh();
+    // The demo's clock runs ahead (×60), a control plane's may run behind: neither is the
+    // journal's.
+    let mut ahead = intent("k1");
+    ahead.at = Utc::now() + chrono::Duration::minutes(23);
+    let mut behind = Outcome::ok("k1".into(), None);
+    behind.at = Utc::now() - chrono::Duration::hours(2);
+    let before = Utc::now();
+    journal.append_intent(&ahead).unwrap();
+    journal.append_outcome(&behind).unwrap();
+    let after = Utc::now();
+    let read = read_journal(&path).unwrap();
+    let entry = &read.entries[0];
+    let asked = entry.intent.at;
+    let answered = entry.outcome.as_ref().unwrap().at;
+    assert!(before <= asked && asked <= after, "{asked}");
+    assert!(
+        asked <= answered && answered <= after,
+        "{asked} then {answered}"
     );
 }

@@ -48,6 +48,9 @@ pub enum SourceEvent {
         generated_at: DateTime<Utc>,
         requests: Vec<RestoreRequest>,
     },
+    /// The parts of the source never read so far (whole list, sent when it changes and
+    /// before the fleet they are missing from): their tenants are unknown, not absent.
+    Unread(Vec<Unread>),
     /// The connection changed state (connecting, live, failing and retrying).
     Connection(Connection),
     /// The one answer to a command, with its id.
@@ -80,6 +83,21 @@ impl Connection {
                 scope: Some(scope), ..
             } => format!("failing: {scope}"),
         }
+    }
+}
+
+/// A part of a source that has never been read (a cluster that failed before it listed,
+/// the control plane before its first answer), and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unread {
+    /// What it is called on screen and in `status`: a cluster's context, "the control plane".
+    pub part: String,
+    pub why: String,
+}
+
+impl std::fmt::Display for Unread {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} never read ({})", self.part, self.why)
     }
 }
 

@@ -14,6 +14,7 @@ use crate::app::{App, Modal, TimeDisplay};
 use crate::domain::humanize::count;
 use crate::domain::tenant::{CrossRegionStatus, Fact, Tenant, Tier};
 use crate::domain::{FlagKind, Health, Level};
+use crate::source::Connection;
 use crate::theme::Theme;
 
 pub fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, now: DateTime<Utc>) {
@@ -267,11 +268,15 @@ pub fn draw_table(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, now: 
     let (shown, wide) = columns(area.width, app.fleet.widest());
     let cols: Vec<SortKey> = shown.iter().map(|(c, _)| *c).collect();
     let title = table_title(app);
-    let block = Block::default()
+    let mut block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Rounded)
         .border_style(theme.border)
         .title(Span::styled(title, theme.title));
+    if let Some(unread) = unread_line(app, area.width) {
+        // Rows missing because a cluster was never read must not pass for a small fleet.
+        block = block.title_bottom(Span::styled(unread, theme.red));
+    }
     let rows = app.view.rows();
     let offset = app.view.offset();
     let visible = app.view.visible_rows();
@@ -331,11 +336,29 @@ fn table_title(app: &App) -> String {
     }
 }
 
+/// " never read: west (connection refused) ", cut with `…` to the border's room.
+fn unread_line(app: &App, width: u16) -> Option<String> {
+    if app.unread.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = app
+        .unread
+        .iter()
+        .map(|u| format!("{} ({})", u.part, u.why))
+        .collect();
+    let text = format!(" never read: {} ", parts.join(" · "));
+    Some(ellipsized(&text, usize::from(width.saturating_sub(4))))
+}
+
 fn draw_empty(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let text = if let Some(tenants) = app.loading() {
         format!("Judging and ordering {}…", count(tenants, "tenant"))
+    } else if let (false, Connection::Failing { error, .. }) = (app.has_data(), &app.connection) {
+        format!("Never read: {error}")
     } else if !app.has_data() {
         "Waiting for the first answer from the source…".to_string()
+    } else if app.fleet.is_empty() && !app.unread.is_empty() {
+        "No tenants read: every cluster failed before it listed (named below).".to_string()
     } else if app.fleet.is_empty() {
         "The source reports no tenants.".to_string()
     } else {

@@ -45,6 +45,9 @@ pub fn next_run(t: &Tenant, now: DateTime<Utc>) -> (String, NextRun) {
     }
     match t.backup.schedule.next_run_at {
         Some(at) if at < now - OVERDUE_AFTER => (countdown(now, at), NextRun::Late),
+        // Come, and not yet reported started: the source's next refresh tells. Never the run
+        // after it, which would read as if the scheduler had skipped one.
+        Some(at) if at <= now => ("due".to_string(), NextRun::Scheduled),
         Some(at) => (countdown(now, at), NextRun::Scheduled),
         None => ("—".to_string(), NextRun::Unknown),
     }

@@ -33,6 +33,8 @@ pub struct Drawn {
 
 /// Draws the whole screen for the app's state at `now`.
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, now: DateTime<Utc>) -> Drawn {
+    // Ages and countdowns are on the source's clock, as the health beside them.
+    let now = app.source_now(now);
     let area = frame.area();
     let mut drawn = Drawn::default();
     frame.render_widget(Block::default().style(theme.base), area);

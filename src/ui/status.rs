@@ -60,11 +60,28 @@ pub fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, now:
             Span::styled(format!("{}  ", zone_name(app.time, now)), theme.accent),
         ),
     ];
+    let skew = app.clock_skew().map(|skew| skew_words(app, skew));
+    if let Some((long, _)) = &skew {
+        parts.push((
+            0,
+            Span::styled(format!("{long}  "), theme.level(Level::Amber)),
+        ));
+    }
     if app.read_only {
         parts.push((0, Span::styled(" READ-ONLY ", theme.callout)));
     }
     let room = usize::from(area.width);
     let width = |parts: &[(u8, Span)]| parts.iter().map(|(_, s)| s.width()).sum::<usize>();
+    if let Some((long, short)) = &skew
+        && width(&parts) > room
+    {
+        // The short form before anything else gives way: every age on screen is on it.
+        for (_, span) in parts.iter_mut() {
+            if span.content.starts_with(long.as_str()) {
+                span.content = format!("{short}  ").into();
+            }
+        }
+    }
     let mut show_clock = true;
     for rank in [4, 3, 2] {
         if width(&parts) + if show_clock { clock.len() } else { 0 } <= room {
@@ -139,4 +156,29 @@ fn hints(app: &App, theme: &Theme, width: usize) -> Line<'static> {
         spans.push(Span::styled(entry, theme.dim));
     }
     Line::from(spans)
+}
+
+/// "the control plane's clock is 23m ahead of this machine's", and a short form.
+fn skew_words(app: &App, skew: chrono::Duration) -> (String, String) {
+    let how_far = coarse(skew.abs());
+    let way = if skew > chrono::Duration::zero() {
+        "ahead of"
+    } else {
+        "behind"
+    };
+    match app.source.kind {
+        // The demo's clock is this machine's, scaled: behind means the simulation lags.
+        "demo" => (
+            format!("the demo is behind by {how_far} of demo time"),
+            format!("behind {how_far}"),
+        ),
+        "http" => (
+            format!("the control plane's clock is {how_far} {way} this machine's"),
+            format!("clock {how_far} {}", way.trim_end_matches(" of")),
+        ),
+        _ => (
+            format!("the source's clock is {how_far} {way} this machine's"),
+            format!("clock {how_far} {}", way.trim_end_matches(" of")),
+        ),
+    }
 }

@@ -28,7 +28,7 @@ use self::cluster::Report;
 use self::index::ClusterIndex;
 use super::{
     CommandError, Connection, Op, Page, Reply, Source, SourceCommand, SourceEvent, SourceInfo,
-    SourceTask,
+    SourceTask, Unread,
 };
 use crate::config::{KubeConfig, SelfHostConfig};
 use crate::contract::DEFAULT_LIMIT;
@@ -175,11 +175,26 @@ struct Cluster {
 
 impl Cluster {
     fn failing(&self) -> Option<String> {
+        self.problems().map(|why| format!("{}: {why}", self.name))
+    }
+
+    fn problems(&self) -> Option<String> {
         let mut problems: Vec<&str> = self.unreachable.iter().map(String::as_str).collect();
         if self.unreachable.is_none() {
             problems.extend(self.errors.iter().flatten().map(String::as_str));
         }
-        (!problems.is_empty()).then(|| format!("{}: {}", self.name, problems.join("; ")))
+        (!problems.is_empty()).then(|| problems.join("; "))
+    }
+
+    /// Failing before it ever listed: none of its tenants are known.
+    fn unread(&self) -> Option<Unread> {
+        if self.index.synced() {
+            return None;
+        }
+        self.problems().map(|why| Unread {
+            part: self.name.clone(),
+            why,
+        })
     }
 
     /// Listed once, or known to be failing: the first fleet need not wait for it.
@@ -194,6 +209,8 @@ struct Loop {
     events: UnboundedSender<SourceEvent>,
     first_sent: bool,
     connection: Option<Connection>,
+    /// The clusters last said to be never read.
+    unread: Vec<Unread>,
 }
 
 async fn serve(
@@ -237,6 +254,7 @@ async fn serve(
         events,
         first_sent: false,
         connection: None,
+        unread: Vec::new(),
     };
     let mut flush = tokio::time::interval(FLUSH_EVERY);
     let mut heartbeat = tokio::time::interval(settings.refresh_interval);
@@ -318,6 +336,9 @@ impl Loop {
             removed |= cluster.index.take_removed();
         }
         let ready = self.first_sent || self.clusters.iter().all(Cluster::settled);
+        if ready && !self.send_unread() {
+            return false;
+        }
         if ready {
             let whole = !self.first_sent || removed;
             self.first_sent = true;
@@ -339,6 +360,17 @@ impl Loop {
             }
         }
         self.send_connection()
+    }
+
+    /// Says which clusters were never read, when that changed: before the fleet they are
+    /// missing from, so `status` never takes a missing cluster for an empty one.
+    fn send_unread(&mut self) -> bool {
+        let unread: Vec<Unread> = self.clusters.iter().filter_map(Cluster::unread).collect();
+        if unread == self.unread {
+            return true;
+        }
+        self.unread = unread.clone();
+        self.events.send(SourceEvent::Unread(unread)).is_ok()
     }
 
     fn all_tenants(&self) -> Vec<Arc<Tenant>> {
