@@ -61,6 +61,13 @@ pub struct ConfirmBody {
     pub notes: String,
 }
 
+/// `POST /restores/{id}/discard` (a v1 addition): why the restore is rejected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiscardBody {
+    #[serde(default)]
+    pub reason: String,
+}
+
 /// `POST /tenants/{id}/dns-swaps`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DnsSwapBody {

@@ -214,7 +214,7 @@ fn read_only_offers_no_dns_swap() {
     assert!(key(&mut app, KeyCode::Char('d')).is_empty());
     assert!(matches!(app.screen(), Screen::Restores(_)), "nothing opens");
     assert!(app.flash().unwrap().text.contains("read-only"));
-    let hints = keys::hints(&[MONITOR_KEYS], true);
+    let hints = keys::hints(&[MONITOR_KEYS], true, |_| true);
     assert!(
         !hints.iter().any(|(k, _)| *k == "d"),
         "read-only hides d: {hints:?}"

@@ -567,7 +567,7 @@ fn each_screen_hints_and_helps_only_its_own_keys() {
     use snapdeck::app::keys;
     let mut app = app(60);
     key(&mut app, KeyCode::Enter);
-    let words: Vec<&str> = keys::hints(&[app.screen().keys(), keys::COMMON_KEYS], false)
+    let words: Vec<&str> = keys::hints(&[app.screen().keys(), keys::COMMON_KEYS], false, |_| true)
         .iter()
         .map(|(_, word)| *word)
         .collect();

@@ -150,6 +150,26 @@ impl Wire {
     }
 }
 
+/// The reference server on a manual clock and the http source reading it, live with the
+/// fleet; keep the third part for as long as they should run.
+async fn live_wire() -> (
+    Wire,
+    Arc<ManualClock>,
+    (oneshot::Sender<()>, tempfile::TempDir),
+) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let clock = Arc::new(ManualClock::new(start_instant()));
+    let stop = serve(listener, clock.clone());
+    let dir = tempfile::tempdir().unwrap();
+    let mut wire = Wire::new(source(address, &dir));
+    wire.until("the fleet, live", |w| {
+        w.fleet.len() == 60 && w.connection == Some(Connection::Live)
+    })
+    .await;
+    (wire, clock, (stop, dir))
+}
+
 fn restore(reply: Result<Reply, CommandError>) -> Restore {
     match reply {
         Ok(Reply::Restore(r)) => *r,
@@ -173,16 +193,7 @@ fn key(text: &str) -> IdempotencyKey {
 
 #[tokio::test]
 async fn a_tenant_restored_confirmed_and_swapped_over_http() {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let clock = Arc::new(ManualClock::new(start_instant()));
-    let _stop = serve(listener, clock.clone());
-    let dir = tempfile::tempdir().unwrap();
-    let mut wire = Wire::new(source(address, &dir));
-    wire.until("the fleet, live", |w| {
-        w.fleet.len() == 60 && w.connection == Some(Connection::Live)
-    })
-    .await;
+    let (mut wire, clock, _running) = live_wire().await;
     let tenant = wire.tenant("northfield-medicine");
     // Its history, a page at a time, newest first.
     let page = match wire
@@ -428,5 +439,83 @@ async fn status_reads_the_reference_server_and_exits_by_health() {
     assert!(
         !stderr.contains("not-the-token"),
         "the token is never shown"
+    );
+}
+
+#[tokio::test]
+async fn a_new_spoke_is_discarded_over_http_and_an_overwrite_is_refused_in_words() {
+    let (mut wire, clock, _running) = live_wire().await;
+    let tenant = wire.tenant("northfield-medicine");
+    let made = restore(
+        wire.ask(Op::CreateRestore {
+            tenant: tenant.id.clone(),
+            request: new_spoke("SUP-4821"),
+            key: key("discard-create"),
+        })
+        .await,
+    );
+    // Running, it cannot be discarded (cancel is the move then).
+    let early = wire
+        .ask(Op::DiscardRestore {
+            restore: made.id.clone(),
+            reason: "too soon".into(),
+            key: key("discard-early"),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (early.status, early.code.as_str()),
+        (Some(409), "invalid_phase")
+    );
+    clock.advance(chrono::Duration::hours(3));
+    let id = made.id.clone();
+    wire.until("awaiting confirmation or failed", |w| {
+        w.restores
+            .iter()
+            .any(|r| r.id == id && (!r.phase.is_active() || r.phase.can_confirm()))
+    })
+    .await;
+    let discarded = restore(
+        wire.ask(Op::DiscardRestore {
+            restore: made.id.clone(),
+            reason: "wrong point; the customer asked for 14:00".into(),
+            key: key("discard-it"),
+        })
+        .await,
+    );
+    assert_eq!(discarded.phase, RestorePhase::Discarded);
+    let spoke = made.target_slug.clone();
+    wire.until("its spoke torn down", |w| {
+        w.fleet
+            .iter()
+            .any(|t| t.slug == spoke && t.state == snapdeck::domain::tenant::TenantState::Deleting)
+    })
+    .await;
+    // The tenant is free again: a new restore, over it this time, then refused a discard.
+    let over = restore(
+        wire.ask(Op::CreateRestore {
+            tenant: tenant.id.clone(),
+            request: CreateRestore {
+                mode: RestoreMode::Overwrite,
+                ..new_spoke("SUP-4821")
+            },
+            key: key("discard-overwrite"),
+        })
+        .await,
+    );
+    clock.advance(chrono::Duration::hours(3));
+    let refused = wire
+        .ask(Op::DiscardRestore {
+            restore: over.id.clone(),
+            reason: "checks failed".into(),
+            key: key("discard-overwrite-refused"),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(refused.status, Some(409));
+    assert!(
+        refused.message.contains("never an overwrite")
+            || refused.message.contains("cannot be discarded"),
+        "{refused:?}"
     );
 }

@@ -948,3 +948,36 @@ async fn status_reads_the_control_plane_and_exits_3_when_it_cannot() {
     );
     assert_eq!(json.status.code(), Some(3));
 }
+
+#[tokio::test]
+async fn a_discard_to_a_control_plane_without_the_additions_is_said_in_words() {
+    let server = Server::start().await;
+    server
+        .world
+        .lock()
+        .unwrap()
+        .write_faults
+        .push_back((404, "not_found"));
+    let mut running = run(&server.url());
+    let discard = SourceCommand {
+        id: CommandId(7),
+        op: Op::DiscardRestore {
+            restore: RestoreId::from("rst_1"),
+            reason: "wrong point".into(),
+            key: "key-discard".into(),
+        },
+    };
+    running.source.commands.send(discard).unwrap();
+    let error = answer(&mut running.source.events, CommandId(7))
+        .await
+        .unwrap_err();
+    assert!(
+        error.message.starts_with(
+            "this control plane does not offer discarding a restore (one of the v1 additions)"
+        ),
+        "{error:?}"
+    );
+    let sent = writes(&server);
+    assert_eq!(sent.len(), 1, "a 404 is not retried");
+    assert_eq!(sent[0].path, "/api/v1/restores/rst_1/discard");
+}

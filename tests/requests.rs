@@ -135,7 +135,7 @@ fn read_only_neither_acknowledges_nor_offers_to() {
     assert!(app.flash().unwrap().text.contains("read-only"));
     assert!(key(&mut app, KeyCode::Enter).is_empty());
     assert!(matches!(app.screen(), Screen::Requests(_)));
-    let offered: Vec<&str> = hints(&[REQUESTS_KEYS], true)
+    let offered: Vec<&str> = hints(&[REQUESTS_KEYS], true, |_| true)
         .iter()
         .map(|(_, what)| *what)
         .collect();
@@ -143,7 +143,7 @@ fn read_only_neither_acknowledges_nor_offers_to() {
         !offered.contains(&"acknowledge") && !offered.contains(&"restore"),
         "{offered:?}"
     );
-    assert!(hints(&[REQUESTS_KEYS], false).contains(&("a", "acknowledge")));
+    assert!(hints(&[REQUESTS_KEYS], false, |_| true).contains(&("a", "acknowledge")));
 }
 
 #[test]

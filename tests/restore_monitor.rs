@@ -232,3 +232,95 @@ fn a_read_that_could_not_be_sent_is_tried_again_at_the_next_tick() {
     assert!(log(&app).reading.is_none());
     assert_eq!(reads(&app.update(Msg::Tick, now())).len(), 1);
 }
+
+#[test]
+fn a_failed_check_can_be_discarded_with_a_reason_and_the_spokes_slug_typed() {
+    let (mut app, restore) = monitor_of(|r| {
+        // One the operator launched, whose spoke the simulator added to the fleet.
+        checks_are(r, false) && r.ticket.as_deref() == Some("SUP-4821")
+    });
+    let screen = support::screen_text(&support::render(&mut app, &theme(), 160, 45));
+    assert!(screen.contains("D discards the spoke"), "{screen}");
+    key(&mut app, KeyCode::Char('D'));
+    // No reason: nothing leaves, and it says what is missing.
+    assert!(key(&mut app, KeyCode::Enter).is_empty());
+    assert!(
+        prompt_problem(&app).contains("say why"),
+        "{}",
+        prompt_problem(&app)
+    );
+    type_text(&mut app, "wrong point; the customer asked for 14:00");
+    // The source's slug is not the spoke's: refused, naming the spoke.
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, &restore.source_slug);
+    assert!(key(&mut app, KeyCode::Enter).is_empty());
+    assert!(prompt_problem(&app).contains(&restore.target_slug));
+    for _ in 0..restore.source_slug.len() {
+        key(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, &restore.target_slug);
+    let (intent, op) = the_write(key(&mut app, KeyCode::Enter));
+    let Op::DiscardRestore {
+        restore: id,
+        reason,
+        ..
+    } = &op
+    else {
+        panic!("a discard, got {op:?}");
+    };
+    assert_eq!(*id, restore.id);
+    assert_eq!(reason, "wrong point; the customer asked for 14:00");
+    assert_eq!(intent.op, snapdeck::journal::Action::DiscardRestore);
+    assert_eq!(
+        intent.details.get("reason").and_then(|n| n.as_str()),
+        Some(reason.as_str())
+    );
+    // The demo carries it out: discarded, its spoke torn down.
+    let mut sim = support::sim_with_launched_restores();
+    let discarded = sim.discard_restore(id, reason).unwrap();
+    assert_eq!(discarded.phase, RestorePhase::Discarded);
+    sim.advance(now());
+    let spoke = sim
+        .tenants()
+        .iter()
+        .find(|t| t.slug == restore.target_slug)
+        .unwrap();
+    assert_eq!(spoke.state, snapdeck::domain::tenant::TenantState::Deleting);
+    // Twice is refused in words; so is an overwrite.
+    let again = sim.discard_restore(id, reason).unwrap_err();
+    assert_eq!(
+        (again.status, again.code.as_str()),
+        (Some(409), "invalid_phase")
+    );
+}
+
+#[test]
+fn a_confirm_needs_notes_and_a_running_restore_cannot_be_discarded() {
+    let (mut monitor, _) = monitor_of(|r| checks_are(r, true));
+    key(&mut monitor, KeyCode::Char('c'));
+    assert!(
+        key(&mut monitor, KeyCode::Enter).is_empty(),
+        "empty notes: nothing sent"
+    );
+    assert!(prompt_problem(&monitor).contains("say what you verified"));
+    let mut running = app(60);
+    key(&mut running, KeyCode::Char('2'));
+    key(&mut running, KeyCode::Enter);
+    assert!(key(&mut running, KeyCode::Char('D')).is_empty());
+    let flash = running.flash().unwrap().text.clone();
+    assert!(flash.contains("discard"), "{flash}");
+}
+
+fn prompt_problem(app: &App) -> String {
+    let Screen::Monitor(m) = app.screen() else {
+        panic!("the monitor");
+    };
+    m.prompt
+        .as_ref()
+        .and_then(|p| p.problem.clone())
+        .unwrap_or_default()
+}
+
+fn theme() -> snapdeck::theme::Theme {
+    snapdeck::theme::Theme::builtin("default").unwrap()
+}

@@ -75,6 +75,12 @@ impl App {
     }
 
     fn on_restore_answer(&mut self, id: CommandId, op: &Op, restore: Restore) {
+        // The write's answer is the restore as it left it: shown now, not at the next poll.
+        match self.restores.iter_mut().find(|r| r.id == restore.id) {
+            Some(known) => *known = restore.clone(),
+            None => self.restores.push(restore.clone()),
+        }
+        super::screens::restores::order(&mut self.restores);
         let launched = format!(
             "launched restore {} of {}: {}",
             restore.id,
@@ -93,6 +99,7 @@ impl App {
             Op::CreateRestore { .. } => "launched",
             Op::ConfirmRestore { .. } => "confirmed",
             Op::CancelRestore { .. } => "cancelled",
+            Op::DiscardRestore { .. } => "discarded",
             _ => "reported",
         };
         let text = format!(

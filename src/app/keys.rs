@@ -54,6 +54,8 @@ pub enum Action {
     /// The monitor: confirm or cancel the restore (each asks for the slug typed).
     ConfirmRestore,
     CancelRestore,
+    /// The monitor: reject a new spoke nobody was pointed at (reason and slug typed).
+    DiscardRestore,
     /// Point the tenant's hostname at its restored spoke, or back (each asks for the slug).
     SwapDns,
     RollbackDns,
@@ -68,6 +70,7 @@ impl Action {
                 | Action::Launch
                 | Action::ConfirmRestore
                 | Action::CancelRestore
+                | Action::DiscardRestore
                 | Action::SwapDns
                 | Action::RollbackDns
                 | Action::Acknowledge
@@ -135,11 +138,17 @@ pub fn action_in(tables: &[&[Binding]], key: &KeyEvent) -> Option<Action> {
         .map(|(_, action)| *action)
 }
 
-/// The hint line's entries of tables, in order: (keys, word).
-pub fn hints(tables: &[&'static [Binding]], read_only: bool) -> Vec<(&'static str, &'static str)> {
+/// The hint line's entries of tables, in order: (keys, word), only for bindings whose
+/// action `offered` says can be done now (no "c confirm" while a restore runs).
+pub fn hints(
+    tables: &[&'static [Binding]],
+    read_only: bool,
+    offered: impl Fn(Action) -> bool,
+) -> Vec<(&'static str, &'static str)> {
     tables
         .iter()
         .flat_map(|table| shown(table, read_only))
+        .filter(|b| b.keys.iter().any(|(_, action)| offered(*action)))
         .filter_map(|b| b.hint)
         .collect()
 }
@@ -289,6 +298,12 @@ pub const MONITOR_KEYS: &[Binding] = &[
         label: "X",
         what: "cancel the restore…",
         hint: Some(("X", "cancel")),
+    },
+    Binding {
+        keys: &[(ch('D'), Action::DiscardRestore)],
+        label: "D",
+        what: "discard: tear down the new spoke (awaiting confirmation or failed)…",
+        hint: Some(("D", "discard")),
     },
     SWAP_DNS,
     Binding {
@@ -713,7 +728,7 @@ mod tests {
 
     #[test]
     fn hint_lines_offer_only_keys_of_their_screen() {
-        let tenant: Vec<&str> = hints(&[TENANT_KEYS, COMMON_KEYS], false)
+        let tenant: Vec<&str> = hints(&[TENANT_KEYS, COMMON_KEYS], false, |_| true)
             .iter()
             .map(|(_, word)| *word)
             .collect();

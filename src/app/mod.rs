@@ -335,6 +335,46 @@ impl App {
         (self.clock_offset.abs() > CLOCK_SKEW_SHOWN).then_some(self.clock_offset)
     }
 
+    /// Whether `action` can be done now on the screen on top: the hint line offers only
+    /// those (no "c confirm" while a restore runs, no "Enter launch" after the launch).
+    pub fn offers(&self, action: Action) -> bool {
+        use screens::monitor::{Move, cannot_move};
+        match self.screen() {
+            Screen::Monitor(m) => {
+                let what = match action {
+                    Action::ConfirmRestore => Move::Confirm,
+                    Action::CancelRestore => Move::Cancel,
+                    Action::DiscardRestore => Move::Discard,
+                    Action::SwapDns => {
+                        return self
+                            .restore(&m.id)
+                            .is_some_and(|r| screens::dns::not_swappable(r).is_none());
+                    }
+                    _ => return true,
+                };
+                self.restore(&m.id)
+                    .is_some_and(|r| cannot_move(r, what).is_none())
+            }
+            Screen::Dns(d) => {
+                let swap = d
+                    .swap
+                    .as_ref()
+                    .and_then(|id| self.dns_swaps.iter().find(|s| s.id == *id));
+                match action {
+                    Action::SwapDns => {
+                        swap.is_none_or(|s| s.phase == crate::domain::dns::DnsPhase::RolledBack)
+                    }
+                    Action::RollbackDns => swap.is_some_and(|s| s.phase.can_roll_back()),
+                    _ => true,
+                }
+            }
+            Screen::Wizard(w) if action == Action::Launch => {
+                w.launched.is_none() && w.sending.is_none()
+            }
+            _ => true,
+        }
+    }
+
     /// The screen on top, the one keys go to (after modals).
     pub fn screen(&self) -> &Screen {
         self.screens.last().unwrap_or(&Screen::Fleet)

@@ -13,7 +13,8 @@ wire_enum!(
 
 wire_enum!(
     /// `queued` → `provisioning` → `restoring_database` → `restoring_volume` → `verifying` →
-    /// `awaiting_confirmation` → `completed`; or `failed` / `cancelled` from an earlier phase.
+    /// `awaiting_confirmation` → `completed`; or `failed` / `cancelled` from an earlier phase;
+    /// or `discarded` (a contract addition: the new spoke rejected and torn down).
     RestorePhase {
         Queued => "queued",
         Provisioning => "provisioning",
@@ -24,6 +25,7 @@ wire_enum!(
         Completed => "completed",
         Failed => "failed",
         Cancelled => "cancelled",
+        Discarded => "discarded",
     }
 );
 
@@ -57,7 +59,7 @@ impl RestorePhase {
     pub fn is_active(&self) -> bool {
         !matches!(
             self,
-            Self::Completed | Self::Failed | Self::Cancelled | Self::Unknown(_)
+            Self::Completed | Self::Failed | Self::Cancelled | Self::Discarded | Self::Unknown(_)
         )
     }
 
@@ -69,6 +71,13 @@ impl RestorePhase {
     /// The contract allows confirm only from `awaiting_confirmation`.
     pub fn can_confirm(&self) -> bool {
         *self == Self::AwaitingConfirmation
+    }
+
+    /// The contract's discard: a `new_spoke` restore nobody was pointed at, rejected while it
+    /// awaits confirmation or after it failed. Never an overwrite (the tenant itself is the
+    /// target) nor a completed restore (the contract answers `409 invalid_phase`).
+    pub fn can_discard(&self, mode: &RestoreMode) -> bool {
+        *mode == RestoreMode::NewSpoke && matches!(self, Self::AwaitingConfirmation | Self::Failed)
     }
 
     /// The next phase on the happy path, if any.
@@ -190,6 +199,24 @@ mod tests {
         assert!(!RestorePhase::Verifying.can_confirm());
         assert!(!RestorePhase::Completed.is_active());
         assert!(!RestorePhase::Unknown("paused".into()).is_active());
+    }
+
+    #[test]
+    fn only_an_unconfirmed_or_failed_new_spoke_can_be_discarded() {
+        let spoke = RestoreMode::NewSpoke;
+        assert!(RestorePhase::AwaitingConfirmation.can_discard(&spoke));
+        assert!(RestorePhase::Failed.can_discard(&spoke));
+        for phase in [
+            RestorePhase::Queued,
+            RestorePhase::Verifying,
+            RestorePhase::Completed,
+            RestorePhase::Cancelled,
+            RestorePhase::Discarded,
+        ] {
+            assert!(!phase.can_discard(&spoke), "{phase:?}");
+        }
+        assert!(!RestorePhase::AwaitingConfirmation.can_discard(&RestoreMode::Overwrite));
+        assert!(!RestorePhase::Discarded.is_active());
     }
 
     fn utc(y: i32, m: u32, d: u32, h: u32, min: u32, sec: u32) -> DateTime<Utc> {

@@ -15,6 +15,7 @@ wire_enum!(
         CreateRestore => "create_restore",
         ConfirmRestore => "confirm_restore",
         CancelRestore => "cancel_restore",
+        DiscardRestore => "discard_restore",
         CreateDnsSwap => "create_dns_swap",
         RollbackDnsSwap => "rollback_dns_swap",
         AcknowledgeRequest => "acknowledge_request",

@@ -17,7 +17,7 @@ use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
 use super::state::Shared;
-use crate::contract::{ConfirmBody, DnsSwapBody, IDEMPOTENCY_KEY};
+use crate::contract::{ConfirmBody, DiscardBody, DnsSwapBody, IDEMPOTENCY_KEY};
 use crate::domain::ids::{DnsSwapId, IdempotencyKey, RestoreId, RestorePointId, TenantId};
 use crate::domain::restore::{CreateRestore, RestoreMode};
 use crate::source::{Op, Reply};
@@ -99,6 +99,30 @@ pub async fn cancel(
     let key = idempotency_key(&headers)?;
     let op = Op::CancelRestore {
         restore: RestoreId(restore),
+        key,
+    };
+    write(&shared, op, StatusCode::OK).await
+}
+
+/// `POST /restores/{id}/discard {reason}` (a v1 addition): a reason is required, as the
+/// journal and the customer's record need one.
+pub async fn discard(
+    State(shared): State<Arc<Shared>>,
+    Path(restore): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer {
+    let key = idempotency_key(&headers)?;
+    let DiscardBody { reason } = json(body)?;
+    if reason.trim().is_empty() {
+        return Err(ApiError::bad_request(
+            "invalid_body",
+            "reason must say why the restore is discarded",
+        ));
+    }
+    let op = Op::DiscardRestore {
+        restore: RestoreId(restore),
+        reason,
         key,
     };
     write(&shared, op, StatusCode::OK).await

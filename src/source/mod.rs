@@ -134,6 +134,12 @@ pub enum Op {
         restore: RestoreId,
         key: IdempotencyKey,
     },
+    /// A contract addition: tears down the new spoke of a restore nobody was pointed at.
+    DiscardRestore {
+        restore: RestoreId,
+        reason: String,
+        key: IdempotencyKey,
+    },
     CreateDnsSwap {
         tenant: TenantId,
         restore: RestoreId,
@@ -168,6 +174,7 @@ impl Op {
             Op::CreateRestore { .. } => "restore",
             Op::ConfirmRestore { .. } => "confirm",
             Op::CancelRestore { .. } => "cancel",
+            Op::DiscardRestore { .. } => "discard",
             Op::CreateDnsSwap { .. } => "DNS swap",
             Op::RollbackDnsSwap { .. } => "rollback",
             Op::AcknowledgeRequest { .. } => "acknowledge",
@@ -183,6 +190,7 @@ impl Op {
             Op::CreateRestore { key, .. }
             | Op::ConfirmRestore { key, .. }
             | Op::CancelRestore { key, .. }
+            | Op::DiscardRestore { key, .. }
             | Op::CreateDnsSwap { key, .. }
             | Op::RollbackDnsSwap { key, .. }
             | Op::AcknowledgeRequest { key, .. } => Some(key),

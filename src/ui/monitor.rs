@@ -1,6 +1,6 @@
 //! The restore monitor: the phase line, a failure in words, each step with a gauge, its
 //! message and time, the RTO clock, the verification checks, the live event log, and the
-//! prompt of confirm (notes, and the slug when a check did not pass) or cancel.
+//! prompt of confirm (notes, and the slug when a check did not pass), cancel or discard.
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 
 use super::format::{age, timestamp};
 use crate::app::App;
-use crate::app::screens::monitor::{Field, MonitorScreen, Prompt, checks_all_passed};
+use crate::app::screens::monitor::{Field, MonitorScreen, Move, Prompt, checks_all_passed};
 use crate::app::screens::requests::request_for;
 use crate::domain::humanize::{coarse, duration};
 use crate::domain::restore::{CheckStatus, Restore, RestorePhase, RestoreStep, StepStatus};
@@ -355,18 +355,29 @@ fn step<'a>(s: &RestoreStep, theme: &Theme, now: DateTime<Utc>, gauge: usize) ->
 /// What the operator can do next, or the typed confirmation under way.
 fn next_move<'a>(restore: &Restore, prompt: Option<&Prompt>, theme: &Theme) -> Vec<Line<'a>> {
     let Some(prompt) = prompt else {
+        let discard = restore.phase.can_discard(&restore.mode);
         let text = if restore.phase.can_confirm() {
-            if checks_all_passed(restore) {
-                "Every check passed: c confirms the restore (with your notes)."
-            } else {
-                "▲ A check did not pass: read it before confirming. c confirms (notes, and the \
-                 slug typed)."
+            match (checks_all_passed(restore), discard) {
+                (true, _) => "Every check passed: c confirms the restore (with your notes).",
+                (false, true) => {
+                    "▲ A check did not pass: read it first. c confirms all the same (notes and \
+                     the slug typed); D discards the spoke (a reason and its slug)."
+                }
+                (false, false) => {
+                    "▲ A check did not pass: read it before confirming. c confirms (notes, and \
+                     the slug typed)."
+                }
             }
         } else if restore.phase.can_cancel() {
             "It is running: X cancels it (type the slug)."
+        } else if restore.phase == RestorePhase::Failed && discard {
+            "It failed: nothing more will run. D tears its spoke down (a reason and its slug); \
+             R on the tenant launches a new restore."
         } else if restore.phase == RestorePhase::Failed {
             "It failed: nothing more will run. Read the error and the log; R on the tenant \
              launches a new restore."
+        } else if restore.phase == RestorePhase::Discarded {
+            "Discarded: its spoke is being torn down. R on the tenant launches a new restore."
         } else if restore.phase == RestorePhase::Completed
             && restore.mode == crate::domain::restore::RestoreMode::NewSpoke
         {
@@ -386,7 +397,18 @@ fn next_move<'a>(restore: &Restore, prompt: Option<&Prompt>, theme: &Theme) -> V
         ])
     };
     let mut lines = Vec::new();
-    if prompt.what.takes_notes() {
+    if prompt.what == Move::Discard {
+        lines.push(field(
+            "Reason (why it is rejected): ".to_string(),
+            prompt.notes.value(),
+            prompt.field == Field::Notes,
+        ));
+        lines.push(field(
+            format!("Type {} to tear it down: ", restore.target_slug),
+            prompt.typed.value(),
+            prompt.field == Field::Slug,
+        ));
+    } else if prompt.what.takes_notes() {
         lines.push(field(
             "Notes (what you verified): ".to_string(),
             prompt.notes.value(),

@@ -213,6 +213,7 @@ fn phase_cell<'a>(r: &Restore, theme: &Theme) -> Cell<'a> {
         RestorePhase::Completed => ("✓", theme.ok),
         RestorePhase::Failed => ("✗", theme.red),
         RestorePhase::Cancelled => ("–", theme.dim),
+        RestorePhase::Discarded => ("⌫", theme.dim),
         RestorePhase::AwaitingConfirmation => ("▲", theme.amber),
         RestorePhase::Unknown(_) => ("?", theme.dim),
         _ => ("⟳", theme.info),

@@ -140,9 +140,15 @@ pub fn draw_command_line(frame: &mut Frame, area: Rect, app: &App, theme: &Theme
 /// keys), as many whole hints as fit in `width`.
 fn hints(app: &App, theme: &Theme, width: usize) -> Line<'static> {
     let entries = match app.modal() {
-        Some(modal) => keys::hints(&[modal.keys()], app.read_only),
-        None if app.screen().takes_text() => keys::hints(&[app.screen().keys()], app.read_only),
-        None => keys::hints(&[app.screen().keys(), keys::COMMON_KEYS], app.read_only),
+        Some(modal) => keys::hints(&[modal.keys()], app.read_only, |_| true),
+        None if app.screen().takes_text() => {
+            keys::hints(&[app.screen().keys()], app.read_only, |a| app.offers(a))
+        }
+        None => keys::hints(
+            &[app.screen().keys(), keys::COMMON_KEYS],
+            app.read_only,
+            |a| app.offers(a),
+        ),
     };
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1;

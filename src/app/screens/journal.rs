@@ -140,6 +140,11 @@ impl App {
                 restore: target.as_str().into(),
                 key,
             },
+            Journaled::DiscardRestore => Op::DiscardRestore {
+                restore: target.as_str().into(),
+                reason: detail(intent, "reason"),
+                key,
+            },
             Journaled::CreateDnsSwap => {
                 let restore = self
                     .restores

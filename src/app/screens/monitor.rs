@@ -1,9 +1,10 @@
 //! The restore monitor: one restore's phases, steps, RTO clock, verification checks and live
-//! event log (`event_log`), and the operator's two moves on it — confirm (from
-//! `awaiting_confirmation`) and cancel (before it). Cancel asks for the tenant's slug typed;
-//! confirm takes notes, and the slug typed only when a check warned or failed (confirming over
-//! it is the operator's call, and typing the slug says they made it). Each is journaled before
-//! it is sent, once.
+//! event log (`event_log`), and the operator's three moves on it — confirm (from
+//! `awaiting_confirmation`), cancel (before it) and discard (a new spoke awaiting confirmation
+//! or failed). Cancel asks for the tenant's slug typed; confirm takes notes, and the slug
+//! typed only when a check warned or failed (confirming over it is the operator's call, and
+//! typing the slug says they made it); discard takes a reason and the spoke's slug typed.
+//! Each is journaled before it is sent, once.
 
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
@@ -13,7 +14,7 @@ use super::super::{App, Effect, FlashKind};
 use super::Screen;
 use super::event_log::{EventLog, LOG_PAGE};
 use crate::domain::ids::RestoreId;
-use crate::domain::restore::{CheckStatus, Restore};
+use crate::domain::restore::{CheckStatus, Restore, RestoreMode};
 use crate::journal::{Action as Journaled, Intent};
 use crate::source::{CommandId, Op};
 
@@ -21,18 +22,29 @@ use crate::source::{CommandId, Op};
 pub enum Move {
     Confirm,
     Cancel,
+    Discard,
 }
 
 impl Move {
-    /// Confirm takes notes (and Tab moves between them and the slug); cancel only the slug.
+    /// Confirm takes notes and discard a reason (Tab moves between them and the slug);
+    /// cancel only the slug.
     pub fn takes_notes(self) -> bool {
-        self == Move::Confirm
+        self != Move::Cancel
     }
 
     pub fn word(self) -> &'static str {
         match self {
             Move::Confirm => "confirm",
             Move::Cancel => "cancel",
+            Move::Discard => "discard",
+        }
+    }
+
+    /// What its text box holds: what was verified, or why the restore is rejected.
+    pub fn notes_word(self) -> &'static str {
+        match self {
+            Move::Discard => "reason",
+            _ => "notes",
         }
     }
 }
@@ -83,6 +95,40 @@ impl MonitorScreen {
     }
 }
 
+/// Why `what` cannot be done to `restore` now, in words; `None` when it can.
+pub fn cannot_move(restore: &Restore, what: Move) -> Option<String> {
+    let phase = &restore.phase;
+    let allowed = match what {
+        Move::Confirm => phase.can_confirm(),
+        Move::Cancel => phase.can_cancel(),
+        Move::Discard => phase.can_discard(&restore.mode),
+    };
+    if allowed {
+        return None;
+    }
+    let is = phase.label().replace('_', " ");
+    Some(match what {
+        Move::Confirm => format!(
+            "restore {} is {is}: it can be confirmed only once it awaits confirmation",
+            restore.id
+        ),
+        Move::Cancel => format!(
+            "restore {} is {is}: it can be cancelled only before it awaits confirmation",
+            restore.id
+        ),
+        Move::Discard if restore.mode == RestoreMode::Overwrite => format!(
+            "restore {} overwrote {} itself: the control plane discards only a new spoke, \
+             never an overwrite",
+            restore.id, restore.source_slug
+        ),
+        Move::Discard => format!(
+            "restore {} is {is}: only a new spoke awaiting confirmation or failed can be \
+             discarded",
+            restore.id
+        ),
+    })
+}
+
 /// Whether every verification check passed (a confirm over a failed or warned check is the
 /// operator's call, and the typed slug says they made it).
 pub fn checks_all_passed(restore: &Restore) -> bool {
@@ -109,6 +155,7 @@ impl App {
             match action {
                 Some(Action::ConfirmRestore) => self.open_prompt(Move::Confirm),
                 Some(Action::CancelRestore) => self.open_prompt(Move::Cancel),
+                Some(Action::DiscardRestore) => self.open_prompt(Move::Discard),
                 Some(other) => self.on_monitor_action(other),
                 None => self.dirty = false,
             }
@@ -119,14 +166,15 @@ impl App {
             Some(Action::Launch) => self.send_move(),
             // Tab goes to the slug only when a confirm needs it typed.
             Some(Action::NextField) => {
-                let needs_slug = self
-                    .restores
-                    .iter()
-                    .find(|r| r.id == monitor.id)
-                    .is_some_and(|r| !checks_all_passed(r));
+                let needs_slug = prompt.what == Move::Discard
+                    || self
+                        .restores
+                        .iter()
+                        .find(|r| r.id == monitor.id)
+                        .is_some_and(|r| !checks_all_passed(r));
                 prompt.field = match prompt.field {
                     Field::Notes if needs_slug => Field::Slug,
-                    _ if prompt.what == Move::Confirm => Field::Notes,
+                    _ if prompt.what.takes_notes() => Field::Notes,
                     other => other,
                 };
             }
@@ -183,22 +231,8 @@ impl App {
             self.set_flash(FlashKind::Error, "this restore is no longer reported");
             return;
         };
-        let allowed = match what {
-            Move::Confirm => restore.phase.can_confirm(),
-            Move::Cancel => restore.phase.can_cancel(),
-        };
-        if !allowed {
-            let when = match what {
-                Move::Confirm => "only once it awaits confirmation",
-                Move::Cancel => "only before it awaits confirmation",
-            };
-            let text = format!(
-                "restore {} is {}: it can be {}ed {when}",
-                restore.id,
-                restore.phase.label().replace('_', " "),
-                what.word()
-            );
-            self.set_flash(FlashKind::Info, text);
+        if let Some(why) = cannot_move(restore, what) {
+            self.set_flash(FlashKind::Info, why);
             return;
         }
         if let Some(Screen::Monitor(monitor)) = self.screens.last_mut() {
@@ -207,8 +241,8 @@ impl App {
                 typed: Input::default(),
                 notes: Input::default(),
                 field: match what {
-                    Move::Confirm => Field::Notes,
                     Move::Cancel => Field::Slug,
+                    _ => Field::Notes,
                 },
                 sending: None,
                 problem: None,
@@ -233,15 +267,32 @@ impl App {
         };
         let what = prompt.what;
         let notes = prompt.notes.value().trim().to_string();
-        // A confirm over checks that all passed needs no slug: the notes say what was checked.
-        let needs_slug = what == Move::Cancel || !checks_all_passed(&restore);
-        if needs_slug && prompt.typed.value().trim() != restore.source_slug {
+        // The journal says what was verified, or why the spoke was rejected: never nothing.
+        if what.takes_notes() && notes.is_empty() {
             let problem = match what {
-                Move::Confirm => format!(
-                    "a check did not pass: type {} (Tab) to confirm all the same",
-                    restore.source_slug
-                ),
-                Move::Cancel => format!("type {} to cancel this restore", restore.source_slug),
+                Move::Discard => "say why it is discarded: the reason is journaled and sent",
+                _ => "say what you verified: the notes are journaled and sent",
+            };
+            if let Some(p) = self.prompt_mut() {
+                p.problem = Some(problem.to_string());
+                p.field = Field::Notes;
+            }
+            return;
+        }
+        // A confirm over checks that all passed needs no slug: the notes say what was checked.
+        let (needs_slug, slug) = match what {
+            Move::Confirm => (!checks_all_passed(&restore), &restore.source_slug),
+            Move::Cancel => (true, &restore.source_slug),
+            // What is torn down is the spoke: its name is what is typed.
+            Move::Discard => (true, &restore.target_slug),
+        };
+        if needs_slug && prompt.typed.value().trim() != slug {
+            let problem = match what {
+                Move::Confirm => {
+                    format!("a check did not pass: type {slug} (Tab) to confirm all the same")
+                }
+                Move::Cancel => format!("type {slug} to cancel this restore"),
+                Move::Discard => format!("type {slug} (Tab) to tear that spoke down"),
             };
             if let Some(p) = self.prompt_mut() {
                 p.problem = Some(problem);
@@ -266,13 +317,26 @@ impl App {
                     key: key.clone(),
                 },
             ),
+            Move::Discard => (
+                Journaled::DiscardRestore,
+                Op::DiscardRestore {
+                    restore: restore.id.clone(),
+                    reason: notes.clone(),
+                    key: key.clone(),
+                },
+            ),
         };
         let mut intent = self.intent(journaled, restore.id.to_string(), key);
         intent.ticket = restore.ticket.clone();
-        if what == Move::Confirm {
-            intent
-                .details
-                .insert("notes".to_string(), serde_json::Value::String(notes));
+        if what.takes_notes() {
+            intent.details.insert(
+                what.notes_word().to_string(),
+                serde_json::Value::String(notes),
+            );
+        }
+        if what == Move::Discard {
+            let spoke = serde_json::Value::String(restore.target_slug.clone());
+            intent.details.insert("target_slug".to_string(), spoke);
         }
         let id = self.write(intent, op);
         if let Some(p) = self.prompt_mut() {

@@ -127,6 +127,33 @@ impl Sim {
         self.end_restore(id, RestorePhase::Cancelled, "")
     }
 
+    /// `POST /restores/{id}/discard` (a v1 addition): a `new_spoke` restore awaiting
+    /// confirmation or failed; its spoke is torn down.
+    pub fn discard_restore(
+        &mut self,
+        id: &RestoreId,
+        reason: &str,
+    ) -> Result<Restore, CommandError> {
+        let k = self.restore_plan(id)?;
+        let restore = self.restore_plans[k].at(self.now());
+        if !restore.phase.can_discard(&restore.mode) {
+            let why = if restore.mode == RestoreMode::Overwrite {
+                "an overwrite restored the tenant itself and cannot be discarded".to_string()
+            } else {
+                format!(
+                    "it is {}; only a new spoke awaiting confirmation or failed can be discarded",
+                    restore.phase.label()
+                )
+            };
+            return Err(CommandError::new(
+                409,
+                "invalid_phase",
+                format!("restore {id}: {why}"),
+            ));
+        }
+        self.end_restore(id, RestorePhase::Discarded, reason)
+    }
+
     /// `GET /restores/{id}/events?after=<seq>`: the events after `after`, oldest first.
     pub fn restore_events(
         &self,
@@ -163,6 +190,8 @@ impl Sim {
         let phase = self.restore_plans[k].at(now).phase;
         let allowed = match to {
             RestorePhase::Completed => phase.can_confirm(),
+            // Checked by `discard_restore`, with the mode.
+            RestorePhase::Discarded => true,
             _ => phase.can_cancel(),
         };
         if !allowed {
@@ -237,7 +266,9 @@ impl Sim {
         }
         let state = match restore.phase {
             RestorePhase::Completed => TenantState::Active,
-            RestorePhase::Failed | RestorePhase::Cancelled => TenantState::Deleting,
+            RestorePhase::Failed | RestorePhase::Cancelled | RestorePhase::Discarded => {
+                TenantState::Deleting
+            }
             _ => TenantState::Restoring,
         };
         let changes = target
@@ -350,6 +381,11 @@ pub fn apply(sim: &mut Sim, done: &mut Idempotency, op: &Op) -> Result<Reply, Co
             .map(|r| Reply::Restore(Box::new(r))),
         Op::CancelRestore { restore, .. } => sim
             .cancel_restore(restore)
+            .map(|r| Reply::Restore(Box::new(r))),
+        Op::DiscardRestore {
+            restore, reason, ..
+        } => sim
+            .discard_restore(restore, reason)
             .map(|r| Reply::Restore(Box::new(r))),
         Op::RestorePoints { tenant, cursor } => sim
             .restore_points(tenant, cursor.as_deref())

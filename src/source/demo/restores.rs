@@ -333,6 +333,14 @@ impl RestorePlan {
             (Some(ended), fails) if now >= ended.at && fails.is_none_or(|f| ended.at < f) => {
                 self.ended_at(ended)
             }
+            // A failed restore's spoke discarded: failed as it was, then discarded.
+            (Some(ended), Some(fails))
+                if now >= ended.at && ended.phase == RestorePhase::Discarded =>
+            {
+                let mut restore = self.failed_at(fails);
+                restore.phase = RestorePhase::Discarded;
+                restore
+            }
             (_, Some(fails)) if now >= fails => self.failed_at(fails),
             _ => self.running_at(now),
         }

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::backoff::{Backoff, BackoffPolicy};
 use super::transport::{Answer, Failure, Transport, parse};
-use crate::contract::{ConfirmBody, DnsSwapBody, EventsPage};
+use crate::contract::{ConfirmBody, DiscardBody, DnsSwapBody, EventsPage};
 use crate::source::{CommandError, Op, Page, Reply};
 
 /// How a command's request is retried.
@@ -29,8 +29,28 @@ pub async fn answer(t: &Transport, op: &Op, retries: Retries) -> Result<Reply, C
     let (request, what) = request(t, op).map_err(Failure::into_command_error)?;
     let answer = send(t, &request, retries)
         .await
-        .map_err(Failure::into_command_error)?;
+        .map_err(Failure::into_command_error)
+        .map_err(|e| without_the_additions(op, e))?;
     reply(op, &answer, &what).map_err(Failure::into_command_error)
+}
+
+/// A `404 not_found` to an addition's path (a restore that is gone answers
+/// `restore_not_found`): a control plane without the v1 additions, said in words.
+fn without_the_additions(op: &Op, error: CommandError) -> CommandError {
+    let addition = match op {
+        Op::DiscardRestore { .. } => "discarding a restore",
+        _ => return error,
+    };
+    if error.status != Some(404) || error.code != "not_found" {
+        return error;
+    }
+    CommandError {
+        message: format!(
+            "this control plane does not offer {addition} (one of the v1 additions): {}",
+            error.message
+        ),
+        ..error
+    }
 }
 
 fn request(t: &Transport, op: &Op) -> Result<(Request, String), Failure> {
@@ -68,6 +88,17 @@ fn request(t: &Transport, op: &Op) -> Result<(Request, String), Failure> {
         }
         Op::CancelRestore { restore, key } => {
             post(&["restores", &restore.0, "cancel"], &key.0, json!({}))
+        }
+        Op::DiscardRestore {
+            restore,
+            reason,
+            key,
+        } => {
+            let reason = DiscardBody {
+                reason: reason.clone(),
+            };
+            let b = body(serde_json::to_value(reason))?;
+            post(&["restores", &restore.0, "discard"], &key.0, b)
         }
         Op::CreateDnsSwap {
             tenant,
@@ -147,9 +178,10 @@ async fn send(t: &Transport, request: &Request, retries: Retries) -> Result<Answ
 
 fn reply(op: &Op, answer: &Answer, what: &str) -> Result<Reply, Failure> {
     Ok(match op {
-        Op::CreateRestore { .. } | Op::ConfirmRestore { .. } | Op::CancelRestore { .. } => {
-            Reply::Restore(Box::new(parse(answer, what)?))
-        }
+        Op::CreateRestore { .. }
+        | Op::ConfirmRestore { .. }
+        | Op::CancelRestore { .. }
+        | Op::DiscardRestore { .. } => Reply::Restore(Box::new(parse(answer, what)?)),
         Op::CreateDnsSwap { .. } | Op::RollbackDnsSwap { .. } => {
             Reply::DnsSwap(Box::new(parse(answer, what)?))
         }
