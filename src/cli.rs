@@ -20,6 +20,61 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// Global options that mean nothing to `serve-demo` (it always serves the demo fleet, with
+/// no screen): kept out of its help.
+const NOT_FOR_SERVE_DEMO: [&str; 8] = [
+    "source",
+    "url",
+    "theme",
+    "contexts",
+    "namespaces",
+    "all_contexts",
+    "self_host",
+    "read_only",
+];
+
+impl Cli {
+    /// Parses the process's arguments; `serve-demo --help` lists only what applies to it.
+    pub fn try_parse_args() -> Result<Cli, clap::Error> {
+        Cli::try_parse().map_err(|error| {
+            let serving = std::env::args().any(|a| a == "serve-demo");
+            if error.kind() != clap::error::ErrorKind::DisplayHelp || !serving {
+                return error;
+            }
+            match serve_demo_help() {
+                Some(help) => {
+                    // As clap does with its own help: printed, and done.
+                    print!("{help}");
+                    std::process::exit(0);
+                }
+                None => error,
+            }
+        })
+    }
+}
+
+/// `serve-demo`'s help without the global options that mean nothing to it.
+fn serve_demo_help() -> Option<String> {
+    use clap::CommandFactory;
+    let mut command = Cli::command();
+    // Global options reach the subcommands when the command is built: hide them after.
+    command.build();
+    let serve = command.find_subcommand_mut("serve-demo")?;
+    let mut hidden = NOT_FOR_SERVE_DEMO
+        .iter()
+        .fold(std::mem::take(serve), |serve, id| {
+            serve.mut_arg(*id, |arg| arg.hide(true))
+        });
+    let help = hidden.render_help();
+    // Styled on a terminal only, as clap's own help is.
+    let styled = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    Some(if styled {
+        help.ansi().to_string()
+    } else {
+        help.to_string()
+    })
+}
+
 #[derive(Debug, Args)]
 pub struct Global {
     /// Config file; beats the SNAPDECK_CONFIG environment variable (default: the platform
@@ -99,7 +154,7 @@ pub enum Command {
         json: bool,
     },
     /// Serve the demo fleet over HTTP as the control-plane API (the reference server of
-    /// api/control-plane-v1.md), with --seed, --tenants and --demo-speed as for the demo.
+    /// docs/control-plane-api.md), with --seed, --tenants and --demo-speed as for the demo.
     ServeDemo {
         /// Address and port to listen on (port 0: any free port).
         #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8750")]

@@ -1,4 +1,4 @@
-//! The control-plane API's own shapes (`api/control-plane-v1.md`) beyond the domain's types:
+//! The control-plane API's own shapes (`docs/control-plane-api.md`) beyond the domain's types:
 //! the page envelope, the error body, the write bodies, and the limits. The http source and
 //! the reference server (`snapdeck serve-demo`) both read the contract through this module, so
 //! they cannot drift apart. The resources themselves (tenant, restore point, restore, DNS swap,

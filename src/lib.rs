@@ -1,6 +1,6 @@
 //! snapdeck: backup health, restores and DNS swaps of a multi-tenant Moodle fleet, in a terminal.
 //!
-//! Data flows one way: source → update message → app state → view (DESIGN.md).
+//! Data flows one way: source → update message → app state → view (docs/architecture.md).
 
 pub mod app;
 pub mod cli;

@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use chrono::{Duration, Utc};
-use clap::Parser;
 use color_eyre::eyre::{Result, WrapErr};
 
 use snapdeck::app::fleet::Fleet;
@@ -35,7 +34,7 @@ fn main() -> ExitCode {
     } else {
         2
     };
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::try_parse_args() {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => {
             let _ = e.print();
@@ -53,7 +52,10 @@ fn main() -> ExitCode {
             ExitCode::from(cannot_judge)
         }
         Err(Failure::Internal(report)) => {
-            eprintln!("snapdeck: {report:?}");
+            // A sentence, causes after it; never a backtrace or a source location (those are
+            // for panics, which the hook reports).
+            let words: Vec<String> = report.chain().map(ToString::to_string).collect();
+            eprintln!("snapdeck: {}", words.join(": "));
             ExitCode::from(if for_monitoring { cannot_judge } else { 1 })
         }
     }
@@ -186,15 +188,21 @@ fn status_command(
     format: StatusFormat,
     problems: bool,
 ) -> Result<ExitCode, Failure> {
-    let now = Utc::now();
-    let FirstRead { tenants, unread } = match config.source {
+    let FirstRead {
+        tenants,
+        unread,
+        generated_at,
+    } = match config.source {
         SourceKind::Http => first_fleet(http_source(config)?, "the control plane")?,
         SourceKind::Kube => first_fleet(kube_source(config)?, "the clusters")?,
         SourceKind::Demo => FirstRead {
-            tenants: demo::fleet_at(config.demo.seed, config.demo.tenants, now).0,
+            tenants: demo::fleet_at(config.demo.seed, config.demo.tenants, Utc::now()).0,
             unread: Vec::new(),
+            generated_at: None,
         },
     };
+    // Judged at the source's clock, as the dashboard judges: it was read just now.
+    let now = generated_at.unwrap_or_else(Utc::now);
     for part in &unread {
         eprintln!("snapdeck: {part}");
     }
@@ -220,6 +228,8 @@ fn status_command(
 struct FirstRead {
     tenants: Vec<Arc<Tenant>>,
     unread: Vec<Unread>,
+    /// The source's own instant for them, when it sent one.
+    generated_at: Option<chrono::DateTime<Utc>>,
 }
 
 /// The http source, or why it cannot start (no URL, no token, plain http to another host);
@@ -258,8 +268,15 @@ fn first_fleet(source: impl Source, whole: &str) -> Result<FirstRead, Failure> {
         let mut unread = Vec::new();
         let fleet = loop {
             match events.recv().await {
-                Some(SourceEvent::Fleet { tenants, .. }) => {
-                    break Ok(FirstRead { tenants, unread });
+                Some(SourceEvent::Fleet {
+                    tenants,
+                    generated_at,
+                }) => {
+                    break Ok(FirstRead {
+                        tenants,
+                        unread,
+                        generated_at: Some(generated_at),
+                    });
                 }
                 Some(SourceEvent::Unread(parts)) => unread = parts,
                 Some(SourceEvent::Connection(Connection::Failing { error, scope: None })) => {
@@ -272,6 +289,7 @@ fn first_fleet(source: impl Source, whole: &str) -> Result<FirstRead, Failure> {
                     break Ok(FirstRead {
                         tenants: Vec::new(),
                         unread: vec![part],
+                        generated_at: None,
                     });
                 }
                 Some(_) => {}
@@ -399,8 +417,17 @@ fn tui_command(config: &Config, theme: Theme) -> Result<ExitCode, Failure> {
             commands,
             task,
         } = source::start(source);
+        let operator = journal::operator(config.operator.as_deref());
+        let mut notices = Vec::new();
+        if operator.is_none() {
+            notices.push(format!(
+                "no operator name known (set `operator` in the config, or LOGNAME): the journal \
+                 will say \"{}\"",
+                journal::UNKNOWN_OPERATOR
+            ));
+        }
         let mut app = App::new(Settings {
-            operator: journal::operator(),
+            operator: operator.unwrap_or_else(|| journal::UNKNOWN_OPERATOR.to_string()),
             session: session_id(),
             refresh_interval: refresh_interval(config),
             calendar: calendar.clone(),
@@ -421,6 +448,13 @@ fn tui_command(config: &Config, theme: Theme) -> Result<ExitCode, Failure> {
             .and_then(|path| journal::Journal::open(&path).map_err(|e| e.to_string()));
         if let Err(why) = &journal {
             tracing::warn!(%why, "journal unavailable: writes will be refused");
+            // Said now, not at the first action it refuses.
+            notices.push(format!(
+                "every action will be refused: the journal cannot be written ({why})"
+            ));
+        }
+        if !notices.is_empty() {
+            app.update(Msg::Notice(notices.join(" · ")), Utc::now());
         }
         let channels = tui::Channels {
             events,

@@ -167,3 +167,32 @@ fn read_only_resends_nothing_and_an_answered_intent_is_not_resent() {
     );
     assert!(app.flash().unwrap().text.contains("nothing to re-send"));
 }
+
+#[test]
+fn serve_demo_help_lists_only_what_applies_to_it() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_snapdeck"))
+        .args(["serve-demo", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    for applies in [
+        "--listen",
+        "--token-file",
+        "--seed",
+        "--tenants",
+        "--demo-speed",
+    ] {
+        assert!(help.contains(applies), "{help}");
+    }
+    for not in [
+        "--url",
+        "--source",
+        "--context",
+        "--theme",
+        "--read-only",
+        "--self-host",
+    ] {
+        assert!(!help.contains(not), "{not}: {help}");
+    }
+}

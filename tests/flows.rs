@@ -739,3 +739,25 @@ fn heartbeat(app: &mut App, at: chrono::DateTime<chrono::Utc>) {
     app.update(Msg::Source(alive), at);
     app.update(Msg::Tick, at);
 }
+
+#[test]
+fn number_keys_switch_screens_so_one_esc_is_back_at_the_fleet() {
+    let mut app = app(60);
+    // fleet ▸ tenant ▸ requests ▸ monitor ▸ requests ▸ monitor used to need five Esc.
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.screen(), Screen::Tenant(_)));
+    key(&mut app, KeyCode::Char('3'));
+    key(&mut app, KeyCode::Char('2'));
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.screen(), Screen::Monitor(_)));
+    key(&mut app, KeyCode::Char('3'));
+    assert_eq!(app.screens().len(), 2, "{:?}", app.screens());
+    assert!(matches!(app.screen(), Screen::Requests(_)));
+    key(&mut app, KeyCode::Char('2'));
+    // The restores screen comes back with its selection.
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.screens().len(), 1);
+    assert!(matches!(app.screen(), Screen::Fleet));
+}

@@ -519,3 +519,24 @@ async fn a_new_spoke_is_discarded_over_http_and_an_overwrite_is_refused_in_words
         "{refused:?}"
     );
 }
+
+#[tokio::test]
+async fn status_judges_at_the_control_planes_clock_not_this_machines() {
+    // The control plane's clock a week behind this machine's: judged here, every backup
+    // would be a week old and every tenant red.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let theirs = Utc::now() - chrono::Duration::days(7);
+    let clock = Arc::new(ManualClock::new(theirs));
+    let _stop = serve(listener, clock.clone());
+    let url = format!("http://{address}");
+    let args = ["status", "--source", "http", "--url", &url, "--json"]
+        .map(String::from)
+        .to_vec();
+    let output = snapdeck(args, TOKEN).await;
+    let doc: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let generated: chrono::DateTime<Utc> = doc["generated_at"].as_str().unwrap().parse().unwrap();
+    assert!((generated - theirs).num_seconds().abs() < 60, "{generated}");
+    let red = doc["summary"]["red"].as_u64().unwrap();
+    assert!(red < 20, "{red} of 60 red: judged at the wrong clock");
+}

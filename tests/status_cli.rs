@@ -390,12 +390,20 @@ fn status_cannot_judge_bad_arguments_or_unwritable_output_and_says_why() {
         let out = Command::new(env!("CARGO_BIN_EXE_snapdeck"))
             .args(["status", "--tenants", "30"])
             .env("SNAPDECK_CONFIG", no_config())
+            .env("RUST_BACKTRACE", "1")
             .stdout(full)
             .output()
             .unwrap();
         let err = String::from_utf8(out.stderr).unwrap();
         assert_eq!(out.status.code(), Some(3), "{err}");
-        assert!(err.contains("could not write"), "{err}");
+        // One sentence: what failed and why, no source location, no backtrace.
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.starts_with("snapdeck: could not write the fleet's status to stdout: "),
+            "{err}"
+        );
+        assert!(err.contains("No space left on device"), "{err}");
+        assert!(!err.contains("Location") && !err.contains("src/"), "{err}");
     }
 }
 

@@ -47,6 +47,8 @@ const CLOSED_REQUESTS_KEPT: usize = 1_000;
 /// How many ticks (the runner's once-a-second heartbeat, in real time whatever the demo's
 /// speed) a flash message stays on screen: counted, not timed, so tests control it.
 const FLASH_TICKS: u8 = 6;
+/// A start-up notice stays longer: it is read before the first action, not after it.
+const NOTICE_TICKS: u8 = 30;
 
 pub use crate::config::TimeDisplay;
 
@@ -103,6 +105,8 @@ pub enum Msg {
     JournalRead(Result<crate::journal::JournalRead, String>),
     /// At start: this many writes in the journal were sent but never answered.
     JournalUnanswered(usize),
+    /// At start: something the operator must know before acting (no journal, no name).
+    Notice(String),
 }
 
 /// What the app asks the outside world to do; `update` answers a list of them, in order.
@@ -308,6 +312,12 @@ impl App {
             }
             Msg::JournalTrouble(error) => self.set_flash(FlashKind::Error, error),
             Msg::JournalRead(read) => self.on_journal_read(read),
+            Msg::Notice(text) => {
+                self.set_flash(FlashKind::Error, text);
+                if let Some(flash) = self.flash.as_mut() {
+                    flash.ticks_left = NOTICE_TICKS;
+                }
+            }
             Msg::JournalUnanswered(0) => self.dirty = false,
             Msg::JournalUnanswered(n) => {
                 let text = format!(
@@ -392,6 +402,16 @@ impl App {
 
     fn open_screen(&mut self, screen: Screen) {
         self.screens.push(screen);
+    }
+
+    /// `1 2 3 4`: that screen right above the fleet, in place of the stack there (so Esc
+    /// goes back to the fleet); one already open in the stack keeps its selection.
+    fn switch_to(&mut self, same: fn(&Screen) -> bool, new: impl FnOnce() -> Screen) {
+        let kept = (1..self.screens.len())
+            .find(|&i| same(&self.screens[i]))
+            .map(|i| self.screens.remove(i));
+        self.screens.truncate(1);
+        self.screens.push(kept.unwrap_or_else(new));
     }
 
     /// Swaps the top screen for another (the card stepping to the next tenant).
@@ -689,22 +709,20 @@ impl App {
             }
             Action::Help => self.open_modal(Modal::Help),
             Action::ShowFleet => self.screens.truncate(1),
-            Action::ShowRestores => {
-                if !matches!(self.screen(), Screen::Restores(_)) {
-                    self.open_screen(Screen::Restores(Default::default()));
-                }
-            }
+            Action::ShowRestores => self.switch_to(
+                |s| matches!(s, Screen::Restores(_)),
+                || Screen::Restores(Default::default()),
+            ),
             Action::ShowJournal => self.open_journal(),
             Action::CommandLine => {
                 self.command_line.reset();
                 self.command_candidates.clear();
                 self.open_modal(Modal::Command);
             }
-            Action::ShowRequests => {
-                if !matches!(self.screen(), Screen::Requests(_)) {
-                    self.open_screen(Screen::Requests(Default::default()));
-                }
-            }
+            Action::ShowRequests => self.switch_to(
+                |s| matches!(s, Screen::Requests(_)),
+                || Screen::Requests(Default::default()),
+            ),
             Action::Quit => self.effects.push(Effect::Quit),
             _ => self.dirty = false,
         }

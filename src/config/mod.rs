@@ -38,6 +38,8 @@ pub struct Config {
     pub time: TimeDisplay,
     pub refresh_interval: Duration,
     pub read_only: bool,
+    /// Who the journal says acted; `None`: the login name, else the account's.
+    pub operator: Option<String>,
     pub source: SourceKind,
     pub demo: DemoConfig,
     pub http: HttpConfig,
@@ -200,6 +202,7 @@ impl Default for Config {
             time: TimeDisplay::Utc,
             refresh_interval: Duration::from_secs(30),
             read_only: false,
+            operator: None,
             source: SourceKind::Demo,
             demo: DemoConfig::default(),
             http: HttpConfig::default(),

@@ -12,6 +12,7 @@ pub(super) struct RawConfig {
     pub(super) time: Option<Spanned<String>>,
     pub(super) refresh_interval_secs: Option<Spanned<i64>>,
     pub(super) read_only: Option<bool>,
+    pub(super) operator: Option<Spanned<String>>,
     pub(super) source: Option<RawSource>,
     pub(super) demo: Option<RawDemo>,
     pub(super) http: Option<RawHttp>,
@@ -116,7 +117,7 @@ mod tests {
         assert_eq!(
             error(src).to_string(),
             "config file /x/config.toml, line 3: unknown key `themee` (expected one of theme, \
-             time, refresh_interval_secs, read_only, source, demo, http, kube, self_host, business_hours)"
+             time, refresh_interval_secs, read_only, operator, source, demo, http, kube, self_host, business_hours)"
         );
     }
 

@@ -25,6 +25,11 @@ impl Check<'_> {
                 |v| self.seconds(v, "refresh_interval_secs"),
             )?,
             read_only: raw.read_only.unwrap_or(defaults.read_only),
+            operator: raw
+                .operator
+                .as_ref()
+                .map(|v| self.text(v, "operator"))
+                .transpose()?,
             source: or_default(source.kind.as_ref(), defaults.source, |v| {
                 self.source_kind(v)
             })?,

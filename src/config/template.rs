@@ -74,6 +74,10 @@ refresh_interval_secs = 30
 # true hides every action (restores, DNS swaps, cancellations): a safe viewing mode.
 read_only = false
 
+# Who the journal says acted. Unset: the login name (LOGNAME, then USER), else the
+# account's name.
+# operator = "alex"
+
 [source]
 # Where the fleet comes from: "demo" (simulated, no set-up), "http" (control-plane API)
 # or "kube" (the clusters themselves).

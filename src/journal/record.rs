@@ -49,7 +49,7 @@ impl Intent {
     ) -> Intent {
         Intent {
             at: Utc::now(),
-            operator: operator(),
+            operator: operator(None).unwrap_or_else(|| UNKNOWN_OPERATOR.to_string()),
             source: source.into(),
             op,
             target: target.into(),
@@ -60,12 +60,40 @@ impl Intent {
     }
 }
 
-/// Who is at the keyboard, as the login shell says.
-pub fn operator() -> String {
-    std::env::var("USER")
-        .ok()
-        .filter(|user| !user.is_empty())
-        .unwrap_or_else(|| "unknown".to_string())
+/// What the journal says when nobody could be named (said at start-up too).
+pub const UNKNOWN_OPERATOR: &str = "unknown";
+
+/// Who is at the keyboard: the config's `operator`, else the login name (`LOGNAME`, then
+/// `USER`), else the account's name; `None` when none of them is known.
+pub fn operator(configured: Option<&str>) -> Option<String> {
+    let named = |name: &str| Some(name.trim().to_string()).filter(|n| !n.is_empty());
+    configured
+        .and_then(named)
+        .or_else(|| {
+            ["LOGNAME", "USER"]
+                .iter()
+                .find_map(|var| named(&std::env::var(var).ok()?))
+        })
+        .or_else(account_name)
+}
+
+/// The name of the account this process runs as, from the system's user database.
+pub(crate) fn account_name() -> Option<String> {
+    #[cfg(unix)]
+    {
+        // SAFETY: getpwuid returns a pointer into static storage or null; it is read at once,
+        // before any other call could overwrite it.
+        unsafe {
+            let entry = libc::getpwuid(libc::getuid());
+            if entry.is_null() || (*entry).pw_name.is_null() {
+                return None;
+            }
+            let name = std::ffi::CStr::from_ptr((*entry).pw_name).to_string_lossy();
+            Some(name.trim().to_string()).filter(|n| !n.is_empty())
+        }
+    }
+    #[cfg(not(unix))]
+    None
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -85,7 +85,7 @@ fn what_is_appended_reads_back_paired_by_key() {
         .collect();
     assert_eq!(lines[0]["kind"], "intent");
     assert_eq!(lines[0]["op"], "create_restore");
-    assert_eq!(lines[0]["operator"], operator());
+    assert_eq!(lines[0]["operator"], operator(None).unwrap());
     assert_eq!(lines[3]["kind"], "outcome");
     assert_eq!(lines[3]["result"], "ok");
     assert_eq!(lines[3]["status"], Value::Null);
@@ -307,4 +307,13 @@ fn every_record_is_at_the_wall_clock_and_an_answer_never_before_its_question() {
         asked <= answered && answered <= after,
         "{asked} then {answered}"
     );
+}
+
+#[test]
+fn the_operator_is_the_configs_then_the_login_name_then_the_account() {
+    assert_eq!(operator(Some("  alex ")).as_deref(), Some("alex"));
+    // A blank name in the config is no name: the next one is taken.
+    assert_eq!(operator(Some(" ")), operator(None));
+    // This machine's account has a name even when the environment says none.
+    assert!(record::account_name().is_some_and(|n| !n.is_empty()));
 }

@@ -1,5 +1,5 @@
 //! `snapdeck serve-demo`: the reference server of the control-plane API
-//! (`api/control-plane-v1.md`), serving the demo control plane over HTTP — what the http
+//! (`docs/control-plane-api.md`), serving the demo control plane over HTTP — what the http
 //! source is tested against, and what a developer of the real control plane can compare
 //! with.
 //!

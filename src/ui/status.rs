@@ -109,7 +109,10 @@ pub fn draw_flash(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             } else {
                 theme.flash_info
             };
-            Line::from(Span::styled(format!(" {}", flash.text), style))
+            // Cut with `…` when longer than the line: a cut message must say so.
+            let text =
+                super::format::ellipsized(&flash.text, usize::from(area.width).saturating_sub(1));
+            Line::from(Span::styled(format!(" {text}"), style))
         }
         None => hints(app, theme, usize::from(area.width)),
     };

@@ -35,9 +35,10 @@ impl JournalView {
 impl App {
     /// `:journal` or `4`: the journal screen, read afresh.
     pub(in crate::app) fn open_journal(&mut self) {
-        if !matches!(self.screen(), Screen::Journal(_)) {
-            self.open_screen(Screen::Journal(JournalScreen::default()));
-        }
+        self.switch_to(
+            |s| matches!(s, Screen::Journal(_)),
+            || Screen::Journal(JournalScreen::default()),
+        );
         self.effects.push(Effect::ReadJournal);
     }
 

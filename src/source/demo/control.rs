@@ -1,5 +1,5 @@
 //! The demo control plane's writes, with the contract's semantics exactly
-//! (`api/control-plane-v1.md`): `404 tenant_not_found`, `409 restore_in_progress`,
+//! (`docs/control-plane-api.md`): `404 tenant_not_found`, `409 restore_in_progress`,
 //! `409 slug_taken`, `422 restore_point_unusable`, `409 invalid_phase`, and idempotency — the
 //! same key with the same body answers the original result, the same key with another body
 //! is `422 idempotency_key_reused`.

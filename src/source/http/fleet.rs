@@ -29,6 +29,9 @@ pub struct PollState {
     last: Option<HashMap<TenantId, Arc<Tenant>>>,
     /// A server without the DNS swap list answers 404 there: stop asking.
     dns_swaps_listed: bool,
+    /// The last `generated_at` and when it came: a `304` carries no instant, and the
+    /// heartbeat it makes must stay on the control plane's clock, not this machine's.
+    clock: Option<(DateTime<Utc>, std::time::Instant)>,
 }
 
 impl Default for PollState {
@@ -37,6 +40,7 @@ impl Default for PollState {
             etag: None,
             last: None,
             dns_swaps_listed: true,
+            clock: None,
         }
     }
 }
@@ -76,11 +80,12 @@ async fn poll_into(
     match read_fleet(t, etag.as_deref(), state.last.as_ref()).await? {
         // Nothing to parse, nothing to compare: only "still alive".
         None => events.push(SourceEvent::Changed {
-            generated_at: Utc::now(),
+            generated_at: state.source_now(),
             tenants: Vec::new(),
         }),
         Some((generated_at, tenants, etag)) => {
             state.etag = etag;
+            state.clock = Some((generated_at, std::time::Instant::now()));
             events.push(state.fleet_event(generated_at, tenants, whole));
         }
     }
@@ -116,6 +121,17 @@ async fn poll_into(
 }
 
 impl PollState {
+    /// Now on the control plane's clock: its last `generated_at` plus the time since.
+    fn source_now(&self) -> DateTime<Utc> {
+        match self.clock {
+            Some((generated_at, at)) => {
+                let since = chrono::Duration::from_std(at.elapsed()).unwrap_or_default();
+                generated_at + since
+            }
+            None => Utc::now(),
+        }
+    }
+
     /// The whole fleet the first time, after an operator's refresh, or when tenants came or
     /// went; otherwise only the tenants that differ (the app upserts them by id).
     fn fleet_event(

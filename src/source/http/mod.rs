@@ -1,4 +1,4 @@
-//! The http source: the control-plane API exactly as `api/control-plane-v1.md` says, over
+//! The http source: the control-plane API exactly as `docs/control-plane-api.md` says, over
 //! reqwest with rustls.
 //!
 //! One loop owns the refresh: every interval it reads the fleet (paged, conditional on the
