@@ -1,32 +1,35 @@
-//! A source's answers to the app's commands: each is matched to its command by id, its
-//! outcome journaled when it was a write, and shown in the flash and on the screen that
-//! asked for it.
+//! A source's answers to the app's commands: each is taken out of the outbox by its id, its
+//! outcome journaled when it was a write, and delivered to the one screen that waits for it
+//! (`outbox::Waiter`), and to the flash line.
 
-use super::screens::dns::DnsAnswer;
+use super::outbox::{Ended, Pending, Waiter};
 use super::{App, Effect, FlashKind, Screen};
 use crate::domain::ids::IdempotencyKey;
 use crate::domain::restore::Restore;
 use crate::journal::Outcome;
-use crate::source::{CommandError, CommandId, Op, Reply};
+use crate::source::{CommandError, CommandId, Reply};
 
 impl App {
     pub(super) fn on_answer(&mut self, id: CommandId, outcome: Result<Reply, CommandError>) {
-        let Some(op) = self.pending.remove(&id) else {
+        let Some(pending) = self.outbox.take(id, Ended::of(&outcome)) else {
             self.dirty = false;
             return;
         };
-        // On-demand reads go back to the screen that asked, by their op.
-        match op {
-            Op::RestoreEvents { .. } => return self.answered_events(id, outcome),
-            Op::RestorePoints { .. } => return self.answered_points(id, &op, outcome),
-            _ => {}
-        }
-        if let Some(key) = op.key() {
+        if let Some(key) = pending.op.key() {
             self.effects
                 .push(Effect::Record(Box::new(journal_outcome(key, &outcome))));
         }
         match outcome {
-            Ok(Reply::Refreshed) => {
+            Ok(reply) => self.deliver_reply(id, &pending, reply),
+            Err(error) => self.deliver_error(id, &pending, error),
+        }
+    }
+
+    fn deliver_reply(&mut self, id: CommandId, pending: &Pending, reply: Reply) {
+        match (pending.waiter, reply) {
+            (Waiter::EventLog, reply) => self.answered_events(id, Ok(reply)),
+            (Waiter::History, Reply::RestorePoints(page)) => self.on_points(id, &pending.op, page),
+            (_, Reply::Refreshed) => {
                 let what = match self.last_load_changes {
                     0 => "nothing changed".to_string(),
                     1 => "1 tenant changed".to_string(),
@@ -34,11 +37,15 @@ impl App {
                 };
                 self.set_flash(FlashKind::Info, format!("refreshed: {what}"));
             }
-            Ok(Reply::Restore(restore)) => self.on_restore_answer(id, &op, *restore),
-            Ok(Reply::DnsSwap(swap)) => {
-                self.answered_dns(id, DnsAnswer::Swap(swap.id.clone()));
-                let what = match op {
-                    Op::RollbackDnsSwap { .. } => "rolling back",
+            (waiter, Reply::Restore(restore)) => {
+                self.on_restore_answer(id, pending, waiter, *restore)
+            }
+            (waiter, Reply::DnsSwap(swap)) => {
+                if waiter == Waiter::Dns {
+                    self.answered_dns(id, Ok(swap.id.clone()));
+                }
+                let what = match pending.op {
+                    crate::source::Op::RollbackDnsSwap { .. } => "rolling back",
                     _ => "swapping",
                 };
                 let text = format!(
@@ -49,77 +56,86 @@ impl App {
                 );
                 self.set_flash(FlashKind::Info, text);
             }
-            Ok(Reply::Request(request)) => {
+            (_, Reply::Request(request)) => {
                 self.acknowledged(&request);
                 let text = format!("{} acknowledged", request.ticket);
                 self.set_flash(FlashKind::Info, text);
             }
-            // Reads are answered above; a read's reply to a write is nothing to show.
-            Ok(Reply::RestorePoints(_) | Reply::RestoreEvents(_)) => self.dirty = false,
-            Err(error) => self.on_error_answer(id, &op, error),
+            // A reply that answers nothing on screen (a read for a screen since closed).
+            (_, Reply::RestorePoints(_) | Reply::RestoreEvents(_)) => self.dirty = false,
         }
     }
 
-    /// A page of restore points, or why it did not come (said on the history it was for;
-    /// in the flash alone when that history is no longer held).
-    fn answered_points(&mut self, id: CommandId, op: &Op, outcome: Result<Reply, CommandError>) {
-        match outcome {
-            Ok(Reply::RestorePoints(page)) => self.on_points(id, op, page),
-            Ok(_) => self.dirty = false,
-            Err(error) => {
-                if !self.points_failed(id, &error.message) {
-                    self.on_error_answer(id, op, error);
-                }
-            }
-        }
-    }
-
-    fn on_restore_answer(&mut self, id: CommandId, op: &Op, restore: Restore) {
+    fn on_restore_answer(
+        &mut self,
+        id: CommandId,
+        pending: &Pending,
+        waiter: Waiter,
+        restore: Restore,
+    ) {
         // The write's answer is the restore as it left it: shown now, not at the next poll.
         match self.restores.iter_mut().find(|r| r.id == restore.id) {
             Some(known) => *known = restore.clone(),
             None => self.restores.push(restore.clone()),
         }
         super::screens::restores::order(&mut self.restores);
-        let launched = format!(
-            "launched restore {} of {}: {}",
-            restore.id,
-            restore.source_slug,
-            restore.phase.label().replace('_', " ")
-        );
-        self.answered_monitor(id, Ok(()));
-        self.answered_wizard(id, Ok(launched));
-        if let Some(Screen::Wizard(wizard)) = self.screens.last_mut()
-            && wizard.launched.is_some()
-            && wizard.launched_id.is_none()
-        {
-            wizard.launched_id = Some(restore.id.clone());
+        let phase = restore.phase.label().replace('_', " ");
+        match waiter {
+            Waiter::Monitor => self.answered_monitor(id, Ok(())),
+            Waiter::Wizard => {
+                let launched = format!(
+                    "launched restore {} of {}: {phase}",
+                    restore.id, restore.source_slug
+                );
+                self.answered_wizard(id, Ok(launched));
+                if let Some(wizard) = self.screens.iter_mut().rev().find_map(|s| match s {
+                    Screen::Wizard(w) if w.launched.is_some() && w.launched_id.is_none() => Some(w),
+                    _ => None,
+                }) {
+                    wizard.launched_id = Some(restore.id.clone());
+                }
+            }
+            _ => {}
         }
-        let what = match op {
-            Op::CreateRestore { .. } => "launched",
-            Op::ConfirmRestore { .. } => "confirmed",
-            Op::CancelRestore { .. } => "cancelled",
-            Op::DiscardRestore { .. } => "discarded",
+        let what = match pending.op {
+            crate::source::Op::CreateRestore { .. } => "launched",
+            crate::source::Op::ConfirmRestore { .. } => "confirmed",
+            crate::source::Op::CancelRestore { .. } => "cancelled",
+            crate::source::Op::DiscardRestore { .. } => "discarded",
             _ => "reported",
         };
         let text = format!(
-            "restore {} of {} {what}: {} · 2 shows every restore",
-            restore.id,
-            restore.source_slug,
-            restore.phase.label().replace('_', " ")
+            "restore {} of {} {what}: {phase} · 2 shows every restore",
+            restore.id, restore.source_slug
         );
         self.set_flash(FlashKind::Info, text);
     }
 
-    /// An error answer: in the flash, and on the screen that waits for it.
-    fn on_error_answer(&mut self, id: CommandId, op: &Op, error: CommandError) {
-        self.answered_monitor(id, Err(error.message.clone()));
-        self.answered_wizard(id, Err(error.message.clone()));
-        self.answered_dns(id, DnsAnswer::Refused(error.message.clone()));
-        let status = error
-            .status
-            .map_or(String::new(), |s| format!(" (HTTP {s})"));
-        let text = format!("{} failed: {}{status}", op.name(), error.message);
+    /// A refusal, a failure, or a command that never left: on the screen that waits for it,
+    /// in words, and in the flash.
+    pub(super) fn deliver_error(&mut self, id: CommandId, pending: &Pending, error: CommandError) {
+        let problem = error.message.clone();
+        match pending.waiter {
+            // The monitor's log says so and tries again at the next tick.
+            Waiter::EventLog => return self.answered_events(id, Err(error)),
+            Waiter::History => {
+                if self.points_failed(id, &problem) {
+                    return;
+                }
+            }
+            Waiter::Monitor => self.answered_monitor(id, Err(problem)),
+            Waiter::Wizard => self.answered_wizard(id, Err(problem)),
+            Waiter::Dns => self.answered_dns(id, Err(problem)),
+            Waiter::Flash => {}
+        }
+        let text = if error.code == "not_sent" {
+            error.message
+        } else {
+            let status = error
+                .status
+                .map_or(String::new(), |s| format!(" (HTTP {s})"));
+            format!("{} failed: {}{status}", pending.op.name(), error.message)
+        };
         self.set_flash(FlashKind::Error, text);
     }
 }

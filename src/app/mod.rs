@@ -6,10 +6,9 @@ pub mod fleet;
 pub mod history;
 pub mod keys;
 pub mod load;
+pub mod outbox;
 pub mod screens;
 pub mod view;
-
-use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 use crossterm::event::{KeyEvent, KeyEventKind};
@@ -156,9 +155,6 @@ pub struct App {
     pub journal: screens::journal::JournalView,
     pub calendar: BusinessCalendar,
     operator: String,
-    session: String,
-    /// Idempotency keys minted so far.
-    minted: u64,
     /// The instant of the message being handled.
     now: DateTime<Utc>,
     /// Every active and recent restore the source reports, active first.
@@ -173,8 +169,7 @@ pub struct App {
     /// The restore points of the tenant in front, as far as fetched.
     history: Option<history::PointHistory>,
     /// Commands sent and not yet answered.
-    pending: BTreeMap<CommandId, Op>,
-    next_command: u64,
+    outbox: outbox::Outbox,
     /// Tenants changed by the last whole fleet swapped in, for the refresh's answer.
     last_load_changes: usize,
     effects: Vec<Effect>,
@@ -210,16 +205,13 @@ impl App {
             journal: Default::default(),
             calendar: settings.calendar,
             operator: settings.operator,
-            session: settings.session,
-            minted: 0,
             now: DateTime::<Utc>::MIN_UTC,
             restores: Vec::new(),
             dns_swaps: Vec::new(),
             requests: Vec::new(),
             closed_requests: Vec::new(),
             history: None,
-            pending: BTreeMap::new(),
-            next_command: 1,
+            outbox: outbox::Outbox::new(settings.session),
             last_load_changes: 0,
             effects: Vec::new(),
             loading: None,
@@ -305,10 +297,10 @@ impl App {
             }
             Msg::HistoryRows(rows) => self.on_history_rows(rows),
             Msg::Undelivered(id) => {
-                self.not_sent(id, "the source has stopped".to_string());
+                self.not_sent(id, "the source has stopped".to_string(), true);
             }
             Msg::Unjournaled { id, error } => {
-                self.not_sent(id, format!("nothing leaves unjournaled: {error}"));
+                self.not_sent(id, format!("nothing leaves unjournaled: {error}"), false);
             }
             Msg::JournalTrouble(error) => self.set_flash(FlashKind::Error, error),
             Msg::JournalRead(read) => self.on_journal_read(read),
@@ -443,7 +435,7 @@ impl App {
         id
     }
 
-    /// Journals `intent`, then sends the write `op`; answers the command's id.
+    /// Journals `intent`, then sends the write `op` (keyed by `keyed`); answers its id.
     fn write(&mut self, intent: Intent, op: Op) -> CommandId {
         let command = self.command(op);
         let id = command.id;
@@ -454,44 +446,54 @@ impl App {
         id
     }
 
+    /// `write` with its idempotency key (the outbox's one policy), and the key.
+    fn keyed(&mut self, write: Op) -> (Op, crate::domain::ids::IdempotencyKey) {
+        let op = self.outbox.keyed(write);
+        let key = op
+            .key()
+            .cloned()
+            .unwrap_or_else(|| crate::domain::ids::IdempotencyKey(String::new()));
+        (op, key)
+    }
+
+    /// Into the outbox, waited for by the screen it came from (a re-send from the journal
+    /// is waited for by nobody but the flash line).
     fn command(&mut self, op: Op) -> SourceCommand {
-        let id = CommandId(self.next_command);
-        self.next_command += 1;
-        self.pending.insert(id, op.clone());
+        let waiter = match self.screen() {
+            Screen::Journal(_) => outbox::Waiter::Flash,
+            _ => outbox::Waiter::of(&op),
+        };
+        let id = self.outbox.add(op.clone(), waiter);
         SourceCommand { id, op }
     }
 
-    /// A command that never left: said in words, on its screen too.
-    fn not_sent(&mut self, id: CommandId, why: String) {
-        let Some(op) = self.pending.remove(&id) else {
+    /// A command that never left: said in words, on the screen that waits for it; a write
+    /// whose intent was journaled gets its outcome journaled too (`journaled`).
+    fn not_sent(&mut self, id: CommandId, why: String, journaled: bool) {
+        let Some(pending) = self.outbox.take(id, outbox::Ended::Unsettled) else {
             return;
         };
-        let text = format!("{} not sent: {why}", op.name());
-        if let Op::RestoreEvents { .. } = op {
-            // The monitor's log says so and tries again at the next tick.
-            let error = crate::source::CommandError {
-                code: "not_sent".to_string(),
-                status: None,
-                message: text.clone(),
-            };
-            self.answered_events(id, Err(error));
+        let text = format!("{} not sent: {why}", pending.op.name());
+        let error = crate::source::CommandError {
+            code: "not_sent".to_string(),
+            status: None,
+            message: text.clone(),
+        };
+        if let (Some(key), true) = (pending.op.key(), journaled) {
+            let outcome = Outcome::error(key.clone(), None, Some(error.code.clone()), &text);
+            self.effects.push(Effect::Record(Box::new(outcome)));
         }
-        self.answered_wizard(id, Err(text.clone()));
-        self.answered_dns(id, screens::dns::DnsAnswer::NotSent(text.clone()));
-        self.set_flash(FlashKind::Error, text);
+        self.deliver_error(id, &pending, error);
     }
 
     /// The wizard waiting for `id` says what was launched, or shows the problem and can try
     /// again.
     fn answered_wizard(&mut self, id: CommandId, result: Result<String, String>) {
-        let waiting = matches!(
-            self.screens.last(),
-            Some(Screen::Wizard(wizard)) if wizard.sending == Some(id)
-        );
-        if !waiting {
-            return;
-        }
-        if let Some(Screen::Wizard(wizard)) = self.screens.last_mut() {
+        let waiting = self.screens.iter_mut().rev().find_map(|s| match s {
+            Screen::Wizard(wizard) if wizard.sending == Some(id) => Some(wizard),
+            _ => None,
+        });
+        if let Some(wizard) = waiting {
             wizard.sending = None;
             match result {
                 Ok(launched) => wizard.launched = Some(launched),
@@ -502,7 +504,7 @@ impl App {
 
     /// Whether a command of this kind is waiting for its answer.
     fn waiting_for(&self, op: &Op) -> bool {
-        self.pending.values().any(|pending| pending == op)
+        self.outbox.pending().any(|pending| pending == op)
     }
 
     fn on_tick(&mut self, now: DateTime<Utc>) {

@@ -183,6 +183,20 @@ impl Op {
         }
     }
 
+    /// The write's idempotency key, to set; reads have none.
+    pub fn key_mut(&mut self) -> Option<&mut IdempotencyKey> {
+        match self {
+            Op::Refresh | Op::RestorePoints { .. } | Op::RestoreEvents { .. } => None,
+            Op::CreateRestore { key, .. }
+            | Op::ConfirmRestore { key, .. }
+            | Op::CancelRestore { key, .. }
+            | Op::DiscardRestore { key, .. }
+            | Op::CreateDnsSwap { key, .. }
+            | Op::RollbackDnsSwap { key, .. }
+            | Op::AcknowledgeRequest { key, .. } => Some(key),
+        }
+    }
+
     /// The write's idempotency key; reads have none.
     pub fn key(&self) -> Option<&IdempotencyKey> {
         match self {

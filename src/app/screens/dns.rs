@@ -2,7 +2,7 @@
 //! and back. Before the swap exists it shows the plan and asks for the tenant's slug typed;
 //! after, the swap as the source pushes it (looked up by id, so it moves live) and the
 //! rollback, asked for the same way. The typed confirmation is the monitor's `Prompt`; each
-//! move is journaled before it is sent, with one idempotency key per confirmed intent.
+//! move is journaled before it is sent, keyed by the outbox (`app/outbox.rs`).
 
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
@@ -42,9 +42,6 @@ pub struct DnsScreen {
     /// The write waiting for its answer, kept here (not only on the prompt) so the answer
     /// finds the screen even after Esc closed the prompt.
     pub sending: Option<CommandId>,
-    /// The key of the confirmed intent: kept until the control plane answers it, so a move
-    /// that never left (source stopped, journal unwritable) is re-sent with the same key.
-    key: Option<(DnsMove, IdempotencyKey)>,
     /// The last refusal, in words, until the next move.
     pub problem: Option<String>,
 }
@@ -64,7 +61,6 @@ impl DnsScreen {
             swap,
             prompt: None,
             sending: None,
-            key: None,
             problem: None,
         }
     }
@@ -74,17 +70,6 @@ impl DnsScreen {
         let id = self.swap.as_ref()?;
         swaps.iter().find(|s| s.id == *id)
     }
-}
-
-/// How a move's command ended, for the screen that sent it.
-#[derive(Debug, Clone)]
-pub enum DnsAnswer {
-    /// The control plane did it: the swap it created or rolled back.
-    Swap(DnsSwapId),
-    /// The control plane answered no: a new try is a new intent, with a new key.
-    Refused(String),
-    /// It never left: a new try re-sends this intent, with its key.
-    NotSent(String),
 }
 
 fn prompt(what: DnsMove) -> Prompt<DnsMove> {
@@ -235,11 +220,6 @@ impl App {
             return;
         };
         let swap = screen.shown(&self.dns_swaps).map(|s| s.id.clone());
-        let kept = screen
-            .key
-            .as_ref()
-            .filter(|(move_, _)| *move_ == what)
-            .map(|(_, key)| key.clone());
         if typed != restore.source_slug {
             let problem = format!("type {} to {}", restore.source_slug, what.word());
             if let Some(p) = self.dns_prompt_mut() {
@@ -247,7 +227,8 @@ impl App {
             }
             return;
         }
-        let key = kept.unwrap_or_else(|| self.mint_key());
+        // The outbox keys it: the same move again, after no definite answer, keeps its key.
+        let key = IdempotencyKey(String::new());
         let (journaled, target, op) = match (what, swap) {
             (DnsMove::Swap, _) => (
                 Journaled::CreateDnsSwap,
@@ -268,7 +249,8 @@ impl App {
             ),
             (DnsMove::Rollback, None) => return,
         };
-        let mut intent = self.intent(journaled, target, key.clone());
+        let (op, key) = self.keyed(op);
+        let mut intent = self.intent(journaled, target, key);
         intent.ticket = restore.ticket.clone();
         intent.details.insert(
             "tenant".to_string(),
@@ -277,7 +259,6 @@ impl App {
         let id = self.write(intent, op);
         if let Some(Screen::Dns(screen)) = self.screens.last_mut() {
             screen.sending = Some(id);
-            screen.key = Some((what, key));
             screen.problem = None;
             if let Some(p) = screen.prompt.as_mut() {
                 p.sending = Some(id);
@@ -294,7 +275,11 @@ impl App {
 
     /// The screen waiting for `id` (wherever it sits in the stack) shows the swap, or the
     /// problem with the prompt open for another try.
-    pub(in crate::app) fn answered_dns(&mut self, id: CommandId, answer: DnsAnswer) {
+    pub(in crate::app) fn answered_dns(
+        &mut self,
+        id: CommandId,
+        answer: Result<DnsSwapId, String>,
+    ) {
         let waiting = self.screens.iter_mut().rev().find_map(|s| match s {
             Screen::Dns(d) if d.sending == Some(id) => Some(d),
             _ => None,
@@ -304,18 +289,13 @@ impl App {
         };
         screen.sending = None;
         let problem = match answer {
-            DnsAnswer::Swap(swap) => {
+            Ok(swap) => {
                 screen.swap = Some(swap);
                 screen.prompt = None;
-                screen.key = None;
                 screen.problem = None;
                 return;
             }
-            DnsAnswer::Refused(problem) => {
-                screen.key = None;
-                problem
-            }
-            DnsAnswer::NotSent(problem) => problem,
+            Err(problem) => problem,
         };
         if let Some(p) = screen.prompt.as_mut() {
             p.sending = None;

@@ -92,8 +92,8 @@ impl App {
                 continue;
             };
             let in_flight = self
-                .pending
-                .values()
+                .outbox
+                .pending()
                 .any(|op| matches!(op, Op::RestoreEvents { restore, .. } if *restore == id));
             if in_flight {
                 continue;

@@ -98,7 +98,7 @@ impl App {
         }
         let intent = entry.intent.clone();
         let key = intent.idempotency_key.clone();
-        if self.pending.values().any(|op| op.key() == Some(&key)) {
+        if self.outbox.pending().any(|op| op.key() == Some(&key)) {
             self.set_flash(FlashKind::Info, "already re-sent: waiting for the answer");
             return;
         }

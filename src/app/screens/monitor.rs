@@ -300,7 +300,8 @@ impl App {
             }
             return;
         }
-        let key = self.mint_key();
+        // The outbox keys it: the same move again, after no definite answer, keeps its key.
+        let key = crate::domain::ids::IdempotencyKey(String::new());
         let (journaled, op) = match what {
             Move::Confirm => (
                 Journaled::ConfirmRestore,
@@ -326,6 +327,7 @@ impl App {
                 },
             ),
         };
+        let (op, key) = self.keyed(op);
         let mut intent = self.intent(journaled, restore.id.to_string(), key);
         intent.ticket = restore.ticket.clone();
         if what.takes_notes() {

@@ -2,8 +2,6 @@
 //! deadline first. `a` acknowledges the selected ticket (journaled first, sent once);
 //! `Enter` opens the restore wizard for its tenant, filled in from the ticket.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Duration, Utc};
 use tui_input::Input;
 
@@ -24,9 +22,6 @@ pub struct RequestsScreen {
     /// The ticket selected, by name: the list is re-pushed and re-ordered as tickets arrive,
     /// and `a` must land on the ticket the operator sees, not on whatever took its row.
     pub selected: Option<String>,
-    /// The key minted for each ticket's acknowledgement: a retry after an error or a lost
-    /// answer re-sends the same intent with the same key.
-    keys: BTreeMap<String, IdempotencyKey>,
 }
 
 impl RequestsScreen {
@@ -134,34 +129,20 @@ impl App {
             return;
         }
         let on_its_way = self
-            .pending
-            .values()
+            .outbox
+            .pending()
             .any(|op| matches!(op, Op::AcknowledgeRequest { ticket: t, .. } if *t == ticket));
         if on_its_way {
             self.set_flash(FlashKind::Info, "already sent: waiting for the answer");
             return;
         }
-        let key = match self.ack_key(&ticket) {
-            Some(key) => key,
-            None => {
-                let key = self.mint_key();
-                if let Some(Screen::Requests(list)) = self.screens.last_mut() {
-                    list.keys.insert(ticket.clone(), key.clone());
-                }
-                key
-            }
-        };
-        let mut intent = self.intent(Journaled::AcknowledgeRequest, ticket.clone(), key.clone());
-        intent.ticket = Some(ticket.clone());
-        self.write(intent, Op::AcknowledgeRequest { ticket, key });
-    }
-
-    /// The key already minted for acknowledging `ticket` on the open screen.
-    fn ack_key(&self, ticket: &str) -> Option<IdempotencyKey> {
-        match self.screens.last() {
-            Some(Screen::Requests(list)) => list.keys.get(ticket).cloned(),
-            _ => None,
-        }
+        let (op, key) = self.keyed(Op::AcknowledgeRequest {
+            ticket: ticket.clone(),
+            key: IdempotencyKey(String::new()),
+        });
+        let mut intent = self.intent(Journaled::AcknowledgeRequest, ticket.clone(), key);
+        intent.ticket = Some(ticket);
+        self.write(intent, op);
     }
 
     /// `Enter`: the restore wizard for the ticket's tenant, with the ticket, its note as the

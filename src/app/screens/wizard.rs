@@ -363,25 +363,21 @@ impl App {
     }
 
     fn send_restore(&mut self, tenant: &TenantId, slug: String, request: CreateRestore) {
-        let key = self.mint_key();
-        let mut intent = self.intent(Journaled::CreateRestore, slug, key.clone());
-        intent.ticket = request.ticket.clone();
-        intent.details = details(&request);
-        let op = Op::CreateRestore {
+        let details = details(&request);
+        let ticket = request.ticket.clone();
+        let (op, key) = self.keyed(Op::CreateRestore {
             tenant: tenant.clone(),
             request,
-            key,
-        };
+            key: IdempotencyKey(String::new()),
+        });
+        let mut intent = self.intent(Journaled::CreateRestore, slug, key);
+        intent.ticket = ticket;
+        intent.details = details;
         let id = self.write(intent, op);
         if let Some(Screen::Wizard(wizard)) = self.screens.last_mut() {
             wizard.sending = Some(id);
             wizard.problem = None;
         }
-    }
-
-    pub(in crate::app) fn mint_key(&mut self) -> IdempotencyKey {
-        self.minted += 1;
-        IdempotencyKey(format!("{}-{}", self.session, self.minted))
     }
 }
 
