@@ -516,3 +516,63 @@ fn kube_fleet_of_two_clusters_at_160x45_and_its_odd_tenant() {
     let card = screen_text(&render(&mut app, &default_theme(), 160, 45));
     insta::assert_snapshot!("kube_tenant_160x45", card);
 }
+
+/// The fleet's longest slug, selected on the fleet screen.
+fn select_longest_slug(app: &mut snapdeck::app::App) -> String {
+    let longest = (0..app.fleet.len())
+        .filter(|&i| app.fleet.tenant(i).active_restore_id.is_none())
+        .max_by_key(|&i| app.fleet.tenant(i).slug.len())
+        .unwrap();
+    let slug = app.fleet.tenant(longest).slug.clone();
+    key(app, KeyCode::Char('/'));
+    type_text(app, &slug);
+    key(app, KeyCode::Enter);
+    assert_eq!(support::selected_slug(app), slug);
+    slug
+}
+
+#[test]
+fn the_wizards_refusal_stays_on_the_wizard_at_80x24_with_the_longest_slug() {
+    let mut app = app(60);
+    let slug = select_longest_slug(&mut app);
+    key(&mut app, KeyCode::Char('R'));
+    type_text(&mut app, "SUP-4821");
+    let effects = key(&mut app, KeyCode::Enter);
+    let id = effects
+        .iter()
+        .find_map(|e| match e {
+            snapdeck::app::Effect::Write { command, .. } => Some(command.id),
+            _ => None,
+        })
+        .expect("sent");
+    app.update(
+        snapdeck::app::Msg::Source(snapdeck::source::SourceEvent::Answer {
+            id,
+            outcome: Err(snapdeck::source::CommandError::new(
+                409,
+                "restore_in_progress",
+                format!("{slug} already has restore rst_0it in progress; one restore at a time"),
+            )),
+        }),
+        support::now(),
+    );
+    // A key later (the flash is gone by then), the refusal is still on the wizard.
+    for _ in 0..8 {
+        app.update(snapdeck::app::Msg::Tick, support::now());
+    }
+    for (w, h) in [(80, 24), (160, 45)] {
+        let screen = screen_text(&render(&mut app, &default_theme(), w, h));
+        let joined: String = screen
+            .lines()
+            .map(|l| l.trim_matches(['│', ' ']))
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            joined.contains("already has restore rst_0it in progress"),
+            "{w}x{h}:\n{screen}"
+        );
+        if (w, h) == (80, 24) {
+            insta::assert_snapshot!("wizard_refused_longest_slug_at_80x24", screen);
+        }
+    }
+}

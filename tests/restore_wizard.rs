@@ -287,3 +287,59 @@ async fn the_monitor_confirms_with_the_slug_typed_once_the_checks_are_in() {
     assert_eq!(journal.entries.len(), 2, "launch and confirm");
     assert!(journal.unresolved().next().is_none());
 }
+
+#[test]
+fn a_tenant_with_a_restore_in_progress_says_so_and_enter_opens_its_monitor() {
+    let mut app = app(60);
+    let busy = (0..app.fleet.len())
+        .find(|&i| app.fleet.tenant(i).active_restore_id.is_some())
+        .expect("a tenant being restored in the demo");
+    let slug = app.fleet.tenant(busy).slug.clone();
+    let active = app.fleet.tenant(busy).active_restore_id.clone().unwrap();
+    key(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, &slug);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('R'));
+    let theme = snapdeck::theme::Theme::builtin("default").unwrap();
+    let screen = support::screen_text(&support::render(&mut app, &theme, 160, 45));
+    assert!(
+        screen.contains(&format!("already has restore {active} in progress")),
+        "{screen}"
+    );
+    let effects = key(&mut app, KeyCode::Enter);
+    assert!(
+        effects.iter().all(|e| !matches!(e, Effect::Write { .. })),
+        "nothing launched"
+    );
+    assert!(matches!(app.screen(), Screen::Monitor(m) if m.id == active));
+}
+
+#[test]
+fn with_the_source_down_the_wizard_says_so_instead_of_a_moment() {
+    let mut app = app(60);
+    app.update(
+        Msg::Source(SourceEvent::Connection(
+            snapdeck::source::Connection::Failing {
+                error: "connection refused by 127.0.0.1:8750".into(),
+                scope: None,
+            },
+        )),
+        now(),
+    );
+    key(&mut app, KeyCode::Down);
+    // The history's read goes out and, the source being down, no answer comes.
+    let press =
+        |app: &mut App, code| app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)), now());
+    press(&mut app, KeyCode::Char('R'));
+    type_text(&mut app, "SUP-4821");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "-3h");
+    let effects = press(&mut app, KeyCode::Enter);
+    assert!(effects.iter().all(|e| !matches!(e, Effect::Write { .. })));
+    let said = problem(&app);
+    assert!(
+        said.contains("the source is not answering (connection refused"),
+        "{said}"
+    );
+}

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
@@ -40,13 +40,17 @@ pub fn draw(
             "This tenant is no longer in the fleet. Esc goes back.",
         )],
     };
+    let status = Paragraph::new(status_line(app, wizard, theme)).wrap(Wrap { trim: false });
     let title = tenant.map_or(" Restore ".to_string(), |t| {
         format!(" Restore · {} ", t.slug)
     });
-    // As tall as the wrapped text, so nothing is cut on a narrow terminal.
-    let inner = usize::from(WIDTH.min(area.width).saturating_sub(2)).max(1);
-    let rows: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner)).sum();
-    let popup = centered(area, WIDTH, rows as u16 + 2);
+    // As tall as the wrapped text, and the outcome always in rows of its own at the bottom:
+    // on a small terminal the form gives way, never what happened to the launch.
+    let inner = WIDTH.min(area.width).saturating_sub(2).max(1);
+    let status_rows = status.line_count(inner) as u16;
+    let form = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let form_rows = form.line_count(inner) as u16;
+    let popup = centered(area, WIDTH, form_rows + 1 + status_rows + 2);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Rounded)
@@ -58,12 +62,13 @@ pub fn draw(
         ))
         .style(theme.base);
     frame.render_widget(Clear, popup);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        popup,
-    );
+    let body = block.inner(popup);
+    frame.render_widget(block, popup);
+    let status_rows = status_rows.min(body.height);
+    let [form_area, status_area] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(status_rows)]).areas(body);
+    frame.render_widget(form, form_area);
+    frame.render_widget(status, status_area);
 }
 
 fn form<'a>(
@@ -82,10 +87,7 @@ fn form<'a>(
             TimeDisplay::Local => "local time".to_string(),
         };
         when.spans.push(Span::styled(
-            format!(
-                " empty = the most recent usable point · or type a time ({zone}): \
-                 2026-11-25 14:00, -3h"
-            ),
+            format!(" empty = the most recent usable point · or a time ({zone}): -3h"),
             theme.dim,
         ));
     }
@@ -96,12 +98,15 @@ fn form<'a>(
         RestoreMode::Overwrite => ("( )", "(•)"),
         _ => ("(•)", "( )"),
     };
+    // One choice a line: with the longest slugs, one line of both would wrap mid-choice.
     lines.push(fact(
         "Mode",
-        format!(
-            "{new_mark} new spoke {target}    {over_mark} overwrite {}   (Ctrl-T)",
-            tenant.slug
-        ),
+        format!("{new_mark} new spoke {target}"),
+        theme,
+    ));
+    lines.push(fact(
+        "",
+        format!("{over_mark} overwrite {}   (Ctrl-T switches)", tenant.slug),
         theme,
     ));
     lines.push(field(
@@ -135,8 +140,6 @@ fn form<'a>(
     lines.push(Line::raw(""));
     lines.push(Line::from(Span::styled("Review", theme.title)));
     lines.push(Line::from(review(app, tenant, wizard, &pick, now)));
-    lines.push(Line::raw(""));
-    lines.push(status_line(wizard, theme));
     lines
 }
 
@@ -284,7 +287,7 @@ fn review(
     )
 }
 
-fn status_line<'a>(wizard: &WizardScreen, theme: &Theme) -> Line<'a> {
+fn status_line<'a>(app: &App, wizard: &WizardScreen, theme: &Theme) -> Line<'a> {
     if let Some(launched) = &wizard.launched {
         return Line::from(Span::styled(
             format!("✓ {launched}. Enter opens its monitor; Esc closes this."),
@@ -295,6 +298,15 @@ fn status_line<'a>(wizard: &WizardScreen, theme: &Theme) -> Line<'a> {
         return Line::from(Span::styled(
             "▸ journaled and sent: waiting for the control plane's answer…",
             theme.info,
+        ));
+    }
+    if let Some((id, phase)) = app.active_restore_of(&wizard.tenant) {
+        return Line::from(Span::styled(
+            format!(
+                "▲ This tenant already has restore {id} in progress ({phase}): one restore at a \
+                 time. Enter opens its monitor; Esc closes this."
+            ),
+            theme.amber,
         ));
     }
     match &wizard.problem {

@@ -306,6 +306,23 @@ impl App {
         }
     }
 
+    /// The restore `tenant` already has in progress, with its phase in words, if any.
+    pub fn active_restore_of(
+        &self,
+        tenant: &TenantId,
+    ) -> Option<(crate::domain::ids::RestoreId, String)> {
+        let i = self.fleet.position(tenant)?;
+        let id = self.fleet.tenant(i).active_restore_id.clone()?;
+        let phase = self
+            .restores
+            .iter()
+            .find(|r| r.id == id)
+            .map_or("in progress".to_string(), |r| {
+                r.phase.label().replace('_', " ")
+            });
+        Some((id, phase))
+    }
+
     /// Checks the form and, when it holds, journals the intent and sends it.
     fn launch(&mut self) {
         let Some(Screen::Wizard(wizard)) = self.screens.last() else {
@@ -316,6 +333,12 @@ impl App {
             return;
         }
         let wizard = wizard.as_ref().clone();
+        // One restore at a time: a launch now could only be refused; its monitor is the move.
+        if let Some((id, _)) = self.active_restore_of(&wizard.tenant) {
+            let monitor = super::monitor::MonitorScreen::new(id);
+            self.replace_screen(Screen::Monitor(Box::new(monitor)));
+            return;
+        }
         match self.checked_request(&wizard) {
             Ok((slug, request)) => self.send_restore(&wizard.tenant, slug, request),
             Err(problem) => {
@@ -337,7 +360,13 @@ impl App {
             PointPick::Chosen { choice, .. } => choice.point.id.clone(),
             PointPick::Summary(last) => last.restore_point_id.clone(),
             PointPick::Loading | PointPick::Searching => {
-                return Err("the restore points are still loading: a moment".to_string());
+                return Err(match &self.connection {
+                    crate::source::Connection::Failing { error, .. } => format!(
+                        "the source is not answering ({error}): the restore points cannot be \
+                         read until it is back"
+                    ),
+                    _ => "the restore points are still loading: a moment".to_string(),
+                });
             }
             PointPick::Refused(problem) => return Err(problem),
         };
