@@ -324,3 +324,57 @@ fn prompt_problem(app: &App) -> String {
 fn theme() -> snapdeck::theme::Theme {
     snapdeck::theme::Theme::builtin("default").unwrap()
 }
+
+#[test]
+fn a_demo_restore_restores_the_points_own_sizes() {
+    use snapdeck::domain::restore::{CreateRestore, RestoreMode};
+    let mut sim = snapdeck::source::demo::Sim::new(support::SEED, 60, now() - Duration::hours(3));
+    let tenant = sim
+        .tenants()
+        .iter()
+        .find(|t| t.active_restore_id.is_none() && t.backup.last_success.is_some())
+        .unwrap()
+        .clone();
+    let point_id = tenant
+        .backup
+        .last_success
+        .as_ref()
+        .unwrap()
+        .restore_point_id
+        .clone();
+    let page = sim.restore_points(&tenant.id, None).unwrap();
+    let point = page
+        .items
+        .iter()
+        .find(|p| p.id == point_id)
+        .unwrap()
+        .clone();
+    let gib = |b: Option<u64>| b.unwrap() as f64 / (1u64 << 30) as f64;
+    let request = CreateRestore {
+        restore_point_id: None,
+        mode: RestoreMode::NewSpoke,
+        target_slug: None,
+        ticket: None,
+        reason: None,
+    };
+    let made = sim.create_restore(&tenant.id, &request).unwrap();
+    sim.advance(now());
+    let restore = sim.restores().iter().find(|r| r.id == made.id).unwrap();
+    let said: Vec<String> = restore
+        .steps
+        .iter()
+        .filter_map(|s| s.message.clone())
+        .chain(
+            restore
+                .verification
+                .iter()
+                .flatten()
+                .map(|c| c.detail.clone()),
+        )
+        .collect();
+    let said = said.join("\n");
+    let dump = format!("{:.1} GiB", gib(point.database.size_bytes));
+    let snapshot = format!("{:.1} GiB", gib(point.volume.restore_size_bytes));
+    assert!(said.contains(&dump), "{dump} not in:\n{said}");
+    assert!(said.contains(&snapshot), "{snapshot} not in:\n{said}");
+}

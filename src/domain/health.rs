@@ -559,6 +559,24 @@ fn cross_region_lagging(t: &Tenant, ctx: &HealthContext, watch: &mut Watch) -> O
         .secondary_region
         .as_deref()
         .unwrap_or("the secondary region");
+    // No copy can be missing before the first point has had its day to be copied: a new
+    // tenant (a restored spoke too) is not lagging for its first points.
+    let never_copied = t
+        .backup
+        .cross_region
+        .as_ref()
+        .is_none_or(|c| c.status != CrossRegionStatus::Failed && c.last_copied_at.is_none());
+    if never_copied {
+        let first_point = t.backup.oldest_restore_point_at.or(t
+            .backup
+            .last_success
+            .as_ref()
+            .map(|l| l.taken_at))?;
+        watch.flip_after(first_point, CROSS_REGION_WITHIN);
+        if ctx.now - first_point <= CROSS_REGION_WITHIN {
+            return None;
+        }
+    }
     let problem = match &t.backup.cross_region {
         None => format!("No cross-region copy is recorded for {secondary}."),
         Some(c) if c.status == CrossRegionStatus::Failed => {

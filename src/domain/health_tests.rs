@@ -719,3 +719,29 @@ fn a_due_run_that_would_renew_the_point_late_does_not_exempt_the_breach() {
     last.taken_at -= Duration::minutes(1);
     assert!(evaluate(&t, facts(HOUR), &ctx).has(FlagKind::RpoBreached));
 }
+
+#[test]
+fn no_copy_is_missing_before_the_first_point_is_a_day_old() {
+    // A new Dedicated tenant (or a restored spoke): its first point 2 h old, nothing copied.
+    let mut t = dedicated();
+    t.created_at = now() - Duration::hours(3);
+    t.backup.oldest_restore_point_at = Some(now() - Duration::hours(2));
+    t.backup.cross_region = None;
+    let h = evaluate(&t, facts(HOUR), &ctx());
+    assert!(!h.has(FlagKind::CrossRegionLagging), "{:?}", h.flags);
+    // No point at all: nothing to copy either.
+    let mut empty = t.clone();
+    empty.backup.oldest_restore_point_at = None;
+    empty.backup.last_success = None;
+    assert!(!evaluate(&empty, facts(HOUR), &ctx()).has(FlagKind::CrossRegionLagging));
+    // A day and a moment after its first point, still nothing copied: lagging.
+    t.backup.oldest_restore_point_at = Some(now() - Duration::hours(24) - Duration::seconds(1));
+    assert!(evaluate(&t, facts(HOUR), &ctx()).has(FlagKind::CrossRegionLagging));
+    // A failed copy is lagging at once, whatever the age.
+    t.backup.oldest_restore_point_at = Some(now() - Duration::hours(2));
+    t.backup.cross_region = Some(CrossRegion {
+        last_copied_at: None,
+        status: CrossRegionStatus::Failed,
+    });
+    assert!(evaluate(&t, facts(HOUR), &ctx()).has(FlagKind::CrossRegionLagging));
+}

@@ -75,6 +75,7 @@ impl Sim {
             ));
         }
         let point = self.usable_point(index, &tenant, request)?;
+        let restore_point_id = point.clone();
         let (target_slug, target_hostname) = self.target(&tenant, request)?;
         let now = self.now();
         let k = self.restore_plans.len();
@@ -101,6 +102,10 @@ impl Sim {
             },
         );
         let mut plan = plan;
+        // What is restored is the point's own dump and snapshot, so the size check checks them.
+        if let Some(point) = self.restore_point(index, &restore_point_id) {
+            plan.set_sizes(point.database.size_bytes, point.volume.restore_size_bytes);
+        }
         let restore = plan.at(now);
         self.set_active_restore(index, Some(restore.id.clone()), &request.mode);
         if restore.mode == RestoreMode::NewSpoke {

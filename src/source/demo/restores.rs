@@ -266,6 +266,17 @@ impl RestorePlan {
         }
     }
 
+    /// The sizes of the point restored, where it says them (GiB, as the steps count them).
+    pub fn set_sizes(&mut self, dump_bytes: Option<u64>, snapshot_bytes: Option<u64>) {
+        let gib = |bytes: u64| bytes as f64 / (1u64 << 30) as f64;
+        if let Some(bytes) = dump_bytes.filter(|b| *b > 0) {
+            self.database_gib = gib(bytes);
+        }
+        if let Some(bytes) = snapshot_bytes.filter(|b| *b > 0) {
+            self.volume_gib = gib(bytes);
+        }
+    }
+
     pub fn tenant(&self) -> usize {
         self.tenant
     }
