@@ -26,7 +26,7 @@ use tokio::time::{Instant, sleep_until};
 use crate::app::{self, App, Effect, Msg, Screen};
 use crate::clock::Clock;
 use crate::journal::{Intent, Journal, Outcome, read_journal};
-use crate::source::{SourceCommand, SourceEvent};
+use crate::source::{self, SourceCommand, SourceEvent};
 use crate::theme::Theme;
 use crate::ui;
 
@@ -34,6 +34,10 @@ pub type Tui = Terminal<CrosstermBackend<Stdout>>;
 
 /// Re-evaluate health this often (real time): RPO breaches arrive without new data.
 const TICK: StdDuration = StdDuration::from_secs(1);
+/// At most this many waiting source events are read (and merged) at once, so keys still
+/// come between batches.
+const MAX_BATCH: usize = 4096;
+
 /// Never draw more often than this, however fast the demo clock runs.
 const MIN_FRAME: StdDuration = StdDuration::from_millis(100);
 
@@ -147,7 +151,8 @@ async fn event_loop(
             _ = sighup.recv() => return Ok(()),
             loaded = loading.finished() => {
                 let loaded = loaded.map(|loaded| Msg::FleetLoaded(Box::new(loaded)));
-                let held = loading.held.drain(..).map(Msg::Source);
+                let held = source::coalesce(loading.held.drain(..).collect());
+                let held = held.into_iter().map(Msg::Source);
                 for msg in loaded.into_iter().chain(held.collect::<Vec<_>>()) {
                     if !step(msg, app, &*clock, channels) {
                         return Ok(());
@@ -155,9 +160,19 @@ async fn event_loop(
                 }
             }
             Some(event) = channels.events.recv() => {
-                let msg = loading.route(event, app);
-                if msg.is_some_and(|msg| !step(msg, app, &*clock, channels)) {
-                    return Ok(());
+                // Whatever else is waiting comes too, merged: the queue never outgrows a read.
+                let mut batch = vec![event];
+                while batch.len() < MAX_BATCH {
+                    match channels.events.try_recv() {
+                        Ok(event) => batch.push(event),
+                        Err(_) => break,
+                    }
+                }
+                for event in source::coalesce(batch) {
+                    let msg = loading.route(event, app);
+                    if msg.is_some_and(|msg| !step(msg, app, &*clock, channels)) {
+                        return Ok(());
+                    }
                 }
             }
             _ = tick.tick() => {
@@ -208,6 +223,10 @@ impl Loading {
             }
             other if self.job.is_some() => {
                 self.held.push(other);
+                // A long load under a fast source: what waits is merged as it comes.
+                if self.held.len() >= MAX_BATCH {
+                    self.held = source::coalesce(std::mem::take(&mut self.held));
+                }
                 None
             }
             other => Some(Msg::Source(other)),

@@ -761,3 +761,22 @@ fn number_keys_switch_screens_so_one_esc_is_back_at_the_fleet() {
     assert_eq!(app.screens().len(), 1);
     assert!(matches!(app.screen(), Screen::Fleet));
 }
+
+#[test]
+fn a_demo_that_falls_behind_says_so_and_never_shows_live_over_silent_rows() {
+    let theme = snapdeck::theme::Theme::builtin("default").unwrap();
+    let mut app = app(60);
+    // The simulator's news comes 5 h of demo time late: its clock lags the screen's.
+    let late = SourceEvent::Changed {
+        generated_at: now() - chrono::Duration::hours(5),
+        tenants: Vec::new(),
+    };
+    app.update(snapdeck::app::Msg::Source(late), now());
+    let screen = support::screen_text(&support::render(&mut app, &theme, 160, 45));
+    assert!(screen.contains("● behind"), "{screen}");
+    assert!(!screen.contains("● live"), "{screen}");
+    assert!(
+        screen.contains("the demo is behind by 5h of demo time"),
+        "{screen}"
+    );
+}

@@ -260,6 +260,50 @@ pub struct SourceInfo {
     pub cannot_act: Option<&'static str>,
 }
 
+/// Events waiting to be read, merged where it changes nothing on screen: adjacent changes
+/// become one (each tenant as it was last sent, at the last `generated_at`). A source that
+/// outpaces the screen then costs one upsert per read instead of a queue that grows without
+/// bound; order is kept, so an answer still comes after the data it reflects.
+pub fn coalesce(events: Vec<SourceEvent>) -> Vec<SourceEvent> {
+    let mut out: Vec<SourceEvent> = Vec::with_capacity(events.len());
+    // Where each tenant sits in the last event of `out`, while that event is a change.
+    let mut at: std::collections::HashMap<crate::domain::tenant::TenantId, usize> =
+        std::collections::HashMap::new();
+    for event in events {
+        match (out.last_mut(), event) {
+            (
+                Some(SourceEvent::Changed {
+                    generated_at,
+                    tenants,
+                }),
+                SourceEvent::Changed {
+                    generated_at: later,
+                    tenants: newer,
+                },
+            ) => {
+                *generated_at = later;
+                for tenant in newer {
+                    match at.get(&tenant.id) {
+                        Some(&i) => tenants[i] = tenant,
+                        None => {
+                            at.insert(tenant.id.clone(), tenants.len());
+                            tenants.push(tenant);
+                        }
+                    }
+                }
+            }
+            (_, event) => {
+                at.clear();
+                if let SourceEvent::Changed { tenants, .. } = &event {
+                    at.extend(tenants.iter().enumerate().map(|(i, t)| (t.id.clone(), i)));
+                }
+                out.push(event);
+            }
+        }
+    }
+    out
+}
+
 pub type SourceTask = Pin<Box<dyn Future<Output = ()> + Send>>;
 
 /// A source running on the runtime, with the app's ends of its channels.
@@ -290,4 +334,57 @@ pub trait Source: Send + 'static {
         events: UnboundedSender<SourceEvent>,
         commands: UnboundedReceiver<SourceCommand>,
     ) -> SourceTask;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn tenant(id: &str, slug: &str) -> Arc<Tenant> {
+        let (fleet, _) =
+            demo::fleet_at(42, 1, Utc.with_ymd_and_hms(2026, 11, 26, 3, 0, 0).unwrap());
+        let mut t = (*fleet[0]).clone();
+        t.id = crate::domain::tenant::TenantId(id.into());
+        t.slug = slug.into();
+        Arc::new(t)
+    }
+
+    fn changed(second: u32, tenants: Vec<Arc<Tenant>>) -> SourceEvent {
+        SourceEvent::Changed {
+            generated_at: Utc.with_ymd_and_hms(2026, 11, 26, 3, 0, second).unwrap(),
+            tenants,
+        }
+    }
+
+    #[test]
+    fn adjacent_changes_merge_each_tenant_as_last_sent_and_order_is_kept() {
+        let answer = SourceEvent::Answer {
+            id: CommandId(1),
+            outcome: Ok(Reply::Refreshed),
+        };
+        let merged = coalesce(vec![
+            changed(1, vec![tenant("a", "a1"), tenant("b", "b1")]),
+            changed(2, vec![tenant("a", "a2")]),
+            changed(3, vec![]),
+            answer.clone(),
+            changed(4, vec![tenant("b", "b2")]),
+        ]);
+        assert_eq!(merged.len(), 3);
+        let SourceEvent::Changed {
+            generated_at,
+            tenants,
+        } = &merged[0]
+        else {
+            panic!("a change first");
+        };
+        assert_eq!(generated_at.format("%S").to_string(), "03");
+        let slugs: Vec<&str> = tenants.iter().map(|t| t.slug.as_str()).collect();
+        assert_eq!(slugs, ["a2", "b1"]);
+        assert!(matches!(merged[1], SourceEvent::Answer { .. }));
+        let SourceEvent::Changed { tenants, .. } = &merged[2] else {
+            panic!("the change after the answer stays after it");
+        };
+        assert_eq!(tenants[0].slug, "b2");
+    }
 }

@@ -15,14 +15,22 @@ use crate::source::Connection;
 use crate::theme::Theme;
 
 pub fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, now: DateTime<Utc>) {
-    let connection_style = match app.connection {
-        Connection::Live => theme.ok,
-        Connection::Connecting => theme.info,
-        Connection::Failing { .. } => theme.red,
-    };
     // "live" must not hide the tenants it has not heard of: count them, with the longest
     // silence, in the stale style.
     let summary = app.fleet.summary();
+    // Connected but not keeping up (every row silent, or its news hours old) is not live.
+    let behind = app.connection == Connection::Live
+        && (summary.tenants > 0 && summary.stale == summary.tenants
+            || app
+                .clock_skew()
+                .is_some_and(|skew| skew < chrono::Duration::zero())
+                && app.source.kind == "demo");
+    let (connection_label, connection_style) = match app.connection {
+        Connection::Live if behind => ("behind".to_string(), theme.level(Level::Amber)),
+        Connection::Live => (app.connection.label(), theme.ok),
+        Connection::Connecting => (app.connection.label(), theme.info),
+        Connection::Failing { .. } => (app.connection.label(), theme.red),
+    };
     let age = match (app.fleet.source_heard_at(), summary.stale_since) {
         (None, _) => Span::raw("no data yet"),
         (Some(_), Some(since)) if summary.stale > 0 => Span::styled(
@@ -52,7 +60,7 @@ pub fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, now:
         ),
         (
             0,
-            Span::styled(format!("● {}  ", app.connection.label()), connection_style),
+            Span::styled(format!("● {connection_label}  "), connection_style),
         ),
         (0, Span::styled(format!("{}  ", age.content), age.style)),
         (
