@@ -29,9 +29,10 @@ pub enum Action {
     /// The restores screen.
     ShowRestores,
     /// `:`: the command line; in it, run what is typed, or complete it.
-    CommandLine,
-    RunCommand,
+    GotoLine,
+    Go,
     Complete,
+    CompleteBack,
     /// The journal screen.
     ShowJournal,
     /// The journal: re-send an intent that never got its answer, with its key.
@@ -529,10 +530,10 @@ pub const COMMON_KEYS: &[Binding] = &[
         hint: Some(("2", "restores")),
     },
     Binding {
-        keys: &[(ch(':'), Action::CommandLine)],
+        keys: &[(ch(':'), Action::GotoLine)],
         label: ":",
-        what: "command line (:tenant SLUG…)",
-        hint: Some((":", "command")),
+        what: "go to (:tenant SLUG, :journal…)",
+        hint: Some((":", "go to")),
     },
     Binding {
         keys: &[(ch('t'), Action::ToggleTime)],
@@ -548,24 +549,27 @@ pub const COMMON_KEYS: &[Binding] = &[
     },
 ];
 
-/// While the command line has the keyboard: every other key is text.
-pub const COMMAND_KEYS: &[Binding] = &[
+/// While the go-to line has the keyboard: every other key is text.
+pub const GOTO_KEYS: &[Binding] = &[
     Binding {
-        keys: &[(code(KeyCode::Enter), Action::RunCommand)],
+        keys: &[(code(KeyCode::Enter), Action::Go)],
         label: "Enter",
-        what: "run the command",
-        hint: Some(("Enter", "run")),
+        what: "go where the line says",
+        hint: Some(("Enter", "go")),
     },
     Binding {
-        keys: &[(code(KeyCode::Tab), Action::Complete)],
-        label: "Tab",
-        what: "complete the command or the tenant's slug",
+        keys: &[
+            (code(KeyCode::Tab), Action::Complete),
+            (code(KeyCode::BackTab), Action::CompleteBack),
+        ],
+        label: "Tab S-Tab",
+        what: "complete the name or the tenant's slug; again: the next (previous) one",
         hint: Some(("Tab", "complete")),
     },
     Binding {
         keys: &[(code(KeyCode::Esc), Action::Back)],
         label: "Esc",
-        what: "close the command line",
+        what: "close the go-to line",
         hint: Some(("Esc", "close")),
     },
 ];
@@ -678,7 +682,7 @@ mod tests {
             [WIZARD_KEYS, &[]],
             [MONITOR_KEYS, COMMON_KEYS],
             [PROMPT_KEYS, &[]],
-            [COMMAND_KEYS, &[]],
+            [GOTO_KEYS, &[]],
             [JOURNAL_KEYS, COMMON_KEYS],
             [DNS_KEYS, COMMON_KEYS],
             [CONFIRM_PROMPT_KEYS, &[]],

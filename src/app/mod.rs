@@ -1,8 +1,8 @@
 //! App state and update: messages in, state changes and effects out. No drawing, no I/O.
 
 mod answers;
-pub mod command;
 pub mod fleet;
+pub mod goto;
 pub mod history;
 pub mod keys;
 pub mod load;
@@ -149,8 +149,8 @@ pub struct App {
     /// The filter's text box (it has the keyboard while the filter modal is open).
     pub filter: Input,
     /// The command line's text (while the command modal is open) and what Tab offered.
-    pub command_line: Input,
-    pub command_candidates: Vec<String>,
+    pub goto_line: Input,
+    pub goto_offered: goto::Offered,
     /// The journal as last read for its screen.
     pub journal: screens::journal::JournalView,
     pub calendar: BusinessCalendar,
@@ -200,8 +200,8 @@ impl App {
             screens: vec![Screen::Fleet],
             modals: Vec::new(),
             filter: Input::default(),
-            command_line: Input::default(),
-            command_candidates: Vec::new(),
+            goto_line: Input::default(),
+            goto_offered: goto::Offered::default(),
             journal: Default::default(),
             calendar: settings.calendar,
             operator: settings.operator,
@@ -638,7 +638,7 @@ impl App {
                 }
             }
             Some(Modal::Filter) => self.on_filter_key(key),
-            Some(Modal::Command) => self.on_command_key(key),
+            Some(Modal::Goto) => self.on_goto_key(key),
             None => {
                 // A screen typing text has only its own keys: `q` and `?` are text there.
                 let screen = self.screen();
@@ -716,10 +716,10 @@ impl App {
                 || Screen::Restores(Default::default()),
             ),
             Action::ShowJournal => self.open_journal(),
-            Action::CommandLine => {
-                self.command_line.reset();
-                self.command_candidates.clear();
-                self.open_modal(Modal::Command);
+            Action::GotoLine => {
+                self.goto_line.reset();
+                self.goto_offered = goto::Offered::default();
+                self.open_modal(Modal::Goto);
             }
             Action::ShowRequests => self.switch_to(
                 |s| matches!(s, Screen::Requests(_)),

@@ -773,5 +773,4 @@ fn data_stale(t: &Tenant, ctx: &HealthContext) -> Option<(Flag, DateTime<Utc>)> 
 }
 
 #[cfg(test)]
-#[path = "health_tests.rs"]
 mod tests;

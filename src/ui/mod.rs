@@ -47,8 +47,8 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, now: DateTime<Utc>) -> 
     fleet::draw_toolbar(frame, areas.toolbar, app, theme);
     fleet::draw_table(frame, areas.table, app, theme, now);
     status::draw_status(frame, areas.status, app, theme, now);
-    if app.modal() == Some(Modal::Command) {
-        status::draw_command_line(frame, areas.flash, app, theme);
+    if app.modal() == Some(Modal::Goto) {
+        status::draw_goto_line(frame, areas.flash, app, theme);
     } else {
         status::draw_flash(frame, areas.flash, app, theme);
     }

@@ -470,5 +470,4 @@ pub fn typed_confirmation<'a, M>(
     Line::from(spans)
 }
 
-#[path = "monitor_log.rs"]
 mod log;

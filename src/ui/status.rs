@@ -127,24 +127,48 @@ pub fn draw_flash(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
-/// The `:` command line, k9s style, with what Tab offered after it.
-pub fn draw_command_line(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+/// The `:` go-to line, k9s style, with what Tab offered after it: a window of the
+/// candidates around the one the line holds, that one marked.
+pub fn draw_goto_line(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut spans = vec![
         Span::styled(" :", theme.accent),
-        Span::styled(format!("{}▌", app.command_line.value()), theme.input),
+        Span::styled(format!("{}▌", app.goto_line.value()), theme.input),
     ];
-    if app.command_candidates.is_empty() {
+    let offered = &app.goto_offered;
+    if offered.words.is_empty() {
         spans.push(Span::styled(
-            "  fleet · restores · requests · journal · tenant SLUG   Tab completes · Enter runs · Esc closes",
+            "  fleet · restores · requests · journal · tenant SLUG   Tab completes · Enter goes · Esc closes",
             theme.dim,
         ));
     } else {
-        spans.push(Span::styled(
-            format!("  {}", app.command_candidates.join("  ")),
-            theme.dim,
-        ));
+        let (from, to) = window(offered.words.len(), offered.at, CANDIDATES_SHOWN);
+        if from > 0 {
+            spans.push(Span::styled(format!("  …{from}"), theme.dim));
+        }
+        for (i, word) in offered.words.iter().enumerate().take(to).skip(from) {
+            let style = if offered.at == Some(i) {
+                theme.selected
+            } else {
+                theme.dim
+            };
+            spans.push(Span::raw("  "));
+            spans.push(Span::styled(word.as_str(), style));
+        }
+        let after = offered.words.len() - to + offered.more;
+        if after > 0 {
+            spans.push(Span::styled(format!("  +{after} more"), theme.dim));
+        }
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Candidates the go-to line shows at once.
+const CANDIDATES_SHOWN: usize = 8;
+
+/// The `[from, to)` window of `shown` of `len` candidates that holds the one at `at`.
+fn window(len: usize, at: Option<usize>, shown: usize) -> (usize, usize) {
+    let from = at.map_or(0, |at| (at + 1).saturating_sub(shown));
+    (from, (from + shown).min(len))
 }
 
 /// The keys of what has the keyboard (the top modal, else the top screen and the common

@@ -13,7 +13,7 @@ pub mod tenant;
 pub mod wizard;
 
 use super::keys::{
-    Binding, COMMAND_KEYS, CONFIRM_PROMPT_KEYS, DNS_KEYS, FILTER_KEYS, FLEET_KEYS, JOURNAL_KEYS,
+    Binding, CONFIRM_PROMPT_KEYS, DNS_KEYS, FILTER_KEYS, FLEET_KEYS, GOTO_KEYS, JOURNAL_KEYS,
     MONITOR_KEYS, PROMPT_KEYS, REQUESTS_KEYS, RESTORES_KEYS, TENANT_KEYS, WIZARD_KEYS,
 };
 use dns::DnsScreen;
@@ -96,8 +96,8 @@ pub enum Modal {
     Help,
     /// `/`: the filter's text box has the keyboard.
     Filter,
-    /// `:`: the command line has the keyboard.
-    Command,
+    /// `:`: the go-to line (`:tenant SLUG`, `:journal`…) has the keyboard.
+    Goto,
 }
 
 impl Modal {
@@ -105,7 +105,7 @@ impl Modal {
         match self {
             Modal::Help => &[],
             Modal::Filter => FILTER_KEYS,
-            Modal::Command => COMMAND_KEYS,
+            Modal::Goto => GOTO_KEYS,
         }
     }
 }

@@ -413,5 +413,4 @@ pub fn apply(sim: &mut Sim, done: &mut Idempotency, op: &Op) -> Result<Reply, Co
 }
 
 #[cfg(test)]
-#[path = "control_tests.rs"]
 mod tests;

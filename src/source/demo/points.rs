@@ -354,5 +354,4 @@ fn parse_cursor(text: &str) -> Result<usize, CommandError> {
 }
 
 #[cfg(test)]
-#[path = "points_tests.rs"]
 mod tests;

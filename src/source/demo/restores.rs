@@ -568,7 +568,6 @@ impl RestorePlan {
     }
 }
 
-#[path = "restore_events.rs"]
 mod restore_events;
 
 #[cfg(test)]

@@ -704,5 +704,4 @@ pub fn points_of(objects: &NsObjects, cx: &Context) -> Vec<RestorePoint> {
 }
 
 #[cfg(test)]
-#[path = "assemble_tests.rs"]
 mod tests;

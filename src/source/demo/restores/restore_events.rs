@@ -219,5 +219,4 @@ impl RestorePlan {
 }
 
 #[cfg(test)]
-#[path = "restore_events_tests.rs"]
 mod tests;

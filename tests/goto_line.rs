@@ -1,4 +1,4 @@
-//! The `:` command line and the journal screen, driven by keys through `App::update`.
+//! The `:` go-to line and the journal screen, driven by keys through `App::update`.
 
 mod support;
 
@@ -12,7 +12,7 @@ use support::{app, key, now, selected_slug, type_text};
 
 fn command(app: &mut App, line: &str) -> Vec<Effect> {
     key(app, KeyCode::Char(':'));
-    assert_eq!(app.modal(), Some(Modal::Command));
+    assert_eq!(app.modal(), Some(Modal::Goto));
     type_text(app, line);
     key(app, KeyCode::Enter)
 }
@@ -23,7 +23,7 @@ fn tab_completes_and_tenant_opens_the_tenant_screen() {
     key(&mut app, KeyCode::Char(':'));
     type_text(&mut app, "ten northfield-ar");
     key(&mut app, KeyCode::Tab);
-    assert_eq!(app.command_line.value(), "ten northfield-arts");
+    assert_eq!(app.goto_line.value(), "ten northfield-arts");
     let effects = key(&mut app, KeyCode::Enter);
     let Screen::Tenant(screen) = app.screen() else {
         panic!("the tenant screen, got {:?}", app.screen());
@@ -41,7 +41,19 @@ fn tab_completes_and_tenant_opens_the_tenant_screen() {
     key(&mut app, KeyCode::Char(':'));
     type_text(&mut app, "re");
     key(&mut app, KeyCode::Tab);
-    assert_eq!(app.command_candidates, ["requests", "restores"]);
+    assert_eq!(app.goto_offered.words, ["requests", "restores"]);
+    // Tab again cycles them; Shift-Tab goes back; Enter goes where the line says.
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.goto_line.value(), "requests");
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.goto_line.value(), "restores");
+    key(&mut app, KeyCode::BackTab);
+    assert_eq!(app.goto_line.value(), "requests");
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.screen(), Screen::Requests(_)));
+    key(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, "re");
+    key(&mut app, KeyCode::Tab);
     key(&mut app, KeyCode::Esc);
     assert_eq!(app.modal(), None);
 }
