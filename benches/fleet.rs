@@ -24,7 +24,7 @@ use support::now;
 fn loaded_app(tenants: usize) -> snapdeck::app::App {
     let mut app = support::app(tenants);
     let area = ratatui::layout::Rect::new(0, 0, 160, 45);
-    app.update(Msg::Viewport(ui::layout::table_rows(area)), now());
+    app.update(Msg::Viewport(ui::layout::viewport(area)), now());
     app
 }
 

@@ -114,7 +114,7 @@ async fn event_loop(
     let mut sighup = signal(SignalKind::hangup()).wrap_err("could not listen for SIGHUP")?;
     let mut tick = tokio::time::interval(TICK);
     let mut area = size(terminal)?;
-    app.update(Msg::Viewport(ui::layout::table_rows(area)), clock.now());
+    app.update(Msg::Viewport(ui::layout::viewport(area)), clock.now());
     let mut drawn_second = i64::MIN;
     let mut last_draw = Instant::now() - MIN_FRAME;
     let mut loading = Loading::default();
@@ -331,12 +331,12 @@ fn on_terminal_event(
     let msg = match event {
         Event::Key(key) if is_suspend(&key) => {
             suspend(terminal)?;
-            return Ok(app.update(Msg::Viewport(ui::layout::table_rows(*area)), now));
+            return Ok(app.update(Msg::Viewport(ui::layout::viewport(*area)), now));
         }
         Event::Key(key) => Msg::Key(key),
         Event::Resize(width, height) => {
             *area = Rect::new(0, 0, width, height);
-            Msg::Viewport(ui::layout::table_rows(*area))
+            Msg::Viewport(ui::layout::viewport(*area))
         }
         Event::Mouse(mouse) => match mouse_msg(mouse, app, *area) {
             Some(msg) => msg,

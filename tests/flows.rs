@@ -2,6 +2,8 @@
 
 mod support;
 
+use ratatui::layout::Rect;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use snapdeck::app::view::SortKey;
 use std::sync::Arc;
@@ -147,6 +149,41 @@ fn sort_cycles_columns_and_reverses() {
         app.view.sort(),
         (SortKey::Level, false),
         "s cycles back to level"
+    );
+}
+
+#[test]
+fn sort_cycles_only_through_the_columns_the_table_shows() {
+    let mut app = app(60);
+    let narrow = Rect::new(0, 0, 80, 24);
+    app.update(Msg::Viewport(snapdeck::ui::layout::viewport(narrow)), now());
+    let mut seen = Vec::new();
+    for _ in 0..6 {
+        key(&mut app, KeyCode::Char('s'));
+        seen.push(app.view.sort().0);
+    }
+    assert_eq!(
+        seen,
+        [
+            SortKey::Tenant,
+            SortKey::LastSuccess,
+            SortKey::NextRun,
+            SortKey::Flags,
+            SortKey::Level,
+            SortKey::Tenant
+        ],
+        "at 80 columns: no tier, region, retention or cross-region to sort by unseen"
+    );
+    // Wide again, every column is there to sort by.
+    app.update(
+        Msg::Viewport(snapdeck::ui::layout::viewport(Rect::new(0, 0, 160, 45))),
+        now(),
+    );
+    key(&mut app, KeyCode::Char('s'));
+    assert_eq!(
+        app.view.sort().0,
+        SortKey::Tier,
+        "no CLUSTER column in a one-cluster fleet"
     );
 }
 

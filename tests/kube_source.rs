@@ -415,7 +415,7 @@ impl Seen {
     fn screen(&mut self, width: u16, height: u16) -> String {
         let area = ratatui::layout::Rect::new(0, 0, width, height);
         self.app.update(
-            Msg::Viewport(snapdeck::ui::layout::table_rows(area)),
+            Msg::Viewport(snapdeck::ui::layout::viewport(area)),
             Utc::now(),
         );
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();

@@ -420,7 +420,7 @@ fn journal_screen_and_command_line_at_160x45_and_80x24() {
     };
     let ok = |key: &str, id: &str| Some(Outcome::ok(IdempotencyKey(key.into()), Some(id.into())));
     let refused = Some(Outcome::error(
-        IdempotencyKey("s1-3".into()),
+        IdempotencyKey("sd188b3f2a9c41e07d2f3a-3".into()),
         Some(409),
         Some("restore_in_progress".into()),
         "westbrook-s7 already has restore rst_0is in progress; one restore at a time",
@@ -428,19 +428,39 @@ fn journal_screen_and_command_line_at_160x45_and_80x24() {
     let read = JournalRead {
         entries: vec![
             Entry {
-                intent: intent(Action::AcknowledgeRequest, "SUP-4891", "s1-1", 50),
-                outcome: ok("s1-1", "SUP-4891"),
+                intent: intent(
+                    Action::AcknowledgeRequest,
+                    "SUP-4891",
+                    "sd188b3f2a9c41e07d2f3a-1",
+                    50,
+                ),
+                outcome: ok("sd188b3f2a9c41e07d2f3a-1", "SUP-4891"),
             },
             Entry {
-                intent: intent(Action::CreateRestore, "westbrook-s7", "s1-2", 48),
-                outcome: ok("s1-2", "rst_0is"),
+                intent: intent(
+                    Action::CreateRestore,
+                    "westbrook-s7",
+                    "sd188b3f2a9c41e07d2f3a-2",
+                    48,
+                ),
+                outcome: ok("sd188b3f2a9c41e07d2f3a-2", "rst_0is"),
             },
             Entry {
-                intent: intent(Action::CreateRestore, "westbrook-s7", "s1-3", 47),
+                intent: intent(
+                    Action::CreateRestore,
+                    "westbrook-s7",
+                    "sd188b3f2a9c41e07d2f3a-3",
+                    47,
+                ),
                 outcome: refused,
             },
             Entry {
-                intent: intent(Action::ConfirmRestore, "rst_0is", "s2-1", 5),
+                intent: intent(
+                    Action::ConfirmRestore,
+                    "rst_0is",
+                    "sd188b40c17e5a92d1f3b1-1",
+                    5,
+                ),
                 outcome: None,
             },
         ],

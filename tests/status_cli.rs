@@ -483,3 +483,50 @@ fn an_empty_snapdeck_config_means_the_default_path() {
     let table = String::from_utf8(out.stdout).unwrap();
     assert!(table.starts_with("5 tenants:"), "{table}{err}");
 }
+
+/// The words and perfdata keys of a nagios line: what a check's parser depends on.
+fn nagios_shape(line: &str) -> (Vec<String>, Vec<String>) {
+    let (text, perf) = line.split_once(" | ").expect("text | perfdata");
+    let (counts, _) = text
+        .split_once(" of ")
+        .expect("counts of N tenants")
+        .0
+        .split_once(" - ")
+        .map(|(_, counts)| (counts, ()))
+        .expect("SNAPDECK STATE - counts");
+    let words = counts
+        .split(", ")
+        .map(|c| c.split_whitespace().nth(1).unwrap_or_default().to_string())
+        .collect();
+    let keys = perf
+        .split_whitespace()
+        .map(|kv| kv.split('=').next().unwrap_or_default().to_string())
+        .collect();
+    (words, keys)
+}
+
+#[test]
+fn the_readme_nagios_example_is_what_the_binary_prints() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let example = readme
+        .split("`--format nagios` prints one line, e.g. `")
+        .nth(1)
+        .and_then(|rest| rest.split('`').next())
+        .expect("the README shows a nagios line")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let out = snapdeck(&["status", "--format", "nagios"], &no_config());
+    let printed = String::from_utf8(out.stdout).unwrap();
+    let (words, keys) = nagios_shape(printed.trim());
+    assert_eq!(
+        nagios_shape(&example),
+        (words, keys),
+        "README: {example}\nbinary: {printed}"
+    );
+    assert!(
+        example.contains(" more |"),
+        "the example shows the '+N more' cut: {example}"
+    );
+}

@@ -1,6 +1,7 @@
 //! App state and update: messages in, state changes and effects out. No drawing, no I/O.
 
 mod answers;
+pub mod columns;
 pub mod fleet;
 pub mod goto;
 pub mod history;
@@ -66,6 +67,13 @@ pub struct Flash {
 }
 
 /// Everything that can happen to the app.
+/// The fleet table's room on screen, as the ui's layout measures it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Viewport {
+    pub rows: usize,
+    pub width: u16,
+}
+
 #[derive(Debug)]
 pub enum Msg {
     Key(KeyEvent),
@@ -74,8 +82,8 @@ pub enum Msg {
     ClickRow(usize),
     /// Mouse wheel: rows to scroll, negative upwards.
     Scroll(isize),
-    /// The table can show this many rows now.
-    Viewport(usize),
+    /// The fleet table's room now: how many rows, how many columns wide.
+    Viewport(Viewport),
     /// Time passed: re-judge health (RPO breaches happen without any new data).
     Tick,
     /// A whole fleet, loaded away from the UI task (see `load`), to swap in.
@@ -185,6 +193,9 @@ pub struct App {
     clock_offset: Duration,
     /// Parts of the source never read (a cluster that failed before it listed).
     pub unread: Vec<crate::source::Unread>,
+    /// The fleet table's width on screen, once the ui has measured it: the sort cycles only
+    /// through the columns that fit.
+    table_width: Option<u16>,
     pub read_only: bool,
     flash: Option<Flash>,
     dirty: bool,
@@ -222,6 +233,7 @@ impl App {
             connection: Connection::Connecting,
             clock_offset: Duration::zero(),
             unread: Vec::new(),
+            table_width: None,
             // A source that cannot act makes the app read-only: no key pretends otherwise.
             read_only,
             flash: None,
@@ -281,7 +293,10 @@ impl App {
             }
             Msg::ClickRow(_) => self.dirty = false,
             Msg::Scroll(rows) => self.view.scroll(rows, &self.fleet),
-            Msg::Viewport(rows) => self.view.set_viewport(rows),
+            Msg::Viewport(viewport) => {
+                self.view.set_viewport(viewport.rows);
+                self.table_width = Some(viewport.width);
+            }
             Msg::Tick => self.on_tick(now),
             Msg::FleetLoaded(loaded) => self.install(*loaded),
             Msg::Loading { tenants, .. } => self.loading = Some(tenants),

@@ -223,8 +223,14 @@ impl FleetView {
         self.refilter(fleet);
     }
 
-    pub fn cycle_sort(&mut self, fleet: &Fleet) {
-        self.sort = self.sort.next();
+    /// The next sort, among the columns `shown` (all when the table is not measured yet).
+    pub fn cycle_sort(&mut self, fleet: &Fleet, shown: Option<&[SortKey]>) {
+        let visible = |key: &SortKey| shown.is_none_or(|shown| shown.contains(key));
+        let mut next = self.sort.next();
+        while !visible(&next) && next != self.sort {
+            next = next.next();
+        }
+        self.sort = next;
         self.reversed = false;
         self.rebuild(fleet);
     }

@@ -136,10 +136,31 @@ pub fn ellipsized(text: &str, width: usize) -> String {
     cut
 }
 
+/// `text`'s end in `width` characters, beginning with "…" when cut: for what differs at the
+/// end (an idempotency key's counter after its session).
+pub fn ellipsized_front(text: &str, width: usize) -> String {
+    let len = text.chars().count();
+    if len <= width {
+        return text.to_string();
+    }
+    let keep = width.saturating_sub(1);
+    let mut cut = String::from("…");
+    cut.extend(text.chars().skip(len - keep));
+    cut
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn a_front_cut_keeps_the_end_and_says_so() {
+        assert_eq!(ellipsized_front("sd18a3b4c5d6e7f1234-12", 10), "…7f1234-12");
+        assert_eq!(ellipsized_front("s1-3", 10), "s1-3");
+        assert_eq!(ellipsized_front("abcdef", 6), "abcdef");
+        assert_eq!(ellipsized_front("abcdefg", 6), "…cdefg");
+    }
 
     #[test]
     fn ages_and_countdowns_read_in_words() {

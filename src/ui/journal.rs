@@ -8,7 +8,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Row, Table, Wrap};
 
-use super::format::{coarse_age, ellipsized, short_timestamp};
+use super::format::{coarse_age, ellipsized, ellipsized_front, short_timestamp};
 use crate::app::App;
 use crate::app::screens::journal::JournalScreen;
 use crate::journal::{Entry, Verdict};
@@ -153,7 +153,9 @@ fn draw_table(
             ]);
             if wide {
                 cells.push(Span::raw(intent.operator.clone()));
-                cells.push(Span::styled(intent.idempotency_key.to_string(), theme.dim));
+                // Keys of one session share their start; the end tells rows apart.
+                let key = ellipsized_front(&intent.idempotency_key.to_string(), 16);
+                cells.push(Span::styled(key, theme.dim));
             }
             cells.push(Span::styled(ellipsized(&outcome, outcome_width), style));
             let row = Row::new(cells);

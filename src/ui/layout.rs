@@ -42,6 +42,14 @@ pub fn table_rows(area: Rect) -> usize {
     usize::from(fleet(area).table.height.saturating_sub(3))
 }
 
+/// The fleet table's room in a terminal of `area`.
+pub fn viewport(area: Rect) -> crate::app::Viewport {
+    crate::app::Viewport {
+        rows: table_rows(area),
+        width: fleet(area).table.width,
+    }
+}
+
 /// The data row (0-based within the viewport) at a screen position, if any.
 pub fn row_at(area: Rect, column: u16, row: u16) -> Option<usize> {
     let table = fleet(area).table;

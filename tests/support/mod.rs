@@ -145,7 +145,7 @@ pub fn type_text(app: &mut App, text: &str) {
 /// Draws the app into a test terminal of the given size.
 pub fn render(app: &mut App, theme: &Theme, width: u16, height: u16) -> Terminal<TestBackend> {
     let area = ratatui::layout::Rect::new(0, 0, width, height);
-    app.update(Msg::Viewport(ui::layout::table_rows(area)), now());
+    app.update(Msg::Viewport(ui::layout::viewport(area)), now());
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     let mut drawn = ui::Drawn::default();
     terminal

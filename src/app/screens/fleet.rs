@@ -34,7 +34,10 @@ impl App {
                 self.set_flash(FlashKind::Info, format!("problems only {state}"));
             }
             Action::NextSort => {
-                self.view.cycle_sort(&self.fleet);
+                let shown = self
+                    .table_width
+                    .map(|width| super::super::columns::shown(width, self.fleet.widest()));
+                self.view.cycle_sort(&self.fleet, shown.as_deref());
                 self.flash_sort();
             }
             Action::ReverseSort => {

@@ -69,7 +69,6 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 pub use sim::{DEFAULT_STALE_FOR, MAX_TENANTS, Sim};
 
 use crate::clock::Clock;
-use crate::domain::humanize::count;
 use crate::domain::request::RestoreRequest;
 use crate::domain::restore::Restore;
 use crate::domain::tenant::Tenant;
@@ -218,7 +217,7 @@ impl Source for DemoSource {
     fn info(&self) -> SourceInfo {
         SourceInfo {
             kind: "demo",
-            detail: detail(self.seed, self.tenants, self.clock.speed()),
+            detail: detail(self.seed, self.clock.speed()),
             cannot_act: None,
         }
     }
@@ -232,9 +231,10 @@ impl Source for DemoSource {
     }
 }
 
-/// "seed 42 · 60 tenants · ×10"; the speed is left out at ×1.
-fn detail(seed: u64, tenants: usize, speed: f64) -> String {
-    let base = format!("seed {seed} · {}", count(tenants, "tenant"));
+/// "seed 42 · ×10"; the speed is left out at ×1. Not the fleet's size: that changes (a
+/// restore's new spoke, a discarded one) and the header counts it, so the two never disagree.
+fn detail(seed: u64, speed: f64) -> String {
+    let base = format!("seed {seed}");
     if !speed.is_finite() || (speed - 1.0).abs() < 1e-9 {
         return base;
     }
