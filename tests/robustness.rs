@@ -10,20 +10,7 @@ use snapdeck::app::{App, Msg};
 use snapdeck::domain::tenant::{Tenant, TenantId, TenantKind, Tier};
 use snapdeck::source::{Connection, SourceEvent};
 use snapdeck::theme::Theme;
-use support::{app, now, render};
-
-/// A small deterministic generator: the same run every time, so a failure reproduces.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self, below: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (self.0 >> 33) % below.max(1)
-    }
-}
+use support::{Lcg, app, now, render};
 
 fn random_key(rng: &mut Lcg) -> KeyEvent {
     let codes = [

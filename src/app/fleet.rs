@@ -93,7 +93,14 @@ pub struct Fleet {
     summary: Summary,
     /// Set when a stale tenant changed: `summary.stale_since` is looked for again.
     stale_since_outdated: bool,
+    /// Tenants whose data or health changed since the view last caught up, so it re-places
+    /// only those; `None` when it must re-sort everything (a new fleet, a new tenant, or more
+    /// changes than re-placing one by one would beat).
+    touched: Option<Vec<usize>>,
 }
+
+/// Changes the view re-places one by one at most; past this a full sort is cheaper.
+const TOUCHED_UP_TO: usize = 4096;
 
 impl Fleet {
     pub fn new(refresh_interval: Duration) -> Self {
@@ -111,6 +118,22 @@ impl Fleet {
             evaluated_at: None,
             summary: Summary::default(),
             stale_since_outdated: false,
+            touched: None,
+        }
+    }
+
+    /// What changed since the last call (see `touched`): the view's to re-place.
+    pub fn take_touched(&mut self) -> Option<Vec<usize>> {
+        self.touched.replace(Vec::new())
+    }
+
+    fn touch(&mut self, i: usize) {
+        if let Some(touched) = &mut self.touched {
+            if touched.len() < TOUCHED_UP_TO {
+                touched.push(i);
+            } else {
+                self.touched = None;
+            }
         }
     }
 
@@ -227,6 +250,7 @@ impl Fleet {
             self.slug_rank[i] = rank as u32;
         }
         self.tree = self.build_tree();
+        self.touched = None;
         self.widest = Widest {
             slug: self
                 .tenants
@@ -320,6 +344,7 @@ impl Fleet {
                 }
             };
             let text = std::mem::take(&mut self.haystacks[i]);
+            self.touch(i);
             self.evaluate_one(i, &ctx);
             moved |= self.haystacks[i] != text;
         }
@@ -359,6 +384,7 @@ impl Fleet {
     fn evaluate_where(&mut self, now: DateTime<Utc>, due: impl Fn(&Health) -> bool) -> bool {
         let fresh = self.health.len() != self.tenants.len();
         if fresh {
+            self.touched = None;
             self.health = vec![Health::unjudged(); self.tenants.len()];
             self.haystacks = vec![String::new(); self.tenants.len()];
         }
@@ -390,6 +416,7 @@ impl Fleet {
         let changed = self.haystacks[i].is_empty() || !same_flags(&self.health[i], &h);
         if changed {
             self.haystacks[i] = haystack(tenant, &h);
+            self.touch(i);
         }
         // The header's counts follow each change, so no evaluation counts all 100 000.
         let old = std::mem::replace(&mut self.health[i], h);

@@ -48,6 +48,8 @@ impl Loader {
         fleet.replace(tenants, heard_at, now);
         let mut view = self.view;
         view.rebuild(&fleet);
+        // The view has just sorted all of it: from here on it re-places only what changes.
+        fleet.take_touched();
         Loaded {
             fleet,
             view,

@@ -7,6 +7,7 @@ pub mod goto;
 pub mod history;
 pub mod keys;
 pub mod load;
+pub mod order;
 pub mod outbox;
 pub mod screens;
 pub mod view;
@@ -25,8 +26,9 @@ use keys::{Action, COMMON_KEYS};
 pub use screens::{Modal, Screen};
 use view::FleetView;
 
-/// Fleets up to this size are re-sorted on every update; bigger ones once a tick.
-const RESORT_EACH_UPDATE_UP_TO: usize = 20_000;
+/// Fleets up to this size catch up with every update; bigger ones once a tick (their
+/// updates are many and small, and a tick takes them all at once).
+const CATCH_UP_EACH_UPDATE_UP_TO: usize = 20_000;
 
 /// A source clock this far from this machine's is said on the status bar.
 const CLOCK_SKEW_SHOWN: Duration = Duration::minutes(1);
@@ -183,8 +185,6 @@ pub struct App {
     effects: Vec<Effect>,
     /// A whole fleet of this many tenants is being loaded.
     loading: Option<usize>,
-    /// Updates changed the order of a big fleet; it is re-sorted at the next tick.
-    order_outdated: bool,
     pub time: TimeDisplay,
     local_zone: chrono_tz::Tz,
     pub source: SourceInfo,
@@ -226,7 +226,6 @@ impl App {
             last_load_changes: 0,
             effects: Vec::new(),
             loading: None,
-            order_outdated: false,
             time: settings.time,
             local_zone: settings.local_zone,
             source: settings.source,
@@ -534,20 +533,25 @@ impl App {
             // Other windows may write to it too.
             self.effects.push(Effect::ReadJournal);
         }
-        // Re-sort only when some tenant's health moved: at 100 000 tenants most seconds
-        // change nothing but the countdowns.
         if !self.received_data {
             return;
         }
         self.poll_event_logs(false);
-        let mut moved = self.fleet.evaluate_due(now) | std::mem::take(&mut self.order_outdated);
+        self.fleet.evaluate_due(now);
         if let Screen::Tenant(card) = self.screen() {
             let id = card.id.clone();
-            moved |= self.fleet.rejudge(&id, now);
+            self.fleet.rejudge(&id, now);
         }
-        if moved {
-            self.view.rebuild(&self.fleet);
-        }
+        // Only what changed is re-placed: at a million tenants a second changes a handful.
+        // Every tick drains the list, so it stays short and never falls back to a full sort
+        // for want of a tick.
+        self.catch_up_order();
+    }
+
+    /// The view re-places the tenants that changed since it last did.
+    fn catch_up_order(&mut self) {
+        let touched = self.fleet.take_touched();
+        self.view.update(&self.fleet, touched);
     }
 
     fn on_source(&mut self, event: SourceEvent, now: DateTime<Utc>) {
@@ -569,14 +573,10 @@ impl App {
                 let moved = self.fleet.upsert(tenants, generated_at, now);
                 if heartbeat {
                     self.dirty = false;
-                } else if moved || self.view.sort().0.follows_backups() {
-                    // A big fleet changes somewhere every update: re-sorting it each time
-                    // would keep the UI busy, so it is re-sorted once a tick instead.
-                    if self.fleet.len() > RESORT_EACH_UPDATE_UP_TO {
-                        self.order_outdated = true;
-                    } else {
-                        self.view.rebuild(&self.fleet);
-                    }
+                } else if self.fleet.len() <= CATCH_UP_EACH_UPDATE_UP_TO
+                    && (moved || self.view.sort().0.follows_backups())
+                {
+                    self.catch_up_order();
                 }
             }
             SourceEvent::Restores { restores, .. } => {

@@ -4,12 +4,9 @@
 //! tree is kept: each hub heads its group with its spokes beneath, and groups are ordered by
 //! their most extreme member, so the worst spoke still pulls its hub to the top.
 
-use std::collections::HashMap;
-
-use chrono::{DateTime, Utc};
-
 use super::fleet::Fleet;
-use crate::domain::tenant::{Tenant, Tier};
+use super::order::Order;
+use crate::domain::tenant::Tenant;
 use crate::domain::{Level, TenantId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,7 +98,7 @@ pub struct FleetView {
     filter: String,
     problems_only: bool,
     /// Groups in sort order: hub (or orphan) first, then its spokes in order.
-    groups: Vec<Vec<usize>>,
+    order: Order,
     rows: Vec<Row>,
     /// Rows that matched (context-only hubs excluded), counted when the rows are built.
     matches: usize,
@@ -120,7 +117,7 @@ impl Default for FleetView {
             reversed: false,
             filter: String::new(),
             problems_only: false,
-            groups: Vec::new(),
+            order: Order::default(),
             rows: Vec::new(),
             matches: 0,
             selected: None,
@@ -155,7 +152,7 @@ impl FleetView {
         let reorder = (self.sort, self.reversed) != (current.sort, current.reversed);
         let refilter = self.filter != current.filter || self.problems_only != current.problems_only;
         *self = FleetView {
-            groups: std::mem::take(&mut self.groups),
+            order: std::mem::take(&mut self.order),
             rows: std::mem::take(&mut self.rows),
             matches: self.matches,
             ..current.settings()
@@ -219,8 +216,71 @@ impl FleetView {
 
     /// Re-sorts and re-filters after the data changed.
     pub fn rebuild(&mut self, fleet: &Fleet) {
-        self.groups = sorted_groups(fleet, self.sort, self.reversed);
+        self.order = Order::sorted(fleet, self.sort, self.reversed);
         self.refilter(fleet);
+    }
+
+    /// Catches up with what changed: only the groups of the `touched` tenants are re-placed
+    /// (`None`: everything changed, sort it all again).
+    pub fn update(&mut self, fleet: &Fleet, touched: Option<Vec<usize>>) {
+        let Some(touched) = touched else {
+            return self.rebuild(fleet);
+        };
+        if touched.is_empty() {
+            return;
+        }
+        if !self.order.fits(fleet, (self.sort, self.reversed)) {
+            return self.rebuild(fleet);
+        }
+        let mut groups: Vec<usize> = touched.iter().map(|&i| self.order.group_of(i)).collect();
+        groups.sort_unstable();
+        groups.dedup();
+        let terms = self.terms();
+        for at in groups {
+            if self.replace_group(fleet, at, &terms).is_none() {
+                return self.rebuild(fleet);
+            }
+        }
+        self.follow_selection(fleet);
+    }
+
+    /// Moves tree group `at` and its rows to where its keys now say, with its rows built
+    /// again (the filter may keep other spokes now). Only the rows between its old and new
+    /// places shift: a group that stays put costs its own rows.
+    fn replace_group(&mut self, fleet: &Fleet, at: usize, terms: &[Term]) -> Option<()> {
+        // Rows follow the groups' order, so the group's rows start where its key does.
+        let old = self.order.key_of_group(fleet, at);
+        let order = &self.order;
+        let row_key = |r: &Row| order.key_of_group(fleet, order.group_of(r.tenant));
+        let start = self.rows.partition_point(|r| row_key(r) < old);
+        let len = self.rows[start..]
+            .iter()
+            .take_while(|r| order.group_of(r.tenant) == at)
+            .count();
+        let (_, new, pos) = self.order.replace(fleet, at)?;
+        let order = &self.order;
+        let row_key = |r: &Row| order.key_of_group(fleet, order.group_of(r.tenant));
+        // Where its rows go, among the rows of the other groups (their keys did not move).
+        let to = if new < old {
+            self.rows[..start].partition_point(|r| row_key(r) < new)
+        } else {
+            let after = start + len;
+            after + self.rows[after..].partition_point(|r| row_key(r) < new) - len
+        };
+        if to < start {
+            self.rows[to..start + len].rotate_right(len);
+        } else if to > start {
+            self.rows[start..to + len].rotate_left(len);
+        }
+        let mut rows = Vec::new();
+        let kept = self.group_rows(fleet, &self.order.groups[pos], terms, &mut rows);
+        let gone = self.rows[to..to + len]
+            .iter()
+            .filter(|r| !r.context_only)
+            .count();
+        self.rows.splice(to..to + len, rows);
+        self.matches = self.matches.saturating_sub(gone) + kept;
+        Some(())
     }
 
     /// The next sort, among the columns `shown` (all when the table is not measured yet).
@@ -262,7 +322,30 @@ impl FleetView {
 
     /// Rebuilds rows from the sorted groups: O(n), no sorting.
     fn refilter(&mut self, fleet: &Fleet) {
-        let terms: Vec<Term> = self.filter.split_whitespace().map(Term::parse).collect();
+        let terms = self.terms();
+        let mut rows = Vec::with_capacity(self.rows.len().max(64));
+        let mut matches = 0;
+        for group in &self.order.groups {
+            matches += self.group_rows(fleet, group, &terms, &mut rows);
+        }
+        self.matches = matches;
+        self.rows = rows;
+        self.follow_selection(fleet);
+    }
+
+    fn terms(&self) -> Vec<Term> {
+        self.filter.split_whitespace().map(Term::parse).collect()
+    }
+
+    /// One group's rows, as the filter and problems-only keep them: its hub (shown for
+    /// context when only spokes match), then its kept spokes. Returns how many matched.
+    fn group_rows(
+        &self,
+        fleet: &Fleet,
+        group: &[usize],
+        terms: &[Term],
+        rows: &mut Vec<Row>,
+    ) -> usize {
         let keep = |i: usize| {
             let level = fleet.health(i).level;
             let problem = !self.problems_only || level != Level::Ok;
@@ -271,30 +354,26 @@ impl FleetView {
                     .iter()
                     .all(|term| term.matches(level, fleet.haystack(i)))
         };
-        let mut rows = Vec::with_capacity(self.rows.len().max(64));
-        for group in &self.groups {
-            let Some((&head, members)) = group.split_first() else {
-                continue;
-            };
-            let head_kept = keep(head);
-            let start = rows.len();
-            rows.push(Row {
-                tenant: head,
-                is_child: false,
-                context_only: !head_kept,
-            });
-            rows.extend(members.iter().filter(|&&m| keep(m)).map(|&m| Row {
-                tenant: m,
-                is_child: true,
-                context_only: false,
-            }));
-            if !head_kept && rows.len() == start + 1 {
-                rows.truncate(start);
-            }
+        let Some((&head, members)) = group.split_first() else {
+            return 0;
+        };
+        let head_kept = keep(head);
+        let start = rows.len();
+        rows.push(Row {
+            tenant: head,
+            is_child: false,
+            context_only: !head_kept,
+        });
+        rows.extend(members.iter().filter(|&&m| keep(m)).map(|&m| Row {
+            tenant: m,
+            is_child: true,
+            context_only: false,
+        }));
+        if !head_kept && rows.len() == start + 1 {
+            rows.truncate(start);
+            return 0;
         }
-        self.matches = rows.iter().filter(|r| !r.context_only).count();
-        self.rows = rows;
-        self.follow_selection(fleet);
+        rows.len() - start - usize::from(!head_kept)
     }
 
     /// Keeps the same tenant selected (by id, never by row index). When it is gone, the
@@ -333,7 +412,7 @@ impl FleetView {
     /// The row of the same hub's group nearest to where `tenant` sat in the group: the
     /// spoke before it if there is one still shown, else the hub, else the next spoke.
     fn nearest_in_group(&self, tenant: usize) -> Option<usize> {
-        let group = self.groups.iter().find(|g| g.contains(&tenant))?;
+        let group = self.order.groups.iter().find(|g| g.contains(&tenant))?;
         let at = group.iter().position(|&m| m == tenant)?;
         let before = group[..at].iter().rev();
         let after = group[at + 1..].iter();
@@ -418,94 +497,7 @@ impl Term {
     }
 }
 
-/// Orders the fleet's hub groups and the spokes within each, in the key's natural direction
-/// (or reversed). Keys are computed once per tenant as integers, so the sort compares numbers.
-fn sorted_groups(fleet: &Fleet, key: SortKey, reversed: bool) -> Vec<Vec<usize>> {
-    let keys = sort_keys(fleet, key, reversed);
-    let mut groups: Vec<Vec<usize>> = fleet.tree().to_vec();
-    for group in &mut groups {
-        group[1..].sort_unstable_by_key(|&i| keys[i]);
-    }
-    // A group ranks by its most extreme member, then by its hub.
-    groups.sort_unstable_by_key(|g| {
-        let head = keys[g[0]];
-        (g.get(1).map_or(head, |&first| head.min(keys[first])), head)
-    });
-    groups
-}
-
-/// Per tenant: the key in natural order (negated when reversed), then the slug rank, so ties
-/// always read A→Z.
-fn sort_keys(fleet: &Fleet, key: SortKey, reversed: bool) -> Vec<(i128, u32)> {
-    let regions = rank_of_regions(fleet, key);
-    (0..fleet.len())
-        .map(|i| {
-            let natural = primary(fleet, key, i, &regions);
-            (
-                if reversed { -natural } else { natural },
-                fleet.slug_rank(i),
-            )
-        })
-        .collect()
-}
-
-/// Ranks of the places a key sorts by (regions, clusters), A→Z.
-fn rank_of_regions(fleet: &Fleet, key: SortKey) -> HashMap<&str, i128> {
-    let place: fn(&Tenant) -> &str = match key {
-        SortKey::Region => |t| t.region.as_str(),
-        SortKey::Cluster => cluster_name,
-        _ => return HashMap::new(),
-    };
-    let mut regions: Vec<&str> = fleet.tenants().iter().map(|t| place(t)).collect();
-    regions.sort_unstable();
-    regions.dedup();
-    regions
-        .into_iter()
-        .enumerate()
-        .map(|(rank, r)| (r, rank as i128))
-        .collect()
-}
-
-/// Natural order of each key: problems (worst, oldest, fewest) first where that applies.
-fn primary(fleet: &Fleet, key: SortKey, i: usize, regions: &HashMap<&str, i128>) -> i128 {
-    let t = fleet.tenant(i);
-    let h = fleet.health(i);
-    let flags = h.flags.len() as i128;
-    match key {
-        SortKey::Level => -(level_rank(h.level) * 1_000 + flags),
-        SortKey::Tenant => i128::from(fleet.slug_rank(i)),
-        SortKey::Tier => match t.tier {
-            Tier::Dedicated => 0,
-            Tier::Standard => 1,
-            Tier::Unknown(_) => 2,
-        },
-        SortKey::Region => regions.get(t.region.as_str()).copied().unwrap_or(0),
-        SortKey::Cluster => regions.get(cluster_name(t)).copied().unwrap_or(0),
-        // Never backed up sorts before every instant: the oldest possible.
-        SortKey::LastSuccess => instant(t.backup.last_success.as_ref().map(|s| s.taken_at)),
-        SortKey::NextRun => instant(t.backup.schedule.next_run_at),
-        SortKey::Retention => i128::from(t.backup.restore_point_count),
-        // Standard tenants have no copies and sort last; Dedicated without a copy first.
-        SortKey::CrossRegion if t.tier != Tier::Dedicated => i128::MAX / 2,
-        SortKey::CrossRegion => instant(
-            t.backup
-                .cross_region
-                .as_ref()
-                .and_then(|c| c.last_copied_at),
-        ),
-        SortKey::Flags => -(flags * 10 + level_rank(h.level)),
-    }
-}
-
 /// The cluster a tenant was read from; empty for a source that reads no cluster.
 pub fn cluster_name(t: &Tenant) -> &str {
     t.cluster().map_or("", |c| c.cluster.as_str())
-}
-
-fn level_rank(level: Level) -> i128 {
-    Level::ALL.iter().position(|l| *l == level).unwrap_or(0) as i128
-}
-
-fn instant(at: Option<DateTime<Utc>>) -> i128 {
-    at.map_or(i128::MIN / 2, |t| i128::from(t.timestamp_millis()))
 }

@@ -17,6 +17,23 @@ use snapdeck::ui;
 
 pub const SEED: u64 = 42;
 
+/// A small deterministic generator: the same run every time, so a failure reproduces.
+pub struct Lcg(pub u64);
+
+impl Lcg {
+    pub fn next(&mut self, below: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % below.max(1)
+    }
+
+    pub fn below(&mut self, n: usize) -> usize {
+        self.next(n as u64) as usize
+    }
+}
+
 pub fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 26, 3, 10, 0).unwrap()
 }

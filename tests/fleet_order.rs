@@ -1,0 +1,97 @@
+//! The fleet view re-places only the tenants that changed; whatever changed, under every
+//! sort, direction and filter, its rows must be exactly those of a full sort.
+
+mod support;
+
+use std::sync::Arc;
+
+use chrono::Duration;
+use snapdeck::app::fleet::Fleet;
+use snapdeck::app::view::{FleetView, SortKey};
+use snapdeck::domain::Tenant;
+use snapdeck::source::demo::fleet_at;
+use support::{Lcg, now};
+
+/// `count` tenants given another tenant's backups (a new snapshot, a failure, fewer points,
+/// another schedule…): their sort keys and health move for real.
+fn changes(tenants: &[Arc<Tenant>], rng: &mut Lcg, count: usize) -> Vec<Arc<Tenant>> {
+    (0..count)
+        .map(|_| {
+            let mut t = (*tenants[rng.below(tenants.len())]).clone();
+            t.backup = tenants[rng.below(tenants.len())].backup.clone();
+            Arc::new(t)
+        })
+        .collect()
+}
+
+fn same_as_a_full_sort(view: &FleetView, fleet: &Fleet, what: &str) {
+    let mut fresh = view.settings();
+    fresh.rebuild(fleet);
+    assert_eq!(
+        view.rows(),
+        fresh.rows(),
+        "{what}: rows differ from a full sort"
+    );
+    assert_eq!(view.matches(), fresh.matches(), "{what}: match count");
+}
+
+#[test]
+fn re_placing_what_changed_gives_the_rows_of_a_full_sort() {
+    let (tenants, _) = fleet_at(42, 150, now());
+    let refresh = Duration::seconds(30);
+    let mut rng = Lcg(7);
+    for sorts in 0..SortKey::ALL.len() {
+        for reversed in [false, true] {
+            for (filter, problems_only) in [("", false), ("", true), ("red", false), ("hub", true)]
+            {
+                let mut fleet = Fleet::new(refresh);
+                fleet.replace(tenants.clone(), now(), now());
+                let mut view = FleetView::default();
+                for _ in 0..sorts {
+                    view.cycle_sort(&fleet, None);
+                }
+                if reversed {
+                    view.toggle_direction(&fleet);
+                }
+                view.set_filter(filter, &fleet);
+                if problems_only {
+                    view.toggle_problems_only(&fleet);
+                }
+                fleet.take_touched();
+                let what = format!(
+                    "sort {:?} reversed {reversed} filter {filter:?} problems only {problems_only}",
+                    view.sort().0
+                );
+                for round in 0..4 {
+                    let at = now() + Duration::minutes(10 * (round + 1));
+                    let count = 1 + rng.below(12);
+                    let changed = changes(fleet.tenants(), &mut rng, count);
+                    fleet.upsert(changed, at, at);
+                    // Time alone moves some tenants' health too (RPO breached, stale).
+                    fleet.evaluate_due(at + Duration::hours(round));
+                    let touched = fleet.take_touched();
+                    assert!(touched.as_ref().is_some_and(|t| !t.is_empty()), "{what}");
+                    view.update(&fleet, touched);
+                    same_as_a_full_sort(&view, &fleet, &format!("{what}, round {round}"));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn too_many_changes_or_a_new_tenant_sort_everything_again() {
+    let (tenants, _) = fleet_at(42, 200, now());
+    let mut fleet = Fleet::new(Duration::seconds(30));
+    fleet.replace(tenants[..150].to_vec(), now(), now());
+    let mut view = FleetView::default();
+    view.rebuild(&fleet);
+    fleet.take_touched();
+    // New tenants change the tree: nothing can be re-placed one by one.
+    fleet.upsert(tenants[150..].to_vec(), now(), now());
+    let touched = fleet.take_touched();
+    assert_eq!(touched, None, "a new tenant means a full sort");
+    view.update(&fleet, touched);
+    same_as_a_full_sort(&view, &fleet, "after new tenants");
+    assert!(view.rows().iter().any(|r| !r.is_child));
+}
