@@ -109,7 +109,9 @@ impl Sim {
         let restore = plan.at(now);
         self.set_active_restore(index, Some(restore.id.clone()), &request.mode);
         if restore.mode == RestoreMode::NewSpoke {
-            plan.set_target(self.add_restore_target(&tenant, &restore));
+            let spoke = self.add_restore_target(&tenant, &restore);
+            self.add_spoke_behaviour(spoke, index);
+            plan.set_target(spoke);
         }
         self.restore_plans.push(plan);
         self.restores.push(restore.clone());
@@ -279,8 +281,12 @@ impl Sim {
         let changes = target
             .and_then(|t| self.tenants().get(t))
             .is_some_and(|t| t.state != state);
+        let confirmed = changes && state == TenantState::Active;
         if let Some(spoke) = target.filter(|_| changes).and_then(|t| self.tenant_mut(t)) {
             spoke.state = state;
+        }
+        if let Some(spoke) = target.filter(|_| confirmed) {
+            self.start_schedule(spoke);
         }
     }
 

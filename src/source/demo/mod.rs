@@ -126,12 +126,6 @@ impl DemoSource {
         events: UnboundedSender<SourceEvent>,
         mut commands: UnboundedReceiver<SourceCommand>,
     ) {
-        if events
-            .send(SourceEvent::Connection(Connection::Live))
-            .is_err()
-        {
-            return;
-        }
         let (seed, count, start, stale_for) =
             (self.seed, self.tenants, self.clock.now(), self.stale_for());
         let generated = off_the_runtime(move || {
@@ -147,7 +141,13 @@ impl DemoSource {
             }));
             return;
         };
-        if send_fleet(&events, fleet, &sim).is_err() {
+        // Live once there is something to be live about: a million tenants take seconds to
+        // generate, and "live" over "no data yet" would claim a fleet that is not there.
+        if send_fleet(&events, fleet, &sim).is_err()
+            || events
+                .send(SourceEvent::Connection(Connection::Live))
+                .is_err()
+        {
             return;
         }
         let period = tick_period(self.refresh_interval, self.clock.speed());

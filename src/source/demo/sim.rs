@@ -202,14 +202,66 @@ impl Sim {
             .split_off(self.generated.min(self.tenants.len()));
         self.tenants = shared(generated.tenants);
         self.tenants.extend(targets);
+        let spokes = self
+            .behaviours
+            .split_off(self.generated.min(self.behaviours.len()));
         self.behaviours = generated.behaviours;
         self.patterns = generated.patterns;
         self.queue = BinaryHeap::from(queue);
         self.now = now;
+        // A restored spoke's schedule goes on from the new instant; an attempt it had in
+        // flight is not replayed (its events went with the old queue).
+        for (k, mut behaviour) in spokes.into_iter().enumerate() {
+            behaviour.in_flight = None;
+            let index = self.generated + k;
+            let live = !behaviour.frozen;
+            self.behaviours.push(behaviour);
+            if live {
+                self.queue_first_run(index);
+            }
+        }
         self.advance_restores();
         self.advance_dns();
         self.requests.arrive(now, &self.tenants);
         (0..self.tenants.len()).collect()
+    }
+
+    /// A spoke a restore created has the schedule of the tenant it restores, and runs it
+    /// once it is confirmed (`start_schedule`); until then it is idle.
+    pub(super) fn add_spoke_behaviour(&mut self, spoke: usize, source: usize) {
+        let Some(pattern) = self.behaviours.get(source).map(|b| b.pattern) else {
+            return;
+        };
+        if self.behaviours.len() != spoke {
+            return;
+        }
+        self.behaviours.push(Behaviour {
+            pattern,
+            fault: Fault::Healthy,
+            frozen: true,
+            failing_since: None,
+            in_flight: None,
+        });
+    }
+
+    /// The confirmed spoke's CronJob starts: its first run is the schedule's next instant.
+    pub(super) fn start_schedule(&mut self, spoke: usize) {
+        let Some(behaviour) = self.behaviours.get_mut(spoke).filter(|b| b.frozen) else {
+            return;
+        };
+        behaviour.frozen = false;
+        self.queue_first_run(spoke);
+    }
+
+    fn queue_first_run(&mut self, index: usize) {
+        let Some(pattern) = self.behaviours.get(index).map(|b| b.pattern) else {
+            return;
+        };
+        let next = self.patterns.next_after(pattern, self.now);
+        if let Some(tenant) = self.tenant_mut(index) {
+            tenant.backup.schedule.next_run_at = Some(next);
+        }
+        push(&mut self.queue, next, index, EventKind::Run);
     }
 
     fn handle(&mut self, event: Event) -> bool {

@@ -567,10 +567,6 @@ async fn the_source_sends_fleet_restores_heartbeats_and_answers_refresh() {
             .unwrap()
             .unwrap()
     };
-    assert!(matches!(
-        next().await,
-        SourceEvent::Connection(Connection::Live)
-    ));
     match next().await {
         SourceEvent::Fleet {
             tenants,
@@ -584,6 +580,11 @@ async fn the_source_sends_fleet_restores_heartbeats_and_answers_refresh() {
     assert!(matches!(next().await, SourceEvent::Restores { restores, .. } if restores.len() == 2));
     assert!(matches!(next().await, SourceEvent::DnsSwaps { swaps, .. } if swaps.is_empty()));
     assert!(matches!(next().await, SourceEvent::Requests { requests, .. } if !requests.is_empty()));
+    // Live only once the fleet is in: never "live" over "no data yet".
+    assert!(matches!(
+        next().await,
+        SourceEvent::Connection(Connection::Live)
+    ));
     assert!(matches!(next().await, SourceEvent::Changed { tenants, .. } if tenants.is_empty()));
     let id = crate::source::CommandId(7);
     let op = crate::source::Op::Refresh;
@@ -619,4 +620,78 @@ fn demo_flags() -> impl Iterator<Item = FlagKind> {
     FlagKind::ALL
         .into_iter()
         .filter(|k| *k != FlagKind::CannotTell)
+}
+
+#[test]
+fn a_confirmed_restored_spoke_runs_its_sources_schedule_even_across_a_restart() {
+    let mut sim = Sim::new(42, 60, now());
+    let tenants = sim.tenants().to_vec();
+    let ok = health_at(&tenants, now());
+    let source = tenants
+        .iter()
+        .zip(&ok)
+        .find(|(t, h)| {
+            t.tier == Tier::Dedicated
+                && t.active_restore_id.is_none()
+                && h.level == Level::Ok
+                && t.backup.schedule.cron.split_whitespace().nth(1) == Some("*")
+        })
+        .map(|(t, _)| Arc::clone(t))
+        .expect("a healthy hourly dedicated tenant");
+    let request = crate::domain::restore::CreateRestore {
+        restore_point_id: None,
+        mode: crate::domain::restore::RestoreMode::NewSpoke,
+        target_slug: None,
+        ticket: None,
+        reason: Some("drill by hand".into()),
+    };
+    let made = sim.create_restore(&source.id, &request).unwrap();
+    let mut at = now();
+    while sim
+        .restores()
+        .iter()
+        .any(|r| r.id == made.id && r.phase != RestorePhase::AwaitingConfirmation)
+    {
+        at += Duration::minutes(20);
+        sim.advance(at);
+        assert!(
+            at < now() + Duration::hours(6),
+            "the restore never finished"
+        );
+    }
+    let spoke_of = |sim: &Sim| Arc::clone(by_slug(sim.tenants(), &made.target_slug));
+    assert_eq!(spoke_of(&sim).backup.schedule.next_run_at, None);
+    sim.confirm_restore(&made.id, "checked the course list")
+        .unwrap();
+    let spoke = spoke_of(&sim);
+    let first = spoke
+        .backup
+        .schedule
+        .next_run_at
+        .expect("a next run once confirmed");
+    assert!(first > at && first <= at + Duration::hours(1), "{first}");
+    assert_eq!(spoke.backup.schedule.cron, source.backup.schedule.cron);
+
+    at += Duration::hours(2);
+    sim.advance(at);
+    let spoke = spoke_of(&sim);
+    assert!(spoke.backup.last_success.is_some(), "{:?}", spoke.backup);
+    let judged = health_of(sim.tenants(), &made.target_slug, at);
+    assert!(
+        !judged
+            .flags
+            .iter()
+            .any(|f| f.kind == FlagKind::NeverBackedUp),
+        "{judged:?}"
+    );
+
+    // A jump past the catch-up limit regenerates the fleet: the spoke keeps its schedule.
+    at += Duration::hours(8);
+    sim.advance(at);
+    let next = spoke_of(&sim).backup.schedule.next_run_at.unwrap();
+    assert!(next > at && next <= at + Duration::hours(1), "{next}");
+    at += Duration::hours(2);
+    sim.advance(at);
+    let newest = spoke_of(&sim).backup.last_success.as_ref().unwrap().taken_at;
+    assert!(newest > at - Duration::hours(2), "{newest}");
 }
