@@ -270,7 +270,7 @@ pub fn evaluate(tenant: &Tenant, schedule: ScheduleFacts<'_>, ctx: &HealthContex
     let checks = [
         never_backed_up(tenant, schedule.interval, &judged, w),
         rpo.as_ref()
-            .and_then(|p| rpo_breached(tenant, p, &judged, w)),
+            .and_then(|p| rpo_breached(tenant, p, schedule, &judged, w)),
         last_snapshot_failed(tenant, &judged),
         schedule_overdue(tenant, &judged, w),
         rpo.as_ref()
@@ -395,7 +395,13 @@ impl Rpo {
     }
 }
 
-fn rpo_breached(t: &Tenant, rpo: &Rpo, ctx: &HealthContext, watch: &mut Watch) -> Option<Flag> {
+fn rpo_breached(
+    t: &Tenant,
+    rpo: &Rpo,
+    schedule: ScheduleFacts<'_>,
+    ctx: &HealthContext,
+    watch: &mut Watch,
+) -> Option<Flag> {
     let last = t.backup.last_success.as_ref()?;
     watch.flip_after(last.taken_at, rpo.limit);
     let age = ctx.now - last.taken_at;
@@ -407,7 +413,7 @@ fn rpo_breached(t: &Tenant, rpo: &Rpo, ctx: &HealthContext, watch: &mut Watch) -
             return None;
         }
     }
-    if due_run(t, last.taken_at, rpo.limit, ctx, watch) {
+    if due_run(t, last.taken_at, rpo.limit, schedule, ctx, watch) {
         return None;
     }
     flag(
@@ -426,22 +432,53 @@ fn rpo_breached(t: &Tenant, rpo: &Rpo, ctx: &HealthContext, watch: &mut Watch) -
 /// Whether the scheduled run that renews the point on time has come due so recently that
 /// the source has not had two refresh intervals to report it started: judged like a run in
 /// flight, so an hourly tenant is not red for the seconds between its run and the news.
+/// The run may have fired on the source already (its `next_run_at` moved on) while its job
+/// has not started yet: a pod takes seconds to be scheduled, and a snapshot read in those
+/// seconds shows neither the old run nor the new attempt.
 fn due_run(
     t: &Tenant,
     last_success: DateTime<Utc>,
     rpo: Duration,
+    schedule: ScheduleFacts<'_>,
     ctx: &HealthContext,
     watch: &mut Watch,
 ) -> bool {
-    let Some(next) = t.backup.schedule.next_run_at else {
+    let Some(run) = renewing_fire(t, last_success, schedule) else {
         return false;
     };
-    if next > ctx.now || next - last_success > rpo {
+    if run > ctx.now || run - last_success > rpo {
+        return false;
+    }
+    // An attempt reported since the point is the run heard of: it is judged by its report.
+    if t.backup
+        .last_attempt
+        .as_ref()
+        .is_some_and(|a| a.taken_at > last_success)
+    {
         return false;
     }
     let window = ctx.refresh_interval * 2;
-    watch.flip_after(next, window);
-    ctx.now - next <= window
+    watch.flip_after(run, window);
+    ctx.now - run <= window
+}
+
+/// The first scheduled fire after the last success: from the schedule's runs when they are
+/// listed, else the source's `next_run_at` or the fire one interval before it.
+fn renewing_fire(
+    t: &Tenant,
+    last_success: DateTime<Utc>,
+    schedule: ScheduleFacts<'_>,
+) -> Option<DateTime<Utc>> {
+    let next = t.backup.schedule.next_run_at;
+    let listed = schedule.runs.and_then(|runs| runs.next_after(last_success));
+    let before_next = next
+        .zip(schedule.interval)
+        .and_then(|(next, interval)| next.checked_sub_signed(interval));
+    [listed, before_next, next]
+        .into_iter()
+        .flatten()
+        .filter(|fire| *fire > last_success)
+        .min()
 }
 
 /// The attempt in flight that started no later than the last success + RPO.

@@ -712,6 +712,49 @@ fn a_run_that_is_due_is_exempt_for_two_refresh_intervals_then_the_breach_shows()
 }
 
 #[test]
+fn a_run_the_source_fired_but_whose_job_has_not_started_is_due_too() {
+    // The 03:00 run fired on the source (next_run_at moved to 04:00) and its job is not
+    // reported yet; the point was taken 19 s after 02:00, as jobs start.
+    for listed in [false, true] {
+        let (mut t, mut ctx) = due_at(Duration::seconds(30));
+        let success = t.backup.last_success.as_ref().unwrap().taken_at + Duration::seconds(19);
+        t.backup.last_success.as_mut().unwrap().taken_at = success;
+        t.backup.last_attempt.as_mut().unwrap().taken_at = success;
+        let fired = success - Duration::seconds(19) + Duration::hours(1);
+        t.backup.schedule.next_run_at = Some(fired + Duration::hours(1));
+        let runs = crate::domain::run_times::RunTimes::list(
+            &crate::domain::schedule::CronSchedule::parse("0 * * * *", "UTC").unwrap(),
+            fired - Duration::days(1),
+            fired + Duration::days(1),
+        );
+        let facts = || ScheduleFacts {
+            interval: HOUR,
+            runs: listed.then_some(&runs),
+        };
+        ctx.now = fired + Duration::seconds(30);
+        let h = evaluate(&t, facts(), &ctx);
+        assert!(!h.has(FlagKind::RpoBreached), "{listed}: {:?}", h.flags);
+        assert!(
+            h.recheck_at
+                .is_some_and(|at| at <= fired + Duration::seconds(61))
+        );
+        // Two refresh intervals on, still not reported: the breach shows.
+        ctx.now = fired + Duration::seconds(61);
+        assert!(evaluate(&t, facts(), &ctx).has(FlagKind::RpoBreached));
+        // Reported failed: judged by the report, at once.
+        ctx.now = fired + Duration::seconds(30);
+        let mut failed = t.clone();
+        failed.backup.last_attempt = Some(LastAttempt {
+            restore_point_id: "rp_2".into(),
+            taken_at: fired + Duration::seconds(19),
+            status: AttemptStatus::Failed,
+            error: Some("pg_dump: connection refused".into()),
+        });
+        assert!(evaluate(&failed, facts(), &ctx).has(FlagKind::RpoBreached));
+    }
+}
+
+#[test]
 fn a_due_run_that_would_renew_the_point_late_does_not_exempt_the_breach() {
     // The run due now is already past last success + RPO: the breach is real.
     let (mut t, ctx) = due_at(Duration::seconds(10));

@@ -692,6 +692,11 @@ fn a_confirmed_restored_spoke_runs_its_sources_schedule_even_across_a_restart() 
     assert!(next > at && next <= at + Duration::hours(1), "{next}");
     at += Duration::hours(2);
     sim.advance(at);
-    let newest = spoke_of(&sim).backup.last_success.as_ref().unwrap().taken_at;
+    let newest = spoke_of(&sim)
+        .backup
+        .last_success
+        .as_ref()
+        .unwrap()
+        .taken_at;
     assert!(newest > at - Duration::hours(2), "{newest}");
 }
