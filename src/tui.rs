@@ -196,6 +196,8 @@ fn step(msg: Msg, app: &mut App, clock: &dyn Clock, channels: &mut Channels) -> 
 #[derive(Default)]
 struct Loading {
     job: Option<tokio::task::JoinHandle<app::load::Loaded>>,
+    /// When the job started, and for how many tenants: the log says how long a load took.
+    started: Option<(Instant, usize)>,
     held: Vec<SourceEvent>,
 }
 
@@ -212,6 +214,7 @@ impl Loading {
                 self.held.clear();
                 let count = tenants.len();
                 let loader = app.loader();
+                self.started = Some((Instant::now(), count));
                 // Judged at the source's clock, as the app judges everything after it.
                 self.job = Some(tokio::task::spawn_blocking(move || {
                     loader.load(tenants, generated_at, generated_at)
@@ -239,6 +242,10 @@ impl Loading {
             Some(job) => {
                 let loaded = job.await.ok();
                 self.job = None;
+                if let Some((started, tenants)) = self.started.take() {
+                    let ms = started.elapsed().as_millis();
+                    tracing::info!(tenants, ms, "fleet judged and ordered");
+                }
                 loaded
             }
             None => std::future::pending().await,

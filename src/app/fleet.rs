@@ -1,26 +1,17 @@
 //! The fleet as the app knows it: tenants, their health at the last evaluation, and what
 //! filtering needs, kept in step so that no frame recomputes any of it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::membership::Membership;
+pub use super::membership::Widest;
 use super::view::cluster_name;
 use crate::domain::health::{self, HealthContext};
-use crate::domain::natural::natural_key;
 use crate::domain::run_times::ScheduleCache;
 use crate::domain::{FlagKind, Health, Level, Tenant, TenantId};
-
-/// The longest texts of a few columns, in characters.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Widest {
-    pub slug: usize,
-    pub region: usize,
-    /// The widest cluster name, or 0 when the fleet comes from one cluster or none (the
-    /// CLUSTER column is shown only when there is a choice).
-    pub cluster: usize,
-}
 
 /// Counts for the header.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -71,6 +62,10 @@ impl Summary {
     }
 }
 
+/// Below this many tenants per core, a new fleet is judged on one thread: starting threads
+/// would cost more than they save.
+const JUDGED_PER_THREAD_AT_LEAST: usize = 20_000;
+
 #[derive(Debug)]
 pub struct Fleet {
     /// Shared with the source that sent them: a tenant is held once.
@@ -78,14 +73,7 @@ pub struct Fleet {
     health: Vec<Health>,
     /// Lower-cased slug, name, region, tier and flag names, for the live filter.
     haystacks: Vec<String>,
-    index: HashMap<TenantId, usize>,
-    /// Position of each tenant in slug order: sorting ties are broken by comparing integers,
-    /// not strings.
-    slug_rank: Vec<u32>,
-    /// Hubs (and orphans) each followed by their spokes, in fleet order.
-    tree: Vec<Vec<usize>>,
-    /// The longest slug and region, in characters: the table's columns follow the content.
-    widest: Widest,
+    members: Membership,
     schedules: ScheduleCache,
     refresh_interval: Duration,
     source_heard_at: Option<DateTime<Utc>>,
@@ -108,10 +96,7 @@ impl Fleet {
             tenants: Vec::new(),
             health: Vec::new(),
             haystacks: Vec::new(),
-            index: HashMap::new(),
-            slug_rank: Vec::new(),
-            tree: Vec::new(),
-            widest: Widest::default(),
+            members: Membership::default(),
             schedules: ScheduleCache::default(),
             refresh_interval,
             source_heard_at: None,
@@ -154,16 +139,16 @@ impl Fleet {
     }
 
     pub fn slug_rank(&self, i: usize) -> u32 {
-        self.slug_rank[i]
+        self.members.slug_rank[i]
     }
 
     /// Hubs (and spokes whose hub is unknown) each followed by their spokes.
     pub fn tree(&self) -> &[Vec<usize>] {
-        &self.tree
+        &self.members.tree
     }
 
     pub fn position(&self, id: &TenantId) -> Option<usize> {
-        self.index.get(id).copied()
+        self.members.index.get(id).copied()
     }
 
     pub fn len(&self) -> usize {
@@ -208,11 +193,18 @@ impl Fleet {
         now: DateTime<Utc>,
     ) {
         self.tenants = tenants;
-        self.health.clear();
-        self.haystacks.clear();
-        self.reindex();
         self.source_heard_at = Some(heard_at);
-        self.evaluate_all(now);
+        self.evaluated_at = Some(now);
+        self.touched = None;
+        let ctx = self.context(now);
+        // Membership and health depend on different things: worked out side by side.
+        let (members, judged) = std::thread::scope(|scope| {
+            let members = scope.spawn(|| Membership::of(&self.tenants));
+            let judged = judge_everyone(&self.tenants, &self.schedules, &ctx);
+            (joined(members), judged)
+        });
+        self.members = members;
+        self.take_judged(judged);
         self.recount();
     }
 
@@ -233,75 +225,12 @@ impl Fleet {
 
     /// Rebuilds what depends only on which tenants exist: run when membership changes.
     fn reindex(&mut self) {
-        self.index = self
-            .tenants
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.id.clone(), i))
-            .collect();
-        let mut by_slug: Vec<usize> = (0..self.tenants.len()).collect();
-        // Keys computed once: comparing a million names naturally takes seconds, not this.
-        by_slug.sort_by_cached_key(|&i| {
-            let slug = &self.tenants[i].slug;
-            (natural_key(slug), slug.clone())
-        });
-        self.slug_rank = vec![0; self.tenants.len()];
-        for (rank, &i) in by_slug.iter().enumerate() {
-            self.slug_rank[i] = rank as u32;
-        }
-        self.tree = self.build_tree();
+        self.members = Membership::of(&self.tenants);
         self.touched = None;
-        self.widest = Widest {
-            slug: self
-                .tenants
-                .iter()
-                .map(|t| t.slug.chars().count())
-                .max()
-                .unwrap_or(0),
-            region: self
-                .tenants
-                .iter()
-                .map(|t| t.region.chars().count())
-                .max()
-                .unwrap_or(0),
-            cluster: self.widest_cluster(),
-        };
-    }
-
-    fn widest_cluster(&self) -> usize {
-        let names: HashSet<&str> = self.tenants.iter().map(|t| cluster_name(t)).collect();
-        if names.len() < 2 {
-            return 0;
-        }
-        names.iter().map(|n| n.chars().count()).max().unwrap_or(0)
     }
 
     pub fn widest(&self) -> Widest {
-        self.widest
-    }
-
-    fn build_tree(&self) -> Vec<Vec<usize>> {
-        let mut heads = Vec::new();
-        let mut spokes: HashMap<usize, Vec<usize>> = HashMap::new();
-        for (i, t) in self.tenants.iter().enumerate() {
-            let hub = t
-                .hub_id
-                .as_ref()
-                .and_then(|h| self.index.get(h))
-                .filter(|_| !t.is_hub());
-            match hub {
-                Some(&hub) if hub != i => spokes.entry(hub).or_default().push(i),
-                _ => heads.push(i),
-            }
-        }
-        heads
-            .into_iter()
-            .map(|head| {
-                let mut group = vec![head];
-                group.extend(spokes.remove(&head).unwrap_or_default());
-                group
-            })
-            .collect()
+        self.members.widest
     }
 
     /// Upserts changed tenants; answers whether the table's order or filter can have moved:
@@ -323,7 +252,7 @@ impl Fleet {
         let ctx = self.context(now);
         for tenant in changed {
             let restoring = usize::from(tenant.active_restore_id.is_some());
-            let i = match self.index.get(&tenant.id) {
+            let i = match self.members.index.get(&tenant.id) {
                 Some(&i) => {
                     let old = std::mem::replace(&mut self.tenants[i], tenant);
                     let was = usize::from(old.active_restore_id.is_some());
@@ -332,7 +261,9 @@ impl Fleet {
                     i
                 }
                 None => {
-                    self.index.insert(tenant.id.clone(), self.tenants.len());
+                    self.members
+                        .index
+                        .insert(tenant.id.clone(), self.tenants.len());
                     self.tenants.push(tenant);
                     self.health.push(Health::unjudged());
                     self.haystacks.push(String::new());
@@ -383,24 +314,20 @@ impl Fleet {
 
     fn evaluate_where(&mut self, now: DateTime<Utc>, due: impl Fn(&Health) -> bool) -> bool {
         let fresh = self.health.len() != self.tenants.len();
-        if fresh {
-            self.touched = None;
-            self.health = vec![Health::unjudged(); self.tenants.len()];
-            self.haystacks = vec![String::new(); self.tenants.len()];
-        }
         let ctx = self.context(now);
+        self.evaluated_at = Some(now);
+        if fresh {
+            self.judge_everyone(&ctx);
+            self.recount();
+            return true;
+        }
         let mut changed = false;
         for i in 0..self.tenants.len() {
             if due(&self.health[i]) {
                 changed |= self.evaluate_one(i, &ctx);
             }
         }
-        self.evaluated_at = Some(now);
-        if fresh {
-            self.recount();
-        } else {
-            self.refresh_stale_since();
-        }
+        self.refresh_stale_since();
         changed
     }
 
@@ -408,10 +335,7 @@ impl Fleet {
     /// not, from one evaluation to the next). Returns whether they changed.
     fn evaluate_one(&mut self, i: usize, ctx: &HealthContext) -> bool {
         let tenant = &self.tenants[i];
-        let at = health::judged_at(tenant, ctx);
-        let look_back = Duration::days(i64::from(tenant.backup.retention_days));
-        let facts = self.schedules.facts(&tenant.backup.schedule, at, look_back);
-        let h = health::evaluate(tenant, facts, ctx);
+        let h = judge(tenant, &mut self.schedules, ctx);
         // An empty filter text means new data (or none yet): it is always rebuilt then.
         let changed = self.haystacks[i].is_empty() || !same_flags(&self.health[i], &h);
         if changed {
@@ -427,6 +351,24 @@ impl Fleet {
             (self.summary.stale + usize::from(is)).saturating_sub(usize::from(was));
         self.stale_since_outdated |= was || is;
         changed
+    }
+
+    fn judge_everyone(&mut self, ctx: &HealthContext) {
+        self.touched = None;
+        let judged = judge_everyone(&self.tenants, &self.schedules, ctx);
+        self.take_judged(judged);
+    }
+
+    fn take_judged(&mut self, judged: Judged) {
+        self.health = Vec::with_capacity(self.tenants.len());
+        self.haystacks = Vec::with_capacity(self.tenants.len());
+        for (verdicts, schedules) in judged {
+            self.schedules.merge(schedules);
+            for (h, hay) in verdicts {
+                self.health.push(h);
+                self.haystacks.push(hay);
+            }
+        }
     }
 
     /// The longest silence among stale tenants, found again only when the stale set or one
@@ -489,25 +431,104 @@ fn same_flags(a: &Health, b: &Health) -> bool {
 /// What the filter's words are looked for in: names, places, ids, state and flags. The
 /// level is not in it: a level word matches the level itself (`red` must not match
 /// "fred-college"), and the view checks that apart.
+/// Verdicts and filter texts in fleet order, in parts, each with the schedules it worked out.
+type Judged = Vec<(Vec<(Health, String)>, ScheduleCache)>;
+
+/// Judges a whole new fleet, split over the machine's cores: at a million tenants this is
+/// seconds of the wait for the first table, and each verdict stands on its own. Each part
+/// works out schedules in its own copy of the cache.
+fn judge_everyone(
+    tenants: &[Arc<Tenant>],
+    schedules: &ScheduleCache,
+    ctx: &HealthContext,
+) -> Judged {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let part = tenants
+        .len()
+        .div_ceil(cores)
+        .max(JUDGED_PER_THREAD_AT_LEAST);
+    std::thread::scope(|scope| {
+        let running: Vec<_> = tenants
+            .chunks(part)
+            .map(|tenants| {
+                let mut schedules = schedules.clone();
+                scope.spawn(move || {
+                    let verdicts = tenants
+                        .iter()
+                        .map(|t| {
+                            let h = judge(t, &mut schedules, ctx);
+                            let hay = haystack(t, &h);
+                            (h, hay)
+                        })
+                        .collect();
+                    (verdicts, schedules)
+                })
+            })
+            .collect();
+        running.into_iter().map(joined).collect()
+    })
+}
+
+/// A scoped thread's result; its panic goes on in the caller, as if it had been one thread.
+fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// One tenant's verdict, its schedule's facts worked out in (or taken from) `schedules`.
+fn judge(tenant: &Tenant, schedules: &mut ScheduleCache, ctx: &HealthContext) -> Health {
+    let at = health::judged_at(tenant, ctx);
+    let look_back = Duration::days(i64::from(tenant.backup.retention_days));
+    let facts = schedules.facts(&tenant.backup.schedule, at, look_back);
+    health::evaluate(tenant, facts, ctx)
+}
+
 fn haystack(t: &Tenant, h: &Health) -> String {
-    let mut s = format!(
-        "{} {} {} {} {} {} {} {}",
-        t.slug,
-        t.display_name,
-        t.hostname,
-        t.id,
-        t.region,
-        t.tier,
-        t.state,
-        cluster_name(t)
-    );
-    for f in &h.flags {
-        s.push(' ');
-        s.push_str(f.kind.id());
-        s.push(' ');
-        s.push_str(f.kind.title());
-        s.push(' ');
-        s.push_str(f.kind.short());
+    let mut s = String::with_capacity(160);
+    let (tier, state) = (t.tier.label(), t.state.label());
+    let words = [
+        t.slug.as_str(),
+        &t.display_name,
+        &t.hostname,
+        &t.id.0,
+        &t.region,
+        &tier,
+        &state,
+        cluster_name(t),
+    ];
+    for (i, word) in words.into_iter().enumerate() {
+        if i > 0 {
+            s.push(' ');
+        }
+        push_folded(&mut s, word);
     }
-    s.to_lowercase()
+    for f in &h.flags {
+        for word in [f.kind.id(), f.kind.title(), f.kind.short()] {
+            s.push(' ');
+            push_folded(&mut s, word);
+        }
+    }
+    s.shrink_to_fit();
+    s
+}
+
+/// Text as the filter compares it: lower case, char by char (the filter's own words go
+/// through this too, so the two always agree).
+pub fn fold_case(text: &str) -> String {
+    let mut s = String::with_capacity(text.len());
+    push_folded(&mut s, text);
+    s
+}
+
+/// Appends `text` lower-cased; ASCII in place (nine in ten haystacks hold one "—", and
+/// lower-casing all of them char by char was a tenth of judging a million tenants).
+fn push_folded(s: &mut String, text: &str) {
+    if text.is_ascii() {
+        let start = s.len();
+        s.push_str(text);
+        s[start..].make_ascii_lowercase();
+    } else {
+        s.extend(text.chars().flat_map(char::to_lowercase));
+    }
 }

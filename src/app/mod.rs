@@ -7,6 +7,7 @@ pub mod goto;
 pub mod history;
 pub mod keys;
 pub mod load;
+mod membership;
 pub mod order;
 pub mod outbox;
 pub mod screens;

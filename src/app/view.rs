@@ -301,7 +301,7 @@ impl FleetView {
     }
 
     pub fn set_filter(&mut self, text: &str, fleet: &Fleet) {
-        let lowered = text.trim().to_lowercase();
+        let lowered = super::fleet::fold_case(text.trim());
         if lowered != self.filter {
             self.filter = lowered;
             self.refilter(fleet);

@@ -19,7 +19,9 @@ pub fn natural_key(s: &str) -> String {
             let (digits, after) = split_digits(rest);
             let value = digits.trim_start_matches('0');
             // Runs longer than 99 digits share a prefix; natural_cmp breaks those ties.
-            key.push_str(&format!("{:02}", value.len().min(99)));
+            let len = value.len().min(99) as u8;
+            key.push(char::from(b'0' + len / 10));
+            key.push(char::from(b'0' + len % 10));
             key.push_str(value);
             rest = after;
         } else {

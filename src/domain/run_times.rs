@@ -94,18 +94,40 @@ const LIST_AHEAD: Duration = Duration::days(1);
 /// The shortest look-back listed: the longest retention of the tiers, and a day.
 const MIN_LOOK_BACK: Duration = Duration::days(91);
 
+/// Looked up for every tenant on every evaluation: SipHash was a tenth of judging a fleet.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 /// Interval and runs per distinct schedule, computed on first use and kept.
 #[derive(Debug, Default, Clone)]
 pub struct ScheduleCache {
     /// Longest gap per cron expression. Measured in UTC on purpose: the cadence of the
     /// pattern is what the RPO is judged against, and a DST change must not stretch a daily
     /// schedule to 25 h for a week a year.
-    intervals: HashMap<String, Option<Duration>>,
+    intervals: FastMap<String, Option<Duration>>,
     /// Runs per cron, then time zone: the real instants, DST included.
-    runs: HashMap<String, HashMap<String, Option<RunTimes>>>,
+    runs: FastMap<String, FastMap<String, Option<RunTimes>>>,
 }
 
 impl ScheduleCache {
+    /// Takes what `other` worked out and this cache does not know yet.
+    pub fn merge(&mut self, other: ScheduleCache) {
+        for (cron, interval) in other.intervals {
+            self.intervals.entry(cron).or_insert(interval);
+        }
+        for (cron, zones) in other.runs {
+            let known = self.runs.entry(cron).or_default();
+            for (zone, runs) in zones {
+                match known.get_mut(&zone) {
+                    Some(slot @ None) => *slot = runs,
+                    Some(Some(_)) => {}
+                    None => {
+                        known.insert(zone, runs);
+                    }
+                }
+            }
+        }
+    }
+
     /// What health needs of `schedule` to judge a tenant at `at` that should hold points
     /// `look_back` far back.
     pub fn facts(
@@ -133,7 +155,7 @@ impl ScheduleCache {
     fn runs_of(&mut self, schedule: &BackupSchedule) -> Option<&mut Option<RunTimes>> {
         let (cron, zone) = (schedule.cron.as_str(), schedule.timezone.as_str());
         if !self.runs.contains_key(cron) {
-            self.runs.insert(cron.to_string(), HashMap::new());
+            self.runs.insert(cron.to_string(), FastMap::default());
         }
         let by_zone = self.runs.get_mut(cron)?;
         if !by_zone.contains_key(zone) {

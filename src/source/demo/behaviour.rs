@@ -100,7 +100,7 @@ impl Failure {
 }
 
 /// The simulator's per-tenant state beside the `Tenant` itself.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Behaviour {
     pub pattern: PatternId,
     pub fault: Fault,

@@ -32,37 +32,123 @@ pub struct Generated {
 }
 
 pub fn generate(seed: u64, count: usize, now: DateTime<Utc>, stale_for: Duration) -> Generated {
-    let mut generator = Generator {
-        seed,
-        now,
-        stale_for,
-        stems: StemBook::new(seed),
-        patterns: Patterns::default(),
-        events: Vec::with_capacity(count + count / 8),
-        requests: Vec::new(),
-    };
-    let mut tenants = Vec::with_capacity(count);
-    let mut behaviours = Vec::with_capacity(count);
-    for group in layout::groups(seed, count) {
-        let hub = generator.hub(&group);
-        for ordinal in 0..group.len() {
-            let (tenant, behaviour) = generator.tenant(&group, &hub, ordinal);
-            tenants.push(tenant);
-            behaviours.push(behaviour);
-        }
-    }
-    let restores = restores::plan(seed, now, &tenants, &generator.requests);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let parts = cores.min(count / GENERATED_PER_THREAD_AT_LEAST).max(1);
+    generate_in(seed, count, now, stale_for, parts)
+}
+
+/// Below this many tenants per part, the fleet is generated on one thread.
+const GENERATED_PER_THREAD_AT_LEAST: usize = 50_000;
+
+/// `generate`, its hub groups split into up to `parts` runs of about equal size, generated
+/// side by side. Every tenant draws from its own keyed stream and the parts are joined in
+/// order, so the fleet is the same however it was split (a test holds it to that).
+pub fn generate_in(
+    seed: u64,
+    count: usize,
+    now: DateTime<Utc>,
+    stale_for: Duration,
+    parts: usize,
+) -> Generated {
+    let groups = layout::groups(seed, count);
+    let runs = split(&groups, count.div_ceil(parts.max(1)));
+    let mut generated = std::thread::scope(|scope| {
+        let running: Vec<_> = runs
+            .into_iter()
+            .map(|groups| scope.spawn(move || Part::generate(seed, now, stale_for, groups)))
+            .collect();
+        running
+            .into_iter()
+            .map(|part| part.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .reduce(Part::join)
+            .unwrap_or_else(|| Part::empty(seed, now, stale_for))
+    });
+    let restores = restores::plan(seed, now, &generated.tenants, &generated.generator.requests);
     for plan in &restores {
-        if let Some(tenant) = tenants.get_mut(plan.tenant()) {
+        if let Some(tenant) = generated.tenants.get_mut(plan.tenant()) {
             tenant.active_restore_id = Some(plan.id().clone());
         }
     }
     Generated {
-        tenants,
-        behaviours,
-        patterns: generator.patterns,
-        events: generator.events,
+        tenants: generated.tenants,
+        behaviours: generated.behaviours,
+        patterns: generated.generator.patterns,
+        events: generated.generator.events,
         restores,
+    }
+}
+
+/// Consecutive runs of groups holding about `size` tenants each.
+fn split(groups: &[Group], size: usize) -> Vec<&[Group]> {
+    let mut runs = Vec::new();
+    let (mut start, mut held) = (0, 0);
+    for (i, group) in groups.iter().enumerate() {
+        held += group.len();
+        if held >= size {
+            runs.push(&groups[start..=i]);
+            (start, held) = (i + 1, 0);
+        }
+    }
+    if start < groups.len() {
+        runs.push(&groups[start..]);
+    }
+    runs
+}
+
+/// The tenants of a run of groups, with what generating them queued.
+struct Part {
+    tenants: Vec<Tenant>,
+    behaviours: Vec<Behaviour>,
+    generator: Generator,
+}
+
+impl Part {
+    fn empty(seed: u64, now: DateTime<Utc>, stale_for: Duration) -> Part {
+        Part {
+            tenants: Vec::new(),
+            behaviours: Vec::new(),
+            generator: Generator {
+                seed,
+                now,
+                stale_for,
+                stems: StemBook::new(seed),
+                patterns: Patterns::default(),
+                events: Vec::new(),
+                requests: Vec::new(),
+            },
+        }
+    }
+
+    fn generate(seed: u64, now: DateTime<Utc>, stale_for: Duration, groups: &[Group]) -> Part {
+        let count: usize = groups.iter().map(Group::len).sum();
+        let mut part = Part::empty(seed, now, stale_for);
+        part.tenants.reserve(count);
+        part.behaviours.reserve(count);
+        part.generator.events.reserve(count + count / 8);
+        for group in groups {
+            let hub = part.generator.hub(group);
+            for ordinal in 0..group.len() {
+                let (tenant, behaviour) = part.generator.tenant(group, &hub, ordinal);
+                part.tenants.push(tenant);
+                part.behaviours.push(behaviour);
+            }
+        }
+        part
+    }
+
+    /// `self` followed by `next`: `next`'s schedule patterns are interned here, in the order
+    /// it first met them, which gives the ids one thread would have given.
+    fn join(mut self, next: Part) -> Part {
+        let ids = self.generator.patterns.absorb(next.generator.patterns);
+        self.tenants.extend(next.tenants);
+        self.behaviours
+            .extend(next.behaviours.into_iter().map(|mut behaviour| {
+                behaviour.pattern = ids[behaviour.pattern.index()];
+                behaviour
+            }));
+        self.generator.events.extend(next.generator.events);
+        self.generator.requests.extend(next.generator.requests);
+        self
     }
 }
 

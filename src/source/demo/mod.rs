@@ -129,8 +129,11 @@ impl DemoSource {
         let (seed, count, start, stale_for) =
             (self.seed, self.tenants, self.clock.now(), self.stale_for());
         let generated = off_the_runtime(move || {
+            let started = std::time::Instant::now();
             let sim = Sim::with_stale_for(seed, count, start, stale_for);
             let fleet = sim.tenants().to_vec();
+            let ms = started.elapsed().as_millis();
+            tracing::info!(tenants = fleet.len(), ms, "demo fleet generated");
             (sim, fleet)
         });
         let Some((mut sim, fleet)) = generated.await else {

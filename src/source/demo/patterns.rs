@@ -59,6 +59,12 @@ impl PatternKey {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PatternId(u32);
 
+impl PatternId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
 #[derive(Debug)]
 struct Pattern {
     key: PatternKey,
@@ -97,6 +103,15 @@ impl Patterns {
 
     pub fn len(&self) -> usize {
         self.entries.len()
+    }
+
+    /// Interns every pattern of `other`; answers, for each of its ids, the id here.
+    pub fn absorb(&mut self, other: Patterns) -> Vec<PatternId> {
+        other
+            .entries
+            .into_iter()
+            .map(|pattern| self.intern(pattern.key))
+            .collect()
     }
 
     fn entry(&self, id: PatternId) -> Option<&Pattern> {

@@ -68,6 +68,35 @@ fn same_inputs_same_fleet_and_seeds_differ() {
 }
 
 #[test]
+fn a_fleet_generated_in_parts_is_the_fleet_generated_on_one_thread() {
+    use super::generate::generate_in;
+    let stale_for = Duration::hours(6);
+    let whole = generate_in(7, 5_000, now(), stale_for, 1);
+    for parts in [2, 3, 8] {
+        let split = generate_in(7, 5_000, now(), stale_for, parts);
+        assert_eq!(split.tenants, whole.tenants, "{parts} parts");
+        assert_eq!(split.behaviours, whole.behaviours, "{parts} parts");
+        assert_eq!(split.events, whole.events, "{parts} parts");
+        assert_eq!(split.patterns.len(), whole.patterns.len(), "{parts} parts");
+        for b in &whole.behaviours {
+            assert_eq!(
+                split.patterns.cron(b.pattern),
+                whole.patterns.cron(b.pattern)
+            );
+            assert_eq!(
+                split.patterns.timezone(b.pattern),
+                whole.patterns.timezone(b.pattern)
+            );
+        }
+        let ids = |g: &super::generate::Generated| -> Vec<String> {
+            g.restores.iter().map(|r| r.id().to_string()).collect()
+        };
+        assert_eq!(ids(&split), ids(&whole), "{parts} parts");
+    }
+    assert!(whole.tenants.len() == 5_000 && !whole.restores.is_empty());
+}
+
+#[test]
 fn the_fleet_has_hubs_spokes_and_both_tiers() {
     let (tenants, _) = fleet_at(42, 60, now());
     assert_eq!(tenants.len(), 60);
