@@ -18,6 +18,7 @@ pub mod tenant;
 #[cfg(test)]
 mod test_support;
 pub mod typed_time;
+pub mod verify;
 pub mod wire_enum;
 
 pub use health::{Flag, FlagKind, Health, Level};
