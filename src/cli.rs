@@ -167,11 +167,50 @@ pub enum Command {
         #[arg(long, value_name = "PATH")]
         viewer_token_file: Option<PathBuf>,
     },
+    /// Check a restored Moodle ourselves, read-only: its database against the live one at
+    /// the point, its moodledata, its site. Exits 0 passed, 1 warning, 2 failed, 3 could not
+    /// check. Passwords come from PGPASSWORD or a pgpass file (PGPASSFILE), never arguments.
+    Verify {
+        /// The restored database, as a libpq connection string without a password
+        /// ("host=… port=… dbname=moodle user=… sslmode=verify-full sslrootcert=…").
+        #[arg(long, value_name = "CONNINFO")]
+        restored_db: String,
+        /// The restored moodledata (the folder holding filedir/).
+        #[arg(long, value_name = "PATH")]
+        restored_moodledata: PathBuf,
+        /// The live database the restore is compared with, as for --restored-db.
+        #[arg(long, value_name = "CONNINFO")]
+        live_db: String,
+        /// The point: when its database dump started (RFC 3339, e.g. 2026-12-02T03:00:00Z).
+        #[arg(long, value_name = "INSTANT", value_parser = parse_instant)]
+        point: chrono::DateTime<chrono::Utc>,
+        /// The restored site's probe URL (e.g. https://host/login/index.php).
+        #[arg(long, value_name = "URL")]
+        site: Option<String>,
+        /// Moodle's table prefix.
+        #[arg(long, default_value = "mdl_")]
+        table_prefix: String,
+        /// Seconds each query may run (statement_timeout).
+        #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+        query_timeout: u64,
+        /// Seconds to connect.
+        #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+        connect_timeout: u64,
+        /// One JSON document instead of the table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Where the config file is, or write one with every setting and its default.
     Config {
         #[command(subcommand)]
         action: ConfigAction,
     },
+}
+
+fn parse_instant(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(text.trim())
+        .map(|at| at.with_timezone(&chrono::Utc))
+        .map_err(|e| format!("{text:?} is not an RFC 3339 instant (2026-12-02T03:00:00Z): {e}"))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -17,3 +17,4 @@ pub mod theme;
 mod toml_error;
 pub mod tui;
 pub mod ui;
+pub mod verify;

@@ -29,7 +29,9 @@ fn main() -> ExitCode {
     arena_per_core();
     // `status` is read by monitoring systems: when it cannot judge (bad arguments or config,
     // output not writable) it exits UNKNOWN (3), never 2, which would read as red.
-    let for_monitoring = std::env::args().skip(1).any(|a| a == "status");
+    let for_monitoring = std::env::args()
+        .skip(1)
+        .any(|a| a == "status" || a == "verify");
     let cannot_judge = if for_monitoring {
         status::CANNOT_JUDGE
     } else {
@@ -90,6 +92,10 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
     if let Some(Command::Journal { json }) = cli.command {
         return journal_command(json);
     }
+    // Explicit targets need no config: a restore made outside the control plane.
+    if let Some(Command::Verify { .. }) = &cli.command {
+        return verify_command(cli.command);
+    }
     // A file named on purpose must exist (a typo in its path must not silently mean defaults);
     // the default location may be empty.
     let named = cli.global.config.is_some() || env_config.is_some_and(|v| !v.is_empty());
@@ -130,6 +136,61 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         }
         _ => tui_command(&config, theme),
     }
+}
+
+fn verify_command(command: Option<Command>) -> Result<ExitCode, Failure> {
+    use snapdeck::verify::{self, Plan, Side, db::Timeouts, dsn::Dsn, password};
+    let Some(Command::Verify {
+        restored_db,
+        restored_moodledata,
+        live_db,
+        point,
+        site,
+        table_prefix,
+        query_timeout,
+        connect_timeout,
+        json,
+    }) = command
+    else {
+        return Err(user("not a verify command"));
+    };
+    let side = |conninfo: &str, which: &str| -> Result<Side, Failure> {
+        let dsn = Dsn::parse(conninfo).map_err(|e| user(format!("--{which}-db: {e}")))?;
+        let password =
+            password::find(&dsn, None).map_err(|e| user(format!("--{which}-db: {e}")))?;
+        Ok(Side { dsn, password })
+    };
+    if !table_prefix
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
+        return Err(user(format!(
+            "--table-prefix {table_prefix:?} may hold only letters, digits and _"
+        )));
+    }
+    let plan = Plan {
+        restored: side(&restored_db, "restored")?,
+        live: side(&live_db, "live")?,
+        moodledata: restored_moodledata,
+        site,
+        point,
+        table_prefix,
+        timeouts: Timeouts {
+            connect: std::time::Duration::from_secs(connect_timeout.max(1)),
+            query: std::time::Duration::from_secs(query_timeout.max(1)),
+        },
+    };
+    let runtime =
+        tokio::runtime::Runtime::new().map_err(|e| user(format!("no async runtime: {e}")))?;
+    let checks = runtime.block_on(verify::run(&plan));
+    let verdict = snapdeck::domain::verify::overall(&checks);
+    let text = if json {
+        verify::report::json(&plan, &checks)
+    } else {
+        verify::report::table(&plan, &checks)
+    };
+    print_out(&text)?;
+    Ok(ExitCode::from(verdict.exit_code()))
 }
 
 fn config_command(action: &ConfigAction, path: &Path) -> Result<ExitCode, Failure> {

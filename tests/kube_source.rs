@@ -78,15 +78,7 @@ fn env() -> Option<Env> {
 
 /// Records that a test ran to its end.
 fn ran(name: &str) {
-    if let Ok(log) = std::env::var("SNAPDECK_KUBE_TEST_LOG") {
-        use std::io::Write;
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(log)
-            .unwrap();
-        writeln!(file, "{name}").unwrap();
-    }
+    support::record_ran("SNAPDECK_KUBE_TEST_LOG", name);
 }
 
 fn required() -> bool {

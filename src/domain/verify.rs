@@ -99,7 +99,11 @@ impl Check {
     }
 
     fn could_not(kind: CheckKind, why: &str) -> Check {
-        Check::new(kind, Verdict::CouldNotCheck, format!("could not check: {why}"))
+        Check::new(
+            kind,
+            Verdict::CouldNotCheck,
+            format!("could not check: {why}"),
+        )
     }
 }
 
@@ -246,7 +250,8 @@ pub struct Facts {
     pub live_newest_log: Read<Option<DateTime<Utc>>>,
     pub data: Read<DataFacts>,
     pub files: Read<FileFacts>,
-    pub site: Read<SiteFacts>,
+    /// `None` when no site URL is known to probe.
+    pub site: Option<Read<SiteFacts>>,
 }
 
 pub fn checks(facts: &Facts) -> Vec<Check> {
@@ -255,7 +260,10 @@ pub fn checks(facts: &Facts) -> Vec<Check> {
         point_in_time(facts),
         data_at_point(&facts.data),
         moodledata(&facts.files),
-        site(&facts.site),
+        match &facts.site {
+            Some(answer) => site(answer),
+            None => Check::could_not(CheckKind::Site, "no site URL to probe ([verify] site)"),
+        },
     ]
 }
 
@@ -433,7 +441,11 @@ pub fn data_at_point(data: &Read<DataFacts>) -> Check {
             rows.live
         ));
     }
-    listed(&mut check.details, "missing from the restore", &data.missing);
+    listed(
+        &mut check.details,
+        "missing from the restore",
+        &data.missing,
+    );
     listed(
         &mut check.details,
         "in the restore, deleted in live since the point",
@@ -465,11 +477,7 @@ pub fn moodledata(files: &Read<FileFacts>) -> Check {
         );
     }
     let count = |wanted: fn(&FileProblem) -> bool| {
-        files
-            .findings
-            .iter()
-            .filter(|f| wanted(&f.problem))
-            .count()
+        files.findings.iter().filter(|f| wanted(&f.problem)).count()
     };
     let missing = count(|p| matches!(p, FileProblem::Missing));
     let size = count(|p| matches!(p, FileProblem::WrongSize { .. }));
@@ -487,7 +495,9 @@ pub fn moodledata(files: &Read<FileFacts>) -> Check {
     } else if size + content > 0 {
         let mut parts = Vec::new();
         if size > 0 {
-            parts.push(format!("{size} of the {n} newest files have the wrong size"));
+            parts.push(format!(
+                "{size} of the {n} newest files have the wrong size"
+            ));
         }
         if content > 0 {
             parts.push(format!(
@@ -540,7 +550,11 @@ pub fn site(site: &Read<SiteFacts>) -> Check {
         Err(why) => {
             // A site that cannot be reached is a failed site, not a check that could not run:
             // users would meet the same refusal.
-            return Check::new(kind, Verdict::Failed, format!("the site did not answer: {why}"));
+            return Check::new(
+                kind,
+                Verdict::Failed,
+                format!("the site did not answer: {why}"),
+            );
         }
     };
     let mut check = if !(200..300).contains(&site.status) {
@@ -554,7 +568,10 @@ pub fn site(site: &Read<SiteFacts>) -> Check {
             (Some(name), true) => Check::new(
                 kind,
                 Verdict::Passed,
-                format!("{} answered {} with the site's name '{name}'", site.url, site.status),
+                format!(
+                    "{} answered {} with the site's name '{name}'",
+                    site.url, site.status
+                ),
             ),
             (Some(name), false) => Check::new(
                 kind,

@@ -17,6 +17,20 @@ use snapdeck::ui;
 
 pub const SEED: u64 = 42;
 
+/// Records that a test ran to its end in the file `log_var` names, for `scripts/test`'s
+/// count of the tests that need a real server.
+pub fn record_ran(log_var: &str, name: &str) {
+    if let Some(log) = std::env::var_os(log_var) {
+        use std::io::Write;
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+            .unwrap();
+        writeln!(file, "{name}").unwrap();
+    }
+}
+
 /// A small deterministic generator: the same run every time, so a failure reproduces.
 pub struct Lcg(pub u64);
 

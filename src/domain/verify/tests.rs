@@ -47,12 +47,12 @@ fn good() -> Facts {
             hashed: 20,
             findings: vec![],
         }),
-        site: Ok(SiteFacts {
+        site: Some(Ok(SiteFacts {
             url: "https://westbrook-restore.example/login/index.php".into(),
             status: 200,
             site_name: Some("Westbrook College".into()),
             name_found: true,
-        }),
+        })),
     }
 }
 
@@ -64,14 +64,22 @@ fn verdict(check: &Check) -> Verdict {
 fn a_good_restore_passes_every_check_and_names_what_live_deleted_since() {
     let checks = checks(&good());
     assert_eq!(checks.len(), 5);
-    assert!(checks.iter().all(|c| c.verdict == Verdict::Passed), "{checks:#?}");
+    assert!(
+        checks.iter().all(|c| c.verdict == Verdict::Passed),
+        "{checks:#?}"
+    );
     assert_eq!(overall(&checks), Verdict::Passed);
     let data = &checks[2];
-    assert!(data.summary.contains("1 row deleted in live since"), "{}", data.summary);
+    assert!(
+        data.summary.contains("1 row deleted in live since"),
+        "{}",
+        data.summary
+    );
     assert!(
         data.details
             .iter()
-            .any(|d| d == "course 1182 'Chemistry 101': in the restore, deleted in live since the point"),
+            .any(|d| d
+                == "course 1182 'Chemistry 101': in the restore, deleted in live since the point"),
         "{:?}",
         data.details
     );
@@ -81,19 +89,29 @@ fn a_good_restore_passes_every_check_and_names_what_live_deleted_since() {
 fn another_sites_identifier_fails_and_another_version_warns() {
     let mut other = site_identity();
     other.siteidentifier = Some("ffff".into());
-    assert_eq!(verdict(&identity(&Ok(other), &Ok(site_identity()))), Verdict::Failed);
+    assert_eq!(
+        verdict(&identity(&Ok(other), &Ok(site_identity()))),
+        Verdict::Failed
+    );
     let mut older = site_identity();
     older.version = Some("2024042200.00".into());
     let check = identity(&Ok(older), &Ok(site_identity()));
     assert_eq!(check.verdict, Verdict::Warning);
-    assert!(check.summary.contains("2024042200.00 in the restore, 2024100700.00 in live"));
+    assert!(
+        check
+            .summary
+            .contains("2024042200.00 in the restore, 2024100700.00 in live")
+    );
     let empty = identity(&Ok(Identity::default()), &Ok(site_identity()));
     assert_eq!(empty.verdict, Verdict::Failed);
 }
 
 #[test]
 fn a_fact_that_could_not_be_read_says_why() {
-    let check = identity(&Err("the password was rejected".into()), &Ok(site_identity()));
+    let check = identity(
+        &Err("the password was rejected".into()),
+        &Ok(site_identity()),
+    );
     assert_eq!(check.verdict, Verdict::CouldNotCheck);
     assert_eq!(check.summary, "could not check: the password was rejected");
     let check = identity(&Ok(site_identity()), &Err("connection refused".into()));
@@ -104,11 +122,19 @@ fn a_fact_that_could_not_be_read_says_why() {
 fn a_log_newer_than_the_dump_by_more_than_five_minutes_is_not_this_point() {
     let mut facts = good();
     facts.restored_newest_log = Ok(Some(point() + NEWER_THAN_DUMP_BY));
-    assert_eq!(point_in_time(&facts).verdict, Verdict::Passed, "the boundary itself passes");
+    assert_eq!(
+        point_in_time(&facts).verdict,
+        Verdict::Passed,
+        "the boundary itself passes"
+    );
     facts.restored_newest_log = Ok(Some(point() + NEWER_THAN_DUMP_BY + Duration::seconds(1)));
     let check = point_in_time(&facts);
     assert_eq!(check.verdict, Verdict::Failed);
-    assert!(check.summary.contains("not this point"), "{}", check.summary);
+    assert!(
+        check.summary.contains("not this point"),
+        "{}",
+        check.summary
+    );
 }
 
 #[test]
@@ -117,11 +143,19 @@ fn a_log_more_than_an_hour_older_than_lives_is_an_older_point() {
     let live = point() - Duration::minutes(2);
     facts.live_newest_log = Ok(Some(live));
     facts.restored_newest_log = Ok(Some(live - OLDER_THAN_LIVE_BY));
-    assert_eq!(point_in_time(&facts).verdict, Verdict::Passed, "the boundary itself passes");
+    assert_eq!(
+        point_in_time(&facts).verdict,
+        Verdict::Passed,
+        "the boundary itself passes"
+    );
     facts.restored_newest_log = Ok(Some(live - OLDER_THAN_LIVE_BY - Duration::seconds(1)));
     let check = point_in_time(&facts);
     assert_eq!(check.verdict, Verdict::Failed);
-    assert!(check.summary.contains("1h older than live's newest"), "{}", check.summary);
+    assert!(
+        check.summary.contains("1h older than live's newest"),
+        "{}",
+        check.summary
+    );
 }
 
 #[test]
@@ -158,7 +192,11 @@ fn rows_live_had_at_the_point_missing_from_the_restore_fail() {
         check.summary,
         "1 of 1200 users missing from the restore (live had them at the point), and rows of 1 more tables"
     );
-    assert!(check.details.contains(&"user 77 'jdoe': missing from the restore".to_string()));
+    assert!(
+        check
+            .details
+            .contains(&"user 77 'jdoe': missing from the restore".to_string())
+    );
 }
 
 #[test]
@@ -169,7 +207,11 @@ fn lost_recent_log_entries_fail_and_equal_counts_pass() {
     };
     let check = data_at_point(&Ok(lost));
     assert_eq!(check.verdict, Verdict::Failed);
-    assert!(check.summary.starts_with("37 of 300 log entries of the hour before the point"));
+    assert!(
+        check
+            .summary
+            .starts_with("37 of 300 log entries of the hour before the point")
+    );
     let same = DataFacts {
         rows: vec![rows(Table::Grades, 5, 5)],
         ..DataFacts::default()
@@ -192,7 +234,11 @@ fn long_lists_are_cut_with_a_count() {
         missing: vec![],
     };
     let check = data_at_point(&Ok(data));
-    let listed = check.details.iter().filter(|d| d.starts_with("course ")).count();
+    let listed = check
+        .details
+        .iter()
+        .filter(|d| d.starts_with("course "))
+        .count();
     assert_eq!(listed, LISTED);
     assert!(check.details.last().unwrap().starts_with("… and 3 more"));
 }
@@ -251,7 +297,10 @@ fn unreadable_files_could_not_be_checked_and_no_files_warns() {
         }],
     };
     assert_eq!(moodledata(&Ok(unreadable)).verdict, Verdict::CouldNotCheck);
-    assert_eq!(moodledata(&Ok(FileFacts::default())).verdict, Verdict::Warning);
+    assert_eq!(
+        moodledata(&Ok(FileFacts::default())).verdict,
+        Verdict::Warning
+    );
     let check = moodledata(&Err("/srv/moodledata/filedir does not exist".into()));
     assert_eq!(check.verdict, Verdict::CouldNotCheck);
     assert!(check.summary.contains("filedir does not exist"));
@@ -272,13 +321,29 @@ fn the_site_fails_when_refused_or_not_2xx_and_warns_without_its_name() {
     assert_eq!(site(&answer(300, true)).verdict, Verdict::Failed);
     assert_eq!(site(&answer(199, true)).verdict, Verdict::Failed);
     let check = site(&answer(503, true));
-    assert_eq!(check.summary, "https://t.example/login/index.php answered 503");
+    assert_eq!(
+        check.summary,
+        "https://t.example/login/index.php answered 503"
+    );
     let check = site(&answer(200, false));
     assert_eq!(check.verdict, Verdict::Warning);
-    assert!(check.summary.contains("without the site's name 'Westbrook College'"));
+    assert!(
+        check
+            .summary
+            .contains("without the site's name 'Westbrook College'")
+    );
     let check = site(&Err("connection refused".into()));
     assert_eq!(check.verdict, Verdict::Failed);
     assert_eq!(check.summary, "the site did not answer: connection refused");
+}
+
+#[test]
+fn no_site_url_could_not_be_checked() {
+    let mut facts = good();
+    facts.site = None;
+    let check = &checks(&facts)[4];
+    assert_eq!(check.verdict, Verdict::CouldNotCheck);
+    assert!(check.summary.contains("no site URL"));
 }
 
 #[test]
