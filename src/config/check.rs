@@ -39,6 +39,16 @@ impl Check<'_> {
         }
     }
 
+    /// A key a section needs that is not there (no value, so no line to point at).
+    pub(super) fn missing(&self, key: &str, why: &str) -> ConfigError {
+        ConfigError {
+            path: self.path.to_path_buf(),
+            line: None,
+            key: Some(key.to_owned()),
+            problem: format!("`{key}` is missing: {why}"),
+        }
+    }
+
     pub(super) fn text(&self, value: &Spanned<String>, key: &str) -> Checked<String> {
         non_blank(value.get_ref())
             .ok_or_else(|| self.fail(&value.span(), key, format!("`{key}` must not be empty")))

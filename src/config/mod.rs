@@ -46,7 +46,25 @@ pub struct Config {
     pub kube: KubeConfig,
     pub self_host: SelfHostConfig,
     pub business_hours: BusinessHours,
+    /// snapdeck's own checks of a restore; `None` when `[verify]` is absent (they are off).
+    pub verify: Option<VerifyConfig>,
 }
+
+/// Where snapdeck's own checks read a tenant (templates filled with `{slug}`, `{hostname}`,
+/// `{region}` and `{tenant_id}`), and how long they may take.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifyConfig {
+    /// A libpq-style connection string, without a password.
+    pub database: String,
+    pub moodledata: String,
+    pub site: String,
+    pub table_prefix: String,
+    pub password_command: Option<String>,
+    pub connect_timeout: Duration,
+    pub query_timeout: Duration,
+}
+
+pub const DEFAULT_SITE_PROBE: &str = "https://{hostname}/login/index.php";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TimeDisplay {
@@ -209,6 +227,7 @@ impl Default for Config {
             kube: KubeConfig::default(),
             self_host: SelfHostConfig::default(),
             business_hours: BusinessHours::default(),
+            verify: None,
         }
     }
 }
@@ -356,5 +375,43 @@ mod tests {
             err.to_string()
                 .starts_with(&format!("config file {}, line 2:", path.display()))
         );
+    }
+
+    fn loaded(text: &str) -> Result<Config, ConfigError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        fs::write(&path, text).unwrap();
+        Config::load(&path)
+    }
+
+    #[test]
+    fn verify_is_off_without_its_section_and_read_with_defaults_with_it() {
+        assert_eq!(loaded("").unwrap().verify, None);
+        let config = loaded(
+            "[verify]\ndatabase = \"host={slug}-db user=verifier\"\nmoodledata = \"/mnt/{slug}\"\n",
+        )
+        .unwrap();
+        let verify = config.verify.unwrap();
+        assert_eq!(verify.site, DEFAULT_SITE_PROBE);
+        assert_eq!(verify.table_prefix, "mdl_");
+        assert_eq!(verify.query_timeout, Duration::from_secs(30));
+    }
+
+    #[test]
+    fn verify_mistakes_are_named_with_their_line() {
+        let err = loaded("[verify]\nmoodledata = \"/mnt/{slug}\"\n").unwrap_err();
+        assert!(err.to_string().contains("`verify.database` is missing"), "{err}");
+        let err = loaded(
+            "[verify]\ndatabase = \"host=db user=v password=x\"\nmoodledata = \"/m\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert!(err.to_string().contains("holds a password"), "{err}");
+        let err = loaded("[verify]\ndatabase = \"host=db user=v\"\nmoodledata = \"/m/{tenant}\"\n")
+            .unwrap_err();
+        assert_eq!(err.line, Some(3));
+        assert!(err.to_string().contains("{tenant}"), "{err}");
+        let err = loaded("[verify]\ndatabse = \"x\"\n").unwrap_err();
+        assert!(err.to_string().contains("databse"), "{err}");
     }
 }

@@ -19,6 +19,19 @@ pub(super) struct RawConfig {
     pub(super) kube: Option<RawKube>,
     pub(super) self_host: Option<RawSelfHost>,
     pub(super) business_hours: Option<RawBusinessHours>,
+    pub(super) verify: Option<RawVerify>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawVerify {
+    pub(super) database: Option<Spanned<String>>,
+    pub(super) moodledata: Option<Spanned<String>>,
+    pub(super) site: Option<Spanned<String>>,
+    pub(super) table_prefix: Option<Spanned<String>>,
+    pub(super) password_command: Option<String>,
+    pub(super) connect_timeout_secs: Option<Spanned<i64>>,
+    pub(super) query_timeout_secs: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -117,7 +130,7 @@ mod tests {
         assert_eq!(
             error(src).to_string(),
             "config file /x/config.toml, line 3: unknown key `themee` (expected one of theme, \
-             time, refresh_interval_secs, read_only, operator, source, demo, http, kube, self_host, business_hours)"
+             time, refresh_interval_secs, read_only, operator, source, demo, http, kube, self_host, business_hours, verify)"
         );
     }
 

@@ -2,11 +2,12 @@
 //! generic validators for present ones.
 
 use super::check::{Check, Checked, non_blank, or_default};
-use super::raw::{RawConfig, RawDemo, RawHttp, RawKube, RawKubeKeys, RawSelfHost};
+use super::raw::{RawConfig, RawDemo, RawHttp, RawKube, RawKubeKeys, RawSelfHost, RawVerify};
 use super::{
-    Config, DemoConfig, HttpConfig, KubeConfig, KubeKeys, MAX_DEMO_SPEED, SelfHostConfig,
-    SourceKind, TimeDisplay,
+    Config, DEFAULT_SITE_PROBE, DemoConfig, HttpConfig, KubeConfig, KubeKeys, MAX_DEMO_SPEED,
+    SelfHostConfig, SourceKind, TimeDisplay, VerifyConfig,
 };
+use crate::verify::template;
 use std::time::Duration;
 use toml::Spanned;
 
@@ -38,7 +39,55 @@ impl Check<'_> {
             kube: self.kube(raw.kube.unwrap_or_default())?,
             self_host: self.self_host(raw.self_host.unwrap_or_default())?,
             business_hours: self.business_hours(raw.business_hours.unwrap_or_default())?,
+            verify: raw.verify.map(|v| self.verify(v)).transpose()?,
         })
+    }
+
+    fn verify(&self, raw: RawVerify) -> Checked<VerifyConfig> {
+        let required = |value: &Option<Spanned<String>>, key: &str| {
+            value.as_ref().map(|v| self.template(v, key)).unwrap_or_else(|| {
+                Err(self.missing(key, "[verify] needs it (see the README, \"snapdeck's own checks\")"))
+            })
+        };
+        let database = required(&raw.database, "verify.database")?;
+        if let (Some(value), Err(problem)) = (&raw.database, template::check_database(&database)) {
+            return Err(self.fail(&value.span(), "verify.database", problem));
+        }
+        let prefix = or_default(raw.table_prefix.as_ref(), "mdl_".to_string(), |v| {
+            let prefix = v.get_ref().trim().to_string();
+            if prefix.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+                Ok(prefix)
+            } else {
+                let problem = format!("`verify.table_prefix` may hold only letters, digits and _, got {prefix:?}");
+                Err(self.fail(&v.span(), "verify.table_prefix", problem))
+            }
+        })?;
+        Ok(VerifyConfig {
+            database,
+            moodledata: required(&raw.moodledata, "verify.moodledata")?,
+            site: or_default(raw.site.as_ref(), DEFAULT_SITE_PROBE.to_string(), |v| {
+                self.template(v, "verify.site")
+            })?,
+            table_prefix: prefix,
+            password_command: raw.password_command.as_deref().and_then(non_blank),
+            connect_timeout: or_default(
+                raw.connect_timeout_secs.as_ref(),
+                Duration::from_secs(10),
+                |v| self.seconds(v, "verify.connect_timeout_secs"),
+            )?,
+            query_timeout: or_default(
+                raw.query_timeout_secs.as_ref(),
+                Duration::from_secs(30),
+                |v| self.seconds(v, "verify.query_timeout_secs"),
+            )?,
+        })
+    }
+
+    /// A template whose placeholders are all known.
+    fn template(&self, value: &Spanned<String>, key: &str) -> Checked<String> {
+        let text = self.text(value, key)?;
+        template::check(&text).map_err(|problem| self.fail(&value.span(), key, problem))?;
+        Ok(text)
     }
 
     fn demo(&self, raw: RawDemo) -> Checked<DemoConfig> {

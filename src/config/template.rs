@@ -168,6 +168,22 @@ start = "09:00"
 end = "17:00"
 # Working days, from mon tue wed thu fri sat sun.
 weekdays = ["mon", "tue", "wed", "thu", "fri"]
+
+# snapdeck's own checks of a restore (README, "snapdeck's own checks"): off unless [verify]
+# is set. Templates take {slug}, {hostname}, {region} and {tenant_id}, filled in for the
+# tenant a restore came from and for its target spoke.
+# [verify]
+# A libpq-style connection string, never with a password: that comes from PGPASSWORD, a
+# pgpass file (PGPASSFILE) or password_command. The session is read-only; SELECT is enough.
+# database = "host={slug}-db.internal port=5432 dbname=moodle user=verifier sslmode=verify-full sslrootcert=/etc/snapdeck/db-ca.crt"
+# Where the tenant's moodledata is readable (the folder holding filedir/).
+# moodledata = "/mnt/moodledata/{slug}"
+# The page probed on the restored site.
+# site = "https://{hostname}/login/index.php"
+# table_prefix = "mdl_"
+# password_command = "vault kv get -field=password secret/moodle/verifier"
+# connect_timeout_secs = 10
+# query_timeout_secs = 30
 # Days off, as "YYYY-MM-DD", e.g. ["2026-12-25", "2026-12-28"].
 holidays = []
 "#;

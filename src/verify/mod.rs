@@ -9,6 +9,7 @@ pub mod files;
 pub mod password;
 pub mod report;
 pub mod site;
+pub mod template;
 pub mod tls;
 
 use std::collections::{BTreeMap, HashSet};
