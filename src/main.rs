@@ -497,6 +497,7 @@ fn tui_command(config: &Config, theme: Theme) -> Result<ExitCode, Failure> {
             time: config.time,
             local_zone: snapdeck::config::local_zone(),
             source: info,
+            verify: config.verify.is_some(),
         });
         // Without a journal the dashboard still shows everything; writes are refused.
         let journal_path = journal::path();
@@ -522,6 +523,7 @@ fn tui_command(config: &Config, theme: Theme) -> Result<ExitCode, Failure> {
             events,
             commands,
             journal,
+            verifier: tui::Verifier::new(config.verify.clone()),
         };
         let outcome = tui::run(app, &theme, clock, channels).await;
         task.abort();

@@ -84,6 +84,43 @@ pub struct Channels {
     pub commands: UnboundedSender<SourceCommand>,
     /// Where writes are recorded before they leave; why not, when it could not be opened.
     pub journal: Result<Journal, String>,
+    pub verifier: Verifier,
+}
+
+/// Runs snapdeck's own checks in the background (the UI never waits on a database) and
+/// hands their results back to the loop.
+pub struct Verifier {
+    config: Option<crate::config::VerifyConfig>,
+    done: tokio::sync::mpsc::UnboundedSender<Msg>,
+    results: tokio::sync::mpsc::UnboundedReceiver<Msg>,
+}
+
+impl Verifier {
+    pub fn new(config: Option<crate::config::VerifyConfig>) -> Self {
+        let (done, results) = tokio::sync::mpsc::unbounded_channel();
+        Verifier {
+            config,
+            done,
+            results,
+        }
+    }
+
+    fn start(&self, request: app::own_checks::VerifyRequest) -> Option<Msg> {
+        let Some(config) = self.config.clone() else {
+            let why = "[verify] is not set in the config";
+            return Some(Msg::Verified {
+                restore: request.restore,
+                checks: crate::domain::verify::could_not_run(why),
+            });
+        };
+        let done = self.done.clone();
+        tokio::spawn(async move {
+            let restore = request.restore.clone();
+            let checks = crate::verify::run_for(&config, &request).await;
+            let _ = done.send(Msg::Verified { restore, checks });
+        });
+        None
+    }
 }
 
 /// Runs the app until the user quits or a terminating signal arrives.
@@ -173,6 +210,11 @@ async fn event_loop(
                     if msg.is_some_and(|msg| !step(msg, app, &*clock, channels)) {
                         return Ok(());
                     }
+                }
+            }
+            Some(msg) = channels.verifier.results.recv() => {
+                if !step(msg, app, &*clock, channels) {
+                    return Ok(());
                 }
             }
             _ = tick.tick() => {
@@ -284,6 +326,7 @@ fn apply(effects: Vec<Effect>, app: &mut App, clock: &dyn Clock, channels: &mut 
                 }),
             },
             Effect::Record(outcome) => record(&mut channels.journal, &outcome),
+            Effect::Verify(request) => channels.verifier.start(*request),
             Effect::ReadJournal => Some(Msg::JournalRead(match &channels.journal {
                 Ok(journal) => read_journal(journal.path()).map_err(|e| e.to_string()),
                 Err(why) => Err(why.clone()),

@@ -57,6 +57,8 @@ pub enum Action {
     CancelRestore,
     /// The monitor: reject a new spoke nobody was pointed at (reason and slug typed).
     DiscardRestore,
+    /// The monitor: run snapdeck's own checks of the restore again.
+    Reverify,
     /// Point the tenant's hostname at its restored spoke, or back (each asks for the slug).
     SwapDns,
     RollbackDns,
@@ -305,6 +307,12 @@ pub const MONITOR_KEYS: &[Binding] = &[
         label: "D",
         what: "discard: tear down the new spoke (awaiting confirmation or failed)…",
         hint: Some(("D", "discard")),
+    },
+    Binding {
+        keys: &[(ch('v'), Action::Reverify)],
+        label: "v",
+        what: "run snapdeck's own checks again (database, moodledata, site)",
+        hint: None,
     },
     SWAP_DNS,
     Binding {

@@ -10,6 +10,7 @@ pub mod load;
 mod membership;
 pub mod order;
 pub mod outbox;
+pub mod own_checks;
 pub mod screens;
 pub mod view;
 
@@ -117,6 +118,11 @@ pub enum Msg {
     JournalUnanswered(usize),
     /// At start: something the operator must know before acting (no journal, no name).
     Notice(String),
+    /// snapdeck's own checks of a restore have finished.
+    Verified {
+        restore: crate::domain::ids::RestoreId,
+        checks: Vec<crate::domain::verify::Check>,
+    },
 }
 
 /// What the app asks the outside world to do; `update` answers a list of them, in order.
@@ -134,6 +140,8 @@ pub enum Effect {
     Record(Box<Outcome>),
     /// Read the journal back for its screen (answered with `Msg::JournalRead`).
     ReadJournal,
+    /// Run snapdeck's own checks of a restore (answered with `Msg::Verified`).
+    Verify(Box<own_checks::VerifyRequest>),
 }
 
 pub struct Settings {
@@ -149,6 +157,8 @@ pub struct Settings {
     /// The zone "local" means, for times the operator types.
     pub local_zone: chrono_tz::Tz,
     pub source: SourceInfo,
+    /// `[verify]` is set: snapdeck's own checks run on restores awaiting confirmation.
+    pub verify: bool,
 }
 
 pub struct App {
@@ -201,6 +211,8 @@ pub struct App {
     flash: Option<Flash>,
     dirty: bool,
     received_data: bool,
+    verify_configured: bool,
+    own_checks: std::collections::HashMap<crate::domain::ids::RestoreId, own_checks::OwnChecks>,
 }
 
 impl App {
@@ -238,6 +250,8 @@ impl App {
             read_only,
             flash: None,
             dirty: true,
+            verify_configured: settings.verify,
+            own_checks: Default::default(),
             received_data: false,
         }
     }
@@ -325,6 +339,7 @@ impl App {
                     flash.ticks_left = NOTICE_TICKS;
                 }
             }
+            Msg::Verified { restore, checks } => self.on_verified(restore, checks),
             Msg::JournalUnanswered(0) => self.dirty = false,
             Msg::JournalUnanswered(n) => {
                 let text = format!(
@@ -337,6 +352,8 @@ impl App {
         }
         // A monitor just opened reads its event log at once, not at the next tick.
         self.poll_event_logs(true);
+        // A restore on the monitor that now awaits confirmation gets its own checks.
+        self.start_own_checks(false);
         std::mem::take(&mut self.effects)
     }
 

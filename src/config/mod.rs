@@ -400,11 +400,13 @@ mod tests {
     #[test]
     fn verify_mistakes_are_named_with_their_line() {
         let err = loaded("[verify]\nmoodledata = \"/mnt/{slug}\"\n").unwrap_err();
-        assert!(err.to_string().contains("`verify.database` is missing"), "{err}");
-        let err = loaded(
-            "[verify]\ndatabase = \"host=db user=v password=x\"\nmoodledata = \"/m\"\n",
-        )
-        .unwrap_err();
+        assert!(
+            err.to_string().contains("`verify.database` is missing"),
+            "{err}"
+        );
+        let err =
+            loaded("[verify]\ndatabase = \"host=db user=v password=x\"\nmoodledata = \"/m\"\n")
+                .unwrap_err();
         assert_eq!(err.line, Some(2));
         assert!(err.to_string().contains("holds a password"), "{err}");
         let err = loaded("[verify]\ndatabase = \"host=db user=v\"\nmoodledata = \"/m/{tenant}\"\n")

@@ -45,9 +45,15 @@ impl Check<'_> {
 
     fn verify(&self, raw: RawVerify) -> Checked<VerifyConfig> {
         let required = |value: &Option<Spanned<String>>, key: &str| {
-            value.as_ref().map(|v| self.template(v, key)).unwrap_or_else(|| {
-                Err(self.missing(key, "[verify] needs it (see the README, \"snapdeck's own checks\")"))
-            })
+            value
+                .as_ref()
+                .map(|v| self.template(v, key))
+                .unwrap_or_else(|| {
+                    Err(self.missing(
+                        key,
+                        "[verify] needs it (see the README, \"snapdeck's own checks\")",
+                    ))
+                })
         };
         let database = required(&raw.database, "verify.database")?;
         if let (Some(value), Err(problem)) = (&raw.database, template::check_database(&database)) {
@@ -55,10 +61,15 @@ impl Check<'_> {
         }
         let prefix = or_default(raw.table_prefix.as_ref(), "mdl_".to_string(), |v| {
             let prefix = v.get_ref().trim().to_string();
-            if prefix.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            if prefix
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            {
                 Ok(prefix)
             } else {
-                let problem = format!("`verify.table_prefix` may hold only letters, digits and _, got {prefix:?}");
+                let problem = format!(
+                    "`verify.table_prefix` may hold only letters, digits and _, got {prefix:?}"
+                );
                 Err(self.fail(&v.span(), "verify.table_prefix", problem))
             }
         })?;

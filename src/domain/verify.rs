@@ -107,6 +107,14 @@ impl Check {
     }
 }
 
+/// Every check, could not run for one reason (a template that does not fill, no password).
+pub fn could_not_run(why: &str) -> Vec<Check> {
+    CheckKind::ALL
+        .iter()
+        .map(|&kind| Check::could_not(kind, why))
+        .collect()
+}
+
 /// The worst verdict, a failure above a check that could not run (it is definite).
 pub fn overall(checks: &[Check]) -> Verdict {
     checks

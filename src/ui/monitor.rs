@@ -11,12 +11,14 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 
 use super::format::{age, timestamp};
 use crate::app::App;
-use crate::app::screens::monitor::{Field, MonitorScreen, Move, Prompt, checks_all_passed};
+use crate::app::own_checks::{NOT_SET_UP_LINE, OwnChecks};
+use crate::app::screens::monitor::{Field, MonitorScreen, Move, Prompt};
 use crate::app::screens::requests::request_for;
 use crate::domain::humanize::{coarse, duration};
 use crate::domain::restore::{CheckStatus, Restore, RestorePhase, RestoreStep, StepStatus};
 use crate::domain::rto::{RtoState, restore_rto};
 use crate::domain::tenant::Tier;
+use crate::domain::verify::Verdict;
 use crate::theme::Theme;
 
 /// Cells of a step's progress bar.
@@ -56,7 +58,7 @@ pub fn draw(
     frame.render_widget(outer, area);
     let width = usize::from(inner.width);
     let status = status_lines(app, restore, theme, now, width);
-    let moves = next_move(restore, monitor.prompt.as_ref(), theme);
+    let moves = next_move(app, restore, monitor.prompt.as_ref(), theme);
     let [top, log_area, bottom] = split(inner, rows_of(&status, width), rows_of(&moves, width));
     frame.render_widget(Paragraph::new(status).wrap(Wrap { trim: false }), top);
     log::draw(frame, log_area, &monitor.log, app.time, theme);
@@ -184,6 +186,80 @@ fn status_lines<'a>(
             ]);
             clipped(line, width)
         }));
+    }
+    if restore.phase == RestorePhase::AwaitingConfirmation {
+        lines.extend(own_checks(app, restore, theme, now, width));
+    }
+    lines
+}
+
+/// Details shown under a check that did not pass (the rest are in `snapdeck verify`).
+const DETAILS_SHOWN: usize = 3;
+
+/// "snapdeck's checks": what snapdeck itself found in the restored spoke, beside the control
+/// plane's own.
+fn own_checks<'a>(
+    app: &App,
+    restore: &Restore,
+    theme: &Theme,
+    now: DateTime<Utc>,
+    width: usize,
+) -> Vec<Line<'a>> {
+    let mut lines = vec![Line::from(Span::styled("snapdeck's checks", theme.title))];
+    if !app.own_checks_configured() {
+        lines.push(Line::from(Span::styled(
+            format!("  {NOT_SET_UP_LINE}"),
+            theme.dim,
+        )));
+        return lines;
+    }
+    let said = |text: String, style| clipped(Line::from(Span::styled(text, style)), width);
+    match app.own_checks(&restore.id) {
+        None | Some(OwnChecks::FindingPoint) => lines.push(said(
+            "  ⋯ finding the restore point's time in the tenant's history".into(),
+            theme.dim,
+        )),
+        Some(OwnChecks::Running { since }) => lines.push(said(
+            format!(
+                "  ⋯ reading the restored database, moodledata and site ({})",
+                duration(now - *since)
+            ),
+            theme.dim,
+        )),
+        Some(OwnChecks::CannotRun(why)) => {
+            lines.push(said(format!("  ✗ could not run: {why}"), theme.red));
+        }
+        Some(OwnChecks::Done(checks)) => {
+            for c in checks {
+                let (glyph, style) = match c.verdict {
+                    Verdict::Passed => ("✓", theme.ok),
+                    Verdict::Warning => ("▲", theme.amber),
+                    Verdict::CouldNotCheck => ("?", theme.amber),
+                    Verdict::Failed => ("✗", theme.red),
+                };
+                let line = Line::from(vec![
+                    Span::styled(format!("  {glyph} {:<18}", c.kind.title()), style),
+                    Span::raw(c.summary.clone()),
+                ]);
+                lines.push(clipped(line, width));
+                // What live deleted since the point is worth reading even when all passed.
+                let worth = c.verdict != Verdict::Passed
+                    || c.details
+                        .iter()
+                        .any(|d| d.contains("deleted in live since"));
+                if worth {
+                    let shown = c
+                        .details
+                        .iter()
+                        .filter(|d| c.verdict != Verdict::Passed || d.contains("deleted in live"))
+                        .take(DETAILS_SHOWN);
+                    for detail in shown {
+                        lines.push(said(format!("      {detail}"), theme.dim));
+                    }
+                }
+            }
+            lines.push(said("  v runs them again".into(), theme.dim));
+        }
     }
     lines
 }
@@ -353,11 +429,16 @@ fn step<'a>(s: &RestoreStep, theme: &Theme, now: DateTime<Utc>, gauge: usize) ->
 }
 
 /// What the operator can do next, or the typed confirmation under way.
-fn next_move<'a>(restore: &Restore, prompt: Option<&Prompt>, theme: &Theme) -> Vec<Line<'a>> {
+fn next_move<'a>(
+    app: &App,
+    restore: &Restore,
+    prompt: Option<&Prompt>,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
     let Some(prompt) = prompt else {
         let discard = restore.phase.can_discard(&restore.mode);
         let text = if restore.phase.can_confirm() {
-            match (checks_all_passed(restore), discard) {
+            match (app.all_checks_passed(restore), discard) {
                 (true, _) => "Every check passed: c confirms the restore (with your notes).",
                 (false, true) => {
                     "▲ A check did not pass: read it first. c confirms all the same (notes and \
@@ -414,7 +495,7 @@ fn next_move<'a>(restore: &Restore, prompt: Option<&Prompt>, theme: &Theme) -> V
             prompt.notes.value(),
             prompt.field == Field::Notes,
         ));
-        if checks_all_passed(restore) {
+        if app.all_checks_passed(restore) {
             lines.push(Line::from(Span::styled(
                 "Every check passed: Enter confirms with these notes.",
                 theme.dim,

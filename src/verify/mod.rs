@@ -49,6 +49,48 @@ pub async fn run(plan: &Plan) -> Vec<Check> {
     verify::checks(&facts)
 }
 
+/// Verifies the restore the app asked about, with `[verify]`'s templates filled in for its
+/// source tenant (live) and its target spoke (restored).
+pub async fn run_for(
+    config: &crate::config::VerifyConfig,
+    request: &crate::app::own_checks::VerifyRequest,
+) -> Vec<Check> {
+    let config = config.clone();
+    let request = request.clone();
+    // password_command runs a process: off the runtime.
+    let planned = tokio::task::spawn_blocking(move || plan_for(&config, &request)).await;
+    match planned {
+        Ok(Ok(plan)) => run(&plan).await,
+        Ok(Err(why)) => verify::could_not_run(&why),
+        Err(e) => verify::could_not_run(&format!("the checks could not start: {e}")),
+    }
+}
+
+fn plan_for(
+    config: &crate::config::VerifyConfig,
+    request: &crate::app::own_checks::VerifyRequest,
+) -> Result<Plan, String> {
+    let side = |vars: &template::Vars, which: &str| -> Result<Side, String> {
+        let conninfo = template::fill(&config.database, vars)?;
+        let dsn = Dsn::parse(&conninfo).map_err(|e| format!("{which} database: {e}"))?;
+        let password = password::find(&dsn, config.password_command.as_deref())
+            .map_err(|e| format!("{which} database: {e}"))?;
+        Ok(Side { dsn, password })
+    };
+    Ok(Plan {
+        restored: side(&request.target, "restored")?,
+        live: side(&request.source, "live")?,
+        moodledata: PathBuf::from(template::fill(&config.moodledata, &request.target)?),
+        site: Some(template::fill(&config.site, &request.target)?),
+        point: request.point,
+        table_prefix: config.table_prefix.clone(),
+        timeouts: Timeouts {
+            connect: config.connect_timeout,
+            query: config.query_timeout,
+        },
+    })
+}
+
 async fn open(side: &Side, which: &str, plan: &Plan) -> Result<Db, String> {
     db::connect(
         &side.dsn,

@@ -75,15 +75,27 @@ mod tests {
 
     #[test]
     fn fills_every_placeholder_and_names_an_unknown_one() {
-        let filled = fill("host={hostname} dbname={slug}_{region} application_name={tenant_id}", &sample()).unwrap();
+        let filled = fill(
+            "host={hostname} dbname={slug}_{region} application_name={tenant_id}",
+            &sample(),
+        )
+        .unwrap();
         assert_eq!(
             filled,
             "host=westbrook-s7.example dbname=westbrook-s7_eu-west-1 application_name=ten_1"
         );
         let err = fill("/srv/{tenant}/data", &sample()).unwrap_err();
         assert!(err.contains("{tenant}") && err.contains("{slug}"), "{err}");
-        assert!(fill("/srv/{slug", &sample()).unwrap_err().contains("without"));
-        assert!(check_database("host={hostname} user=v password=x").unwrap_err().contains("password"));
+        assert!(
+            fill("/srv/{slug", &sample())
+                .unwrap_err()
+                .contains("without")
+        );
+        assert!(
+            check_database("host={hostname} user=v password=x")
+                .unwrap_err()
+                .contains("password")
+        );
         assert!(check_database("host={hostname} user=v").is_ok());
     }
 }

@@ -98,6 +98,7 @@ pub fn settings(source: SourceInfo) -> Settings {
         time: TimeDisplay::Utc,
         local_zone: chrono_tz::Europe::London,
         source,
+        verify: false,
     }
 }
 
@@ -106,12 +107,22 @@ pub fn app_with(
     fleet: Vec<std::sync::Arc<snapdeck::domain::tenant::Tenant>>,
     restores: Vec<snapdeck::domain::restore::Restore>,
 ) -> App {
-    let tenants = fleet.len();
-    let mut app = App::new(settings(SourceInfo {
+    let settings = settings(SourceInfo {
         kind: "demo",
         detail: format!("seed {SEED} · {} tenants", fleet.len()),
         cannot_act: None,
-    }));
+    });
+    app_from(settings, fleet, restores)
+}
+
+/// `app_with`, with these settings.
+pub fn app_from(
+    settings: Settings,
+    fleet: Vec<std::sync::Arc<snapdeck::domain::tenant::Tenant>>,
+    restores: Vec<snapdeck::domain::restore::Restore>,
+) -> App {
+    let tenants = fleet.len();
+    let mut app = App::new(settings);
     app.update(
         Msg::Source(SourceEvent::Connection(Connection::Live)),
         now(),

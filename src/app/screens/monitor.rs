@@ -148,6 +148,12 @@ impl App {
         key: crossterm::event::KeyEvent,
         action: Option<Action>,
     ) {
+        let confirm_needs_slug = match self.screens.last() {
+            Some(Screen::Monitor(m)) => self
+                .restore(&m.id)
+                .is_some_and(|r| !self.all_checks_passed(r)),
+            _ => false,
+        };
         let Some(Screen::Monitor(monitor)) = self.screens.last_mut() else {
             return;
         };
@@ -166,12 +172,7 @@ impl App {
             Some(Action::Launch) => self.send_move(),
             // Tab goes to the slug only when a confirm needs it typed.
             Some(Action::NextField) => {
-                let needs_slug = prompt.what == Move::Discard
-                    || self
-                        .restores
-                        .iter()
-                        .find(|r| r.id == monitor.id)
-                        .is_some_and(|r| !checks_all_passed(r));
+                let needs_slug = prompt.what == Move::Discard || confirm_needs_slug;
                 prompt.field = match prompt.field {
                     Field::Notes if needs_slug => Field::Slug,
                     _ if prompt.what.takes_notes() => Field::Notes,
@@ -209,6 +210,7 @@ impl App {
         match action {
             Action::Back => self.close_screen(),
             Action::Quit => self.effects.push(Effect::Quit),
+            Action::Reverify => self.reverify(),
             Action::SwapDns => {
                 if let Some(Screen::Monitor(monitor)) = self.screens.last() {
                     self.open_dns(monitor.id.clone());
@@ -281,7 +283,7 @@ impl App {
         }
         // A confirm over checks that all passed needs no slug: the notes say what was checked.
         let (needs_slug, slug) = match what {
-            Move::Confirm => (!checks_all_passed(&restore), &restore.source_slug),
+            Move::Confirm => (!self.all_checks_passed(&restore), &restore.source_slug),
             Move::Cancel => (true, &restore.source_slug),
             // What is torn down is the spoke: its name is what is typed.
             Move::Discard => (true, &restore.target_slug),
@@ -335,6 +337,12 @@ impl App {
                 what.notes_word().to_string(),
                 serde_json::Value::String(notes),
             );
+        }
+        // The journal says what snapdeck itself found, beside what the operator verified.
+        if what == Move::Confirm
+            && let Some(own) = self.own_checks_journaled(&restore.id)
+        {
+            intent.details.insert("snapdeck_checks".to_string(), own);
         }
         if what == Move::Discard {
             let spoke = serde_json::Value::String(restore.target_slug.clone());

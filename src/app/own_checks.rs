@@ -1,0 +1,233 @@
+//! snapdeck's own checks of the restore on the monitor in front (DESIGN.md, "Verifying a
+//! restore"): started by themselves once it awaits confirmation (and again on `v`), run by
+//! the runner in the background, answered as `Msg::Verified`. The app only decides when, and
+//! what the checks need: the tenant it came from, its target spoke, and the point's instant
+//! (from the tenant's restore-point history, fetched if it is not held).
+
+use chrono::{DateTime, Utc};
+
+use super::screens::Screen;
+use super::screens::monitor::checks_all_passed;
+use super::{App, Effect, FlashKind};
+use crate::domain::ids::RestoreId;
+use crate::domain::restore::{Restore, RestoreMode, RestorePhase};
+use crate::domain::restore_point::PointStatus;
+use crate::domain::verify::{Check, Verdict, overall};
+use crate::verify::template::Vars;
+
+/// What `v` says when `[verify]` is not set.
+pub const NOT_SET_UP: &str = "snapdeck's own checks are not set up: [verify] in the config \
+     (README, \"snapdeck's own checks\")";
+/// The same, under the monitor's "snapdeck's checks" heading.
+pub const NOT_SET_UP_LINE: &str =
+    "not set up: add [verify] to the config (README, \"snapdeck's own checks\")";
+
+/// Points fetched at most while looking for a restore's point in its tenant's history.
+const POINTS_LOOKED_THROUGH: usize = 500;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OwnChecks {
+    /// The tenant's history is being read for the point's instant.
+    FindingPoint,
+    Running {
+        since: DateTime<Utc>,
+    },
+    Done(Vec<Check>),
+    /// Why they cannot run for this restore, in words.
+    CannotRun(String),
+}
+
+impl OwnChecks {
+    /// Every check passed (only then may a confirm skip the typed slug).
+    pub fn passed(&self) -> bool {
+        matches!(self, OwnChecks::Done(checks) if overall(checks) == Verdict::Passed)
+    }
+}
+
+/// What the runner needs to verify one restore.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifyRequest {
+    pub restore: RestoreId,
+    /// The live tenant the restore came from.
+    pub source: Vars,
+    /// The restored spoke.
+    pub target: Vars,
+    /// When the point's database dump started.
+    pub point: DateTime<Utc>,
+}
+
+impl App {
+    /// This restore's own checks, if any were started.
+    pub fn own_checks(&self, id: &RestoreId) -> Option<&OwnChecks> {
+        self.own_checks.get(id)
+    }
+
+    pub fn own_checks_configured(&self) -> bool {
+        self.verify_configured
+    }
+
+    /// Whether a confirm may go without the typed slug: the control plane's checks all
+    /// passed and, where they are set up, snapdeck's own did too.
+    pub fn all_checks_passed(&self, restore: &Restore) -> bool {
+        checks_all_passed(restore)
+            && (!self.verify_configured
+                || self.own_checks(&restore.id).is_some_and(OwnChecks::passed))
+    }
+
+    /// Starts the own checks of the restore on the monitor in front once it awaits
+    /// confirmation; `again` runs them anew (the operator's `v`).
+    pub(in crate::app) fn start_own_checks(&mut self, again: bool) {
+        if !self.verify_configured {
+            return;
+        }
+        let Some(Screen::Monitor(monitor)) = self.screens.last() else {
+            return;
+        };
+        let Some(restore) = self.restore(&monitor.id).cloned() else {
+            return;
+        };
+        if restore.phase != RestorePhase::AwaitingConfirmation {
+            return;
+        }
+        let started = matches!(
+            self.own_checks.get(&restore.id),
+            Some(OwnChecks::Running { .. } | OwnChecks::Done(_) | OwnChecks::CannotRun(_))
+        );
+        if started && !again {
+            return;
+        }
+        let state = match self.verify_request(&restore) {
+            Ok(Some(request)) => {
+                self.effects.push(Effect::Verify(Box::new(request)));
+                OwnChecks::Running { since: self.now }
+            }
+            Ok(None) => OwnChecks::FindingPoint,
+            Err(why) => OwnChecks::CannotRun(why),
+        };
+        self.own_checks.insert(restore.id.clone(), state);
+    }
+
+    /// The request, `None` while the point is being looked for, or why there can be none.
+    fn verify_request(&mut self, restore: &Restore) -> Result<Option<VerifyRequest>, String> {
+        if restore.mode == RestoreMode::Overwrite {
+            return Err(
+                "an overwrite leaves no live site to compare with, and comparing with a \
+                 fingerprint taken at launch is not built yet: check it by hand"
+                    .into(),
+            );
+        }
+        let Some(i) = self.fleet.position(&restore.tenant_id) else {
+            return Err(format!(
+                "tenant {} is not in the fleet: nothing to compare the restore with",
+                restore.tenant_id
+            ));
+        };
+        let tenant = self.fleet.tenant(i);
+        let source = Vars {
+            slug: tenant.slug.clone(),
+            hostname: tenant.hostname.clone(),
+            region: tenant.region.clone(),
+            tenant_id: tenant.id.to_string(),
+        };
+        let target_id = self
+            .fleet
+            .tenants()
+            .iter()
+            .find(|t| t.slug == restore.target_slug)
+            .map_or_else(|| source.tenant_id.clone(), |t| t.id.to_string());
+        let target = Vars {
+            slug: restore.target_slug.clone(),
+            hostname: restore.target_hostname.clone(),
+            region: source.region.clone(),
+            tenant_id: target_id,
+        };
+        let Some(point) = self.point_of(restore)? else {
+            let tenant = restore.tenant_id.clone();
+            self.want_points(&tenant, POINTS_LOOKED_THROUGH);
+            return Ok(None);
+        };
+        Ok(Some(VerifyRequest {
+            restore: restore.id.clone(),
+            source,
+            target,
+            point,
+        }))
+    }
+
+    /// When the restore's point's dump started, from the tenant's history: `None` while it
+    /// is still being read.
+    fn point_of(&self, restore: &Restore) -> Result<Option<DateTime<Utc>>, String> {
+        let Some(history) = self.history_of(&restore.tenant_id) else {
+            return Ok(None);
+        };
+        let found = history
+            .points
+            .iter()
+            .find(|p| match &restore.restore_point_id {
+                Some(id) => p.id == *id,
+                // "The most recent" when it was asked for: the newest good one taken before.
+                None => p.taken_at <= restore.requested_at && p.status == PointStatus::Succeeded,
+            });
+        match found {
+            Some(point) => Ok(Some(point.database.started_at.unwrap_or(point.taken_at))),
+            None if history.complete || history.points.len() >= POINTS_LOOKED_THROUGH => {
+                Err(match &restore.restore_point_id {
+                    Some(id) => format!("restore point {id} is not in the tenant's history"),
+                    None => "no restore point before the restore was asked for".to_string(),
+                })
+            }
+            None if history.error.is_some() && !history.is_fetching() => Err(format!(
+                "the tenant's history could not be read: {}",
+                history.error.clone().unwrap_or_default()
+            )),
+            None => Ok(None),
+        }
+    }
+
+    /// The operator's `v`: the checks again, or why not.
+    pub(in crate::app) fn reverify(&mut self) {
+        if !self.verify_configured {
+            self.set_flash(FlashKind::Info, NOT_SET_UP);
+            return;
+        }
+        let awaiting = match self.screens.last() {
+            Some(Screen::Monitor(m)) => self
+                .restore(&m.id)
+                .is_some_and(|r| r.phase == RestorePhase::AwaitingConfirmation),
+            _ => false,
+        };
+        if !awaiting {
+            self.set_flash(
+                FlashKind::Info,
+                "snapdeck's own checks run on a restore awaiting confirmation",
+            );
+            return;
+        }
+        self.start_own_checks(true);
+    }
+
+    pub(in crate::app) fn on_verified(&mut self, restore: RestoreId, checks: Vec<Check>) {
+        self.own_checks.insert(restore, OwnChecks::Done(checks));
+    }
+
+    /// The own checks' verdicts, for the confirm intent in the journal.
+    pub(in crate::app) fn own_checks_journaled(&self, id: &RestoreId) -> Option<serde_json::Value> {
+        let words = match self.own_checks(id)? {
+            OwnChecks::Done(checks) => serde_json::json!({
+                "verdict": overall(checks),
+                "checks": checks.iter().map(|c| serde_json::json!({
+                    "check": c.kind,
+                    "verdict": c.verdict,
+                    "summary": c.summary,
+                })).collect::<Vec<_>>(),
+            }),
+            OwnChecks::CannotRun(why) => {
+                serde_json::json!({ "verdict": "could_not_check", "why": why })
+            }
+            OwnChecks::Running { .. } | OwnChecks::FindingPoint => {
+                serde_json::json!({ "verdict": "not_finished" })
+            }
+        };
+        Some(words)
+    }
+}
