@@ -2,6 +2,7 @@
 //!
 //! Data flows one way: source → update message → app state → view (docs/architecture.md).
 
+pub mod alloc;
 pub mod app;
 pub mod cli;
 pub mod clock;

@@ -26,7 +26,7 @@ use snapdeck::{journal, logging, status, tui};
 struct UserError(String);
 
 fn main() -> ExitCode {
-    arena_per_core();
+    snapdeck::alloc::arena_per_core();
     // `status` is read by monitoring systems: when it cannot judge (bad arguments or config,
     // output not writable) it exits UNKNOWN (3), never 2, which would read as red.
     let for_monitoring = std::env::args()
@@ -534,22 +534,4 @@ fn tui_command(config: &Config, theme: Theme) -> Result<ExitCode, Failure> {
     runtime.shutdown_timeout(std::time::Duration::from_millis(10));
     outcome?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// glibc gives each thread that allocates its own arena (up to eight per core) and returns
-/// little of them: the source's thread copies tenants the screen's thread frees, and a
-/// wall-screen dashboard's RSS grew 17 % in 30 minutes (61 MB/h at 100 000 tenants) over a
-/// heap that stayed flat (heaptrack). One arena per core keeps it flat and still lets a
-/// million-tenant load use every core (with one arena, its threads queued on its lock).
-/// Called before any thread starts, as glibc asks.
-fn arena_per_core() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let cores = libc::c_int::try_from(cores).unwrap_or(libc::c_int::MAX);
-        // SAFETY: mallopt only sets an allocator parameter; no other thread exists yet.
-        unsafe {
-            libc::mallopt(libc::M_ARENA_MAX, cores);
-        }
-    }
 }
