@@ -19,8 +19,7 @@ use crate::verify::template::Vars;
 pub const NOT_SET_UP: &str = "snapdeck's own checks are not set up: [verify] in the config \
      (README, \"snapdeck's own checks\")";
 /// The same, under the monitor's "snapdeck's checks" heading.
-pub const NOT_SET_UP_LINE: &str =
-    "not set up: add [verify] to the config (README, \"snapdeck's own checks\")";
+pub const NOT_SET_UP_LINE: &str = "not set up: [verify] in the config (README)";
 
 /// Points fetched at most while looking for a restore's point in its tenant's history.
 const POINTS_LOOKED_THROUGH: usize = 500;

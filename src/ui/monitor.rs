@@ -205,14 +205,15 @@ fn own_checks<'a>(
     now: DateTime<Utc>,
     width: usize,
 ) -> Vec<Line<'a>> {
-    let mut lines = vec![Line::from(Span::styled("snapdeck's checks", theme.title))];
+    // Not set up: one line, so a small terminal never shows the heading without its words.
     if !app.own_checks_configured() {
-        lines.push(Line::from(Span::styled(
-            format!("  {NOT_SET_UP_LINE}"),
-            theme.dim,
-        )));
-        return lines;
+        let line = Line::from(vec![
+            Span::styled("snapdeck's checks ", theme.title),
+            Span::styled(NOT_SET_UP_LINE, theme.dim),
+        ]);
+        return vec![clipped(line, width)];
     }
+    let mut lines = vec![Line::from(Span::styled("snapdeck's checks", theme.title))];
     let said = |text: String, style| clipped(Line::from(Span::styled(text, style)), width);
     match app.own_checks(&restore.id) {
         None | Some(OwnChecks::FindingPoint) => lines.push(said(

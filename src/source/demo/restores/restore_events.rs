@@ -89,14 +89,17 @@ impl RestorePlan {
                 ))
             }
             (_, Some(ended)) => {
-                let line = if ended.phase == RestorePhase::Completed {
-                    let notes = match ended.notes.trim() {
-                        "" => String::new(),
-                        notes => format!(": \u{201c}{notes}\u{201d}"),
-                    };
-                    format!("confirmed by {}{notes}", ended.by)
-                } else {
-                    format!("cancelled by {}: work not finished is skipped", ended.by)
+                let quoted = match ended.notes.trim() {
+                    "" => String::new(),
+                    notes => format!(": \u{201c}{notes}\u{201d}"),
+                };
+                let line = match ended.phase {
+                    RestorePhase::Completed => format!("confirmed by {}{quoted}", ended.by),
+                    RestorePhase::Discarded => format!(
+                        "discarded by {}{quoted}; tearing down {}",
+                        ended.by, self.base.target_slug
+                    ),
+                    _ => format!("cancelled by {}: work not finished is skipped", ended.by),
                 };
                 Some((ended.at, vec![("info", line)]))
             }
