@@ -2,7 +2,6 @@
 //!
 //! Data flows one way: source → update message → app state → view (docs/architecture.md).
 
-pub mod alloc;
 pub mod app;
 pub mod cli;
 pub mod clock;

@@ -38,9 +38,6 @@ const TICK: StdDuration = StdDuration::from_secs(1);
 /// come between batches.
 const MAX_BATCH: usize = 4096;
 
-/// Free pages go back to the system this often (see `alloc`): a flat RSS over days.
-const GIVE_BACK_EVERY: StdDuration = StdDuration::from_secs(300);
-
 /// Never draw more often than this, however fast the demo clock runs.
 const MIN_FRAME: StdDuration = StdDuration::from_millis(100);
 
@@ -153,7 +150,6 @@ async fn event_loop(
     let mut sigterm = signal(SignalKind::terminate()).wrap_err("could not listen for SIGTERM")?;
     let mut sighup = signal(SignalKind::hangup()).wrap_err("could not listen for SIGHUP")?;
     let mut tick = tokio::time::interval(TICK);
-    let mut give_back = tokio::time::interval(GIVE_BACK_EVERY);
     let mut area = size(terminal)?;
     app.update(Msg::Viewport(ui::layout::viewport(area)), clock.now());
     let mut drawn_second = i64::MIN;
@@ -226,7 +222,6 @@ async fn event_loop(
                     return Ok(());
                 }
             }
-            _ = give_back.tick() => crate::alloc::give_back(),
             _ = sleep_until(next_frame) => {}
         }
     }

@@ -15,7 +15,7 @@ mod support;
 use std::path::PathBuf;
 use std::time::{Duration as Wait, Instant};
 
-use chrono::{Duration, SecondsFormat, Utc};
+use chrono::{Duration, SecondsFormat, Timelike, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use k8s_openapi::api::batch::v1::Job;
 use k8s_openapi::api::core::v1::{Namespace, ServiceAccount};
@@ -1104,6 +1104,14 @@ async fn status_reads_the_clusters_through_the_same_source() {
     ran("status_reads_the_clusters_through_the_same_source");
 }
 
+/// A daily schedule whose run comes in about two hours: a run three hours ago is then not
+/// followed by one that is due, whatever the hour the test runs at (a fixed "0 3 * * *" made
+/// this read as overdue between 03:15 and 06:00 UTC).
+fn daily_not_due_yet() -> String {
+    let hour = (Utc::now() + Duration::hours(2)).hour();
+    format!("0 {hour} * * *")
+}
+
 /// A Role in `ns` letting the ServiceAccount `reader` read CronJobs and Jobs there, and
 /// VolumeSnapshots too when `snapshots`.
 async fn namespace_role(fx: &Fixture, ns: &str, snapshots: bool) {
@@ -1132,7 +1140,7 @@ async fn a_context_whose_rights_stop_at_a_namespace_is_read_one_namespace_at_a_t
     let mut fx = Fixture::new(client(&env, &env.context).await).await;
     // A self-host customer's namespace, and a reader whose rights stop there.
     let ns = fx.namespace(&unique("own-ns"), json!({}), json!({})).await;
-    fx.cronjob(&ns, "0 3 * * *", false, None).await;
+    fx.cronjob(&ns, &daily_not_due_yet(), false, None).await;
     fx.snapshot(&ns, "s1").await;
     fx.snapshot_ready(&ns, "s1", Duration::hours(3)).await;
     let accounts = reader_account(&fx, &ns).await;

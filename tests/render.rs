@@ -321,6 +321,19 @@ fn launched_restore(
 }
 
 #[test]
+fn restore_monitor_with_snapdecks_own_checks_at_two_sizes() {
+    let mut app = support::monitor_with_own_checks();
+    insta::assert_snapshot!(
+        "monitor_own_checks_at_160x45",
+        screen_text(&render(&mut app, &default_theme(), 160, 45))
+    );
+    insta::assert_snapshot!(
+        "monitor_own_checks_at_80x24",
+        screen_text(&render(&mut app, &default_theme(), 80, 24))
+    );
+}
+
+#[test]
 fn restore_monitor_with_a_warned_check_and_the_confirm_prompt() {
     use snapdeck::domain::restore::{CheckStatus, RestorePhase};
     let sim = support::sim_with_launched_restores();

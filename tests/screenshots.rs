@@ -107,6 +107,13 @@ fn shoot_all(dir: &Path) -> Vec<PathBuf> {
         &theme,
         (160, 45),
     ));
+    paths.push(shoot(
+        dir,
+        "restore-monitor-own-checks",
+        &mut support::monitor_with_own_checks(),
+        &theme,
+        (160, 45),
+    ));
     let mut swap = app(60);
     support::confirmed_new_spoke_selected(&mut swap);
     support::dns_swap_propagating(&mut swap);

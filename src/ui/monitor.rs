@@ -57,8 +57,14 @@ pub fn draw(
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     let width = usize::from(inner.width);
-    let status = status_lines(app, restore, theme, now, width);
     let moves = next_move(app, restore, monitor.prompt.as_ref(), theme);
+    // A small terminal gets the short form: checks that passed in one line, no details, so
+    // what did not pass is never the part cut off.
+    let room = usize::from(inner.height).saturating_sub(rows_of(&moves, width) + LOG_MIN);
+    let mut status = status_lines(app, restore, theme, now, width, false);
+    if rows_of(&status, width) > room {
+        status = status_lines(app, restore, theme, now, width, true);
+    }
     let [top, log_area, bottom] = split(inner, rows_of(&status, width), rows_of(&moves, width));
     frame.render_widget(Paragraph::new(status).wrap(Wrap { trim: false }), top);
     log::draw(frame, log_area, &monitor.log, app.time, theme);
@@ -135,6 +141,7 @@ fn status_lines<'a>(
     theme: &Theme,
     now: DateTime<Utc>,
     width: usize,
+    short: bool,
 ) -> Vec<Line<'a>> {
     let mut lines = vec![phases(restore, theme)];
     if let Some(error) = &restore.error {
@@ -173,8 +180,19 @@ fn status_lines<'a>(
         if !all_done {
             lines.push(Line::raw(""));
         }
-        lines.push(Line::from(Span::styled("Verification", theme.title)));
-        lines.extend(checks.iter().map(|c| {
+        let passed = checks
+            .iter()
+            .filter(|c| c.status == CheckStatus::Passed)
+            .count();
+        lines.push(if short {
+            counted_heading("Verification", passed, checks.len(), theme)
+        } else {
+            Line::from(Span::styled("Verification", theme.title))
+        });
+        let shown = checks
+            .iter()
+            .filter(|c| !(short && c.status == CheckStatus::Passed));
+        lines.extend(shown.map(|c| {
             let (glyph, style) = match c.status {
                 CheckStatus::Passed => ("✓", theme.ok),
                 CheckStatus::Warning => ("▲", theme.amber),
@@ -188,13 +206,27 @@ fn status_lines<'a>(
         }));
     }
     if restore.phase == RestorePhase::AwaitingConfirmation {
-        lines.extend(own_checks(app, restore, theme, now, width));
+        lines.extend(own_checks(app, restore, theme, now, width, short));
     }
     lines
 }
 
 /// Details shown under a check that did not pass (the rest are in `snapdeck verify`).
 const DETAILS_SHOWN: usize = 3;
+
+/// A heading that counts the checks that passed, for the short form.
+fn counted_heading<'a>(title: &'a str, passed: usize, total: usize, theme: &Theme) -> Line<'a> {
+    let count = if passed == total {
+        format!("✓ all {total} passed")
+    } else {
+        format!("✓ {passed} of {total} passed")
+    };
+    Line::from(vec![
+        Span::styled(title, theme.title),
+        Span::raw("  "),
+        Span::styled(count, theme.ok),
+    ])
+}
 
 /// "snapdeck's checks": what snapdeck itself found in the restored spoke, beside the control
 /// plane's own.
@@ -204,6 +236,7 @@ fn own_checks<'a>(
     theme: &Theme,
     now: DateTime<Utc>,
     width: usize,
+    short: bool,
 ) -> Vec<Line<'a>> {
     // Not set up: one line, so a small terminal never shows the heading without its words.
     if !app.own_checks_configured() {
@@ -231,7 +264,19 @@ fn own_checks<'a>(
             lines.push(said(format!("  ✗ could not run: {why}"), theme.red));
         }
         Some(OwnChecks::Done(checks)) => {
-            for c in checks {
+            // The short form: what passed is counted on the heading, so the one that did not
+            // pass is never the line cut off.
+            if short {
+                let passed = checks
+                    .iter()
+                    .filter(|c| c.verdict == Verdict::Passed)
+                    .count();
+                lines[0] = counted_heading("snapdeck's checks", passed, checks.len(), theme);
+            }
+            let shown = checks
+                .iter()
+                .filter(|c| !(short && c.verdict == Verdict::Passed));
+            for c in shown {
                 let (glyph, style) = match c.verdict {
                     Verdict::Passed => ("✓", theme.ok),
                     Verdict::Warning => ("▲", theme.amber),
@@ -239,15 +284,16 @@ fn own_checks<'a>(
                     Verdict::Failed => ("✗", theme.red),
                 };
                 let line = Line::from(vec![
-                    Span::styled(format!("  {glyph} {:<18}", c.kind.title()), style),
+                    Span::styled(format!("  {glyph} {:<19}", c.kind.title()), style),
                     Span::raw(c.summary.clone()),
                 ]);
                 lines.push(clipped(line, width));
                 // What live deleted since the point is worth reading even when all passed.
-                let worth = c.verdict != Verdict::Passed
-                    || c.details
-                        .iter()
-                        .any(|d| d.contains("deleted in live since"));
+                let worth = !short
+                    && (c.verdict != Verdict::Passed
+                        || c.details
+                            .iter()
+                            .any(|d| d.contains("deleted in live since")));
                 if worth {
                     let shown = c
                         .details
@@ -259,7 +305,9 @@ fn own_checks<'a>(
                     }
                 }
             }
-            lines.push(said("  v runs them again".into(), theme.dim));
+            if !short {
+                lines.push(said("  v runs them again".into(), theme.dim));
+            }
         }
     }
     lines

@@ -317,3 +317,100 @@ pub fn dns_swap_propagating(app: &mut App) {
         now(),
     );
 }
+
+/// The monitor of a restore awaiting confirmation (every control-plane check passed) with
+/// `[verify]` set and snapdeck's own checks in: the volume is older than the dump (37 files
+/// missing), and live deleted course 1182 since the point.
+pub fn monitor_with_own_checks() -> App {
+    use snapdeck::domain::restore::{CheckStatus, RestorePhase};
+    use snapdeck::domain::verify::{
+        self, DataFacts, FileFacts, FileFinding, FileProblem, Identity, Named, Rows, SiteFacts,
+        Table,
+    };
+    let sim = sim_with_launched_restores();
+    let mut settings = settings(SourceInfo {
+        kind: "demo",
+        detail: format!("seed {SEED}"),
+        cannot_act: None,
+    });
+    settings.verify = true;
+    let mut app = app_from(settings, sim.tenants().to_vec(), sim.restores().to_vec());
+    let restore = sim
+        .restores()
+        .iter()
+        .find(|r| {
+            r.phase == RestorePhase::AwaitingConfirmation
+                && r.verification
+                    .iter()
+                    .flatten()
+                    .all(|c| c.status == CheckStatus::Passed)
+        })
+        .expect("a restore whose checks passed")
+        .clone();
+    open_monitor(&mut app, &sim, &restore.id);
+    let point = now() - Duration::hours(4);
+    let identity = Identity {
+        siteidentifier: Some("4f1c2b9e8d7a6f5e4d3c2b1a0f9e8d7c".into()),
+        version: Some("2024100700.00".into()),
+        release: Some("4.5+ (Build: 20241011)".into()),
+    };
+    let rows = |table, restored, live| Rows {
+        table,
+        restored,
+        live,
+    };
+    let facts = verify::Facts {
+        point,
+        restored_identity: Ok(identity.clone()),
+        live_identity: Ok(identity),
+        restored_newest_log: Ok(Some(point - Duration::seconds(41))),
+        live_newest_log: Ok(Some(point - Duration::seconds(41))),
+        data: Ok(DataFacts {
+            rows: vec![
+                rows(Table::Users, 37929, 37928),
+                rows(Table::Courses, 221, 220),
+                rows(Table::CourseModules, 8714, 8702),
+                rows(Table::Files, 412_330, 412_330),
+                rows(Table::Grades, 96_114, 96_114),
+                rows(Table::RecentLog, 1204, 1204),
+            ],
+            deleted_since: vec![
+                Named {
+                    table: Table::Courses,
+                    id: 1182,
+                    name: "Chemistry 101".into(),
+                },
+                Named {
+                    table: Table::Users,
+                    id: 5521,
+                    name: "t.morgan".into(),
+                },
+            ],
+            missing: vec![],
+        }),
+        files: Ok(FileFacts {
+            looked_for: 200,
+            hashed: 20,
+            findings: (0..37)
+                .map(|n| FileFinding {
+                    contenthash: format!("{:040x}", 0x9a3f_u64 * (n + 1)),
+                    problem: FileProblem::Missing,
+                })
+                .collect(),
+        }),
+        site: Some(Ok(SiteFacts {
+            url: format!("https://{}/login/index.php", restore.target_hostname),
+            status: 200,
+            site_name: Some("Northfield College".into()),
+            name_found: true,
+        })),
+    };
+    app.update(
+        Msg::Verified {
+            restore: restore.id.clone(),
+            checks: verify::checks(&facts),
+        },
+        now(),
+    );
+    app
+}
