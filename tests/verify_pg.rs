@@ -154,50 +154,11 @@ const FILES_AT_P: u32 = 300;
 /// `moodledata`.
 fn build(pg: &Instance, db: &str, at: DateTime<Utc>, site_id: &str, moodledata: &Path) {
     pg.sql("postgres", &format!("CREATE DATABASE {db}"));
-    let t = at.timestamp();
-    let mut sql = format!(
-        "CREATE TABLE mdl_config (id bigserial PRIMARY KEY, name varchar(190) UNIQUE, value text);
-         INSERT INTO mdl_config (name, value) VALUES ('siteidentifier', '{site_id}'),
-           ('version', '2024100700.00'), ('release', '4.5+ (Build: 20241011)'), ('theme', 'boost');
-         CREATE TABLE mdl_user (id bigserial PRIMARY KEY, username varchar(100), deleted smallint NOT NULL DEFAULT 0,
-           suspended smallint NOT NULL DEFAULT 0, mnethostid bigint NOT NULL DEFAULT 1,
-           timecreated bigint NOT NULL, timemodified bigint NOT NULL, lastaccess bigint NOT NULL DEFAULT 0);
-         INSERT INTO mdl_user (id, username, timecreated, timemodified)
-           SELECT i, 'user' || i, {t} - 86400 * 30 + i * 60, {t} - 86400 * 30 + i * 60 FROM generate_series(1, 300) i;
-         UPDATE mdl_user SET deleted = 1 WHERE id % 50 = 0;
-         CREATE TABLE mdl_course (id bigserial PRIMARY KEY, fullname varchar(254), shortname varchar(255),
-           category bigint NOT NULL DEFAULT 0, timecreated bigint NOT NULL, timemodified bigint NOT NULL);
-         INSERT INTO mdl_course (id, fullname, shortname, category, timecreated, timemodified)
-           VALUES (1, '{SITE_NAME}', 'westbrook', 0, {t} - 86400 * 400, {t} - 86400 * 400);
-         INSERT INTO mdl_course (id, fullname, shortname, category, timecreated, timemodified)
-           SELECT i, 'Course ' || i, 'C' || i, 1, {t} - 86400 * 100 + i, {t} - 86400 * 100 + i FROM generate_series(2, 40) i;
-         INSERT INTO mdl_course (id, fullname, shortname, category, timecreated, timemodified)
-           VALUES (1182, 'Chemistry 101', 'CHEM101', 1, {t} - 86400 * 10, {t} - 86400 * 10);
-         CREATE TABLE mdl_course_modules (id bigserial PRIMARY KEY, course bigint, module bigint, instance bigint,
-           added bigint NOT NULL, deletioninprogress smallint NOT NULL DEFAULT 0);
-         INSERT INTO mdl_course_modules (course, module, instance, added)
-           SELECT 2 + i % 39, 1 + i % 20, i, {t} - 86400 * 50 + i * 600 FROM generate_series(1, 500) i;
-         CREATE TABLE mdl_grade_grades (id bigserial PRIMARY KEY, itemid bigint, userid bigint, finalgrade numeric(10,5),
-           timecreated bigint, timemodified bigint);
-         INSERT INTO mdl_grade_grades (itemid, userid, finalgrade, timecreated, timemodified)
-           SELECT i % 97, 1 + i % 300, i % 100, CASE WHEN i % 7 = 0 THEN NULL ELSE {t} - 86400 * 20 + i * 60 END,
-             {t} - 86400 * 20 + i * 60 FROM generate_series(1, 1000) i;
-         CREATE TABLE mdl_logstore_standard_log (id bigserial PRIMARY KEY, eventname varchar(255), component varchar(100),
-           action varchar(100), crud char(1), contextid bigint, userid bigint, courseid bigint,
-           timecreated bigint NOT NULL, origin varchar(10));
-         INSERT INTO mdl_logstore_standard_log (eventname, component, action, crud, contextid, userid, courseid, timecreated, origin)
-           SELECT '\\core\\event\\course_viewed', 'core', 'viewed', 'r', 1, 1 + i % 300, 2 + i % 39, {t} - 172800 + i * 9, 'web'
-           FROM generate_series(1, 19196) i;
-         CREATE INDEX mdl_logsstanlog_tim_ix ON mdl_logstore_standard_log (timecreated);
-         CREATE TABLE mdl_files (id bigserial PRIMARY KEY, contenthash varchar(40) NOT NULL, pathnamehash varchar(40) NOT NULL UNIQUE,
-           contextid bigint NOT NULL, component varchar(100), filearea varchar(50), itemid bigint, filepath varchar(255),
-           filename varchar(255), filesize bigint NOT NULL, mimetype varchar(100), status bigint NOT NULL DEFAULT 0,
-           timecreated bigint NOT NULL, timemodified bigint NOT NULL);
-         INSERT INTO mdl_files (contenthash, pathnamehash, contextid, component, filearea, itemid, filepath, filename, filesize, timecreated, timemodified)
-           SELECT 'da39a3ee5e6b4b0d3255bfef95601890afd80709', md5('dir' || i) || 'abcdefgh', i, 'user', 'draft', i, '/', '.', 0,
-             {t} - 60 * i, {t} - 60 * i FROM generate_series(1, 50) i;
-"
-    );
+    let mut sql = include_str!("fixtures/moodle-site.sql")
+        .replace("{t}", &at.timestamp().to_string())
+        .replace("{site_id}", site_id)
+        .replace("{site_name}", SITE_NAME);
+    sql.push('\n');
     sql.push_str(&file_rows(1..=FILES_AT_P, at));
     sql.push_str("GRANT SELECT ON ALL TABLES IN SCHEMA public TO verifier;\n");
     pg.sql(db, &sql);
@@ -283,16 +244,9 @@ fn make_fixture(pg: Instance) -> Fixture {
             .args(["-Fc", "-d", &live, "-f"])
             .arg(&dump),
     );
-    let after = point().timestamp();
-    let mut changes = format!(
-        "INSERT INTO mdl_logstore_standard_log (eventname, component, action, crud, contextid, userid, courseid, timecreated, origin)
-           SELECT '\\core\\event\\user_loggedin', 'core', 'loggedin', 'r', 1, 1, 0, {after} + i * 30, 'web' FROM generate_series(1, 200) i;
-         DELETE FROM mdl_course WHERE id = 1182;
-         DELETE FROM mdl_course_modules WHERE course = 1182;
-         INSERT INTO mdl_user (id, username, timecreated, timemodified) VALUES (301, 'newteacher', {after} + 100, {after} + 100);
-         UPDATE mdl_user SET deleted = 1 WHERE id = 7;
-"
-    );
+    let mut changes = include_str!("fixtures/moodle-after-the-point.sql")
+        .replace("{after}", &point().timestamp().to_string());
+    changes.push('\n');
     let later = point() + chrono::Duration::hours(2);
     changes.push_str(&file_rows(FILES_AT_P + 1..=FILES_AT_P + 40, later).replace("essay", "later"));
     pg.sql(&live, &changes);
