@@ -160,6 +160,11 @@ async fn a_restore_launched_from_the_wizard_runs_on_the_demo_and_is_journaled() 
             .as_deref()
             .is_some_and(|l| l.contains("queued"))
     );
+    // Its keys say what Enter does now: no "Enter launch" after the launch.
+    let theme = snapdeck::theme::Theme::builtin("default").unwrap();
+    let screen = support::screen_text(&support::render(&mut w.app, &theme, 160, 45));
+    assert!(screen.contains("Enter monitor · Esc close"), "{screen}");
+    assert!(!screen.contains("Enter launch"), "{screen}");
     // Nothing is sent again: the monitor only reads its event log as it opens.
     let opened = key(&mut w.app, KeyCode::Enter);
     assert!(
@@ -306,6 +311,7 @@ fn a_tenant_with_a_restore_in_progress_says_so_and_enter_opens_its_monitor() {
         screen.contains(&format!("already has restore {active} in progress")),
         "{screen}"
     );
+    assert!(!screen.contains("Enter launch"), "{screen}");
     let effects = key(&mut app, KeyCode::Enter);
     assert!(
         effects.iter().all(|e| !matches!(e, Effect::Write { .. })),

@@ -461,6 +461,29 @@ pub const WIZARD_KEYS: &[Binding] = &[
     },
 ];
 
+/// The restore wizard once it has launched, or when the tenant already has a restore in
+/// progress: the form is done with, and Enter opens the restore's monitor.
+pub const WIZARD_DONE_KEYS: &[Binding] = &[
+    Binding {
+        keys: &[(code(KeyCode::Enter), Action::Launch)],
+        label: "Enter",
+        what: "the restore's monitor",
+        hint: Some(("Enter", "monitor")),
+    },
+    Binding {
+        keys: &[(code(KeyCode::Esc), Action::Back)],
+        label: "Esc",
+        what: "close the wizard",
+        hint: Some(("Esc", "close")),
+    },
+    Binding {
+        keys: &[(ctrl('c'), Action::Quit)],
+        label: "Ctrl-C",
+        what: "quit",
+        hint: None,
+    },
+];
+
 pub const RESTORES_KEYS: &[Binding] = &[
     MOVE,
     Binding {
@@ -688,6 +711,7 @@ mod tests {
             [REQUESTS_KEYS, COMMON_KEYS],
             [FILTER_KEYS, &[]],
             [WIZARD_KEYS, &[]],
+            [WIZARD_DONE_KEYS, &[]],
             [MONITOR_KEYS, COMMON_KEYS],
             [PROMPT_KEYS, &[]],
             [GOTO_KEYS, &[]],

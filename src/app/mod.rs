@@ -402,10 +402,22 @@ impl App {
                     _ => true,
                 }
             }
-            Screen::Wizard(w) if action == Action::Launch => {
-                w.launched.is_none() && w.sending.is_none()
-            }
+            // Once launched, Enter opens the monitor (WIZARD_DONE_KEYS); while sending, nothing.
+            Screen::Wizard(w) if action == Action::Launch => w.sending.is_none(),
             _ => true,
+        }
+    }
+
+    /// The keys of the screen on top as they are now: the wizard's shrink to Enter and Esc
+    /// once there is a restore to open instead of a form to fill.
+    pub fn screen_keys(&self) -> &'static [keys::Binding] {
+        match self.screen() {
+            Screen::Wizard(w)
+                if w.launched.is_some() || self.active_restore_of(&w.tenant).is_some() =>
+            {
+                keys::WIZARD_DONE_KEYS
+            }
+            screen => screen.keys(),
         }
     }
 

@@ -177,7 +177,7 @@ fn hints(app: &App, theme: &Theme, width: usize) -> Line<'static> {
     let entries = match app.modal() {
         Some(modal) => keys::hints(&[modal.keys()], app.read_only, |_| true),
         None if app.screen().takes_text() => {
-            keys::hints(&[app.screen().keys()], app.read_only, |a| app.offers(a))
+            keys::hints(&[app.screen_keys()], app.read_only, |a| app.offers(a))
         }
         None => keys::hints(
             &[app.screen().keys(), keys::COMMON_KEYS],

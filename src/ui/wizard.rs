@@ -11,6 +11,7 @@ use tui_input::Input;
 
 use super::format::{age, timestamp};
 use super::layout::centered;
+use crate::app::keys;
 use crate::app::screens::wizard::{Field, PointAsk, PointPick, WizardScreen};
 use crate::app::{App, TimeDisplay};
 use crate::domain::Tenant;
@@ -56,10 +57,7 @@ pub fn draw(
         .border_type(BorderType::Rounded)
         .border_style(theme.accent)
         .title(Span::styled(title, theme.title))
-        .title_bottom(Span::styled(
-            " Enter launch · Tab next field · Ctrl-T mode · Esc cancel ",
-            theme.dim,
-        ))
+        .title_bottom(Span::styled(footer(app), theme.dim))
         .style(theme.base);
     frame.render_widget(Clear, popup);
     let body = block.inner(popup);
@@ -285,6 +283,13 @@ fn review(
          in it. {rto}.",
         timestamp(taken_at, app.time),
     )
+}
+
+/// The keys that do something now, as the hint line has them.
+fn footer(app: &App) -> String {
+    let hints = keys::hints(&[app.screen_keys()], app.read_only, |a| app.offers(a));
+    let words: Vec<String> = hints.iter().map(|(k, w)| format!("{k} {w}")).collect();
+    format!(" {} ", words.join(" · "))
 }
 
 fn status_line<'a>(app: &App, wizard: &WizardScreen, theme: &Theme) -> Line<'a> {
