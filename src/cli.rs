@@ -171,19 +171,24 @@ pub enum Command {
     /// the point, its moodledata, its site. Exits 0 passed, 1 warning, 2 failed, 3 could not
     /// check. Passwords come from PGPASSWORD or a pgpass file (PGPASSFILE), never arguments.
     Verify {
+        /// A restore the source knows (e.g. rst_0is): it, its tenant and its point are read
+        /// through the source, the databases, moodledata and site come from [verify] in the
+        /// config. Without it, the targets below are given explicitly.
+        #[arg(value_name = "RESTORE_ID", conflicts_with_all = ["restored_db", "restored_moodledata", "live_db", "point", "site"])]
+        restore: Option<String>,
         /// The restored database, as a libpq connection string without a password
         /// ("host=… port=… dbname=moodle user=… sslmode=verify-full sslrootcert=…").
-        #[arg(long, value_name = "CONNINFO")]
-        restored_db: String,
+        #[arg(long, value_name = "CONNINFO", required_unless_present = "restore")]
+        restored_db: Option<String>,
         /// The restored moodledata (the folder holding filedir/).
-        #[arg(long, value_name = "PATH")]
-        restored_moodledata: PathBuf,
+        #[arg(long, value_name = "PATH", required_unless_present = "restore")]
+        restored_moodledata: Option<PathBuf>,
         /// The live database the restore is compared with, as for --restored-db.
-        #[arg(long, value_name = "CONNINFO")]
-        live_db: String,
+        #[arg(long, value_name = "CONNINFO", required_unless_present = "restore")]
+        live_db: Option<String>,
         /// The point: when its database dump started (RFC 3339, e.g. 2026-12-02T03:00:00Z).
-        #[arg(long, value_name = "INSTANT", value_parser = parse_instant)]
-        point: chrono::DateTime<chrono::Utc>,
+        #[arg(long, value_name = "INSTANT", value_parser = parse_instant, required_unless_present = "restore")]
+        point: Option<chrono::DateTime<chrono::Utc>>,
         /// The restored site's probe URL (e.g. https://host/login/index.php).
         #[arg(long, value_name = "URL")]
         site: Option<String>,

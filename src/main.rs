@@ -93,7 +93,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         return journal_command(json);
     }
     // Explicit targets need no config: a restore made outside the control plane.
-    if let Some(Command::Verify { .. }) = &cli.command {
+    if let Some(Command::Verify { restore: None, .. }) = &cli.command {
         return verify_command(cli.command);
     }
     // A file named on purpose must exist (a typo in its path must not silently mean defaults);
@@ -118,6 +118,11 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let format = if json { StatusFormat::Json } else { format };
             status_command(&config, format, problems)
         }
+        Some(Command::Verify {
+            restore: Some(id),
+            json,
+            ..
+        }) => verify_restore_command(&config, &id, json),
         Some(Command::ServeDemo {
             listen,
             token_file,
@@ -141,10 +146,11 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
 fn verify_command(command: Option<Command>) -> Result<ExitCode, Failure> {
     use snapdeck::verify::{self, Plan, Side, db::Timeouts, dsn::Dsn, password};
     let Some(Command::Verify {
-        restored_db,
-        restored_moodledata,
-        live_db,
-        point,
+        restore: _,
+        restored_db: Some(restored_db),
+        restored_moodledata: Some(restored_moodledata),
+        live_db: Some(live_db),
+        point: Some(point),
         site,
         table_prefix,
         query_timeout,
@@ -152,7 +158,10 @@ fn verify_command(command: Option<Command>) -> Result<ExitCode, Failure> {
         json,
     }) = command
     else {
-        return Err(user("not a verify command"));
+        return Err(user(
+            "verify needs a RESTORE_ID, or --restored-db, --restored-moodledata, --live-db and \
+             --point",
+        ));
     };
     let side = |conninfo: &str, which: &str| -> Result<Side, Failure> {
         let dsn = Dsn::parse(conninfo).map_err(|e| user(format!("--{which}-db: {e}")))?;
@@ -183,14 +192,64 @@ fn verify_command(command: Option<Command>) -> Result<ExitCode, Failure> {
     let runtime =
         tokio::runtime::Runtime::new().map_err(|e| user(format!("no async runtime: {e}")))?;
     let checks = runtime.block_on(verify::run(&plan));
-    let verdict = snapdeck::domain::verify::overall(&checks);
+    report_checks(&plan, &checks, json)
+}
+
+/// `snapdeck verify RESTORE_ID`: the restore, its tenant and its point read through the
+/// source, the targets from `[verify]`.
+fn verify_restore_command(config: &Config, id: &str, json: bool) -> Result<ExitCode, Failure> {
+    use snapdeck::verify;
+    let Some(settings) = config.verify.clone() else {
+        return Err(user(
+            "verify RESTORE_ID needs [verify] in the config (README, \"snapdeck's own \
+             checks\"); or give the targets: --restored-db, --restored-moodledata, --live-db, \
+             --point",
+        ));
+    };
+    let source: Box<dyn Source> = match config.source {
+        SourceKind::Http => Box::new(http_source(config)?),
+        SourceKind::Kube => {
+            return Err(user(
+                "the kube source knows no restores: use --source http, or give the targets \
+                 (--restored-db, --restored-moodledata, --live-db, --point)",
+            ));
+        }
+        SourceKind::Demo => Box::new(DemoSource::new(
+            config.demo.seed,
+            config.demo.tenants,
+            Arc::new(ScaledClock::new(Utc::now(), config.demo.speed)),
+            config.refresh_interval,
+        )),
+    };
+    let runtime =
+        tokio::runtime::Runtime::new().map_err(|e| user(format!("no async runtime: {e}")))?;
+    let restore = snapdeck::domain::ids::RestoreId::from(id);
+    let within = config.http.timeout.max(std::time::Duration::from_secs(10)) * 6;
+    let request = runtime
+        .block_on(verify::lookup::request(source, &restore, within))
+        .map_err(|why| user(format!("cannot verify {id}: {why}")))?;
+    let plan = verify::plan_for(&settings, &request)
+        .map_err(|why| user(format!("cannot verify {id}: {why}")))?;
+    let checks = runtime.block_on(verify::run(&plan));
+    report_checks(&plan, &checks, json)
+}
+
+/// The checks as a table or one JSON document, and the exit code of their verdict.
+fn report_checks(
+    plan: &snapdeck::verify::Plan,
+    checks: &[snapdeck::domain::verify::Check],
+    json: bool,
+) -> Result<ExitCode, Failure> {
+    use snapdeck::verify::report;
     let text = if json {
-        verify::report::json(&plan, &checks)
+        report::json(plan, checks)
     } else {
-        verify::report::table(&plan, &checks)
+        report::table(plan, checks)
     };
     print_out(&text)?;
-    Ok(ExitCode::from(verdict.exit_code()))
+    Ok(ExitCode::from(
+        snapdeck::domain::verify::overall(checks).exit_code(),
+    ))
 }
 
 fn config_command(action: &ConfigAction, path: &Path) -> Result<ExitCode, Failure> {

@@ -155,7 +155,7 @@ impl Wire {
 async fn live_wire() -> (
     Wire,
     Arc<ManualClock>,
-    (oneshot::Sender<()>, tempfile::TempDir),
+    (oneshot::Sender<()>, tempfile::TempDir, std::net::SocketAddr),
 ) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
@@ -167,7 +167,7 @@ async fn live_wire() -> (
         w.fleet.len() == 60 && w.connection == Some(Connection::Live)
     })
     .await;
-    (wire, clock, (stop, dir))
+    (wire, clock, (stop, dir, address))
 }
 
 fn restore(reply: Result<Reply, CommandError>) -> Restore {
@@ -539,4 +539,98 @@ async fn status_judges_at_the_control_planes_clock_not_this_machines() {
     assert!((generated - theirs).num_seconds().abs() < 60, "{generated}");
     let red = doc["summary"]["red"].as_u64().unwrap();
     assert!(red < 20, "{red} of 60 red: judged at the wrong clock");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verify_looks_a_restore_up_through_the_control_plane() {
+    let (mut wire, clock, running) = live_wire().await;
+    let tenant = wire.tenant("northfield-medicine");
+    let create = Op::CreateRestore {
+        tenant: tenant.id.clone(),
+        request: new_spoke("SUP-4821"),
+        key: key("e2e-verify"),
+    };
+    let made = restore(wire.ask(create).await);
+    clock.advance(chrono::Duration::hours(3));
+    wire.until("awaiting confirmation", |w| {
+        w.restores
+            .iter()
+            .any(|r| r.id == made.id && (!r.phase.is_active() || r.phase.can_confirm()))
+    })
+    .await;
+    let awaiting = wire
+        .restores
+        .iter()
+        .find(|r| r.id == made.id)
+        .cloned()
+        .unwrap();
+    assert_eq!(awaiting.phase, RestorePhase::AwaitingConfirmation);
+    let address = running.2;
+    let dir = &running.1;
+    let Ok(Reply::RestorePoints(page)) = wire
+        .ask(Op::RestorePoints {
+            tenant: tenant.id.clone(),
+            cursor: None,
+        })
+        .await
+    else {
+        panic!("the tenant's history");
+    };
+    let point = snapdeck::app::own_checks::point_instant(&awaiting, &page.items)
+        .expect("the restore's point is on the first page");
+    // Where the checks would run: nothing listens on port 1.
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[verify]\ndatabase = \"host=127.0.0.1 port=1 dbname={{slug}} user=verifier\"\n\
+             moodledata = \"{}/{{slug}}\"\nsite = \"http://127.0.0.1:1/{{slug}}\"\n\
+             connect_timeout_secs = 2\n",
+            dir.path().display()
+        ),
+    )
+    .unwrap();
+    let url = format!("http://{address}");
+    let verify = |id: String| {
+        let (config, url) = (config.clone(), url.clone());
+        tokio::task::spawn_blocking(move || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_snapdeck"))
+                .args(["--config"])
+                .arg(&config)
+                .args(["verify", &id, "--source", "http", "--url", &url])
+                .env("SNAPDECK_TOKEN", TOKEN)
+                .env("PGPASSWORD", "not-used")
+                .output()
+                .unwrap()
+        })
+    };
+    let out = verify(awaiting.id.to_string()).await.unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stdout.contains(&format!("dbname={} ", awaiting.target_slug))
+            || stdout.contains(&format!("dbname={}\n", awaiting.target_slug)),
+        "the restored spoke's database: {stdout}{stderr}"
+    );
+    assert!(
+        stdout.contains(&format!("dbname={}", tenant.slug)),
+        "live's: {stdout}"
+    );
+    let at = snapdeck::domain::humanize::instant_utc(point);
+    assert!(stdout.contains(&format!("point     {at}")), "{stdout}");
+    assert!(
+        stdout.contains("could not check: restored database: connection refused"),
+        "{stdout}"
+    );
+    // The site refusing is a failure of the restore, not of the check: exit 2.
+    assert!(stdout.contains("verdict: failed"), "{stdout}");
+    assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
+    // A restore the control plane does not have: exit 3, in words.
+    let out = verify("rst_nosuch".into()).await.unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("rst_nosuch is not among the source's active and recent restores"),
+        "{stderr}"
+    );
+    assert_eq!(out.status.code(), Some(3));
 }

@@ -4,6 +4,8 @@
 //! what the checks need: the tenant it came from, its target spoke, and the point's instant
 //! (from the tenant's restore-point history, fetched if it is not held).
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 
 use super::screens::Screen;
@@ -11,7 +13,8 @@ use super::screens::monitor::checks_all_passed;
 use super::{App, Effect, FlashKind};
 use crate::domain::ids::RestoreId;
 use crate::domain::restore::{Restore, RestoreMode, RestorePhase};
-use crate::domain::restore_point::PointStatus;
+use crate::domain::restore_point::{PointStatus, RestorePoint};
+use crate::domain::tenant::Tenant;
 use crate::domain::verify::{Check, Verdict, overall};
 use crate::verify::template::Vars;
 
@@ -22,7 +25,7 @@ pub const NOT_SET_UP: &str = "snapdeck's own checks are not set up: [verify] in 
 pub const NOT_SET_UP_LINE: &str = "not set up: [verify] in the config (README)";
 
 /// Points fetched at most while looking for a restore's point in its tenant's history.
-const POINTS_LOOKED_THROUGH: usize = 500;
+pub const POINTS_LOOKED_THROUGH: usize = 500;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OwnChecks {
@@ -53,6 +56,63 @@ pub struct VerifyRequest {
     pub target: Vars,
     /// When the point's database dump started.
     pub point: DateTime<Utc>,
+}
+
+/// What the checks of `restore` need, from the tenants it can be found among and the
+/// instant its point's dump started; or why it cannot be checked, in words.
+pub fn request_for(
+    restore: &Restore,
+    tenants: &[Arc<Tenant>],
+    point: DateTime<Utc>,
+) -> Result<VerifyRequest, String> {
+    if restore.mode == RestoreMode::Overwrite {
+        return Err(
+            "an overwrite leaves no live site to compare with, and comparing with a \
+             fingerprint taken at launch is not built yet: check it by hand"
+                .into(),
+        );
+    }
+    let Some(tenant) = tenants.iter().find(|t| t.id == restore.tenant_id) else {
+        return Err(format!(
+            "tenant {} is not in the fleet: nothing to compare the restore with",
+            restore.tenant_id
+        ));
+    };
+    let source = Vars {
+        slug: tenant.slug.clone(),
+        hostname: tenant.hostname.clone(),
+        region: tenant.region.clone(),
+        tenant_id: tenant.id.to_string(),
+    };
+    let target_id = tenants
+        .iter()
+        .find(|t| t.slug == restore.target_slug)
+        .map_or_else(|| source.tenant_id.clone(), |t| t.id.to_string());
+    let target = Vars {
+        slug: restore.target_slug.clone(),
+        hostname: restore.target_hostname.clone(),
+        region: source.region.clone(),
+        tenant_id: target_id,
+    };
+    Ok(VerifyRequest {
+        restore: restore.id.clone(),
+        source,
+        target,
+        point,
+    })
+}
+
+/// When the dump of the point `restore` was made from started, if it is among `points`:
+/// the point it named, or for "the most recent" the newest good one taken before it was
+/// asked for.
+pub fn point_instant(restore: &Restore, points: &[RestorePoint]) -> Option<DateTime<Utc>> {
+    points
+        .iter()
+        .find(|p| match &restore.restore_point_id {
+            Some(id) => p.id == *id,
+            None => p.taken_at <= restore.requested_at && p.status == PointStatus::Succeeded,
+        })
+        .map(|p| p.database.started_at.unwrap_or(p.taken_at))
 }
 
 impl App {
@@ -108,49 +168,14 @@ impl App {
 
     /// The request, `None` while the point is being looked for, or why there can be none.
     fn verify_request(&mut self, restore: &Restore) -> Result<Option<VerifyRequest>, String> {
-        if restore.mode == RestoreMode::Overwrite {
-            return Err(
-                "an overwrite leaves no live site to compare with, and comparing with a \
-                 fingerprint taken at launch is not built yet: check it by hand"
-                    .into(),
-            );
-        }
-        let Some(i) = self.fleet.position(&restore.tenant_id) else {
-            return Err(format!(
-                "tenant {} is not in the fleet: nothing to compare the restore with",
-                restore.tenant_id
-            ));
-        };
-        let tenant = self.fleet.tenant(i);
-        let source = Vars {
-            slug: tenant.slug.clone(),
-            hostname: tenant.hostname.clone(),
-            region: tenant.region.clone(),
-            tenant_id: tenant.id.to_string(),
-        };
-        let target_id = self
-            .fleet
-            .tenants()
-            .iter()
-            .find(|t| t.slug == restore.target_slug)
-            .map_or_else(|| source.tenant_id.clone(), |t| t.id.to_string());
-        let target = Vars {
-            slug: restore.target_slug.clone(),
-            hostname: restore.target_hostname.clone(),
-            region: source.region.clone(),
-            tenant_id: target_id,
-        };
+        // Why it cannot be, before anything is fetched for it.
+        request_for(restore, self.fleet.tenants(), DateTime::<Utc>::MIN_UTC)?;
         let Some(point) = self.point_of(restore)? else {
             let tenant = restore.tenant_id.clone();
             self.want_points(&tenant, POINTS_LOOKED_THROUGH);
             return Ok(None);
         };
-        Ok(Some(VerifyRequest {
-            restore: restore.id.clone(),
-            source,
-            target,
-            point,
-        }))
+        request_for(restore, self.fleet.tenants(), point).map(Some)
     }
 
     /// When the restore's point's dump started, from the tenant's history: `None` while it
@@ -159,16 +184,8 @@ impl App {
         let Some(history) = self.history_of(&restore.tenant_id) else {
             return Ok(None);
         };
-        let found = history
-            .points
-            .iter()
-            .find(|p| match &restore.restore_point_id {
-                Some(id) => p.id == *id,
-                // "The most recent" when it was asked for: the newest good one taken before.
-                None => p.taken_at <= restore.requested_at && p.status == PointStatus::Succeeded,
-            });
-        match found {
-            Some(point) => Ok(Some(point.database.started_at.unwrap_or(point.taken_at))),
+        match point_instant(restore, &history.points) {
+            Some(at) => Ok(Some(at)),
             None if history.complete || history.points.len() >= POINTS_LOOKED_THROUGH => {
                 Err(match &restore.restore_point_id {
                     Some(id) => format!("restore point {id} is not in the tenant's history"),

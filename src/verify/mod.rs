@@ -6,6 +6,7 @@
 pub mod db;
 pub mod dsn;
 pub mod files;
+pub mod lookup;
 pub mod password;
 pub mod report;
 pub mod site;
@@ -66,7 +67,7 @@ pub async fn run_for(
     }
 }
 
-fn plan_for(
+pub fn plan_for(
     config: &crate::config::VerifyConfig,
     request: &crate::app::own_checks::VerifyRequest,
 ) -> Result<Plan, String> {
