@@ -14,7 +14,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use snapdeck::domain::verify::{Verdict, overall};
 use snapdeck::verify::db::Timeouts;
 use snapdeck::verify::dsn::Dsn;
-use snapdeck::verify::{Plan, Side, files};
+use snapdeck::verify::{LiveSide, Plan, Side, files};
 
 const LOG_ROWS: u64 = 10_000_000;
 const FILE_ROWS: u64 = 1_000_000;
@@ -199,7 +199,7 @@ fn bench(c: &mut Criterion) {
     };
     let plan = Plan {
         restored: side("restored"),
-        live: side("live"),
+        live: LiveSide::Db(side("live")),
         moodledata,
         site: Some(site),
         point: point(),

@@ -144,7 +144,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
 }
 
 fn verify_command(command: Option<Command>) -> Result<ExitCode, Failure> {
-    use snapdeck::verify::{self, Plan, Side, db::Timeouts, dsn::Dsn, password};
+    use snapdeck::verify::{self, LiveSide, Plan, Side, db::Timeouts, dsn::Dsn, password};
     let Some(Command::Verify {
         restore: _,
         restored_db: Some(restored_db),
@@ -179,7 +179,7 @@ fn verify_command(command: Option<Command>) -> Result<ExitCode, Failure> {
     }
     let plan = Plan {
         restored: side(&restored_db, "restored")?,
-        live: side(&live_db, "live")?,
+        live: LiveSide::Db(side(&live_db, "live")?),
         moodledata: restored_moodledata,
         site,
         point,
@@ -228,7 +228,11 @@ fn verify_restore_command(config: &Config, id: &str, json: bool) -> Result<ExitC
     let request = runtime
         .block_on(verify::lookup::request(source, &restore, within))
         .map_err(|why| user(format!("cannot verify {id}: {why}")))?;
-    let plan = verify::plan_for(&settings, &request)
+    let fingerprint = request.overwrite.then(|| match journal::path() {
+        Some(path) => verify::fingerprint::find_in(&path, id),
+        None => Err("no fingerprint of live: no data directory holds a journal".into()),
+    });
+    let plan = verify::plan_for(&settings, &request, fingerprint)
         .map_err(|why| user(format!("cannot verify {id}: {why}")))?;
     let checks = runtime.block_on(verify::run(&plan));
     report_checks(&plan, &checks, json)

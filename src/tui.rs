@@ -3,6 +3,7 @@
 //! only when something on screen changed.
 
 use std::io::{self, Stdout};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
@@ -105,7 +106,11 @@ impl Verifier {
         }
     }
 
-    fn start(&self, request: app::own_checks::VerifyRequest) -> Option<Msg> {
+    fn start(
+        &self,
+        request: app::own_checks::VerifyRequest,
+        journal: Option<PathBuf>,
+    ) -> Option<Msg> {
         let Some(config) = self.config.clone() else {
             let why = "[verify] is not set in the config";
             return Some(Msg::Verified {
@@ -116,8 +121,43 @@ impl Verifier {
         let done = self.done.clone();
         tokio::spawn(async move {
             let restore = request.restore.clone();
-            let checks = crate::verify::run_for(&config, &request).await;
+            let checks = crate::verify::run_for(&config, &request, journal.as_deref()).await;
             let _ = done.send(Msg::Verified { restore, checks });
+        });
+        None
+    }
+}
+
+impl Verifier {
+    /// Takes live's fingerprint into the overwrite's intent, then hands the write back. The
+    /// launch goes ahead without one (its why in the details): the operator asked for it.
+    fn fingerprint(
+        &self,
+        live: app::own_checks::FingerprintRequest,
+        mut intent: Box<Intent>,
+        command: SourceCommand,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Option<Msg> {
+        use crate::verify::fingerprint::{KEY, NOT_TAKEN_KEY, take};
+        let Some(config) = self.config.clone() else {
+            let why = "[verify] is not set in the config";
+            intent.details.insert(NOT_TAKEN_KEY.into(), why.into());
+            return Some(Msg::Fingerprinted { intent, command });
+        };
+        let done = self.done.clone();
+        tokio::spawn(async move {
+            let within = config.connect_timeout + 2 * config.query_timeout;
+            let taken = tokio::time::timeout(within, take(&config, &live.live, live.point, now))
+                .await
+                .unwrap_or_else(|_| Err(format!("live did not answer within {within:?}")));
+            let kept = taken.and_then(|print| {
+                serde_json::to_value(print).map_err(|e| format!("it did not serialize: {e}"))
+            });
+            match kept {
+                Ok(print) => intent.details.insert(KEY.into(), print),
+                Err(why) => intent.details.insert(NOT_TAKEN_KEY.into(), why.into()),
+            };
+            let _ = done.send(Msg::Fingerprinted { intent, command });
         });
         None
     }
@@ -326,7 +366,21 @@ fn apply(effects: Vec<Effect>, app: &mut App, clock: &dyn Clock, channels: &mut 
                 }),
             },
             Effect::Record(outcome) => record(&mut channels.journal, &outcome),
-            Effect::Verify(request) => channels.verifier.start(*request),
+            Effect::Verify(request) => {
+                let journal = channels
+                    .journal
+                    .as_ref()
+                    .ok()
+                    .map(|j| j.path().to_path_buf());
+                channels.verifier.start(*request, journal)
+            }
+            Effect::Fingerprint {
+                live,
+                intent,
+                command,
+            } => channels
+                .verifier
+                .fingerprint(*live, intent, command, clock.now()),
             Effect::ReadJournal => Some(Msg::JournalRead(match &channels.journal {
                 Ok(journal) => read_journal(journal.path()).map_err(|e| e.to_string()),
                 Err(why) => Err(why.clone()),

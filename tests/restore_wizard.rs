@@ -349,3 +349,47 @@ fn with_the_source_down_the_wizard_says_so_instead_of_a_moment() {
         "{said}"
     );
 }
+
+#[test]
+fn an_overwrite_with_verify_set_fingerprints_live_before_it_is_journaled_and_sent() {
+    let (fleet, restores) = snapdeck::source::demo::fleet_at(support::SEED, 60, now());
+    let mut settings = support::settings(snapdeck::source::SourceInfo {
+        kind: "demo",
+        detail: "seed 42".into(),
+        cannot_act: None,
+    });
+    settings.verify = true;
+    let mut app = support::app_from(settings, fleet, restores);
+    let slug = wizard_on_a_spoke(&mut app);
+    type_text(&mut app, "SUP-4821");
+    ctrl(&mut app, 't');
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, &slug);
+    let effects = key(&mut app, KeyCode::Enter);
+    let [
+        Effect::Fingerprint {
+            live,
+            intent,
+            command,
+        },
+    ] = <[Effect; 1]>::try_from(effects).expect("one effect")
+    else {
+        panic!("an overwrite with [verify] is fingerprinted first");
+    };
+    assert_eq!(live.live.slug, slug, "live is the tenant being overwritten");
+    assert!(matches!(command.op, Op::CreateRestore { .. }));
+    assert!(
+        key(&mut app, KeyCode::Enter).is_empty(),
+        "a double Enter while fingerprinting sends nothing"
+    );
+    // Fingerprinted: journaled and sent as any write, the fingerprint in its details.
+    let mut intent = intent;
+    intent
+        .details
+        .insert("fingerprint_not_taken".into(), "refused".into());
+    let (journaled, sent) = the_write(app.update(Msg::Fingerprinted { intent, command }, now()));
+    assert_eq!(journaled.details["fingerprint_not_taken"], "refused");
+    assert_eq!(journaled.details["mode"], "overwrite");
+    assert!(matches!(sent.op, Op::CreateRestore { .. }));
+}

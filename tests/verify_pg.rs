@@ -16,7 +16,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use snapdeck::domain::verify::{Check, CheckKind, Verdict, overall};
 use snapdeck::verify::db::Timeouts;
 use snapdeck::verify::dsn::Dsn;
-use snapdeck::verify::{Plan, Side, files};
+use snapdeck::verify::{LiveSide, Plan, Side, files};
 
 mod support;
 
@@ -290,7 +290,7 @@ fn plan(f: &Fixture, restored: &str, moodledata: &Path, site: Option<String>) ->
 fn plan_with(restored: Side, live: Side, moodledata: &Path, site: Option<String>) -> Plan {
     Plan {
         restored,
-        live,
+        live: LiveSide::Db(live),
         moodledata: moodledata.to_path_buf(),
         site,
         point: point(),
@@ -388,6 +388,76 @@ async fn another_site_and_an_older_point_fail() {
     );
     assert_eq!(overall(&checks), Verdict::Failed);
     ran("another_site_and_an_older_point_fail");
+}
+
+/// An overwrite: live, fingerprinted at launch (it had gone on past P), is gone by the time
+/// the restore is checked; the restore is compared with the fingerprint.
+#[tokio::test]
+async fn an_overwrite_is_checked_against_lives_fingerprint_taken_at_launch() {
+    let Some(f) = fixture() else { return };
+    let timeouts = Timeouts {
+        connect: Duration::from_secs(5),
+        query: Duration::from_secs(10),
+    };
+    let launched = point() + chrono::Duration::hours(2);
+    let print =
+        snapdeck::verify::fingerprint::of(&f.pg.side(&f.live), "mdl_", timeouts, point(), launched)
+            .await
+            .expect("live fingerprinted");
+    // Through the journal's JSON and back, as it is kept.
+    let kept = serde_json::to_value(&print).unwrap();
+    let print: snapdeck::domain::verify::Fingerprint = serde_json::from_value(kept).unwrap();
+    let against = |restored: &str| {
+        let mut plan = plan(f, restored, &f.restored_files, None);
+        plan.live = LiveSide::Fingerprint(Ok(print.clone()));
+        plan
+    };
+    let checks = snapdeck::verify::run(&against(&f.restored)).await;
+    for kind in [
+        CheckKind::Identity,
+        CheckKind::PointInTime,
+        CheckKind::DataAtPoint,
+        CheckKind::Moodledata,
+    ] {
+        let check = check(&checks, kind);
+        assert_eq!(check.verdict, Verdict::Passed, "{check:#?}");
+    }
+    assert!(
+        check(&checks, CheckKind::DataAtPoint)
+            .details
+            .iter()
+            .any(|d| d.starts_with("live: its fingerprint, taken when the overwrite was launched")),
+        "{checks:#?}"
+    );
+    let checks = snapdeck::verify::run(&against(&f.other_site)).await;
+    assert_eq!(check(&checks, CheckKind::Identity).verdict, Verdict::Failed);
+    let checks = snapdeck::verify::run(&against(&f.older)).await;
+    assert_eq!(
+        check(&checks, CheckKind::PointInTime).verdict,
+        Verdict::Failed
+    );
+    assert_eq!(
+        check(&checks, CheckKind::DataAtPoint).verdict,
+        Verdict::Failed
+    );
+    // No fingerprint: the checks against live could not run, and say why; the rest still run.
+    let mut plan = plan(f, &f.restored, &f.restored_files, None);
+    plan.live = LiveSide::Fingerprint(Err(
+        "no fingerprint of live was taken at launch: live database: refused".into(),
+    ));
+    let checks = snapdeck::verify::run(&plan).await;
+    let identity = check(&checks, CheckKind::Identity);
+    assert_eq!(identity.verdict, Verdict::CouldNotCheck, "{identity:?}");
+    assert!(
+        identity.summary.contains("no fingerprint"),
+        "{}",
+        identity.summary
+    );
+    assert_eq!(
+        check(&checks, CheckKind::Moodledata).verdict,
+        Verdict::Passed
+    );
+    ran("an_overwrite_is_checked_against_lives_fingerprint_taken_at_launch");
 }
 
 #[tokio::test]

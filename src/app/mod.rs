@@ -123,6 +123,11 @@ pub enum Msg {
         restore: crate::domain::ids::RestoreId,
         checks: Vec<crate::domain::verify::Check>,
     },
+    /// An overwrite's launch, its intent now holding live's fingerprint (or why not).
+    Fingerprinted {
+        intent: Box<Intent>,
+        command: SourceCommand,
+    },
 }
 
 /// What the app asks the outside world to do; `update` answers a list of them, in order.
@@ -142,6 +147,13 @@ pub enum Effect {
     ReadJournal,
     /// Run snapdeck's own checks of a restore (answered with `Msg::Verified`).
     Verify(Box<own_checks::VerifyRequest>),
+    /// Before an overwrite leaves: take live's fingerprint into the intent's details, then
+    /// hand the write back (`Msg::Fingerprinted`) to be journaled and sent as any other.
+    Fingerprint {
+        live: Box<own_checks::FingerprintRequest>,
+        intent: Box<Intent>,
+        command: SourceCommand,
+    },
 }
 
 pub struct Settings {
@@ -340,6 +352,9 @@ impl App {
                 }
             }
             Msg::Verified { restore, checks } => self.on_verified(restore, checks),
+            Msg::Fingerprinted { intent, command } => {
+                self.effects.push(Effect::Write { intent, command });
+            }
             Msg::JournalUnanswered(0) => self.dirty = false,
             Msg::JournalUnanswered(n) => {
                 let text = format!(

@@ -56,6 +56,25 @@ pub struct VerifyRequest {
     pub target: Vars,
     /// When the point's database dump started.
     pub point: DateTime<Utc>,
+    /// Live was replaced: compare with the fingerprint taken at launch.
+    pub overwrite: bool,
+}
+
+/// Live to fingerprint before an overwrite replaces it, as of the point being restored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FingerprintRequest {
+    pub live: Vars,
+    pub point: DateTime<Utc>,
+}
+
+/// The template variables of a tenant.
+pub fn vars_of(tenant: &Tenant) -> Vars {
+    Vars {
+        slug: tenant.slug.clone(),
+        hostname: tenant.hostname.clone(),
+        region: tenant.region.clone(),
+        tenant_id: tenant.id.to_string(),
+    }
 }
 
 /// What the checks of `restore` need, from the tenants it can be found among and the
@@ -65,25 +84,13 @@ pub fn request_for(
     tenants: &[Arc<Tenant>],
     point: DateTime<Utc>,
 ) -> Result<VerifyRequest, String> {
-    if restore.mode == RestoreMode::Overwrite {
-        return Err(
-            "an overwrite leaves no live site to compare with, and comparing with a \
-             fingerprint taken at launch is not built yet: check it by hand"
-                .into(),
-        );
-    }
     let Some(tenant) = tenants.iter().find(|t| t.id == restore.tenant_id) else {
         return Err(format!(
             "tenant {} is not in the fleet: nothing to compare the restore with",
             restore.tenant_id
         ));
     };
-    let source = Vars {
-        slug: tenant.slug.clone(),
-        hostname: tenant.hostname.clone(),
-        region: tenant.region.clone(),
-        tenant_id: tenant.id.to_string(),
-    };
+    let source = vars_of(tenant);
     let target_id = tenants
         .iter()
         .find(|t| t.slug == restore.target_slug)
@@ -99,6 +106,7 @@ pub fn request_for(
         source,
         target,
         point,
+        overwrite: restore.mode == RestoreMode::Overwrite,
     })
 }
 

@@ -8,6 +8,9 @@ use serde::Serialize;
 
 use super::humanize::{self, instant_utc};
 
+pub mod at_point;
+pub use at_point::{Counts, Fingerprint};
+
 /// A restore whose newest log entry is this much past the dump's start is not of this point.
 pub const NEWER_THAN_DUMP_BY: Duration = Duration::minutes(5);
 /// A restore whose newest log entry is this much older than live's newest before the point
@@ -260,19 +263,31 @@ pub struct Facts {
     pub files: Read<FileFacts>,
     /// `None` when no site URL is known to probe.
     pub site: Option<Read<SiteFacts>>,
+    /// For an overwrite, "live" is the fingerprint taken when it was launched, at this time.
+    pub fingerprinted_at: Option<DateTime<Utc>>,
 }
 
 pub fn checks(facts: &Facts) -> Vec<Check> {
-    vec![
+    let mut against_live = [
         identity(&facts.restored_identity, &facts.live_identity),
         point_in_time(facts),
         data_at_point(&facts.data),
-        moodledata(&facts.files),
-        match &facts.site {
-            Some(answer) => site(answer),
-            None => Check::could_not(CheckKind::Site, "no site URL to probe ([verify] site)"),
-        },
-    ]
+    ];
+    if let Some(at) = facts.fingerprinted_at {
+        for check in &mut against_live {
+            check.details.push(format!(
+                "live: its fingerprint, taken when the overwrite was launched ({})",
+                instant_utc(at)
+            ));
+        }
+    }
+    let mut checks = against_live.to_vec();
+    checks.push(moodledata(&facts.files));
+    checks.push(match &facts.site {
+        Some(answer) => site(answer),
+        None => Check::could_not(CheckKind::Site, "no site URL to probe ([verify] site)"),
+    });
+    checks
 }
 
 fn both<'a, A, B>(a: &'a Read<A>, b: &'a Read<B>) -> Result<(&'a A, &'a B), &'a str> {

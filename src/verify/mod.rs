@@ -6,6 +6,7 @@
 pub mod db;
 pub mod dsn;
 pub mod files;
+pub mod fingerprint;
 pub mod lookup;
 pub mod password;
 pub mod report;
@@ -13,13 +14,13 @@ pub mod site;
 pub mod template;
 pub mod tls;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::verify::{self, Check, DataFacts, Named, Read, Rows, Table};
+use crate::domain::verify::{self, Check, Counts, DataFacts, Fingerprint, Read, at_point};
 use db::{Db, Timeouts};
 use dsn::Dsn;
 
@@ -32,10 +33,37 @@ pub struct Side {
     pub password: Option<String>,
 }
 
+/// What the restore is compared with: live's database, or for an overwrite (which replaced
+/// it) the fingerprint taken of it at launch, or why there is none.
+pub enum LiveSide {
+    Db(Side),
+    Fingerprint(Read<Fingerprint>),
+}
+
+impl LiveSide {
+    /// What it is, for a table: the DSN without its password, or the fingerprint.
+    pub fn shown(&self) -> String {
+        match self {
+            LiveSide::Db(side) => side.dsn.shown.clone(),
+            LiveSide::Fingerprint(Ok(print)) => format!(
+                "its fingerprint, taken at launch ({})",
+                crate::domain::humanize::instant_utc(print.taken_at)
+            ),
+            LiveSide::Fingerprint(Err(why)) => why.clone(),
+        }
+    }
+}
+
+/// Live, once opened.
+enum Live<'a> {
+    Db(Result<Db, String>),
+    Fingerprint(&'a Read<Fingerprint>),
+}
+
 /// What one verification reads.
 pub struct Plan {
     pub restored: Side,
-    pub live: Side,
+    pub live: LiveSide,
     pub moodledata: PathBuf,
     pub site: Option<String>,
     /// When the point's database dump started.
@@ -51,15 +79,25 @@ pub async fn run(plan: &Plan) -> Vec<Check> {
 }
 
 /// Verifies the restore the app asked about, with `[verify]`'s templates filled in for its
-/// source tenant (live) and its target spoke (restored).
+/// source tenant (live) and its target spoke (restored); an overwrite against the fingerprint
+/// its launch left in `journal`.
 pub async fn run_for(
     config: &crate::config::VerifyConfig,
     request: &crate::app::own_checks::VerifyRequest,
+    journal: Option<&std::path::Path>,
 ) -> Vec<Check> {
     let config = config.clone();
     let request = request.clone();
-    // password_command runs a process: off the runtime.
-    let planned = tokio::task::spawn_blocking(move || plan_for(&config, &request)).await;
+    let journal = journal.map(std::path::Path::to_path_buf);
+    // password_command runs a process and the journal is a file: off the runtime.
+    let planned = tokio::task::spawn_blocking(move || {
+        let print = request.overwrite.then(|| match &journal {
+            Some(path) => fingerprint::find_in(path, &request.restore.0),
+            None => Err("no fingerprint of live: there is no journal to find it in".into()),
+        });
+        plan_for(&config, &request, print)
+    })
+    .await;
     match planned {
         Ok(Ok(plan)) => run(&plan).await,
         Ok(Err(why)) => verify::could_not_run(&why),
@@ -67,57 +105,96 @@ pub async fn run_for(
     }
 }
 
+/// The plan for `request`; for an overwrite, `fingerprint` is what live was at launch.
 pub fn plan_for(
     config: &crate::config::VerifyConfig,
     request: &crate::app::own_checks::VerifyRequest,
+    fingerprint: Option<Read<Fingerprint>>,
 ) -> Result<Plan, String> {
-    let side = |vars: &template::Vars, which: &str| -> Result<Side, String> {
-        let conninfo = template::fill(&config.database, vars)?;
-        let dsn = Dsn::parse(&conninfo).map_err(|e| format!("{which} database: {e}"))?;
-        let password = password::find(&dsn, config.password_command.as_deref())
-            .map_err(|e| format!("{which} database: {e}"))?;
-        Ok(Side { dsn, password })
+    let live = match fingerprint {
+        Some(print) => LiveSide::Fingerprint(print),
+        None => LiveSide::Db(side(config, &request.source, "live")?),
     };
     Ok(Plan {
-        restored: side(&request.target, "restored")?,
-        live: side(&request.source, "live")?,
+        restored: side(config, &request.target, "restored")?,
+        live,
         moodledata: PathBuf::from(template::fill(&config.moodledata, &request.target)?),
         site: Some(template::fill(&config.site, &request.target)?),
         point: request.point,
         table_prefix: config.table_prefix.clone(),
-        timeouts: Timeouts {
-            connect: config.connect_timeout,
-            query: config.query_timeout,
-        },
+        timeouts: timeouts(config),
     })
 }
 
+fn timeouts(config: &crate::config::VerifyConfig) -> Timeouts {
+    Timeouts {
+        connect: config.connect_timeout,
+        query: config.query_timeout,
+    }
+}
+
+/// The database `[verify]` names for `vars`, with its password (runs password_command).
+fn side(
+    config: &crate::config::VerifyConfig,
+    vars: &template::Vars,
+    which: &str,
+) -> Result<Side, String> {
+    let conninfo = template::fill(&config.database, vars)?;
+    let dsn = Dsn::parse(&conninfo).map_err(|e| format!("{which} database: {e}"))?;
+    let password = password::find(&dsn, config.password_command.as_deref())
+        .map_err(|e| format!("{which} database: {e}"))?;
+    Ok(Side { dsn, password })
+}
+
 async fn open(side: &Side, which: &str, plan: &Plan) -> Result<Db, String> {
-    db::connect(
-        &side.dsn,
-        side.password.as_deref(),
-        &plan.table_prefix,
-        plan.timeouts,
-    )
-    .await
-    .map_err(|why| format!("{which} database: {why}"))
+    open_with(side, which, &plan.table_prefix, plan.timeouts).await
+}
+
+async fn open_with(
+    side: &Side,
+    which: &str,
+    table_prefix: &str,
+    timeouts: Timeouts,
+) -> Result<Db, String> {
+    db::connect(&side.dsn, side.password.as_deref(), table_prefix, timeouts)
+        .await
+        .map_err(|why| format!("{which} database: {why}"))
 }
 
 pub async fn gather(plan: &Plan) -> verify::Facts {
-    let (restored, live) = tokio::join!(
-        open(&plan.restored, "restored", plan),
-        open(&plan.live, "live", plan)
-    );
+    let live = async {
+        match &plan.live {
+            LiveSide::Db(side) => Live::Db(open(side, "live", plan).await),
+            LiveSide::Fingerprint(print) => Live::Fingerprint(print),
+        }
+    };
+    let (restored, live) = tokio::join!(open(&plan.restored, "restored", plan), live);
     let point = plan.point;
+    let live_identity = async {
+        match &live {
+            Live::Db(db) => on(db, |db| db.identity()).await,
+            Live::Fingerprint(print) => fingerprinted(print, |p| p.identity.clone()),
+        }
+    };
+    let live_newest_log = async {
+        match &live {
+            Live::Db(db) => on(db, |db| db.newest_log(Some(point))).await,
+            Live::Fingerprint(print) => fingerprinted(print, |p| p.newest_log),
+        }
+    };
     let (restored_identity, live_identity, restored_newest_log, live_newest_log, data, files, site) = tokio::join!(
         on(&restored, |db| db.identity()),
-        on(&live, |db| db.identity()),
+        live_identity,
         on(&restored, |db| db.newest_log(None)),
-        on(&live, |db| db.newest_log(Some(point))),
+        live_newest_log,
         data(&restored, &live, point),
         moodledata(&restored, plan),
         probe(&restored, plan),
     );
+    let fingerprinted_at = match &live {
+        Live::Fingerprint(Ok(print)) => Some(print.taken_at),
+        _ => None,
+    };
     verify::Facts {
         point,
         restored_identity,
@@ -127,7 +204,15 @@ pub async fn gather(plan: &Plan) -> verify::Facts {
         data,
         files,
         site,
+        fingerprinted_at,
     }
+}
+
+fn fingerprinted<T>(print: &Read<Fingerprint>, take: impl FnOnce(&Fingerprint) -> T) -> Read<T> {
+    print
+        .as_ref()
+        .map(take)
+        .map_err(|why| format!("live: {why}"))
 }
 
 async fn on<'a, T, F, Fut>(db: &'a Result<Db, String>, read: F) -> Read<T>
@@ -141,53 +226,44 @@ where
     }
 }
 
+/// What one database held at the point, each side's reads run together.
+async fn counts(db: &Db, point: DateTime<Utc>) -> Read<Counts> {
+    let hour_before = point - verify::RECENT_LOG;
+    let (users, courses, course_modules, files, grades, recent_log) = tokio::join!(
+        db.users_at(point),
+        db.courses_at(point),
+        db.course_modules_at(point),
+        db.files_at(point),
+        db.grades_at(point),
+        db.log_between(hour_before, point),
+    );
+    Ok(Counts {
+        users: users?,
+        courses: courses?,
+        course_modules: course_modules?,
+        files: files?,
+        grades: grades?,
+        recent_log: recent_log?,
+    })
+}
+
 async fn data(
     restored: &Result<Db, String>,
-    live: &Result<Db, String>,
+    live: &Live<'_>,
     point: DateTime<Utc>,
 ) -> Read<DataFacts> {
-    let (r, l) = match (restored, live) {
-        (Ok(r), Ok(l)) => (r, l),
-        (Err(why), _) | (_, Err(why)) => return Err(why.clone()),
-    };
-    let hour_before = point - verify::RECENT_LOG;
-    let (ru, lu, rc, lc, rm, lm, rf, lf, rg, lg, rl, ll) = tokio::join!(
-        r.users_at(point),
-        l.users_at(point),
-        r.courses_at(point),
-        l.courses_at(point),
-        r.course_modules_at(point),
-        l.course_modules_at(point),
-        r.files_at(point),
-        l.files_at(point),
-        r.grades_at(point),
-        l.grades_at(point),
-        r.log_between(hour_before, point),
-        l.log_between(hour_before, point),
-    );
-    let (ru, lu, rc, lc) = (
-        restored_says(ru)?,
-        live_says(lu)?,
-        restored_says(rc)?,
-        live_says(lc)?,
-    );
-    let rows = vec![
-        counted(Table::Users, ru.len() as u64, lu.len() as u64),
-        counted(Table::Courses, rc.len() as u64, lc.len() as u64),
-        counted(Table::CourseModules, restored_says(rm)?, live_says(lm)?),
-        counted(Table::Files, restored_says(rf)?, live_says(lf)?),
-        counted(Table::Grades, restored_says(rg)?, live_says(lg)?),
-        counted(Table::RecentLog, restored_says(rl)?, live_says(ll)?),
-    ];
-    let mut facts = DataFacts {
-        rows,
-        ..DataFacts::default()
-    };
-    for (table, restored, live) in [(Table::Users, &ru, &lu), (Table::Courses, &rc, &lc)] {
-        facts.deleted_since.extend(only_in(table, restored, live));
-        facts.missing.extend(only_in(table, live, restored));
+    let restored = restored.as_ref().map_err(Clone::clone)?;
+    match live {
+        Live::Db(live) => {
+            let live = live.as_ref().map_err(Clone::clone)?;
+            let (r, l) = tokio::join!(counts(restored, point), counts(live, point));
+            Ok(at_point::compare(&restored_says(r)?, &live_says(l)?))
+        }
+        Live::Fingerprint(print) => {
+            let print = print.as_ref().map_err(Clone::clone)?;
+            Ok(print.compare(&restored_says(counts(restored, print.point).await)?))
+        }
     }
-    Ok(facts)
 }
 
 fn restored_says<T>(read: Read<T>) -> Read<T> {
@@ -196,26 +272,6 @@ fn restored_says<T>(read: Read<T>) -> Read<T> {
 
 fn live_says<T>(read: Read<T>) -> Read<T> {
     read.map_err(|why| format!("live database: {why}"))
-}
-
-fn counted(table: Table, restored: u64, live: u64) -> Rows {
-    Rows {
-        table,
-        restored,
-        live,
-    }
-}
-
-fn only_in(table: Table, these: &BTreeMap<i64, String>, not: &BTreeMap<i64, String>) -> Vec<Named> {
-    these
-        .iter()
-        .filter(|(id, _)| !not.contains_key(id))
-        .map(|(&id, name)| Named {
-            table,
-            id,
-            name: name.clone(),
-        })
-        .collect()
 }
 
 async fn moodledata(restored: &Result<Db, String>, plan: &Plan) -> Read<verify::FileFacts> {

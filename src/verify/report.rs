@@ -10,7 +10,7 @@ pub fn table(plan: &Plan, checks: &[Check]) -> String {
     let mut out = format!(
         "restored  {}\nlive      {}\npoint     {} (the database dump's start)\n\n",
         plan.restored.dsn.shown,
-        plan.live.dsn.shown,
+        plan.live.shown(),
         instant_utc(plan.point)
     );
     let width = checks
@@ -36,7 +36,7 @@ pub fn table(plan: &Plan, checks: &[Check]) -> String {
 pub fn json(plan: &Plan, checks: &[Check]) -> String {
     let document = serde_json::json!({
         "restored": plan.restored.dsn.shown,
-        "live": plan.live.dsn.shown,
+        "live": plan.live.shown(),
         "moodledata": plan.moodledata,
         "site": plan.site,
         "point": plan.point,

@@ -404,6 +404,7 @@ pub fn monitor_with_own_checks() -> App {
             site_name: Some("Northfield College".into()),
             name_found: true,
         })),
+        fingerprinted_at: None,
     };
     app.update(
         Msg::Verified {

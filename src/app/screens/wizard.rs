@@ -8,6 +8,7 @@ use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use super::super::keys::Action;
+use super::super::own_checks::{FingerprintRequest, vars_of};
 use super::super::{App, Effect, FlashKind};
 use super::Screen;
 use crate::domain::TenantId;
@@ -340,7 +341,7 @@ impl App {
             return;
         }
         match self.checked_request(&wizard) {
-            Ok((slug, request)) => self.send_restore(&wizard.tenant, slug, request),
+            Ok(checked) => self.send_restore(&wizard.tenant, checked),
             Err(problem) => {
                 if let Some(Screen::Wizard(open)) = self.screens.last_mut() {
                     open.problem = Some(problem);
@@ -350,15 +351,22 @@ impl App {
     }
 
     /// The request the form asks for, or what is wrong with it, in words.
-    fn checked_request(&self, wizard: &WizardScreen) -> Result<(String, CreateRestore), String> {
+    fn checked_request(&self, wizard: &WizardScreen) -> Result<Checked, String> {
         let i = self
             .fleet
             .position(&wizard.tenant)
             .ok_or("this tenant is no longer in the fleet")?;
         let tenant = self.fleet.tenant(i);
-        let point = match self.point_pick(wizard) {
-            PointPick::Chosen { choice, .. } => choice.point.id.clone(),
-            PointPick::Summary(last) => last.restore_point_id.clone(),
+        let (point, instant) = match self.point_pick(wizard) {
+            PointPick::Chosen { choice, .. } => (
+                choice.point.id.clone(),
+                choice
+                    .point
+                    .database
+                    .started_at
+                    .unwrap_or(choice.point.taken_at),
+            ),
+            PointPick::Summary(last) => (last.restore_point_id.clone(), last.taken_at),
             PointPick::Loading | PointPick::Searching => {
                 return Err(match &self.connection {
                     crate::source::Connection::Failing { error, .. } => format!(
@@ -388,10 +396,27 @@ impl App {
             ticket: Some(ticket),
             reason: (!reason.is_empty()).then(|| reason.to_string()),
         };
-        Ok((tenant.slug.clone(), request))
+        // An overwrite replaces live: what it was is taken now, to compare the restore with.
+        let fingerprint =
+            (wizard.mode == RestoreMode::Overwrite && self.verify_configured).then(|| {
+                FingerprintRequest {
+                    live: vars_of(tenant),
+                    point: instant,
+                }
+            });
+        Ok(Checked {
+            slug: tenant.slug.clone(),
+            request,
+            fingerprint,
+        })
     }
 
-    fn send_restore(&mut self, tenant: &TenantId, slug: String, request: CreateRestore) {
+    fn send_restore(&mut self, tenant: &TenantId, checked: Checked) {
+        let Checked {
+            slug,
+            request,
+            fingerprint,
+        } = checked;
         let details = details(&request);
         let ticket = request.ticket.clone();
         let (op, key) = self.keyed(Op::CreateRestore {
@@ -402,12 +427,32 @@ impl App {
         let mut intent = self.intent(Journaled::CreateRestore, slug, key);
         intent.ticket = ticket;
         intent.details = details;
-        let id = self.write(intent, op);
+        let id = match fingerprint {
+            Some(live) => {
+                let command = self.command(op);
+                let id = command.id;
+                self.effects.push(Effect::Fingerprint {
+                    live: Box::new(live),
+                    intent: Box::new(intent),
+                    command,
+                });
+                id
+            }
+            None => self.write(intent, op),
+        };
         if let Some(Screen::Wizard(wizard)) = self.screens.last_mut() {
             wizard.sending = Some(id);
             wizard.problem = None;
         }
     }
+}
+
+/// A launch that passed the form's checks.
+struct Checked {
+    slug: String,
+    request: CreateRestore,
+    /// For an overwrite with `[verify]` set: live to fingerprint before it leaves.
+    fingerprint: Option<FingerprintRequest>,
 }
 
 /// What the journal keeps of a restore request besides its target and ticket.

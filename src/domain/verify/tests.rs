@@ -53,6 +53,7 @@ fn good() -> Facts {
             site_name: Some("Westbrook College".into()),
             name_found: true,
         })),
+        fingerprinted_at: None,
     }
 }
 
@@ -363,5 +364,28 @@ fn the_overall_verdict_is_the_worst_with_a_failure_above_could_not_check() {
     assert_eq!(
         [Passed, Warning, Failed, CouldNotCheck].map(Verdict::exit_code),
         [0, 1, 2, 3]
+    );
+}
+
+#[test]
+fn against_a_fingerprint_the_checks_of_live_say_when_it_was_taken() {
+    let mut facts = good();
+    facts.fingerprinted_at = Some(facts.point + Duration::hours(5));
+    let checks = checks(&facts);
+    let said = |kind: CheckKind| {
+        checks
+            .iter()
+            .find(|c| c.kind == kind)
+            .unwrap()
+            .details
+            .iter()
+            .any(|d| d.starts_with("live: its fingerprint, taken when the overwrite was launched"))
+    };
+    assert!(
+        said(CheckKind::Identity) && said(CheckKind::PointInTime) && said(CheckKind::DataAtPoint)
+    );
+    assert!(
+        !said(CheckKind::Moodledata) && !said(CheckKind::Site),
+        "those never read live"
     );
 }
