@@ -331,7 +331,8 @@ fn status_command(
     for part in &unread {
         eprintln!("snapdeck: {part}");
     }
-    let mut fleet = Fleet::new(refresh_interval(config));
+    let mut fleet =
+        Fleet::new(refresh_interval(config)).with_drill_max_age(config.drills.map(|d| d.max_age));
     fleet.replace(tenants, now, now);
     use std::io::Write;
     let stdout = std::io::stdout().lock();
@@ -561,6 +562,7 @@ fn tui_command(config: &Config, theme: Theme) -> Result<ExitCode, Failure> {
             local_zone: snapdeck::config::local_zone(),
             source: info,
             verify: config.verify.is_some(),
+            drill_max_age: config.drills.map(|d| d.max_age),
         });
         // Without a journal the dashboard still shows everything; writes are refused.
         let journal_path = journal::path();

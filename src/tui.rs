@@ -121,7 +121,12 @@ impl Verifier {
         let done = self.done.clone();
         tokio::spawn(async move {
             let restore = request.restore.clone();
-            let checks = crate::verify::run_for(&config, &request, journal.as_deref()).await;
+            let progress = |finished| {
+                let restore = restore.clone();
+                let _ = done.send(Msg::VerifyProgress { restore, finished });
+            };
+            let checks =
+                crate::verify::run_for(&config, &request, journal.as_deref(), &progress).await;
             let _ = done.send(Msg::Verified { restore, checks });
         });
         None

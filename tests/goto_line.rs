@@ -99,6 +99,7 @@ fn unanswered_restore(app: &App) -> Intent {
         target_slug: None,
         ticket: Some("SUP-4821".into()),
         reason: None,
+        purpose: Default::default(),
     };
     let mut intent = Intent::new(
         Journaled::CreateRestore,

@@ -184,6 +184,7 @@ fn new_spoke(ticket: &str) -> CreateRestore {
         target_slug: None,
         ticket: Some(ticket.into()),
         reason: Some("teacher deleted course 1182".into()),
+        purpose: Default::default(),
     }
 }
 

@@ -594,6 +594,7 @@ fn create_restore(key: &str) -> SourceCommand {
                 target_slug: None,
                 ticket: Some("SUP-1".into()),
                 reason: Some("test".into()),
+                purpose: Default::default(),
             },
             key: IdempotencyKey::from(key),
         },

@@ -64,7 +64,15 @@ fn the_checks_start_by_themselves_and_v_runs_them_again_for_the_restores_point()
         "started once the point was found: {:?}",
         app.own_checks(&restore.id)
     );
-    assert!(screen_text(&mut app).contains("reading the restored database, moodledata and site"));
+    assert!(screen_text(&mut app).contains("0 of 5 checks · reading the restored database"));
+    app.update(
+        Msg::VerifyProgress {
+            restore: restore.id.clone(),
+            finished: 3,
+        },
+        now(),
+    );
+    assert!(screen_text(&mut app).contains("3 of 5 checks"));
     let effects = key(&mut app, KeyCode::Char('v'));
     let request = effects
         .iter()

@@ -356,6 +356,7 @@ fn a_demo_restore_restores_the_points_own_sizes() {
         target_slug: None,
         ticket: None,
         reason: None,
+        purpose: Default::default(),
     };
     let made = sim.create_restore(&tenant.id, &request).unwrap();
     sim.advance(now());

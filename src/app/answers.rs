@@ -61,8 +61,19 @@ impl App {
                 let text = format!("{} acknowledged", request.ticket);
                 self.set_flash(FlashKind::Info, text);
             }
+            (_, Reply::Drill(record)) => {
+                let d = &record.drill;
+                let text = format!(
+                    "drill {} recorded: {}, {}",
+                    d.restore_id, d.result, d.summary
+                );
+                self.set_flash(FlashKind::Info, text);
+            }
+            (Waiter::Drills, Reply::Drills(page)) => self.on_drills(&pending.op, page),
             // A reply that answers nothing on screen (a read for a screen since closed).
-            (_, Reply::RestorePoints(_) | Reply::RestoreEvents(_)) => self.dirty = false,
+            (_, Reply::RestorePoints(_) | Reply::RestoreEvents(_) | Reply::Drills(_)) => {
+                self.dirty = false
+            }
         }
     }
 
@@ -123,6 +134,11 @@ impl App {
                     return;
                 }
             }
+            Waiter::Drills => {
+                if self.drills_failed(id, &problem) {
+                    return;
+                }
+            }
             Waiter::Monitor => self.answered_monitor(id, Err(problem)),
             Waiter::Wizard => self.answered_wizard(id, Err(problem)),
             Waiter::Dns => self.answered_dns(id, Err(problem)),
@@ -159,6 +175,9 @@ fn resource_id(reply: &Reply) -> Option<String> {
         Reply::Restore(restore) => Some(restore.id.to_string()),
         Reply::DnsSwap(swap) => Some(swap.id.to_string()),
         Reply::Request(request) => Some(request.ticket.clone()),
-        Reply::Refreshed | Reply::RestorePoints(_) | Reply::RestoreEvents(_) => None,
+        Reply::Drill(record) => Some(record.drill.restore_id.to_string()),
+        Reply::Refreshed | Reply::RestorePoints(_) | Reply::RestoreEvents(_) | Reply::Drills(_) => {
+            None
+        }
     }
 }

@@ -27,9 +27,10 @@ enum Narrowing {
     ShortLastSuccess,
 }
 
-const NARROWING: [Narrowing; 6] = [
+const NARROWING: [Narrowing; 7] = [
     Narrowing::Drop(SortKey::Region),
     Narrowing::Drop(SortKey::CrossRegion),
+    Narrowing::Drop(SortKey::Drill),
     Narrowing::Drop(SortKey::Retention),
     Narrowing::ShortLastSuccess,
     Narrowing::Drop(SortKey::Tier),
@@ -87,6 +88,8 @@ fn content_width(col: SortKey, tenant: u16, widest: Widest) -> u16 {
         SortKey::NextRun => 12,
         SortKey::Retention => 23,
         SortKey::CrossRegion => 12,
+        // "420d ✗", "never".
+        SortKey::Drill => 7,
         SortKey::Flags => 0,
     }
 }

@@ -9,6 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::membership::Membership;
 pub use super::membership::Widest;
 use super::view::cluster_name;
+use crate::domain::drill::DrillResult;
 use crate::domain::health::{self, HealthContext};
 use crate::domain::run_times::ScheduleCache;
 use crate::domain::{FlagKind, Health, Level, Tenant, TenantId};
@@ -76,6 +77,8 @@ pub struct Fleet {
     members: Membership,
     schedules: ScheduleCache,
     refresh_interval: Duration,
+    /// `[drills] max_age_days`, when drills are set up.
+    drill_max_age: Option<Duration>,
     source_heard_at: Option<DateTime<Utc>>,
     evaluated_at: Option<DateTime<Utc>>,
     summary: Summary,
@@ -99,6 +102,7 @@ impl Fleet {
             members: Membership::default(),
             schedules: ScheduleCache::default(),
             refresh_interval,
+            drill_max_age: None,
             source_heard_at: None,
             evaluated_at: None,
             summary: Summary::default(),
@@ -177,6 +181,7 @@ impl Fleet {
             now,
             refresh_interval: self.refresh_interval,
             source_heard_at: self.source_heard_at,
+            drill_max_age: self.drill_max_age,
         }
     }
 
@@ -216,6 +221,16 @@ impl Fleet {
     /// one starts from them instead of listing every schedule's runs again.
     pub fn schedules(&self) -> &ScheduleCache {
         &self.schedules
+    }
+
+    /// Drills set up: a tenant without a passed drill within `max_age` is flagged.
+    pub fn with_drill_max_age(mut self, max_age: Option<Duration>) -> Self {
+        self.drill_max_age = max_age;
+        self
+    }
+
+    pub fn drill_max_age(&self) -> Option<Duration> {
+        self.drill_max_age
     }
 
     pub fn with_schedules(mut self, schedules: ScheduleCache) -> Self {
@@ -503,6 +518,14 @@ fn haystack(t: &Tenant, h: &Health) -> String {
         }
         push_folded(&mut s, word);
     }
+    s.push_str(match t.backup.last_drill.as_ref().map(|d| &d.result) {
+        None if !crate::domain::drill::knows_drills(t) => "",
+        None => " drill:never",
+        Some(DrillResult::Passed) => " drill:passed",
+        Some(DrillResult::Warning) => " drill:warning",
+        Some(DrillResult::Failed) => " drill:failed",
+        Some(DrillResult::Unknown(_)) => " drill:unknown",
+    });
     for f in &h.flags {
         for word in [f.kind.id(), f.kind.title(), f.kind.short()] {
             s.push(' ');

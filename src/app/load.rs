@@ -16,6 +16,7 @@ use crate::domain::run_times::ScheduleCache;
 pub struct Loader {
     pub(super) old: Vec<Arc<Tenant>>,
     pub(super) refresh_interval: chrono::Duration,
+    pub(super) drill_max_age: Option<chrono::Duration>,
     pub(super) schedules: ScheduleCache,
     pub(super) view: FleetView,
 }
@@ -44,7 +45,9 @@ impl Loader {
     ) -> Loaded {
         let changed = fleet::changes(&self.old, &tenants);
         drop(self.old);
-        let mut fleet = Fleet::new(self.refresh_interval).with_schedules(self.schedules);
+        let mut fleet = Fleet::new(self.refresh_interval)
+            .with_drill_max_age(self.drill_max_age)
+            .with_schedules(self.schedules);
         fleet.replace(tenants, heard_at, now);
         let mut view = self.view;
         view.rebuild(&fleet);

@@ -2,6 +2,7 @@
 
 mod answers;
 pub mod columns;
+pub mod drills;
 pub mod fleet;
 pub mod goto;
 pub mod history;
@@ -118,6 +119,11 @@ pub enum Msg {
     JournalUnanswered(usize),
     /// At start: something the operator must know before acting (no journal, no name).
     Notice(String),
+    /// This many of snapdeck's own checks of a restore have finished.
+    VerifyProgress {
+        restore: crate::domain::ids::RestoreId,
+        finished: usize,
+    },
     /// snapdeck's own checks of a restore have finished.
     Verified {
         restore: crate::domain::ids::RestoreId,
@@ -171,6 +177,8 @@ pub struct Settings {
     pub source: SourceInfo,
     /// `[verify]` is set: snapdeck's own checks run on restores awaiting confirmation.
     pub verify: bool,
+    /// `[drills] max_age_days`: tenants without a recent passed drill are flagged.
+    pub drill_max_age: Option<Duration>,
 }
 
 pub struct App {
@@ -201,6 +209,8 @@ pub struct App {
     pub closed_requests: Vec<crate::domain::request::RestoreRequest>,
     /// The restore points of the tenant in front, as far as fetched.
     history: Option<history::PointHistory>,
+    /// The tenant screen's past drills (the tenant in front).
+    drills: Option<drills::PastDrills>,
     /// Commands sent and not yet answered.
     outbox: outbox::Outbox,
     /// Tenants changed by the last whole fleet swapped in, for the refresh's answer.
@@ -231,7 +241,7 @@ impl App {
     pub fn new(settings: Settings) -> Self {
         let read_only = settings.read_only || settings.source.cannot_act.is_some();
         Self {
-            fleet: Fleet::new(settings.refresh_interval),
+            fleet: Fleet::new(settings.refresh_interval).with_drill_max_age(settings.drill_max_age),
             view: FleetView::default(),
             screens: vec![Screen::Fleet],
             modals: Vec::new(),
@@ -247,6 +257,7 @@ impl App {
             requests: Vec::new(),
             closed_requests: Vec::new(),
             history: None,
+            drills: None,
             outbox: outbox::Outbox::new(settings.session),
             last_load_changes: 0,
             effects: Vec::new(),
@@ -350,6 +361,9 @@ impl App {
                 if let Some(flash) = self.flash.as_mut() {
                     flash.ticks_left = NOTICE_TICKS;
                 }
+            }
+            Msg::VerifyProgress { restore, finished } => {
+                self.on_verify_progress(&restore, finished)
             }
             Msg::Verified { restore, checks } => self.on_verified(restore, checks),
             Msg::Fingerprinted { intent, command } => {
@@ -586,6 +600,8 @@ impl App {
         if let Screen::Tenant(card) = self.screen() {
             let id = card.id.clone();
             self.fleet.rejudge(&id, now);
+            // A drill recorded since the screen opened: the list is read again.
+            self.want_drills(&id);
         }
         // Only what changed is re-placed: at a million tenants a second changes a handful.
         // Every tick drains the list, so it stays short and never falls back to a full sort
@@ -662,6 +678,7 @@ impl App {
         load::Loader {
             old: self.fleet.tenants().to_vec(),
             refresh_interval: self.fleet.refresh_interval(),
+            drill_max_age: self.fleet.drill_max_age(),
             schedules: self.fleet.schedules().clone(),
             view: self.view.settings(),
         }

@@ -196,8 +196,20 @@ fn primary(fleet: &Fleet, key: SortKey, i: usize, places: &HashMap<String, i64>)
                 .as_ref()
                 .and_then(|c| c.last_copied_at),
         ),
+        SortKey::Drill => drill_rank(t),
         SortKey::Flags => -(flags * 10 + level_rank(h.level)),
     })
+}
+
+/// Never drilled first, then a last drill that did not pass (oldest first), then the
+/// oldest passed one: the tenants whose backups are least proved.
+fn drill_rank(t: &Tenant) -> i64 {
+    use crate::domain::drill::DrillResult;
+    match &t.backup.last_drill {
+        None => i64::MIN / 2,
+        Some(d) if d.result != DrillResult::Passed => i64::MIN / 4 + d.finished_at.timestamp(),
+        Some(d) => d.finished_at.timestamp_millis(),
+    }
 }
 
 fn level_rank(level: Level) -> i64 {

@@ -25,6 +25,8 @@ pub enum Waiter {
     EventLog,
     /// The tenant screen's history that asked.
     History,
+    /// The tenant screen's past drills that asked.
+    Drills,
     /// Nobody but the flash line: a refresh, an acknowledgement, a re-send from the journal.
     Flash,
 }
@@ -34,12 +36,14 @@ impl Waiter {
     pub fn of(op: &Op) -> Waiter {
         match op {
             Op::CreateRestore { .. } => Waiter::Wizard,
-            Op::ConfirmRestore { .. } | Op::CancelRestore { .. } | Op::DiscardRestore { .. } => {
-                Waiter::Monitor
-            }
+            Op::ConfirmRestore { .. }
+            | Op::CancelRestore { .. }
+            | Op::DiscardRestore { .. }
+            | Op::RecordDrill { .. } => Waiter::Monitor,
             Op::CreateDnsSwap { .. } | Op::RollbackDnsSwap { .. } => Waiter::Dns,
             Op::RestoreEvents { .. } => Waiter::EventLog,
             Op::RestorePoints { .. } => Waiter::History,
+            Op::Drills { .. } => Waiter::Drills,
             Op::Refresh | Op::AcknowledgeRequest { .. } => Waiter::Flash,
         }
     }

@@ -33,6 +33,8 @@ pub enum OwnChecks {
     FindingPoint,
     Running {
         since: DateTime<Utc>,
+        /// How many of the checks have finished.
+        finished: usize,
     },
     Done(Vec<Check>),
     /// Why they cannot run for this restore, in words.
@@ -166,7 +168,10 @@ impl App {
         let state = match self.verify_request(&restore) {
             Ok(Some(request)) => {
                 self.effects.push(Effect::Verify(Box::new(request)));
-                OwnChecks::Running { since: self.now }
+                OwnChecks::Running {
+                    since: self.now,
+                    finished: 0,
+                }
             }
             Ok(None) => OwnChecks::FindingPoint,
             Err(why) => OwnChecks::CannotRun(why),
@@ -228,6 +233,12 @@ impl App {
             return;
         }
         self.start_own_checks(true);
+    }
+
+    pub(in crate::app) fn on_verify_progress(&mut self, restore: &RestoreId, done: usize) {
+        if let Some(OwnChecks::Running { finished, .. }) = self.own_checks.get_mut(restore) {
+            *finished = done.max(*finished);
+        }
     }
 
     pub(in crate::app) fn on_verified(&mut self, restore: RestoreId, checks: Vec<Check>) {

@@ -20,11 +20,12 @@ pub enum SortKey {
     NextRun,
     Retention,
     CrossRegion,
+    Drill,
     Flags,
 }
 
 impl SortKey {
-    pub const ALL: [SortKey; 10] = [
+    pub const ALL: [SortKey; 11] = [
         SortKey::Level,
         SortKey::Tenant,
         SortKey::Cluster,
@@ -34,6 +35,7 @@ impl SortKey {
         SortKey::NextRun,
         SortKey::Retention,
         SortKey::CrossRegion,
+        SortKey::Drill,
         SortKey::Flags,
     ];
 
@@ -48,6 +50,7 @@ impl SortKey {
             SortKey::NextRun => "next run",
             SortKey::Retention => "retention",
             SortKey::CrossRegion => "cross-region",
+            SortKey::Drill => "drill",
             SortKey::Flags => "flags",
         }
     }
@@ -61,6 +64,7 @@ impl SortKey {
             SortKey::NextRun => "soonest first",
             SortKey::Retention => "fewest points first",
             SortKey::CrossRegion => "oldest copy first",
+            SortKey::Drill => "longest untested first",
             SortKey::Flags => "most flags first",
         }
     }

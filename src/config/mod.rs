@@ -48,7 +48,18 @@ pub struct Config {
     pub business_hours: BusinessHours,
     /// snapdeck's own checks of a restore; `None` when `[verify]` is absent (they are off).
     pub verify: Option<VerifyConfig>,
+    /// Restore drills' flags; `None` when `[drills]` is absent (drills still run, nobody is
+    /// flagged for lacking one).
+    pub drills: Option<DrillsConfig>,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DrillsConfig {
+    /// A tenant without a passed drill this recent is flagged "restore untested".
+    pub max_age: chrono::Duration,
+}
+
+pub const DEFAULT_DRILL_MAX_AGE_DAYS: usize = 30;
 
 /// Where snapdeck's own checks read a tenant (templates filled with `{slug}`, `{hostname}`,
 /// `{region}` and `{tenant_id}`), and how long they may take.
@@ -228,6 +239,7 @@ impl Default for Config {
             self_host: SelfHostConfig::default(),
             business_hours: BusinessHours::default(),
             verify: None,
+            drills: None,
         }
     }
 }

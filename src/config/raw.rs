@@ -20,6 +20,13 @@ pub(super) struct RawConfig {
     pub(super) self_host: Option<RawSelfHost>,
     pub(super) business_hours: Option<RawBusinessHours>,
     pub(super) verify: Option<RawVerify>,
+    pub(super) drills: Option<RawDrills>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawDrills {
+    pub(super) max_age_days: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -130,7 +137,7 @@ mod tests {
         assert_eq!(
             error(src).to_string(),
             "config file /x/config.toml, line 3: unknown key `themee` (expected one of theme, \
-             time, refresh_interval_secs, read_only, operator, source, demo, http, kube, self_host, business_hours, verify)"
+             time, refresh_interval_secs, read_only, operator, source, demo, http, kube, self_host, business_hours, verify, drills)"
         );
     }
 

@@ -2,10 +2,12 @@
 //! generic validators for present ones.
 
 use super::check::{Check, Checked, non_blank, or_default};
-use super::raw::{RawConfig, RawDemo, RawHttp, RawKube, RawKubeKeys, RawSelfHost, RawVerify};
+use super::raw::{
+    RawConfig, RawDemo, RawDrills, RawHttp, RawKube, RawKubeKeys, RawSelfHost, RawVerify,
+};
 use super::{
-    Config, DEFAULT_SITE_PROBE, DemoConfig, HttpConfig, KubeConfig, KubeKeys, MAX_DEMO_SPEED,
-    SelfHostConfig, SourceKind, TimeDisplay, VerifyConfig,
+    Config, DEFAULT_DRILL_MAX_AGE_DAYS, DEFAULT_SITE_PROBE, DemoConfig, DrillsConfig, HttpConfig,
+    KubeConfig, KubeKeys, MAX_DEMO_SPEED, SelfHostConfig, SourceKind, TimeDisplay, VerifyConfig,
 };
 use crate::verify::template;
 use std::time::Duration;
@@ -40,6 +42,16 @@ impl Check<'_> {
             self_host: self.self_host(raw.self_host.unwrap_or_default())?,
             business_hours: self.business_hours(raw.business_hours.unwrap_or_default())?,
             verify: raw.verify.map(|v| self.verify(v)).transpose()?,
+            drills: raw.drills.map(|d| self.drills(d)).transpose()?,
+        })
+    }
+
+    fn drills(&self, raw: RawDrills) -> Checked<DrillsConfig> {
+        let days = or_default(raw.max_age_days.as_ref(), DEFAULT_DRILL_MAX_AGE_DAYS, |v| {
+            self.between(v, "drills.max_age_days", 1, 3660)
+        })?;
+        Ok(DrillsConfig {
+            max_age: chrono::Duration::days(days as i64),
         })
     }
 

@@ -8,6 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
+use super::drill::DrillResult;
 use super::humanize::{duration, period};
 use super::policy::{COHERENT_SKEW_SECONDS, CROSS_REGION_WITHIN, TierPolicy};
 use super::run_times::{RunTimes, ScheduleFacts};
@@ -94,13 +95,16 @@ pub enum FlagKind {
     CrossRegionLagging,
     RetentionExceeded,
     HistoryShort,
+    RestoreUntested,
+    LastDrillFailed,
+    DrillOverRto,
     RestoreRunning,
     CannotTell,
     DataStale,
 }
 
 impl FlagKind {
-    pub const ALL: [FlagKind; 12] = [
+    pub const ALL: [FlagKind; 15] = [
         FlagKind::NeverBackedUp,
         FlagKind::RpoBreached,
         FlagKind::LastSnapshotFailed,
@@ -110,6 +114,9 @@ impl FlagKind {
         FlagKind::CrossRegionLagging,
         FlagKind::RetentionExceeded,
         FlagKind::HistoryShort,
+        FlagKind::RestoreUntested,
+        FlagKind::LastDrillFailed,
+        FlagKind::DrillOverRto,
         FlagKind::RestoreRunning,
         FlagKind::CannotTell,
         FlagKind::DataStale,
@@ -136,6 +143,9 @@ impl FlagKind {
             FlagKind::CrossRegionLagging => "cross_region_lagging",
             FlagKind::RetentionExceeded => "retention_exceeded",
             FlagKind::HistoryShort => "history_short",
+            FlagKind::RestoreUntested => "restore_untested",
+            FlagKind::LastDrillFailed => "last_drill_failed",
+            FlagKind::DrillOverRto => "drill_over_rto",
             FlagKind::RestoreRunning => "restore_running",
             FlagKind::CannotTell => "cannot_tell",
             FlagKind::DataStale => "data_stale",
@@ -154,6 +164,9 @@ impl FlagKind {
             FlagKind::CrossRegionLagging => "cross-region lagging",
             FlagKind::RetentionExceeded => "retention exceeded",
             FlagKind::HistoryShort => "history short",
+            FlagKind::RestoreUntested => "restore untested",
+            FlagKind::LastDrillFailed => "last drill failed",
+            FlagKind::DrillOverRto => "drill over RTO",
             FlagKind::RestoreRunning => "restore running",
             FlagKind::CannotTell => "cannot tell",
             FlagKind::DataStale => "data stale",
@@ -172,6 +185,9 @@ impl FlagKind {
             FlagKind::CrossRegionLagging => "XREGION",
             FlagKind::RetentionExceeded => "RETENTION",
             FlagKind::HistoryShort => "HISTORY",
+            FlagKind::RestoreUntested => "UNTESTED",
+            FlagKind::LastDrillFailed => "DRILLFAIL",
+            FlagKind::DrillOverRto => "DRILL>RTO",
             FlagKind::RestoreRunning => "RESTORE",
             FlagKind::CannotTell => "UNKNOWN",
             FlagKind::DataStale => "STALE",
@@ -237,6 +253,9 @@ pub struct HealthContext {
     /// When the source last answered at all; a tenant's own `observed_at` can only be older
     /// (a source may know one cluster behind it has gone quiet).
     pub source_heard_at: Option<DateTime<Utc>>,
+    /// `[drills] max_age_days`: a tenant without a passed drill this recent is untested.
+    /// `None` when drills are not set up: nobody is flagged for lacking one.
+    pub drill_max_age: Option<Duration>,
 }
 
 /// A scheduler this late has stopped firing.
@@ -279,6 +298,9 @@ pub fn evaluate(tenant: &Tenant, schedule: ScheduleFacts<'_>, ctx: &HealthContex
         cross_region_lagging(tenant, &judged, w),
         retention_exceeded(tenant, &judged, w),
         history_short(tenant, schedule.runs, &judged, w),
+        restore_untested(tenant, &judged, w),
+        last_drill_failed(tenant),
+        drill_over_rto(tenant),
         restore_running(tenant),
         unknown_tier(tenant),
     ];
@@ -723,6 +745,83 @@ fn history_short(
             t.backup.schedule.timezone,
             duration(window),
             period(retention)
+        ),
+    )
+}
+
+/// With drills on, a tenant needs a drill no older than `max_age` (one that did not pass is
+/// flagged as such instead).
+fn restore_untested(t: &Tenant, ctx: &HealthContext, watch: &mut Watch) -> Option<Flag> {
+    let max_age = ctx
+        .drill_max_age
+        .filter(|_| super::drill::knows_drills(t))?;
+    let Some(last) = &t.backup.last_drill else {
+        return flag(
+            FlagKind::RestoreUntested,
+            format!(
+                "No restore drill has ever been run for this tenant: nobody has proved its \
+                 backups restore (drills are due every {}).",
+                period(max_age)
+            ),
+        );
+    };
+    if last.result != DrillResult::Passed {
+        return None;
+    }
+    watch.flip_after(last.finished_at, max_age);
+    let age = ctx.now - last.finished_at;
+    (age > max_age).then(|| Flag {
+        kind: FlagKind::RestoreUntested,
+        explanation: format!(
+            "The last passed restore drill was {} ago ({}), more than the {} drills are due \
+             in.",
+            duration(age),
+            last.finished_at.format("%Y-%m-%d %H:%M UTC"),
+            period(max_age)
+        ),
+    })
+}
+
+/// The most recent drill failed: its words, when, and which point.
+fn last_drill_failed(t: &Tenant) -> Option<Flag> {
+    let last = t.backup.last_drill.as_ref()?;
+    if last.result != DrillResult::Failed {
+        return None;
+    }
+    let point = match (&last.restore_point_id, last.point_taken_at) {
+        (Some(id), Some(at)) => format!(" of point {id} ({})", at.format("%Y-%m-%d %H:%M UTC")),
+        (Some(id), None) => format!(" of point {id}"),
+        (None, Some(at)) => format!(" of the point of {}", at.format("%Y-%m-%d %H:%M UTC")),
+        (None, None) => String::new(),
+    };
+    flag(
+        FlagKind::LastDrillFailed,
+        format!(
+            "The restore drill{point} on {} failed: {}.",
+            last.finished_at.format("%Y-%m-%d %H:%M UTC"),
+            last.summary.trim_end_matches('.')
+        ),
+    )
+}
+
+/// The most recent drill's restore took longer than the tier's RTO: a real one would break
+/// the promise. (Business-hour RTOs are compared as hours of restoring.)
+fn drill_over_rto(t: &Tenant) -> Option<Flag> {
+    let last = t.backup.last_drill.as_ref()?;
+    let took = last.restore_duration()?;
+    let rto = TierPolicy::of(&t.tier)?.rto;
+    if took <= rto.limit() {
+        return None;
+    }
+    flag(
+        FlagKind::DrillOverRto,
+        format!(
+            "The restore drill on {} took {} to restore, longer than the {} RTO of {}: a real \
+             restore would break the promise.",
+            last.finished_at.format("%Y-%m-%d %H:%M UTC"),
+            duration(took),
+            tier_name(&t.tier),
+            rto.words()
         ),
     )
 }

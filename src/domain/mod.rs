@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod dns;
+pub mod drill;
 pub mod health;
 pub mod humanize;
 pub mod ids;

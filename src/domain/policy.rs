@@ -13,6 +13,23 @@ pub enum Rto {
     BusinessHours(Duration),
 }
 
+impl Rto {
+    /// How long a restore may take, however it is counted.
+    pub fn limit(self) -> Duration {
+        match self {
+            Rto::WallClock(d) | Rto::BusinessHours(d) => d,
+        }
+    }
+
+    /// "4h", "8 business hours".
+    pub fn words(self) -> String {
+        match self {
+            Rto::WallClock(d) => super::humanize::duration(d),
+            Rto::BusinessHours(d) => format!("{} business hours", d.num_hours()),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TierPolicy {
     pub retention_days: u32,

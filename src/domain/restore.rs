@@ -30,6 +30,26 @@ wire_enum!(
 );
 
 wire_enum!(
+    /// Why a restore was made (a contract addition): asked for, or a drill to be checked and
+    /// thrown away. A server without drills sends none: a request.
+    RestorePurpose { Request => "request", Drill => "drill" }
+);
+
+impl RestorePurpose {
+    pub fn is_request(&self) -> bool {
+        *self == RestorePurpose::Request
+    }
+}
+
+// wire_enum! makes the enum, so `#[default]` cannot be put on its variant.
+#[allow(clippy::derivable_impls)]
+impl Default for RestorePurpose {
+    fn default() -> Self {
+        RestorePurpose::Request
+    }
+}
+
+wire_enum!(
     StepStatus {
         Pending => "pending",
         Running => "running",
@@ -107,6 +127,20 @@ pub struct Restore {
     pub error: Option<String>,
     pub confirmed_by: Option<String>,
     pub confirmed_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub purpose: RestorePurpose,
+}
+
+impl Restore {
+    /// The contract's discard: `RestorePhase::can_discard`, and a drill's spoke in any phase
+    /// after `queued` (a drill is thrown away whatever it found).
+    pub fn can_discard(&self) -> bool {
+        let drill_under_way = self.purpose == RestorePurpose::Drill
+            && self.mode == RestoreMode::NewSpoke
+            && self.phase.is_active()
+            && self.phase != RestorePhase::Queued;
+        self.phase.can_discard(&self.mode) || drill_under_way
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -123,7 +157,7 @@ pub struct RestoreStep {
     pub message: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VerificationCheck {
     pub name: String,
     pub status: CheckStatus,
@@ -148,6 +182,10 @@ pub struct CreateRestore {
     pub target_slug: Option<String>,
     pub ticket: Option<String>,
     pub reason: Option<String>,
+    /// A drill's restore says so (never sent for a request, which servers without drills
+    /// would not know).
+    #[serde(default, skip_serializing_if = "RestorePurpose::is_request")]
+    pub purpose: RestorePurpose,
 }
 
 /// How many target slugs `free_target_slug` tries (the bare one, then `-2` … `-1000`) before
@@ -168,7 +206,12 @@ pub fn free_target_slug(
     requested_at: DateTime<Utc>,
     taken: impl Fn(&str) -> bool,
 ) -> String {
-    let base = target_slug(original_slug, requested_at);
+    free_slug(target_slug(original_slug, requested_at), taken)
+}
+
+/// `base`, or the first of `-2`, `-3` … appended to it that is not `taken` (at most
+/// `MAX_TARGET_SLUG_TRIES` candidates; then the last one tried).
+pub fn free_slug(base: String, taken: impl Fn(&str) -> bool) -> String {
     std::iter::once(base.clone())
         .chain((2..=MAX_TARGET_SLUG_TRIES).map(|n| format!("{base}-{n}")))
         .find(|candidate| !taken(candidate))

@@ -244,6 +244,7 @@ mod tests {
             error: None,
             confirmed_by: None,
             confirmed_at: None,
+            purpose: Default::default(),
         }
     }
 

@@ -149,6 +149,10 @@ pub struct BackupSummary {
     pub restore_point_count: u64,
     #[serde(default)]
     pub cross_region: Option<CrossRegion>,
+    /// A contract addition: the most recent restore drill; none for a tenant never drilled
+    /// (or a server without drills).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_drill: Option<super::drill::LastDrill>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

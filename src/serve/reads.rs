@@ -118,6 +118,21 @@ pub async fn restores(State(shared): State<Arc<Shared>>, query: Params) -> Answe
     Ok(Json(Page { items, next_cursor }).into_response())
 }
 
+/// `GET /drills?tenant_id=` (a v1 addition): the tenant's past drills, newest first.
+pub async fn drills(State(shared): State<Arc<Shared>>, query: Params) -> Answer {
+    let query = params(query)?;
+    let paging = Paging::from_query(&query)?;
+    let Some(tenant) = query.get("tenant_id") else {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            "tenant_id is required: the drills of which tenant",
+        ));
+    };
+    let all = shared.now().await.sim.drills(&TenantId(tenant.clone()))?;
+    let (items, next_cursor) = paging::page_where(&all, paging, |_| true);
+    Ok(Json(Page { items, next_cursor }).into_response())
+}
+
 /// `GET /restores/{id}`.
 pub async fn restore(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Answer {
     let restore = {

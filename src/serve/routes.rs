@@ -30,6 +30,11 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route(&at("/restores/{id}/confirm"), post(writes::confirm))
         .route(&at("/restores/{id}/cancel"), post(writes::cancel))
         .route(&at("/restores/{id}/discard"), post(writes::discard))
+        .route(
+            &at("/restores/{id}/drill-result"),
+            post(writes::drill_result),
+        )
+        .route(&at("/drills"), get(reads::drills))
         // The list is an extension of the contract (see `reads::dns_swaps`).
         .route(&at("/dns-swaps"), get(reads::dns_swaps))
         .route(&at("/dns-swaps/{id}"), get(reads::dns_swap))

@@ -18,8 +18,9 @@ use serde::de::DeserializeOwned;
 use super::error::ApiError;
 use super::state::Shared;
 use crate::contract::{ConfirmBody, DiscardBody, DnsSwapBody, IDEMPOTENCY_KEY};
+use crate::domain::drill::{DrillFindings, DrillResult};
 use crate::domain::ids::{DnsSwapId, IdempotencyKey, RestoreId, RestorePointId, TenantId};
-use crate::domain::restore::{CreateRestore, RestoreMode};
+use crate::domain::restore::{CreateRestore, RestoreMode, RestorePurpose};
 use crate::source::{Op, Reply};
 
 type Body = Result<Bytes, BytesRejection>;
@@ -37,6 +38,7 @@ struct CreateRestoreBody {
     target_slug: Option<String>,
     ticket: Option<String>,
     reason: Option<String>,
+    purpose: Option<RestorePurpose>,
 }
 
 /// `POST /tenants/{id}/restores` → `202` with the restore.
@@ -58,12 +60,23 @@ pub async fn create_restore(
         }
         Some(mode) => mode,
     };
+    let purpose = match body.purpose {
+        None => RestorePurpose::Request,
+        Some(RestorePurpose::Unknown(raw)) => {
+            return Err(ApiError::bad_request(
+                "invalid_body",
+                format!("purpose must be request or drill (got {raw:?})"),
+            ));
+        }
+        Some(purpose) => purpose,
+    };
     let request = CreateRestore {
         restore_point_id: body.restore_point_id,
         mode,
         target_slug: body.target_slug,
         ticket: body.ticket,
         reason: body.reason,
+        purpose,
     };
     let op = Op::CreateRestore {
         tenant: TenantId(tenant),
@@ -128,6 +141,29 @@ pub async fn discard(
     write(&shared, op, StatusCode::OK).await
 }
 
+/// `POST /restores/{id}/drill-result` (a v1 addition): how a drill went, once.
+pub async fn drill_result(
+    State(shared): State<Arc<Shared>>,
+    Path(restore): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Answer {
+    let key = idempotency_key(&headers)?;
+    let findings: DrillFindings = json(body)?;
+    if matches!(findings.result, DrillResult::Unknown(_)) {
+        return Err(ApiError::bad_request(
+            "invalid_body",
+            "result must be passed, warning or failed",
+        ));
+    }
+    let op = Op::RecordDrill {
+        restore: RestoreId(restore),
+        findings,
+        key,
+    };
+    write(&shared, op, StatusCode::OK).await
+}
+
 /// `POST /tenants/{id}/dns-swaps {restore_id}`.
 pub async fn create_dns_swap(
     State(shared): State<Arc<Shared>>,
@@ -178,6 +214,7 @@ async fn write(shared: &Shared, op: Op, status: StatusCode) -> Answer {
         Reply::Restore(restore) => (status, Json(*restore)).into_response(),
         Reply::DnsSwap(swap) => (status, Json(*swap)).into_response(),
         Reply::Request(request) => (status, Json(*request)).into_response(),
+        Reply::Drill(drill) => (status, Json(*drill)).into_response(),
         other => {
             // Only reads answer anything else, and no write handler builds a read.
             return Err(ApiError::new(

@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use crate::domain::dns::DnsSwap;
+use crate::domain::drill::{DrillFindings, DrillRecord};
 use crate::domain::ids::{DnsSwapId, IdempotencyKey, RestoreId, TenantId};
 use crate::domain::request::RestoreRequest;
 use crate::domain::restore::{CreateRestore, Restore, RestoreEvent};
@@ -140,6 +141,12 @@ pub enum Op {
         reason: String,
         key: IdempotencyKey,
     },
+    /// A contract addition: how a drill went, recorded once.
+    RecordDrill {
+        restore: RestoreId,
+        findings: DrillFindings,
+        key: IdempotencyKey,
+    },
     CreateDnsSwap {
         tenant: TenantId,
         restore: RestoreId,
@@ -164,6 +171,11 @@ pub enum Op {
         restore: RestoreId,
         after: u64,
     },
+    /// A contract addition: one page of a tenant's past drills, newest first.
+    Drills {
+        tenant: TenantId,
+        cursor: Option<String>,
+    },
 }
 
 impl Op {
@@ -175,22 +187,28 @@ impl Op {
             Op::ConfirmRestore { .. } => "confirm",
             Op::CancelRestore { .. } => "cancel",
             Op::DiscardRestore { .. } => "discard",
+            Op::RecordDrill { .. } => "drill result",
             Op::CreateDnsSwap { .. } => "DNS swap",
             Op::RollbackDnsSwap { .. } => "rollback",
             Op::AcknowledgeRequest { .. } => "acknowledge",
             Op::RestorePoints { .. } => "restore points",
             Op::RestoreEvents { .. } => "restore events",
+            Op::Drills { .. } => "drills",
         }
     }
 
     /// The write's idempotency key, to set; reads have none.
     pub fn key_mut(&mut self) -> Option<&mut IdempotencyKey> {
         match self {
-            Op::Refresh | Op::RestorePoints { .. } | Op::RestoreEvents { .. } => None,
+            Op::Refresh
+            | Op::RestorePoints { .. }
+            | Op::RestoreEvents { .. }
+            | Op::Drills { .. } => None,
             Op::CreateRestore { key, .. }
             | Op::ConfirmRestore { key, .. }
             | Op::CancelRestore { key, .. }
             | Op::DiscardRestore { key, .. }
+            | Op::RecordDrill { key, .. }
             | Op::CreateDnsSwap { key, .. }
             | Op::RollbackDnsSwap { key, .. }
             | Op::AcknowledgeRequest { key, .. } => Some(key),
@@ -200,11 +218,15 @@ impl Op {
     /// The write's idempotency key; reads have none.
     pub fn key(&self) -> Option<&IdempotencyKey> {
         match self {
-            Op::Refresh | Op::RestorePoints { .. } | Op::RestoreEvents { .. } => None,
+            Op::Refresh
+            | Op::RestorePoints { .. }
+            | Op::RestoreEvents { .. }
+            | Op::Drills { .. } => None,
             Op::CreateRestore { key, .. }
             | Op::ConfirmRestore { key, .. }
             | Op::CancelRestore { key, .. }
             | Op::DiscardRestore { key, .. }
+            | Op::RecordDrill { key, .. }
             | Op::CreateDnsSwap { key, .. }
             | Op::RollbackDnsSwap { key, .. }
             | Op::AcknowledgeRequest { key, .. } => Some(key),
@@ -227,6 +249,10 @@ pub enum Reply {
     RestorePoints(Page<RestorePoint>),
     /// A restore's events after the sequence number asked for, oldest first.
     RestoreEvents(Vec<RestoreEvent>),
+    /// A drill's result as recorded.
+    Drill(Box<DrillRecord>),
+    /// One page of past drills.
+    Drills(Page<DrillRecord>),
 }
 
 pub use crate::contract::Page;

@@ -11,6 +11,7 @@ use super::format::{NextRun, coarse_age, ellipsized, next_run, short_timestamp};
 use crate::app::columns::{BRANCH, columns, width_of};
 use crate::app::view::{Row as ViewRow, SortKey, cluster_name};
 use crate::app::{App, Modal, TimeDisplay};
+use crate::domain::drill::DrillResult;
 use crate::domain::humanize::count;
 use crate::domain::tenant::{CrossRegionStatus, Fact, Tenant, Tier};
 use crate::domain::{FlagKind, Health, Level};
@@ -328,6 +329,7 @@ fn cell<'a>(
         SortKey::NextRun => next_run_cell(t, ctx),
         SortKey::Retention => retention_cell(t, ctx),
         SortKey::CrossRegion => cross_region_cell(t, ctx),
+        SortKey::Drill => drill_cell(t, h, ctx),
         SortKey::Flags => flags_cell(h, ctx),
     }
 }
@@ -417,6 +419,37 @@ fn cross_region_cell<'a>(t: &Tenant, ctx: &CellContext<'a>) -> Cell<'a> {
         (_, None) => Cell::from(Span::styled("none yet", ctx.theme.amber)),
         (_, Some(at)) => Cell::from(coarse_age(ctx.now, at)),
     }
+}
+
+/// Days since the last drill and how it went ("12d ✓", "3d ✗"), or "never"; amber when a
+/// drill flag says so.
+fn drill_cell<'a>(t: &Tenant, h: &Health, ctx: &CellContext<'a>) -> Cell<'a> {
+    if !crate::domain::drill::knows_drills(t) {
+        return Cell::from(Span::styled("—", ctx.theme.dim));
+    }
+    let Some(drill) = &t.backup.last_drill else {
+        let style = match h.has(FlagKind::RestoreUntested) {
+            true => ctx.theme.amber,
+            false => ctx.theme.dim,
+        };
+        return Cell::from(Span::styled("never", style));
+    };
+    let days = (ctx.now - drill.finished_at).num_days().max(0);
+    let flagged = [
+        FlagKind::RestoreUntested,
+        FlagKind::LastDrillFailed,
+        FlagKind::DrillOverRto,
+    ]
+    .into_iter()
+    .any(|k| h.has(k));
+    let style = match flagged || drill.result != DrillResult::Passed {
+        true => ctx.theme.amber,
+        false => Style::default(),
+    };
+    Cell::from(Span::styled(
+        format!("{days}d {}", drill.result.glyph()),
+        style,
+    ))
 }
 
 /// Flags worst first, as many whole words as fit; the rest counted as "+N", never a cut

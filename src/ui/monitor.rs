@@ -18,7 +18,7 @@ use crate::domain::humanize::{coarse, duration};
 use crate::domain::restore::{CheckStatus, Restore, RestorePhase, RestoreStep, StepStatus};
 use crate::domain::rto::{RtoState, restore_rto};
 use crate::domain::tenant::Tier;
-use crate::domain::verify::Verdict;
+use crate::domain::verify::{CheckKind, Verdict};
 use crate::theme::Theme;
 
 /// Cells of a step's progress bar.
@@ -253,9 +253,11 @@ fn own_checks<'a>(
             "  ⋯ finding the restore point's time in the tenant's history".into(),
             theme.dim,
         )),
-        Some(OwnChecks::Running { since }) => lines.push(said(
+        Some(OwnChecks::Running { since, finished }) => lines.push(said(
             format!(
-                "  ⋯ reading the restored database, moodledata and site ({})",
+                "  ⋯ {finished} of {} checks · reading the restored database, moodledata \
+                 and site ({})",
+                CheckKind::ALL.len(),
                 duration(now - *since)
             ),
             theme.dim,
@@ -485,7 +487,7 @@ fn next_move<'a>(
     theme: &Theme,
 ) -> Vec<Line<'a>> {
     let Some(prompt) = prompt else {
-        let discard = restore.phase.can_discard(&restore.mode);
+        let discard = restore.can_discard();
         let text = if restore.phase.can_confirm() {
             match (app.all_checks_passed(restore), discard) {
                 (true, _) => "Every check passed: c confirms the restore (with your notes).",

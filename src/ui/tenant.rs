@@ -26,6 +26,43 @@ const LABEL_WIDTH: usize = 27;
 const ACTIVITY_BESIDE_FROM: u16 = 150;
 /// Recent restores and swaps of the tenant listed in its card.
 const RECENT: usize = 3;
+/// Drills before the last one listed in the card.
+const PAST_DRILLS: usize = 4;
+
+/// "✓ passed 5d ago (2026-11-21 03:10) · restored in 1h 42m; RTO 4h · point of 11-20 14:00 ·
+/// 5 checks passed".
+fn drill_line(
+    d: &crate::domain::drill::LastDrill,
+    rto: Option<Rto>,
+    now: DateTime<Utc>,
+    zone: TimeDisplay,
+) -> String {
+    let mut text = format!(
+        "{} {} {} ({})",
+        d.result.glyph(),
+        d.result,
+        age(now, d.finished_at),
+        timestamp(d.finished_at, zone)
+    );
+    if let Some(took) = d.restore_duration() {
+        text.push_str(&format!(" · restored in {}", duration(took)));
+        if let Some(rto) = rto {
+            let over = if took > rto.limit() {
+                " — over the RTO"
+            } else {
+                ""
+            };
+            text.push_str(&format!("; RTO {}{over}", rto.words()));
+        }
+    }
+    if let Some(at) = d.point_taken_at {
+        text.push_str(&format!(" · point of {}", timestamp(at, zone)));
+    }
+    if !d.summary.is_empty() {
+        text.push_str(&format!(" · {}", d.summary));
+    }
+    text
+}
 
 /// What drawing the tenant screen measured: how far the card can scroll, how many history
 /// rows show.
@@ -164,6 +201,53 @@ impl Card<'_> {
         self.blank();
         self.section("The promise");
         self.promise(t, now, zone);
+        self.blank();
+        self.section("Restore drills");
+        self.drills(app, t, now, zone);
+    }
+
+    /// The last drill against the tier's RTO, then the past ones as the control plane
+    /// lists them.
+    fn drills(&mut self, app: &App, t: &Tenant, now: DateTime<Utc>, zone: TimeDisplay) {
+        let rto = TierPolicy::of(&t.tier).map(|p| p.rto);
+        if !crate::domain::drill::knows_drills(t) {
+            let why = "not known here: drills are recorded by the control plane, not the cluster";
+            self.fact("Last drill", why.to_string());
+            return;
+        }
+        let Some(last) = &t.backup.last_drill else {
+            self.fact(
+                "Last drill",
+                "never: nobody has proved that this tenant's backups restore".to_string(),
+            );
+            return;
+        };
+        self.fact("Last drill", drill_line(last, rto, now, zone));
+        let Some(past) = app.drills_of(&t.id) else {
+            return;
+        };
+        if let Some(error) = &past.error {
+            self.wrapped(
+                &format!("past drills not read: {error}"),
+                "  ",
+                self.theme.dim,
+            );
+            return;
+        }
+        if !past.is_loaded() {
+            self.wrapped("past drills: loading…", "  ", self.theme.dim);
+            return;
+        }
+        for d in past.records.iter().skip(1).take(PAST_DRILLS) {
+            self.fact("Earlier drill", drill_line(&d.drill, rto, now, zone));
+        }
+        let more = past.records.len().saturating_sub(1 + PAST_DRILLS);
+        let text = match (past.more, more) {
+            (true, _) => "and earlier drills".to_string(),
+            (false, 0) => return,
+            (false, n) => format!("and {n} earlier"),
+        };
+        self.wrapped(&text, "  ", self.theme.dim);
     }
 
     /// The tenant's restores, DNS swaps and open requests, newest first.

@@ -74,7 +74,12 @@ pub struct Plan {
 
 /// Runs every check; never fails as a whole (a check that could not run says why).
 pub async fn run(plan: &Plan) -> Vec<Check> {
-    let facts = gather(plan).await;
+    reporting(plan, &|_| {}).await
+}
+
+/// Runs every check, calling `progress` with how many have finished each time one does.
+pub async fn reporting(plan: &Plan, progress: &(dyn Fn(usize) + Sync)) -> Vec<Check> {
+    let facts = gather(plan, progress).await;
     verify::checks(&facts)
 }
 
@@ -85,6 +90,7 @@ pub async fn run_for(
     config: &crate::config::VerifyConfig,
     request: &crate::app::own_checks::VerifyRequest,
     journal: Option<&std::path::Path>,
+    progress: &(dyn Fn(usize) + Sync),
 ) -> Vec<Check> {
     let config = config.clone();
     let request = request.clone();
@@ -99,7 +105,7 @@ pub async fn run_for(
     })
     .await;
     match planned {
-        Ok(Ok(plan)) => run(&plan).await,
+        Ok(Ok(plan)) => reporting(&plan, progress).await,
         Ok(Err(why)) => verify::could_not_run(&why),
         Err(e) => verify::could_not_run(&format!("the checks could not start: {e}")),
     }
@@ -161,7 +167,12 @@ async fn open_with(
         .map_err(|why| format!("{which} database: {why}"))
 }
 
-pub async fn gather(plan: &Plan) -> verify::Facts {
+pub async fn gather(plan: &Plan, progress: &(dyn Fn(usize) + Sync)) -> verify::Facts {
+    // Each check is counted when the facts it is judged on are all in.
+    let tally = Tally {
+        finished: std::sync::atomic::AtomicUsize::new(0),
+        progress,
+    };
     let live = async {
         match &plan.live {
             LiveSide::Db(side) => Live::Db(open(side, "live", plan).await),
@@ -182,14 +193,30 @@ pub async fn gather(plan: &Plan) -> verify::Facts {
             Live::Fingerprint(print) => fingerprinted(print, |p| p.newest_log),
         }
     };
-    let (restored_identity, live_identity, restored_newest_log, live_newest_log, data, files, site) = tokio::join!(
-        on(&restored, |db| db.identity()),
-        live_identity,
-        on(&restored, |db| db.newest_log(None)),
-        live_newest_log,
-        data(&restored, &live, point),
-        moodledata(&restored, plan),
-        probe(&restored, plan),
+    let identity = async {
+        tally.counted(tokio::join!(
+            on(&restored, |db| db.identity()),
+            live_identity
+        ))
+    };
+    let newest_log = async {
+        tally.counted(tokio::join!(
+            on(&restored, |db| db.newest_log(None)),
+            live_newest_log
+        ))
+    };
+    let (
+        (restored_identity, live_identity),
+        (restored_newest_log, live_newest_log),
+        data,
+        files,
+        site,
+    ) = tokio::join!(
+        identity,
+        newest_log,
+        async { tally.counted(data(&restored, &live, point).await) },
+        async { tally.counted(moodledata(&restored, plan).await) },
+        async { tally.counted(probe(&restored, plan).await) },
     );
     let fingerprinted_at = match &live {
         Live::Fingerprint(Ok(print)) => Some(print.taken_at),
@@ -205,6 +232,22 @@ pub async fn gather(plan: &Plan) -> verify::Facts {
         files,
         site,
         fingerprinted_at,
+    }
+}
+
+struct Tally<'a> {
+    finished: std::sync::atomic::AtomicUsize,
+    progress: &'a (dyn Fn(usize) + Sync),
+}
+
+impl Tally<'_> {
+    fn counted<T>(&self, facts: T) -> T {
+        let done = self
+            .finished
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            + 1;
+        (self.progress)(done);
+        facts
     }
 }
 

@@ -78,6 +78,7 @@ pub fn sim_with_launched_restores() -> snapdeck::source::demo::Sim {
             target_slug: None,
             ticket: Some("SUP-4821".into()),
             reason: None,
+            purpose: Default::default(),
         };
         sim.create_restore(&id, &request).unwrap();
     }
@@ -99,6 +100,7 @@ pub fn settings(source: SourceInfo) -> Settings {
         local_zone: chrono_tz::Europe::London,
         source,
         verify: false,
+        drill_max_age: None,
     }
 }
 

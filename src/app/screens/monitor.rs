@@ -101,7 +101,7 @@ pub fn cannot_move(restore: &Restore, what: Move) -> Option<String> {
     let allowed = match what {
         Move::Confirm => phase.can_confirm(),
         Move::Cancel => phase.can_cancel(),
-        Move::Discard => phase.can_discard(&restore.mode),
+        Move::Discard => restore.can_discard(),
     };
     if allowed {
         return None;

@@ -114,6 +114,7 @@ impl App {
             self.open_screen(screen);
         }
         self.want_points(&id, AHEAD);
+        self.want_drills(&id);
     }
 
     pub(in crate::app) fn on_tenant_action(&mut self, action: Action) {

@@ -15,7 +15,7 @@ use crate::domain::TenantId;
 use crate::domain::ids::IdempotencyKey;
 use crate::domain::ids::RestorePointId;
 use crate::domain::point_choice::{ChoiceError, PointChoice, check_point, choose_point};
-use crate::domain::restore::{CreateRestore, RestoreMode, free_target_slug};
+use crate::domain::restore::{CreateRestore, RestoreMode, RestorePurpose, free_target_slug};
 use crate::domain::tenant::LastSuccess;
 use crate::domain::typed_time::parse_typed_time;
 use crate::journal::Action as Journaled;
@@ -395,6 +395,7 @@ impl App {
             target_slug: (wizard.mode == RestoreMode::Overwrite).then(|| tenant.slug.clone()),
             ticket: Some(ticket),
             reason: (!reason.is_empty()).then(|| reason.to_string()),
+            purpose: RestorePurpose::Request,
         };
         // An overwrite replaces live: what it was is taken now, to compare the restore with.
         let fingerprint =

@@ -20,6 +20,7 @@ fn ctx() -> HealthContext {
         now: now(),
         refresh_interval: Duration::seconds(30),
         source_heard_at: Some(now()),
+        drill_max_age: None,
     }
 }
 
@@ -62,6 +63,7 @@ fn dedicated() -> Tenant {
                 last_copied_at: Some(n - Duration::hours(1)),
                 status: CrossRegionStatus::Ok,
             }),
+            last_drill: None,
         },
         active_restore_id: None,
         restore_of: None,
@@ -433,7 +435,7 @@ fn levels_and_flags_have_distinct_glyphs_words_and_ids() {
     assert_eq!((glyphs.len(), words.len()), (5, 5));
     let ids: HashSet<_> = FlagKind::ALL.iter().map(|k| k.id()).collect();
     let shorts: HashSet<_> = FlagKind::ALL.iter().map(|k| k.short()).collect();
-    assert_eq!((ids.len(), shorts.len()), (12, 12));
+    assert_eq!((ids.len(), shorts.len()), (15, 15));
 }
 
 #[test]
@@ -457,6 +459,7 @@ fn a_silent_source_makes_every_row_stale() {
     let t = dedicated();
     let quiet = HealthContext {
         source_heard_at: Some(now() - Duration::minutes(5)),
+        drill_max_age: None,
         ..ctx()
     };
     assert_eq!(evaluate(&t, facts(HOUR), &quiet).level, Level::Unknown);
@@ -483,6 +486,7 @@ fn rpo_ctx_at(t: &Tenant, running_for: Duration) -> HealthContext {
     HealthContext {
         now: started + running_for,
         source_heard_at: Some(started + running_for),
+        drill_max_age: None,
         ..ctx()
     }
 }
@@ -596,6 +600,7 @@ fn recheck_is_the_next_instant_a_rule_can_flip() {
     unobserved.observed_at = None;
     let unheard = HealthContext {
         source_heard_at: None,
+        drill_max_age: None,
         ..ctx()
     };
     let h = evaluate(&unobserved, facts(HOUR), &unheard);
@@ -605,6 +610,7 @@ fn recheck_is_the_next_instant_a_rule_can_flip() {
     let later = HealthContext {
         now: lapse,
         source_heard_at: Some(lapse),
+        drill_max_age: None,
         ..ctx()
     };
     let mut t = dedicated();
@@ -618,6 +624,7 @@ fn recheck_is_the_next_instant_a_rule_can_flip() {
     let unreported = HealthContext {
         now: reported,
         source_heard_at: Some(reported),
+        drill_max_age: None,
         ..ctx()
     };
     t.observed_at = Some(reported);
@@ -685,6 +692,7 @@ fn due_at(late: Duration) -> (Tenant, HealthContext) {
     let ctx = HealthContext {
         now: due + late,
         source_heard_at: Some(due + late),
+        drill_max_age: None,
         ..ctx()
     };
     (t, ctx)

@@ -10,9 +10,11 @@ use std::sync::Arc;
 use super::names::spoke_hostname;
 use super::restores::{Launch, RestorePlan};
 use super::sim::Sim;
+use crate::domain::drill::{free_drill_slug, is_drill_of};
 use crate::domain::ids::{IdempotencyKey, RestoreId, RestorePointId, TenantId};
 use crate::domain::restore::{
-    CreateRestore, Restore, RestoreEvent, RestoreMode, RestorePhase, free_target_slug,
+    CreateRestore, Restore, RestoreEvent, RestoreMode, RestorePhase, RestorePurpose,
+    free_target_slug,
 };
 use crate::domain::tenant::{BackupSchedule, BackupSummary, Tenant, TenantKind, TenantState};
 use crate::source::{CommandError, Op, Reply};
@@ -74,6 +76,9 @@ impl Sim {
                 ),
             ));
         }
+        if request.purpose == RestorePurpose::Drill {
+            self.check_drill(&tenant, request)?;
+        }
         let point = self.usable_point(index, &tenant, request)?;
         let restore_point_id = point.clone();
         let (target_slug, target_hostname) = self.target(&tenant, request)?;
@@ -99,6 +104,7 @@ impl Sim {
                 restore_point_id: Some(point),
                 ticket: request.ticket.clone(),
                 requested_by: OPERATOR,
+                purpose: request.purpose.clone(),
             },
         );
         let mut plan = plan;
@@ -143,12 +149,13 @@ impl Sim {
     ) -> Result<Restore, CommandError> {
         let k = self.restore_plan(id)?;
         let restore = self.restore_plans[k].at(self.now());
-        if !restore.phase.can_discard(&restore.mode) {
+        if !restore.can_discard() {
             let why = if restore.mode == RestoreMode::Overwrite {
                 "an overwrite restored the tenant itself and cannot be discarded".to_string()
             } else {
                 format!(
-                    "it is {}; only a new spoke awaiting confirmation or failed can be discarded",
+                    "it is {}; only a new spoke awaiting confirmation or failed, or a drill \
+                     under way, can be discarded",
                     restore.phase.label()
                 )
             };
@@ -317,6 +324,7 @@ impl Sim {
                 oldest_restore_point_at: None,
                 restore_point_count: 0,
                 cross_region: None,
+                last_drill: None,
             },
             active_restore_id: None,
             restore_of: Some(source.id.clone()),
@@ -324,6 +332,22 @@ impl Sim {
             observed_at: None,
         };
         self.push_tenant(spoke)
+    }
+
+    /// A drill is a new spoke named `<slug>-drill-<yyyymmdd>` (`-2`… when taken), else
+    /// `422 invalid_drill`.
+    fn check_drill(&self, tenant: &Tenant, request: &CreateRestore) -> Result<(), CommandError> {
+        let invalid = |why: String| Err(CommandError::new(422, "invalid_drill", why));
+        if request.mode != RestoreMode::NewSpoke {
+            return invalid("a drill restores into a new spoke, never over the tenant".into());
+        }
+        match &request.target_slug {
+            Some(slug) if !is_drill_of(slug, &tenant.slug) => invalid(format!(
+                "a drill's target must be {}-drill-<yyyymmdd>, got {slug}",
+                tenant.slug
+            )),
+            _ => Ok(()),
+        }
     }
 
     fn tenant_index(&self, id: &TenantId) -> Result<usize, CommandError> {
@@ -357,6 +381,11 @@ impl Sim {
                 format!("a tenant named {slug} already exists"),
             )),
             (_, Some(slug)) => Ok((slug.clone(), spoke_hostname(slug))),
+            (_, None) if request.purpose == RestorePurpose::Drill => {
+                let slug = free_drill_slug(&tenant.slug, self.now(), taken);
+                let host = spoke_hostname(&slug);
+                Ok((slug, host))
+            }
             (_, None) => {
                 let slug = free_target_slug(&tenant.slug, self.now(), taken);
                 let host = spoke_hostname(&slug);
@@ -409,6 +438,17 @@ pub fn apply(sim: &mut Sim, done: &mut Idempotency, op: &Op) -> Result<Reply, Co
         Op::RollbackDnsSwap { swap, .. } => sim
             .rollback_dns_swap(swap)
             .map(|s| Reply::DnsSwap(Box::new(s))),
+        Op::RecordDrill {
+            restore, findings, ..
+        } => sim
+            .record_drill(restore, findings)
+            .map(|d| Reply::Drill(Box::new(d))),
+        Op::Drills { tenant, .. } => sim.drills(tenant).map(|items| {
+            Reply::Drills(crate::source::Page {
+                items,
+                next_cursor: None,
+            })
+        }),
         Op::RestoreEvents { restore, after } => sim
             .restore_events(restore, *after)
             .map(Reply::RestoreEvents),

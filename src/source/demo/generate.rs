@@ -280,7 +280,15 @@ impl Generator {
             events: &mut self.events,
         };
         behaviour.failing_since = history.failing_since(&subject, &behaviour, &mut rng);
-        let backup = history.backup(&subject, &mut behaviour, &mut rng);
+        let mut backup = history.backup(&subject, &mut behaviour, &mut rng);
+        backup.last_drill = super::drills::generated_last_drill(
+            self.seed,
+            index,
+            &subject.tier,
+            subject.created_at,
+            &backup,
+            as_of,
+        );
         self.request_restore(index, script);
         let tenant = self.identity(hub, ordinal, subject, state, backup, group.frozen);
         (tenant, behaviour)

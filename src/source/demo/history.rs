@@ -79,6 +79,7 @@ impl HistoryBuilder<'_> {
             oldest_restore_point_at: None,
             restore_point_count: 0,
             cross_region: None,
+            last_drill: None,
         };
         let latest_run = self.schedule(s, b, &mut summary);
         if latest_run < s.created_at {

@@ -47,6 +47,7 @@ mod behaviour;
 /// The writes with the contract's semantics; the reference server (`serve`) carries them out too.
 pub mod control;
 mod dns;
+mod drills;
 mod events;
 mod generate;
 mod history;

@@ -7,8 +7,8 @@ use super::names::{base36, spoke_hostname};
 use super::rng::{Rng, mix};
 use crate::domain::ids::{RestoreId, RestorePointId};
 use crate::domain::restore::{
-    CheckStatus, Restore, RestoreMode, RestorePhase, RestoreStep, StepStatus, VerificationCheck,
-    free_target_slug,
+    CheckStatus, Restore, RestoreMode, RestorePhase, RestorePurpose, RestoreStep, StepStatus,
+    VerificationCheck, free_target_slug,
 };
 use crate::domain::tenant::{Tenant, Tier};
 
@@ -104,6 +104,7 @@ pub struct Launch<'a> {
     pub restore_point_id: Option<RestorePointId>,
     pub ticket: Option<String>,
     pub requested_by: &'a str,
+    pub purpose: RestorePurpose,
 }
 
 /// What the generator asks for: a restore of `tenant`, requested `ago` before start.
@@ -188,6 +189,7 @@ fn plan_one(
         error: None,
         confirmed_by: None,
         confirmed_at: None,
+        purpose: RestorePurpose::Request,
     };
     let mut plan = RestorePlan::new(request.tenant, base, (queued, durations), &mut rng);
     plan.verdict = verdict_of(seed, k);
@@ -238,6 +240,7 @@ impl RestorePlan {
             error: None,
             confirmed_by: None,
             confirmed_at: None,
+            purpose: launch.purpose,
         };
         let mut plan = RestorePlan::new(launch.tenant, base, (queued, durations), &mut rng);
         plan.failure = failure_of(seed, k);

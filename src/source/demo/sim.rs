@@ -57,6 +57,8 @@ pub struct Sim {
     pub(super) dns_changed: bool,
     /// Support tickets waiting for on-call (see `requests`).
     pub(super) requests: Requests,
+    /// Drills whose result was recorded (see `drills`), and generated ones they replaced.
+    pub(super) drill_records: Vec<crate::domain::drill::DrillRecord>,
     /// Tenants an operator's write changed, to report with the write's answer.
     touched: Vec<usize>,
 }
@@ -99,6 +101,7 @@ impl Sim {
             dns_swaps: Vec::new(),
             dns_changed: false,
             requests,
+            drill_records: Vec::new(),
             touched: Vec::new(),
         }
     }

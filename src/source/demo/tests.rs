@@ -22,10 +22,20 @@ fn now() -> DateTime<Utc> {
 
 /// Health of every tenant at `at`, judged as the app judges it (one schedule cache).
 fn health_at(tenants: &[Arc<Tenant>], at: DateTime<Utc>) -> Vec<Health> {
+    health_with(tenants, at, None)
+}
+
+/// Like `health_at`, with `[drills] max_age` set or not.
+fn health_with(
+    tenants: &[Arc<Tenant>],
+    at: DateTime<Utc>,
+    drill_max_age: Option<Duration>,
+) -> Vec<Health> {
     let ctx = HealthContext {
         now: at,
         refresh_interval: Duration::seconds(30),
         source_heard_at: Some(at),
+        drill_max_age,
     };
     let mut schedules = ScheduleCache::default();
     tenants
@@ -39,8 +49,9 @@ fn health_at(tenants: &[Arc<Tenant>], at: DateTime<Utc>) -> Vec<Health> {
         .collect()
 }
 
+/// Every flag some tenant shows at `at`, with drills set up (else nobody is untested).
 fn flags_shown(tenants: &[Arc<Tenant>], at: DateTime<Utc>) -> BTreeSet<FlagKind> {
-    health_at(tenants, at)
+    health_with(tenants, at, Some(Duration::days(30)))
         .iter()
         .flat_map(|h| h.flags.iter().map(|f| f.kind))
         .collect()
@@ -255,7 +266,8 @@ fn most_of_a_large_fleet_is_ok() {
         .iter()
         .filter(|h| h.level == Level::Ok)
         .count();
-    assert!((800..=900).contains(&ok), "{ok} of 1000 ok");
+    // About 8% are amber for their last drill alone (failed, or slower than the RTO).
+    assert!((740..=880).contains(&ok), "{ok} of 1000 ok");
 }
 
 #[test]
@@ -673,6 +685,7 @@ fn a_confirmed_restored_spoke_runs_its_sources_schedule_even_across_a_restart() 
         target_slug: None,
         ticket: None,
         reason: Some("drill by hand".into()),
+        purpose: Default::default(),
     };
     let made = sim.create_restore(&source.id, &request).unwrap();
     let mut at = now();

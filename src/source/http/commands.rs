@@ -39,6 +39,7 @@ pub async fn answer(t: &Transport, op: &Op, retries: Retries) -> Result<Reply, C
 fn without_the_additions(op: &Op, error: CommandError) -> CommandError {
     let addition = match op {
         Op::DiscardRestore { .. } => "discarding a restore",
+        Op::RecordDrill { .. } | Op::Drills { .. } => "restore drills",
         _ => return error,
     };
     if error.status != Some(404) || error.code != "not_found" {
@@ -100,6 +101,14 @@ fn request(t: &Transport, op: &Op) -> Result<(Request, String), Failure> {
             let b = body(serde_json::to_value(reason))?;
             post(&["restores", &restore.0, "discard"], &key.0, b)
         }
+        Op::RecordDrill {
+            restore,
+            findings,
+            key,
+        } => {
+            let b = body(serde_json::to_value(findings))?;
+            post(&["restores", &restore.0, "drill-result"], &key.0, b)
+        }
         Op::CreateDnsSwap {
             tenant,
             restore,
@@ -125,6 +134,13 @@ fn request(t: &Transport, op: &Op) -> Result<(Request, String), Failure> {
                 query.push(("cursor", c.as_str()));
             }
             Request::Get(t.url(&["tenants", &tenant.0, "restore-points"], &query))
+        }
+        Op::Drills { tenant, cursor } => {
+            let mut query = vec![("tenant_id", tenant.0.as_str())];
+            if let Some(c) = cursor {
+                query.push(("cursor", c.as_str()));
+            }
+            Request::Get(t.url(&["drills"], &query))
         }
         Op::RestoreEvents { restore, after } => {
             let after = after.to_string();
@@ -188,6 +204,8 @@ fn reply(op: &Op, answer: &Answer, what: &str) -> Result<Reply, Failure> {
         Op::AcknowledgeRequest { .. } => Reply::Request(Box::new(parse(answer, what)?)),
         Op::RestorePoints { .. } => Reply::RestorePoints(parse::<Page<_>>(answer, what)?),
         Op::RestoreEvents { .. } => Reply::RestoreEvents(parse::<EventsPage>(answer, what)?.items),
+        Op::RecordDrill { .. } => Reply::Drill(Box::new(parse(answer, what)?)),
+        Op::Drills { .. } => Reply::Drills(parse::<Page<_>>(answer, what)?),
         Op::Refresh => Reply::Refreshed,
     })
 }

@@ -691,6 +691,7 @@ fn summary(
         oldest_restore_point_at: succeeded().next_back().map(|p| p.taken_at),
         restore_point_count: succeeded().count() as u64,
         cross_region,
+        last_drill: None,
     }
 }
 

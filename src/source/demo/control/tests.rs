@@ -108,6 +108,7 @@ fn newest(mode: RestoreMode) -> CreateRestore {
         target_slug: None,
         ticket: Some("SUP-4821".into()),
         reason: Some("teacher deleted course 1182".into()),
+        purpose: Default::default(),
     }
 }
 

@@ -291,6 +291,7 @@ fn health(t: &Tenant, interval: Duration) -> Health {
         now: now(),
         refresh_interval: Duration::seconds(30),
         source_heard_at: Some(now()),
+        drill_max_age: None,
     };
     evaluate(t, ScheduleFacts::interval_only(Some(interval)), &ctx)
 }

@@ -22,6 +22,7 @@ fn new_spoke() -> CreateRestore {
         target_slug: None,
         ticket: Some("SUP-4821".into()),
         reason: None,
+        purpose: Default::default(),
     }
 }
 

@@ -1,0 +1,233 @@
+//! Restore drills (DESIGN.md, "Restore drills"): a `new_spoke` restore into
+//! `<slug>-drill-<yyyymmdd>`, watched to `awaiting_confirmation`, verified, its result
+//! recorded, then discarded. This module holds what is pure about them: the slug, which
+//! tenants are drilled first, and how a drill's checks make its result.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::ids::{RestoreId, RestorePointId, TenantId};
+use super::restore::{CheckStatus, Restore, RestorePhase, VerificationCheck, free_slug};
+use super::tenant::{Tenant, TenantState, Tier};
+use super::verify::{Check, Verdict};
+use crate::wire_enum;
+
+wire_enum!(
+    /// How a drill went, as `drill-result` records it.
+    DrillResult { Passed => "passed", Warning => "warning", Failed => "failed" }
+);
+
+impl DrillResult {
+    /// The DRILL column's mark.
+    pub fn glyph(&self) -> &'static str {
+        match self {
+            DrillResult::Passed => "✓",
+            DrillResult::Warning => "▲",
+            DrillResult::Failed => "✗",
+            DrillResult::Unknown(_) => "?",
+        }
+    }
+}
+
+/// A tenant's most recent drill, as the tenant summary carries it (`backup.last_drill`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LastDrill {
+    pub restore_id: RestoreId,
+    #[serde(default)]
+    pub restore_point_id: Option<RestorePointId>,
+    #[serde(default)]
+    pub point_taken_at: Option<DateTime<Utc>>,
+    pub finished_at: DateTime<Utc>,
+    pub result: DrillResult,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub restore_duration_seconds: Option<i64>,
+}
+
+impl LastDrill {
+    pub fn restore_duration(&self) -> Option<Duration> {
+        self.restore_duration_seconds.map(Duration::seconds)
+    }
+}
+
+/// One past drill, as `GET /drills` lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DrillRecord {
+    pub tenant_id: TenantId,
+    #[serde(flatten)]
+    pub drill: LastDrill,
+    #[serde(default)]
+    pub checks: Vec<VerificationCheck>,
+}
+
+/// `POST /restores/{id}/drill-result`: what the drill found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DrillFindings {
+    pub result: DrillResult,
+    pub summary: String,
+    #[serde(default)]
+    pub checks: Vec<VerificationCheck>,
+    #[serde(default)]
+    pub restore_duration_seconds: Option<i64>,
+    #[serde(default)]
+    pub verified_by: String,
+}
+
+/// `<slug>-drill-<yyyymmdd>`, the UTC day the drill is launched.
+pub fn drill_slug(original_slug: &str, at: DateTime<Utc>) -> String {
+    format!("{original_slug}-drill-{}", at.format("%Y%m%d"))
+}
+
+/// `drill_slug`, or the first `-2`, `-3` … after it that is not `taken`.
+pub fn free_drill_slug(
+    original_slug: &str,
+    at: DateTime<Utc>,
+    taken: impl Fn(&str) -> bool,
+) -> String {
+    free_slug(drill_slug(original_slug, at), taken)
+}
+
+/// Whether `slug` is a drill's target of `original_slug`: `<original>-drill-<8 digits>`,
+/// perhaps with `-N`. A drill never touches anything else.
+pub fn is_drill_of(slug: &str, original_slug: &str) -> bool {
+    let Some(rest) = slug
+        .strip_prefix(original_slug)
+        .and_then(|r| r.strip_prefix("-drill-"))
+    else {
+        return false;
+    };
+    let (date, suffix) = rest.split_at(rest.len().min(8));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    date.len() == 8
+        && digits(date)
+        && (suffix.is_empty() || suffix.strip_prefix('-').is_some_and(digits))
+}
+
+/// Whether the tenant's source can say how its drills went: a cluster read directly knows
+/// nothing of them (only the control plane records drills).
+pub fn knows_drills(tenant: &Tenant) -> bool {
+    tenant.cluster().is_none()
+}
+
+/// Why `tenant` cannot be drilled now, in words; `None` when it can.
+pub fn cannot_drill(tenant: &Tenant) -> Option<String> {
+    if let Some(id) = &tenant.active_restore_id {
+        return Some(format!(
+            "{} already has restore {id} in progress; a drill would have to wait for it",
+            tenant.slug
+        ));
+    }
+    if tenant.restore_of.is_some() {
+        return Some(format!(
+            "{} is itself a restore's target, not a customer's site",
+            tenant.slug
+        ));
+    }
+    if tenant.state != TenantState::Active {
+        return Some(format!("{} is {}, not active", tenant.slug, tenant.state));
+    }
+    if tenant.backup.last_success.is_none() {
+        return Some(format!(
+            "{} has no successful backup to restore",
+            tenant.slug
+        ));
+    }
+    None
+}
+
+/// The `n` tenants to drill next, among those that can be: never drilled first, then the
+/// longest since a passed drill (a last drill that did not pass counts as none passed),
+/// Dedicated before Standard, then by slug so that the pick is the same on every run.
+pub fn pick<'a>(tenants: impl IntoIterator<Item = &'a Tenant>, n: usize) -> Vec<&'a Tenant> {
+    let mut eligible: Vec<&Tenant> = tenants
+        .into_iter()
+        .filter(|t| cannot_drill(t).is_none())
+        .collect();
+    let key = |t: &Tenant| {
+        let last = t.backup.last_drill.as_ref();
+        let drilled = last.is_some();
+        let passed_at = last
+            .filter(|d| d.result == DrillResult::Passed)
+            .map(|d| d.finished_at);
+        let failed_at = last.map(|d| d.finished_at);
+        (drilled, passed_at, failed_at, t.tier != Tier::Dedicated)
+    };
+    eligible.sort_by(|a, b| key(a).cmp(&key(b)).then_with(|| a.slug.cmp(&b.slug)));
+    eligible.truncate(n);
+    eligible
+}
+
+/// What a drill found, ready for `drill-result`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdicts {
+    pub result: DrillResult,
+    pub summary: String,
+    pub checks: Vec<VerificationCheck>,
+}
+
+/// How the drill went: the restore as it ended, snapdeck's own checks (none when `[verify]`
+/// is not set), and whether the restore took longer than `limit` (its tier's RTO, or the
+/// operator's limit). A restore that failed or ran out of time failed the drill; any check
+/// failed fails it; any warning, or a check that could not run, warns.
+pub fn verdicts(
+    restore: &Restore,
+    own: Option<&[Check]>,
+    took: Duration,
+    limit: Duration,
+) -> Verdicts {
+    let mut checks: Vec<VerificationCheck> = restore.verification.clone().unwrap_or_default();
+    checks.extend(own.unwrap_or_default().iter().map(own_check));
+    let failure = match restore.phase {
+        RestorePhase::AwaitingConfirmation => None,
+        RestorePhase::Failed => Some(format!(
+            "the restore failed: {}",
+            restore.error.as_deref().unwrap_or("no error given")
+        )),
+        ref phase => Some(format!(
+            "the restore ended {phase}, not awaiting confirmation"
+        )),
+    };
+    let late = (took > limit).then(|| {
+        format!(
+            "the restore took {}, longer than its {} limit",
+            super::humanize::duration(took),
+            super::humanize::duration(limit)
+        )
+    });
+    let worst = |status: CheckStatus| checks.iter().find(|c| c.status == status);
+    let (result, summary) = if let Some(why) = failure.or(late) {
+        (DrillResult::Failed, why)
+    } else if let Some(c) = worst(CheckStatus::Failed) {
+        (DrillResult::Failed, format!("{}: {}", c.name, c.detail))
+    } else if let Some(c) = worst(CheckStatus::Warning) {
+        (DrillResult::Warning, format!("{}: {}", c.name, c.detail))
+    } else {
+        let n = checks.len();
+        let s = if n == 1 { "" } else { "s" };
+        (DrillResult::Passed, format!("{n} check{s} passed"))
+    };
+    Verdicts {
+        result,
+        summary,
+        checks,
+    }
+}
+
+/// One of snapdeck's own checks as the control plane keeps checks; "could not check" is a
+/// warning, as nothing was proved either way (its summary says why).
+fn own_check(check: &Check) -> VerificationCheck {
+    let status = match check.verdict {
+        Verdict::Passed => CheckStatus::Passed,
+        Verdict::Failed => CheckStatus::Failed,
+        Verdict::Warning | Verdict::CouldNotCheck => CheckStatus::Warning,
+    };
+    VerificationCheck {
+        name: format!("snapdeck: {}", check.kind.title()),
+        status,
+        detail: check.summary.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

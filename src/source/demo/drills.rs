@@ -1,0 +1,213 @@
+//! The demo control plane's restore drills (a contract addition): the drill history a fleet
+//! starts with, `drill-result`, and `GET /drills`.
+//!
+//! A generated tenant's history is its `last_drill` alone, drawn from the seed (never
+//! drilled, passed recently, failed about 12 days ago, passed but slower than the RTO), so a
+//! million tenants cost nothing more; drills recorded since are kept in full.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::names::base36;
+use super::rng::Rng;
+use super::sim::Sim;
+use crate::domain::drill::{DrillFindings, DrillRecord, DrillResult, LastDrill};
+use crate::domain::ids::{RestoreId, TenantId};
+use crate::domain::restore::{CheckStatus, RestorePurpose, VerificationCheck};
+use crate::domain::tenant::{BackupSummary, Tier};
+use crate::source::CommandError;
+
+/// What failed drills of the generated history say.
+const FAILED: [&str; 3] = [
+    "moodledata: 37 of the 200 newest files missing",
+    "the restore failed: pg_restore: error: could not extend file \"base/16384/2619_fsm\": No \
+     space left on device",
+    "point in time: the newest log entry is 26h 4m before the point",
+];
+
+/// The drill the tenant at `index` last had when the fleet starts, if any.
+pub fn generated_last_drill(
+    seed: u64,
+    index: usize,
+    tier: &Tier,
+    created_at: DateTime<Utc>,
+    backup: &BackupSummary,
+    now: DateTime<Utc>,
+) -> Option<LastDrill> {
+    backup.last_success.as_ref()?;
+    let mut rng = Rng::keyed(seed, &[0xD711, index as u64]);
+    let rto = match tier {
+        Tier::Dedicated => Duration::hours(4),
+        _ => Duration::hours(8),
+    };
+    let took = |rng: &mut Rng, over: bool| match over {
+        true => rto + Duration::minutes(rng.range(20, 150)),
+        false => Duration::minutes(rng.range(50, 170)),
+    };
+    // By place in the fleet rather than by chance, so that even a small fleet shows each
+    // kind: 9 in 25 never drilled, 12 passed, 1 failed, 1 slower than the RTO, 2 warned.
+    let (days_ago, result, over, summary) = match (index as u64).wrapping_add(seed) % 25 {
+        0..9 => return None,
+        9..21 => (rng.range(1, 27), DrillResult::Passed, false, None),
+        21 => (
+            rng.range(11, 13),
+            DrillResult::Failed,
+            false,
+            Some(rng.pick(&FAILED)),
+        ),
+        22 => (rng.range(2, 20), DrillResult::Passed, true, None),
+        _ => (
+            rng.range(3, 9),
+            DrillResult::Warning,
+            false,
+            Some("site answers: the login page answered in 9.4s"),
+        ),
+    };
+    let restore_duration = took(&mut rng, over);
+    let finished_at = now - Duration::days(days_ago) - Duration::minutes(rng.range(0, 600));
+    if finished_at - restore_duration <= created_at {
+        return None;
+    }
+    Some(LastDrill {
+        restore_id: RestoreId(format!("rst_d{}", base36(rng.next_u64(), 4))),
+        restore_point_id: None,
+        point_taken_at: Some(finished_at - restore_duration - Duration::hours(rng.range(1, 20))),
+        finished_at,
+        result,
+        summary: summary.map_or_else(|| "5 checks passed".to_string(), str::to_string),
+        restore_duration_seconds: Some(restore_duration.num_seconds()),
+    })
+}
+
+impl Sim {
+    /// `POST /restores/{id}/drill-result`: once, for a drill.
+    pub fn record_drill(
+        &mut self,
+        id: &RestoreId,
+        findings: &DrillFindings,
+    ) -> Result<DrillRecord, CommandError> {
+        let Some(k) = self.restores.iter().position(|r| r.id == *id) else {
+            return Err(CommandError::new(
+                404,
+                "restore_not_found",
+                format!("there is no restore {id}"),
+            ));
+        };
+        let restore = self.restores[k].clone();
+        if restore.purpose != RestorePurpose::Drill {
+            return Err(CommandError::new(
+                409,
+                "not_a_drill",
+                format!("restore {id} was asked for, not a drill: it has no drill result"),
+            ));
+        }
+        if self.drill_records.iter().any(|d| d.drill.restore_id == *id) {
+            return Err(CommandError::new(
+                409,
+                "drill_result_recorded",
+                format!("restore {id} already has its drill result"),
+            ));
+        }
+        let index = self.restore_plans[k].tenant();
+        let point_taken_at = restore
+            .restore_point_id
+            .as_ref()
+            .and_then(|p| self.restore_point(index, p))
+            .map(|p| p.taken_at);
+        // The generated drill becomes history in full before the new one replaces it.
+        if let Some(earlier) = self.generated_drill(index) {
+            self.drill_records.push(earlier);
+        }
+        let record = DrillRecord {
+            tenant_id: restore.tenant_id.clone(),
+            drill: LastDrill {
+                restore_id: id.clone(),
+                restore_point_id: restore.restore_point_id.clone(),
+                point_taken_at,
+                finished_at: self.now(),
+                result: findings.result.clone(),
+                summary: findings.summary.clone(),
+                restore_duration_seconds: findings.restore_duration_seconds,
+            },
+            checks: findings.checks.clone(),
+        };
+        self.drill_records.push(record.clone());
+        if let Some(tenant) = self.tenant_mut(index) {
+            tenant.backup.last_drill = Some(record.drill.clone());
+        }
+        Ok(record)
+    }
+
+    /// `GET /drills?tenant_id=`: the tenant's drills, newest first.
+    pub fn drills(&self, tenant: &TenantId) -> Result<Vec<DrillRecord>, CommandError> {
+        let index = self
+            .tenants()
+            .iter()
+            .position(|t| t.id == *tenant)
+            .ok_or_else(|| {
+                CommandError::new(404, "tenant_not_found", format!("no tenant {tenant}"))
+            })?;
+        let mut drills: Vec<DrillRecord> = self
+            .drill_records
+            .iter()
+            .filter(|d| d.tenant_id == *tenant)
+            .cloned()
+            .chain(self.generated_drill(index))
+            .collect();
+        drills.sort_by_key(|d| std::cmp::Reverse(d.drill.finished_at));
+        Ok(drills)
+    }
+
+    /// The tenant's generated last drill as a full record, while no recorded one replaced it.
+    fn generated_drill(&self, index: usize) -> Option<DrillRecord> {
+        let tenant = self.tenants().get(index)?;
+        let last = tenant.backup.last_drill.clone()?;
+        let recorded = self
+            .drill_records
+            .iter()
+            .any(|d| d.drill.restore_id == last.restore_id);
+        (!recorded).then(|| DrillRecord {
+            tenant_id: tenant.id.clone(),
+            checks: generated_checks(&last),
+            drill: last,
+        })
+    }
+}
+
+/// The five checks a generated drill stands on, the one its summary names not passing.
+fn generated_checks(drill: &LastDrill) -> Vec<VerificationCheck> {
+    let names = [
+        "database",
+        "moodledata",
+        "point in time",
+        "site answers",
+        "identity",
+    ];
+    let culprit = names
+        .iter()
+        .position(|n| drill.summary.starts_with(n))
+        .or_else(|| drill.summary.starts_with("the restore failed").then_some(0));
+    let status = match drill.result {
+        DrillResult::Failed => CheckStatus::Failed,
+        _ => CheckStatus::Warning,
+    };
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let bad = Some(i) == culprit && drill.result != DrillResult::Passed;
+            VerificationCheck {
+                name: name.to_string(),
+                status: if bad {
+                    status.clone()
+                } else {
+                    CheckStatus::Passed
+                },
+                detail: if bad {
+                    drill.summary.clone()
+                } else {
+                    "as expected".to_string()
+                },
+            }
+        })
+        .collect()
+}
