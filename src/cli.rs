@@ -205,6 +205,34 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Restore drills, for a nightly timer: restore a point of each tenant into a throwaway
+    /// <slug>-drill-<yyyymmdd> spoke, check it, record the result on the control plane, and
+    /// discard the spoke. Exits 0 all passed, 1 warnings, 2 a drill failed, 3 could not run.
+    Drill {
+        /// A tenant to drill, by slug (repeatable).
+        #[arg(long = "tenant", value_name = "SLUG", required_unless_present = "pick", conflicts_with_all = ["pick", "tier"])]
+        tenants: Vec<String>,
+        /// Drill the N tenants whose backups are least proved: never drilled first, then the
+        /// longest since a passed drill, Dedicated before Standard.
+        #[arg(long, value_name = "N")]
+        pick: Option<usize>,
+        /// Only tenants of this tier (with --pick).
+        #[arg(long, value_enum)]
+        tier: Option<TierArg>,
+        /// Which point: the newest restorable one, or one at random within the retention
+        /// window (so old points are tested too).
+        #[arg(long, value_enum, default_value_t = PointArg::Latest)]
+        point: PointArg,
+        /// Drills at once; each is a real restore on the platform.
+        #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=16))]
+        parallel: u16,
+        /// Minutes a drill may take before it has failed (default: its tier's RTO).
+        #[arg(long, value_name = "MINUTES", value_parser = clap::value_parser!(u32).range(1..))]
+        time_limit: Option<u32>,
+        /// The summary as one JSON document.
+        #[arg(long)]
+        json: bool,
+    },
     /// Where the config file is, or write one with every setting and its default.
     Config {
         #[command(subcommand)]
@@ -216,6 +244,18 @@ fn parse_instant(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
     chrono::DateTime::parse_from_rfc3339(text.trim())
         .map(|at| at.with_timezone(&chrono::Utc))
         .map_err(|e| format!("{text:?} is not an RFC 3339 instant (2026-12-02T03:00:00Z): {e}"))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TierArg {
+    Standard,
+    Dedicated,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PointArg {
+    Latest,
+    Random,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

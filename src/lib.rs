@@ -8,6 +8,7 @@ pub mod clock;
 pub mod config;
 pub mod contract;
 pub mod domain;
+pub mod drill;
 pub mod journal;
 pub mod logging;
 pub mod serve;

@@ -10,10 +10,12 @@ use color_eyre::eyre::{Result, WrapErr};
 
 use snapdeck::app::fleet::Fleet;
 use snapdeck::app::{App, Msg, Settings};
-use snapdeck::cli::{Cli, Command, ConfigAction, Global, SourceArg, StatusFormat};
+use snapdeck::cli::{
+    Cli, Command, ConfigAction, Global, PointArg, SourceArg, StatusFormat, TierArg,
+};
 use snapdeck::clock::{Clock, ScaledClock};
 use snapdeck::config::{self, Config, SourceKind};
-use snapdeck::domain::tenant::Tenant;
+use snapdeck::domain::tenant::{Tenant, Tier};
 use snapdeck::source::demo::{self, DemoSource};
 use snapdeck::source::http::{HttpSettings, HttpSource};
 use snapdeck::source::kube::{KubeSettings, KubeSource};
@@ -31,7 +33,7 @@ fn main() -> ExitCode {
     // output not writable) it exits UNKNOWN (3), never 2, which would read as red.
     let for_monitoring = std::env::args()
         .skip(1)
-        .any(|a| a == "status" || a == "verify");
+        .any(|a| a == "status" || a == "verify" || a == "drill");
     let cannot_judge = if for_monitoring {
         status::CANNOT_JUDGE
     } else {
@@ -123,6 +125,32 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             json,
             ..
         }) => verify_restore_command(&config, &id, json),
+        Some(Command::Drill {
+            tenants,
+            pick,
+            tier,
+            point,
+            parallel,
+            time_limit,
+            json,
+        }) => {
+            let which = match pick {
+                Some(count) => snapdeck::drill::Which::Pick {
+                    count,
+                    tier: tier.map(|t| match t {
+                        TierArg::Standard => Tier::Standard,
+                        TierArg::Dedicated => Tier::Dedicated,
+                    }),
+                },
+                None => snapdeck::drill::Which::Slugs(tenants),
+            };
+            let point = match point {
+                PointArg::Latest => snapdeck::drill::PointChoice::Latest,
+                PointArg::Random => snapdeck::drill::PointChoice::Random,
+            };
+            let limit = time_limit.map(|m| Duration::minutes(i64::from(m)));
+            drill_command(&config, which, point, usize::from(parallel), limit, json)
+        }
         Some(Command::ServeDemo {
             listen,
             token_file,
@@ -236,6 +264,98 @@ fn verify_restore_command(config: &Config, id: &str, json: bool) -> Result<ExitC
         .map_err(|why| user(format!("cannot verify {id}: {why}")))?;
     let checks = runtime.block_on(verify::run(&plan));
     report_checks(&plan, &checks, json)
+}
+
+/// `snapdeck drill`: the drills through the source, progress on stderr, the summary on
+/// stdout, the exit code of the worst drill.
+fn drill_command(
+    config: &Config,
+    which: snapdeck::drill::Which,
+    point: snapdeck::drill::PointChoice,
+    parallel: usize,
+    time_limit: Option<chrono::Duration>,
+    json: bool,
+) -> Result<ExitCode, Failure> {
+    use snapdeck::drill::{self, progress};
+    use std::io::IsTerminal;
+    let (source, label): (Box<dyn Source>, String) = match config.source {
+        SourceKind::Http => {
+            let source = http_source(config)?;
+            let label = format!("http {}", config.http.base_url.clone().unwrap_or_default());
+            (Box::new(source), label)
+        }
+        SourceKind::Kube => {
+            return Err(user(
+                "the kube source cannot act: a drill is a restore, and restores are made by the                  control plane (use --source http)",
+            ));
+        }
+        SourceKind::Demo => {
+            let source = DemoSource::new(
+                config.demo.seed,
+                config.demo.tenants,
+                Arc::new(ScaledClock::new(Utc::now(), config.demo.speed)),
+                config.refresh_interval,
+            );
+            (Box::new(source), "demo".to_string())
+        }
+    };
+    let options = drill::Options {
+        which,
+        point,
+        parallel,
+        time_limit,
+        verify: config.verify.clone(),
+        journal: journal::path(),
+        operator: drill::operator(config.operator.as_deref()),
+        source_label: label,
+        session: session_id(),
+        seed: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64),
+    };
+    let progress: Arc<dyn progress::Progress> = if std::io::stderr().is_terminal() {
+        Arc::new(progress::Live::new())
+    } else {
+        Arc::new(progress::Plain::new(Box::new(std::io::stderr())))
+    };
+    let runtime =
+        tokio::runtime::Runtime::new().map_err(|e| user(format!("no async runtime: {e}")))?;
+    let summary = runtime.block_on(async {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let said = progress.clone();
+        tokio::spawn(async move {
+            stopping_signal().await;
+            said.note(
+                "stopping: no new drill starts; the drills under way are discarded (a second                  signal does not hurry this: their spokes must not be left behind)",
+            );
+            let _ = stop.send(true);
+        });
+        drill::run(source, options, progress, stopped).await
+    });
+    let summary = summary.map_err(|drill::CouldNotRun(why)| user(why))?;
+    let text = if json {
+        drill::report::json(&summary)
+    } else {
+        drill::report::table(&summary)
+    };
+    print_out(&text)?;
+    Ok(ExitCode::from(summary.exit_code()))
+}
+
+/// Ctrl-C or SIGTERM (a timer's stop), whichever comes first.
+async fn stopping_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    match signal(SignalKind::terminate()) {
+        Ok(mut term) => {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+        }
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
 }
 
 /// The checks as a table or one JSON document, and the exit code of their verdict.

@@ -16,6 +16,7 @@ wire_enum!(
         ConfirmRestore => "confirm_restore",
         CancelRestore => "cancel_restore",
         DiscardRestore => "discard_restore",
+        RecordDrill => "record_drill",
         CreateDnsSwap => "create_dns_swap",
         RollbackDnsSwap => "rollback_dns_swap",
         AcknowledgeRequest => "acknowledge_request",

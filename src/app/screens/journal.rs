@@ -146,6 +146,16 @@ impl App {
                 reason: detail(intent, "reason"),
                 key,
             },
+            Journaled::RecordDrill => {
+                let value = serde_json::Value::Object(intent.details.clone());
+                let findings = serde_json::from_value(value)
+                    .map_err(|e| format!("the journal line does not say what was found ({e})"))?;
+                Op::RecordDrill {
+                    restore: target.as_str().into(),
+                    findings,
+                    key,
+                }
+            }
             Journaled::CreateDnsSwap => {
                 let restore = self
                     .restores

@@ -1,0 +1,205 @@
+//! The drill runner's view of a source: commands answered by their id (many drills wait at
+//! once), and the fleet and restores as last sent, each drill watching its own restore.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+use tokio::sync::{oneshot, watch};
+
+use crate::domain::ids::RestoreId;
+use crate::domain::restore::Restore;
+use crate::domain::tenant::Tenant;
+use crate::source::{
+    self, CommandError, CommandId, Connection, Op, Reply, Source, SourceCommand, SourceEvent,
+};
+
+type Answers = Arc<Mutex<HashMap<CommandId, oneshot::Sender<Result<Reply, CommandError>>>>>;
+
+/// What the source has said so far.
+#[derive(Debug, Clone, Default)]
+pub struct Seen {
+    pub tenants: Vec<Arc<Tenant>>,
+    pub restores: Vec<Restore>,
+    /// The source's clock as of its last report.
+    pub at: Option<DateTime<Utc>>,
+    /// Why the source could not be read last time, in words.
+    pub failing: Option<String>,
+    /// Both the fleet and the restores have come at least once.
+    pub complete: bool,
+}
+
+impl Seen {
+    pub fn restore(&self, id: &RestoreId) -> Option<&Restore> {
+        self.restores.iter().find(|r| r.id == *id)
+    }
+}
+
+pub struct Client {
+    commands: UnboundedSender<SourceCommand>,
+    next: AtomicU64,
+    answers: Answers,
+    seen: watch::Receiver<Seen>,
+    tasks: [tokio::task::JoinHandle<()>; 2],
+}
+
+impl Client {
+    pub fn start(source: Box<dyn Source>) -> Client {
+        let source::Started {
+            events,
+            commands,
+            task,
+        } = source::start(source);
+        let answers: Answers = Arc::default();
+        let (tell, seen) = watch::channel(Seen::default());
+        let pump = tokio::spawn(pump(events, answers.clone(), tell));
+        Client {
+            commands,
+            next: AtomicU64::new(1),
+            answers,
+            seen,
+            tasks: [task, pump],
+        }
+    }
+
+    /// What the source has said, as of now.
+    pub fn seen(&self) -> Seen {
+        self.seen.borrow().clone()
+    }
+
+    /// A receiver that wakes when the source says anything new.
+    pub fn watch(&self) -> watch::Receiver<Seen> {
+        self.seen.clone()
+    }
+
+    /// Waits until the fleet and the restores have come, or the source fails first.
+    pub async fn first_report(&self, within: Duration) -> Result<Seen, String> {
+        let mut seen = self.watch();
+        let waited = tokio::time::timeout(within, async {
+            loop {
+                {
+                    let now = seen.borrow_and_update();
+                    if now.complete {
+                        return Ok(now.clone());
+                    }
+                    if let Some(why) = &now.failing {
+                        return Err(format!("the source could not be read: {why}"));
+                    }
+                }
+                if seen.changed().await.is_err() {
+                    return Err("the source stopped before it sent the fleet".to_string());
+                }
+            }
+        })
+        .await;
+        waited.unwrap_or_else(|_| {
+            Err(format!(
+                "the source sent no fleet within {}s",
+                within.as_secs()
+            ))
+        })
+    }
+
+    /// Sends `op` and waits for its one answer.
+    pub async fn call(&self, op: Op) -> Result<Reply, CommandError> {
+        let id = CommandId(self.next.fetch_add(1, Ordering::Relaxed));
+        let (tx, rx) = oneshot::channel();
+        self.answers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id, tx);
+        let stopped = || CommandError::new(0, "not_sent", "the source stopped");
+        self.commands
+            .send(SourceCommand { id, op })
+            .map_err(|_| stopped())?;
+        rx.await.unwrap_or_else(|_| Err(stopped()))
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+/// Keeps `Seen` up to date and hands each answer to the call that waits for it.
+async fn pump(
+    mut events: UnboundedReceiver<SourceEvent>,
+    answers: Answers,
+    tell: watch::Sender<Seen>,
+) {
+    let (mut fleet, mut restores) = (false, false);
+    // Where each tenant is in `Seen::tenants`, so a change is found at once in a large fleet.
+    let mut at: HashMap<crate::domain::ids::TenantId, usize> = HashMap::new();
+    while let Some(event) = events.recv().await {
+        match event {
+            SourceEvent::Answer { id, outcome } => {
+                let waiting = answers
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .remove(&id);
+                if let Some(waiting) = waiting {
+                    let _ = waiting.send(outcome);
+                }
+            }
+            SourceEvent::Fleet {
+                generated_at,
+                tenants,
+            } => {
+                fleet = true;
+                at = tenants
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| (t.id.clone(), i))
+                    .collect();
+                tell.send_modify(|seen| {
+                    seen.tenants = tenants;
+                    seen.at = Some(generated_at);
+                    seen.failing = None;
+                    seen.complete = fleet && restores;
+                });
+            }
+            SourceEvent::Changed {
+                generated_at,
+                tenants,
+            } => tell.send_modify(|seen| {
+                for tenant in tenants {
+                    match at.get(&tenant.id) {
+                        Some(&i) => seen.tenants[i] = tenant,
+                        None => {
+                            at.insert(tenant.id.clone(), seen.tenants.len());
+                            seen.tenants.push(tenant);
+                        }
+                    }
+                }
+                seen.at = Some(generated_at);
+                seen.failing = None;
+            }),
+            SourceEvent::Restores {
+                generated_at,
+                restores: list,
+            } => {
+                restores = true;
+                tell.send_modify(|seen| {
+                    seen.restores = list;
+                    seen.at = Some(generated_at);
+                    seen.complete = fleet && restores;
+                });
+            }
+            SourceEvent::Connection(Connection::Failing { error, scope: None }) => {
+                let why = error
+                    .split("; retrying in")
+                    .next()
+                    .unwrap_or(&error)
+                    .to_string();
+                tell.send_modify(|seen| seen.failing = Some(why));
+            }
+            _ => {}
+        }
+    }
+}
