@@ -211,7 +211,7 @@ pub enum Command {
     Drill {
         /// A tenant to drill, by slug (repeatable).
         #[arg(long = "tenant", value_name = "SLUG", required_unless_present = "pick", conflicts_with_all = ["pick", "tier"])]
-        tenants: Vec<String>,
+        slugs: Vec<String>,
         /// Drill the N tenants whose backups are least proved: never drilled first, then the
         /// longest since a passed drill, Dedicated before Standard.
         #[arg(long, value_name = "N")]

@@ -126,7 +126,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             ..
         }) => verify_restore_command(&config, &id, json),
         Some(Command::Drill {
-            tenants,
+            slugs,
             pick,
             tier,
             point,
@@ -142,7 +142,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                         TierArg::Dedicated => Tier::Dedicated,
                     }),
                 },
-                None => snapdeck::drill::Which::Slugs(tenants),
+                None => snapdeck::drill::Which::Slugs(slugs),
             };
             let point = match point {
                 PointArg::Latest => snapdeck::drill::PointChoice::Latest,
@@ -278,6 +278,12 @@ fn drill_command(
 ) -> Result<ExitCode, Failure> {
     use snapdeck::drill::{self, progress};
     use std::io::IsTerminal;
+    if config.read_only {
+        return Err(user(
+            "read-only: a drill makes and discards a restore on the platform, and read-only \
+             forbids every write",
+        ));
+    }
     let (source, label): (Box<dyn Source>, String) = match config.source {
         SourceKind::Http => {
             let source = http_source(config)?;

@@ -184,6 +184,12 @@ pub fn verdicts(
             "the restore failed: {}",
             restore.error.as_deref().unwrap_or("no error given")
         )),
+        ref phase if phase.is_active() => Some(format!(
+            "the restore was still {} after {}, past its {} limit",
+            phase.label().replace('_', " "),
+            super::humanize::duration(took),
+            super::humanize::duration(limit)
+        )),
         ref phase => Some(format!(
             "the restore ended {phase}, not awaiting confirmation"
         )),

@@ -180,14 +180,12 @@ async fn pump(
                 seen.at = Some(generated_at);
                 seen.failing = None;
             }),
-            SourceEvent::Restores {
-                generated_at,
-                restores: list,
-            } => {
+            // Its instant is when this machine read the list (the contract gives restores no
+            // `generated_at`): the source's clock is the fleet's.
+            SourceEvent::Restores { restores: list, .. } => {
                 restores = true;
                 tell.send_modify(|seen| {
                     seen.restores = list;
-                    seen.at = Some(generated_at);
                     seen.complete = fleet && restores;
                 });
             }

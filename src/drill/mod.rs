@@ -720,10 +720,13 @@ fn rto_of(tier: &Tier) -> Duration {
     TierPolicy::of(tier).map_or(Duration::hours(8), |p| p.rto.limit())
 }
 
-/// An error as the summary says it: the status, then the control plane's words.
+/// An error as the summary says it: the status, then the control plane's words (once:
+/// the http source's message may start with the status already).
 fn words(e: &CommandError) -> String {
     match e.status {
-        Some(status) if status > 0 => format!("{status} {}: {}", e.code, e.message),
+        Some(status) if status > 0 && !e.message.starts_with(&status.to_string()) => {
+            format!("{status} {}: {}", e.code, e.message)
+        }
         _ => e.message.clone(),
     }
 }

@@ -67,6 +67,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
+pub use restores::{Verdict as CheckOutcome, failure_of, verdict_of};
 pub use sim::{DEFAULT_STALE_FOR, MAX_TENANTS, Sim};
 
 use crate::clock::Clock;

@@ -1,0 +1,514 @@
+//! `snapdeck drill`, the real binary against the reference server over HTTP on loopback
+//! (its clock driven by the test, so an hour and a half of restore takes seconds), and the
+//! runner through the in-process demo source.
+
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use chrono::{Duration, TimeZone, Utc};
+use serde_json::{Value, json};
+use snapdeck::clock::{Clock, ManualClock};
+use snapdeck::serve::{self, ServeConfig, Tokens};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+const OPERATOR: &str = "operator-token-for-drills";
+const VIEWER: &str = "viewer-token-for-drills";
+
+/// The reference server on an ephemeral port and its clock.
+struct Server {
+    url: String,
+    clock: Arc<ManualClock>,
+    _stop: oneshot::Sender<()>,
+}
+
+async fn server() -> Server {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 11, 26, 3, 10, 0).unwrap(),
+    ));
+    let config = ServeConfig {
+        seed: 42,
+        tenants: 60,
+        clock: clock.clone(),
+        tokens: Tokens::new(OPERATOR.into(), Some(VIEWER.into())).unwrap(),
+    };
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(serve::run(listener, config, async {
+        let _ = stopped.await;
+    }));
+    Server {
+        url: format!("http://{address}"),
+        clock,
+        _stop: stop,
+    }
+}
+
+/// Moves the server's clock on by `step` every 20 ms until dropped: about 1500× real time
+/// at 30 s steps.
+fn ticking(clock: Arc<ManualClock>, step: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(StdDuration::from_millis(20)).await;
+            clock.advance(step);
+        }
+    })
+}
+
+/// A temporary home for the journal and a config polling every second.
+struct Home {
+    dir: tempfile::TempDir,
+}
+
+impl Home {
+    fn new() -> Home {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("config.toml"),
+            "refresh_interval_secs = 1\n",
+        )
+        .unwrap();
+        Home { dir }
+    }
+
+    fn journal(&self) -> std::path::PathBuf {
+        self.dir.path().join("journal.jsonl")
+    }
+
+    fn command(&self, server: &Server, token: &str, args: &[&str]) -> std::process::Command {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_snapdeck"));
+        command
+            .arg("--config")
+            .arg(self.dir.path().join("config.toml"))
+            .args(["--source", "http", "--url", &server.url])
+            .args(args)
+            .env("SNAPDECK_TOKEN", token)
+            .env("SNAPDECK_JOURNAL", self.journal())
+            .env_remove("SNAPDECK_CONFIG");
+        command
+    }
+
+    /// Runs to the end off the runtime, so the server on it keeps answering.
+    async fn run(&self, server: &Server, token: &str, args: &[&str]) -> std::process::Output {
+        let mut command = self.command(server, token, args);
+        tokio::task::spawn_blocking(move || command.output().unwrap())
+            .await
+            .unwrap()
+    }
+}
+
+async fn api(server: &Server, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+    let client = reqwest::Client::new();
+    let mut request = client
+        .request(method, format!("{}/api/v1{path}", server.url))
+        .bearer_auth(OPERATOR)
+        .header("Idempotency-Key", format!("test-{}", rand_key()));
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let answer = request.send().await.unwrap();
+    let status = answer.status();
+    let body: Value = answer.json().await.unwrap_or(Value::Null);
+    assert!(status.is_success(), "{path}: {status} {body}");
+    body
+}
+
+fn rand_key() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+}
+
+async fn tenants(server: &Server) -> Vec<Value> {
+    let page = api(server, reqwest::Method::GET, "/tenants?limit=1000", None).await;
+    page["items"].as_array().unwrap().clone()
+}
+
+async fn restores(server: &Server) -> Vec<Value> {
+    let page = api(server, reqwest::Method::GET, "/restores?limit=1000", None).await;
+    page["items"].as_array().unwrap().clone()
+}
+
+fn summary(output: &std::process::Output) -> Value {
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {stdout}\nstderr: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pick_3_parallel_2_drills_records_and_discards_and_exits_by_the_results() {
+    let server = server().await;
+    let _tick = ticking(server.clock.clone(), Duration::seconds(30));
+    let home = Home::new();
+    let out = home
+        .run(
+            &server,
+            OPERATOR,
+            &["drill", "--pick", "3", "--parallel", "2", "--json"],
+        )
+        .await;
+    let doc = summary(&out);
+    let drills = doc["drills"].as_array().unwrap();
+    assert_eq!(drills.len(), 3, "{doc}");
+    // The pick: never drilled first, Dedicated first.
+    let fleet = tenants(&server).await;
+    let all = restores(&server).await;
+    let mut worst = 0;
+    for d in drills {
+        let slug = d["tenant"].as_str().unwrap();
+        let target = d["target_slug"].as_str().unwrap();
+        assert!(target.starts_with(&format!("{slug}-drill-")), "{target}");
+        assert_eq!(d["discarded"], json!(true), "{d}");
+        let tenant = fleet.iter().find(|t| t["slug"] == slug).unwrap();
+        assert_eq!(tenant["tier"], "dedicated", "{slug}");
+        let last = &tenant["backup"]["last_drill"];
+        assert_eq!(last["restore_id"], d["restore_id"], "{slug}: {last}");
+        assert_eq!(last["result"], d["result"], "{slug}");
+        let restore = all.iter().find(|r| r["id"] == d["restore_id"]).unwrap();
+        assert_eq!(restore["phase"], "discarded");
+        assert_eq!(restore["purpose"], "drill");
+        assert_eq!(restore["mode"], "new_spoke");
+        worst = worst.max(match d["result"].as_str().unwrap() {
+            "passed" => 0,
+            "warning" => 1,
+            _ => 2,
+        });
+    }
+    assert_eq!(out.status.code(), Some(worst), "{doc}");
+    assert_eq!(doc["exit"], json!(worst));
+    // Every write went to the journal before it was sent, and its answer after.
+    let journal = std::fs::read_to_string(home.journal()).unwrap();
+    for op in ["create_restore", "record_drill", "discard_restore"] {
+        let intents = journal
+            .lines()
+            .filter(|l| l.contains(&format!("\"op\":\"{op}\"")))
+            .count();
+        assert_eq!(intents, 3, "{op}: {journal}");
+    }
+    let outcomes = journal
+        .lines()
+        .filter(|l| l.contains("\"kind\":\"outcome\""))
+        .count();
+    assert_eq!(outcomes, 9);
+    // In a pipe, progress is one stamped line per phase change.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("restoring database"), "{stderr}");
+    assert!(stderr.contains("awaiting confirmation"), "{stderr}");
+}
+
+/// Creates plain restores of other tenants until the next restore the demo makes fails
+/// halfway (the demo's failures are a pure function of its seed and the restore's index).
+async fn next_restore_fails(server: &Server) {
+    loop {
+        let k = restores(server).await.len();
+        if snapdeck::source::demo::failure_of(42, k).is_some() {
+            return;
+        }
+        let fleet = tenants(server).await;
+        let free = fleet
+            .iter()
+            .find(|t| {
+                t["active_restore_id"].is_null()
+                    && t["state"] == "active"
+                    && t["restore_of"].is_null()
+                    && t["slug"] != "riverside-music"
+                    && t["backup"]["last_success"].is_object()
+            })
+            .unwrap();
+        let path = format!("/tenants/{}/restores", free["id"].as_str().unwrap());
+        api(
+            server,
+            reqwest::Method::POST,
+            &path,
+            Some(json!({"mode": "new_spoke"})),
+        )
+        .await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_drill_exits_2_and_flags_its_tenant() {
+    let server = server().await;
+    next_restore_fails(&server).await;
+    let _tick = ticking(server.clock.clone(), Duration::seconds(30));
+    let home = Home::new();
+    let out = home
+        .run(&server, OPERATOR, &["drill", "--tenant", "riverside-music"])
+        .await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{stdout}");
+    assert!(stdout.contains("✗ failed"), "{stdout}");
+    assert!(stdout.contains("the restore failed: "), "{stdout}");
+    // The tenant now carries the failed drill, and status flags it in words.
+    let status = home.run(&server, OPERATOR, &["status", "--json"]).await;
+    let doc: Value = serde_json::from_slice(&status.stdout).unwrap();
+    let tenant = doc["tenants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["slug"] == "riverside-music")
+        .unwrap()
+        .clone();
+    assert_eq!(tenant["backup"]["last_drill"]["result"], "failed");
+    let flags = tenant["health"]["flags"].as_array().unwrap();
+    let flag = flags
+        .iter()
+        .find(|f| f["id"] == "last_drill_failed")
+        .unwrap_or_else(|| panic!("{flags:?}"));
+    assert!(
+        flag["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("the restore failed"),
+        "{flag}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_mid_drill_starts_nothing_new_and_discards_what_it_made() {
+    let server = server().await;
+    let home = Home::new();
+    let mut command = home.command(&server, OPERATOR, &["drill", "--pick", "3", "--json"]);
+    command
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = command.spawn().unwrap();
+    // The first drill is under way (past queued, so it can be discarded) and the clock stops.
+    let made = loop {
+        tokio::time::sleep(StdDuration::from_millis(100)).await;
+        let drill = restores(&server)
+            .await
+            .into_iter()
+            .find(|r| r["purpose"] == "drill");
+        if let Some(drill) = drill {
+            break drill;
+        }
+    };
+    server.clock.advance(Duration::minutes(10));
+    tokio::time::sleep(StdDuration::from_millis(1500)).await;
+    let pid = child.id() as i32;
+    // SAFETY: signalling our own child process.
+    unsafe {
+        libc::kill(pid, libc::SIGTERM);
+    }
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let doc = summary(&out);
+    assert_eq!(out.status.code(), Some(3), "{doc}");
+    assert_eq!(doc["interrupted"], json!(true));
+    let drills = doc["drills"].as_array().unwrap();
+    assert_eq!(drills.len(), 1, "no new drill after the stop: {doc}");
+    assert_eq!(drills[0]["result"], "interrupted");
+    assert_eq!(drills[0]["discarded"], json!(true));
+    let after = restores(&server).await;
+    let drill_restores: Vec<&Value> = after.iter().filter(|r| r["purpose"] == "drill").collect();
+    assert_eq!(drill_restores.len(), 1);
+    assert_eq!(drill_restores[0]["id"], made["id"]);
+    assert_eq!(drill_restores[0]["phase"], "discarded");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("stopping: no new drill starts"), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_drill_left_behind_by_a_crash_is_listed_and_discarded_by_the_next_run() {
+    let server = server().await;
+    // As a run killed mid-drill leaves it: a drill restore under way, no result.
+    let fleet = tenants(&server).await;
+    let oak = fleet.iter().find(|t| t["slug"] == "ashford-s7").unwrap();
+    let path = format!("/tenants/{}/restores", oak["id"].as_str().unwrap());
+    let left = api(
+        &server,
+        reqwest::Method::POST,
+        &path,
+        Some(json!({"mode": "new_spoke", "purpose": "drill",
+                    "target_slug": "ashford-s7-drill-20261126", "ticket": null})),
+    )
+    .await;
+    server.clock.advance(Duration::minutes(10));
+    let _tick = ticking(server.clock.clone(), Duration::seconds(30));
+    let home = Home::new();
+    let out = home
+        .run(&server, OPERATOR, &["drill", "--tenant", "ashford-s8"])
+        .await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let id = left["id"].as_str().unwrap();
+    assert!(
+        stdout.contains(&format!(
+            "left behind by an earlier run: {id} → ashford-s7-drill-20261126"
+        )),
+        "{stdout}"
+    );
+    assert!(stdout.contains("discarded"), "{stdout}");
+    assert!(stderr.contains(&format!("found {id}")), "{stderr}");
+    let after = restores(&server).await;
+    let gone = after.iter().find(|r| r["id"] == id).unwrap();
+    assert_eq!(gone["phase"], "discarded");
+    assert!(
+        stdout.contains("ashford-s8-drill-"),
+        "the asked-for drill ran too: {stdout}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_viewer_token_exits_3_with_the_403_in_words() {
+    let server = server().await;
+    let home = Home::new();
+    let out = home
+        .run(&server, VIEWER, &["drill", "--tenant", "ashford-s8"])
+        .await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "{stdout}");
+    assert!(stdout.contains("403"), "{stdout}");
+    assert!(
+        !restores(&server)
+            .await
+            .iter()
+            .any(|r| r["purpose"] == "drill"),
+        "nothing was made"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_kube_source_and_read_only_cannot_drill_and_say_so() {
+    let home = Home::new();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_snapdeck"))
+            .arg("--config")
+            .arg(home.dir.path().join("config.toml"))
+            .args(args)
+            .env("SNAPDECK_JOURNAL", home.journal())
+            .output()
+            .unwrap()
+    };
+    let kube = run(&["drill", "--source", "kube", "--pick", "1"]);
+    assert_eq!(kube.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&kube.stderr).contains("the kube source cannot act"));
+    let read_only = run(&["--read-only", "drill", "--pick", "1"]);
+    assert_eq!(read_only.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&read_only.stderr).contains("read-only"));
+}
+
+/// A control plane of v1 without the additions: everything is forwarded to the reference
+/// server but the drill paths, which answer the contract's 404.
+async fn without_the_additions(upstream: String) -> String {
+    use axum::body::Bytes;
+    use axum::http::{HeaderMap, Method, StatusCode, Uri};
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let forward = move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
+        let upstream = upstream.clone();
+        async move {
+            let path = uri.path_and_query().map_or("/", |p| p.as_str()).to_string();
+            if path.contains("/drills") || path.contains("/drill-result") {
+                let body = json!({"error": {"code": "not_found", "message": "no such path"}});
+                return (StatusCode::NOT_FOUND, HeaderMap::new(), body.to_string());
+            }
+            let client = reqwest::Client::new();
+            let mut request = client.request(method, format!("{upstream}{path}"));
+            for (name, value) in &headers {
+                if name != "host" {
+                    request = request.header(name, value);
+                }
+            }
+            let answer = request.body(body).send().await.unwrap();
+            let status = answer.status();
+            let mut back = HeaderMap::new();
+            for (name, value) in answer.headers() {
+                if name == "content-type" || name == "etag" {
+                    back.insert(name, value.clone());
+                }
+            }
+            (status, back, answer.text().await.unwrap())
+        }
+    };
+    let app = axum::Router::new().fallback(forward);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{address}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_control_plane_without_the_additions_exits_3_in_words_and_writes_nothing() {
+    let real = server().await;
+    let old = Server {
+        url: without_the_additions(real.url.clone()).await,
+        clock: real.clock.clone(),
+        _stop: oneshot::channel().0,
+    };
+    let home = Home::new();
+    let out = home.run(&old, OPERATOR, &["drill", "--pick", "1"]).await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("this control plane has no restore drills (the v1 additions)"),
+        "{stderr}"
+    );
+    assert!(
+        !restores(&real)
+            .await
+            .iter()
+            .any(|r| r["purpose"] == "drill")
+    );
+    assert!(
+        !home.journal().exists() || std::fs::read_to_string(home.journal()).unwrap().is_empty()
+    );
+}
+
+/// The runner through the in-process demo source, as `snapdeck drill --source demo` runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_source_drills_the_least_proved_tenants_and_records_them() {
+    use snapdeck::drill::{self, Options, PointChoice, Which, progress::Plain};
+    use snapdeck::source::demo::DemoSource;
+    let start = Utc.with_ymd_and_hms(2026, 11, 26, 3, 10, 0).unwrap();
+    let clock = Arc::new(ManualClock::new(start));
+    let _tick = ticking(clock.clone(), Duration::seconds(30));
+    let dir = tempfile::tempdir().unwrap();
+    let source = DemoSource::new(42, 60, clock.clone(), StdDuration::from_secs(1));
+    let options = Options {
+        which: Which::Pick {
+            count: 2,
+            tier: Some(snapdeck::domain::tenant::Tier::Standard),
+        },
+        point: PointChoice::Random,
+        parallel: 2,
+        time_limit: None,
+        verify: None,
+        journal: Some(dir.path().join("journal.jsonl")),
+        operator: "drill-test".into(),
+        source_label: "demo".into(),
+        session: "t".into(),
+        seed: 7,
+    };
+    let (_stop, stopped) = tokio::sync::watch::channel(false);
+    let progress = Arc::new(Plain::new(Box::new(std::io::sink())));
+    let summary = drill::run(Box::new(source), options, progress, stopped)
+        .await
+        .unwrap();
+    assert_eq!(summary.drills.len(), 2);
+    for d in &summary.drills {
+        assert_eq!(d.tier, snapdeck::domain::tenant::Tier::Standard);
+        assert_eq!(d.discarded, Some(Ok(())), "{d:?}");
+        assert!(
+            matches!(
+                d.ending,
+                drill::Ending::Ran {
+                    recorded: Ok(()),
+                    ..
+                }
+            ),
+            "{d:?}"
+        );
+        // Standard's RTO is the limit, and a random point within retention was restored.
+        assert_eq!(d.limit, Duration::hours(8));
+        let point = d.point_taken_at.unwrap();
+        assert!(point > clock.now() - Duration::days(31), "{point}");
+    }
+}
