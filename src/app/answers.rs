@@ -62,6 +62,7 @@ impl App {
                 self.set_flash(FlashKind::Info, text);
             }
             (_, Reply::Drill(record)) => {
+                self.drill_answered(&pending.op, None);
                 let d = &record.drill;
                 let text = format!(
                     "drill {} recorded: {}, {}",
@@ -90,6 +91,11 @@ impl App {
             None => self.restores.push(restore.clone()),
         }
         super::screens::restores::order(&mut self.restores);
+        match &pending.op {
+            crate::source::Op::CreateRestore { .. } => self.drill_launched(&restore),
+            op @ crate::source::Op::DiscardRestore { .. } => self.drill_answered(op, None),
+            _ => {}
+        }
         let phase = restore.phase.label().replace('_', " ");
         match waiter {
             Waiter::Monitor => self.answered_monitor(id, Ok(())),
@@ -126,6 +132,7 @@ impl App {
     /// in words, and in the flash.
     pub(super) fn deliver_error(&mut self, id: CommandId, pending: &Pending, error: CommandError) {
         let problem = error.message.clone();
+        self.drill_answered(&pending.op, Some(problem.clone()));
         match pending.waiter {
             // The monitor's log says so and tries again at the next tick.
             Waiter::EventLog => return self.answered_events(id, Err(error)),

@@ -16,6 +16,8 @@ pub enum Goto {
     Requests,
     Journal,
     Tenant(String),
+    /// A drill's wizard for the tenant of exactly this slug (a write: no guessing).
+    Drill(String),
     Quit,
 }
 
@@ -26,6 +28,7 @@ pub const GOTOS: &[(&str, &str)] = &[
     ("requests", "restore requests waiting for on-call"),
     ("journal", "every action taken from this machine"),
     ("tenant", "SLUG: one tenant's screen"),
+    ("drill", "SLUG: a restore drill of one tenant…"),
     ("quit", "leave snapdeck"),
 ];
 
@@ -43,6 +46,8 @@ pub fn parse(line: &str) -> Result<Goto, String> {
     match (name, argument) {
         ("tenant", Some(slug)) => Ok(Goto::Tenant(slug.to_string())),
         ("tenant", None) => Err(":tenant needs a slug, e.g. :tenant northfield-arts".into()),
+        ("drill", Some(slug)) => Ok(Goto::Drill(slug.to_string())),
+        ("drill", None) => Err(":drill needs a slug, e.g. :drill northfield-arts".into()),
         (name, Some(_)) => Err(format!(":{name} takes no argument")),
         ("fleet", None) => Ok(Goto::Fleet),
         ("restores", None) => Ok(Goto::Restores),
@@ -125,7 +130,7 @@ pub fn complete<'a>(line: &str, slugs: impl Iterator<Item = &'a str>) -> (String
                 names.filter(|n| n.starts_with(&word)).collect(),
             )
         }
-        Some((first, rest)) if goto_named(first) == Ok("tenant") => {
+        Some((first, rest)) if matches!(goto_named(first), Ok("tenant" | "drill")) => {
             let typed = rest.trim().to_string();
             let matching = slugs.filter(|s| s.starts_with(&typed)).collect();
             (format!("{first} "), matching)
@@ -216,6 +221,19 @@ impl App {
             Goto::Requests => self.on_common_action(Action::ShowRequests),
             Goto::Quit => self.effects.push(Effect::Quit),
             Goto::Tenant(slug) => self.open_tenant_named(&slug),
+            Goto::Drill(slug) => {
+                let found = (0..self.fleet.len())
+                    .map(|i| self.fleet.tenant(i))
+                    .find(|t| t.slug == slug)
+                    .map(|t| t.id.clone());
+                match found {
+                    Some(id) => self.open_drill(Some(id)),
+                    None => {
+                        let text = format!("no tenant {slug} in the fleet (:drill needs it whole)");
+                        self.set_flash(FlashKind::Error, text);
+                    }
+                }
+            }
         }
     }
 

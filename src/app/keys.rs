@@ -48,6 +48,9 @@ pub enum Action {
     Acknowledge,
     /// The restore wizard for the selected tenant: an action on the platform.
     NewRestore,
+    /// A restore drill of the selected tenant (typed confirmation): a real restore, checked,
+    /// recorded and thrown away.
+    NewDrill,
     /// The wizard: the next field, the other mode, send it.
     NextField,
     ToggleMode,
@@ -70,6 +73,7 @@ impl Action {
         matches!(
             self,
             Action::NewRestore
+                | Action::NewDrill
                 | Action::Launch
                 | Action::ConfirmRestore
                 | Action::CancelRestore
@@ -163,6 +167,13 @@ const NEW_RESTORE: Binding = Binding {
     hint: Some(("R", "restore")),
 };
 
+const NEW_DRILL: Binding = Binding {
+    keys: &[(ch('D'), Action::NewDrill)],
+    label: "D",
+    what: "drill: a real restore, checked and thrown away…",
+    hint: None,
+};
+
 const MOVE: Binding = Binding {
     keys: &[
         (code(KeyCode::Up), Action::Up),
@@ -215,6 +226,7 @@ pub const FLEET_KEYS: &[Binding] = &[
         hint: Some(("/", "filter")),
     },
     NEW_RESTORE,
+    NEW_DRILL,
     Binding {
         keys: &[(ch('f'), Action::ProblemsOnly)],
         label: "f",
@@ -287,6 +299,7 @@ pub const TENANT_KEYS: &[Binding] = &[
         what: "restore this tenant (from the selected point, in the history)…",
         ..NEW_RESTORE
     },
+    NEW_DRILL,
 ];
 
 pub const MONITOR_KEYS: &[Binding] = &[

@@ -2,6 +2,7 @@
 
 mod answers;
 pub mod columns;
+pub mod drill_runs;
 pub mod drills;
 pub mod fleet;
 pub mod goto;
@@ -211,6 +212,8 @@ pub struct App {
     history: Option<history::PointHistory>,
     /// The tenant screen's past drills (the tenant in front).
     drills: Option<drills::PastDrills>,
+    /// Drills launched from this dashboard, each followed to its end.
+    drill_runs: std::collections::HashMap<crate::domain::ids::RestoreId, drill_runs::DrillRun>,
     /// Commands sent and not yet answered.
     outbox: outbox::Outbox,
     /// Tenants changed by the last whole fleet swapped in, for the refresh's answer.
@@ -258,6 +261,7 @@ impl App {
             closed_requests: Vec::new(),
             history: None,
             drills: None,
+            drill_runs: std::collections::HashMap::new(),
             outbox: outbox::Outbox::new(settings.session),
             last_load_changes: 0,
             effects: Vec::new(),
@@ -596,6 +600,7 @@ impl App {
             return;
         }
         self.poll_event_logs(false);
+        self.advance_drills();
         self.fleet.evaluate_due(now);
         if let Screen::Tenant(card) = self.screen() {
             let id = card.id.clone();

@@ -146,13 +146,20 @@ impl App {
     /// Starts the own checks of the restore on the monitor in front once it awaits
     /// confirmation; `again` runs them anew (the operator's `v`).
     pub(in crate::app) fn start_own_checks(&mut self, again: bool) {
-        if !self.verify_configured {
-            return;
-        }
         let Some(Screen::Monitor(monitor)) = self.screens.last() else {
             return;
         };
-        let Some(restore) = self.restore(&monitor.id).cloned() else {
+        let id = monitor.id.clone();
+        self.start_own_checks_of(&id, again);
+    }
+
+    /// Starts the own checks of restore `id` once it awaits confirmation (a drill's, too,
+    /// whatever screen is in front).
+    pub(in crate::app) fn start_own_checks_of(&mut self, id: &RestoreId, again: bool) {
+        if !self.verify_configured {
+            return;
+        }
+        let Some(restore) = self.restore(id).cloned() else {
             return;
         };
         if restore.phase != RestorePhase::AwaitingConfirmation {

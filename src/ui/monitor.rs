@@ -144,6 +144,18 @@ fn status_lines<'a>(
     short: bool,
 ) -> Vec<Line<'a>> {
     let mut lines = vec![phases(restore, theme)];
+    if restore.purpose == crate::domain::restore::RestorePurpose::Drill {
+        // A drill says what it is first: nobody is to confirm it or point DNS at it.
+        let words = app.drill_run(&restore.id).map_or_else(
+            || "a restore drill made elsewhere (snapdeck drill): it is discarded when done".into(),
+            |run| run.words(),
+        );
+        let line = Line::from(vec![
+            Span::styled("Drill  ", theme.title),
+            Span::styled(words, theme.info),
+        ]);
+        lines.push(clipped(line, width));
+    }
     if let Some(error) = &restore.error {
         // A failure is the first thing read, in words, not a code.
         let failed_in = failed_phase(restore).map_or(String::new(), |p| {

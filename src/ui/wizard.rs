@@ -42,9 +42,12 @@ pub fn draw(
         )],
     };
     let status = Paragraph::new(status_line(app, wizard, theme)).wrap(Wrap { trim: false });
-    let title = tenant.map_or(" Restore ".to_string(), |t| {
-        format!(" Restore · {} ", t.slug)
-    });
+    let what = if wizard.is_drill() {
+        "Restore drill"
+    } else {
+        "Restore"
+    };
+    let title = tenant.map_or(format!(" {what} "), |t| format!(" {what} · {} ", t.slug));
     // As tall as the wrapped text, and the outcome always in rows of its own at the bottom:
     // on a small terminal the form gives way, never what happened to the launch.
     let inner = WIDTH.min(area.width).saturating_sub(2).max(1);
@@ -91,6 +94,13 @@ fn form<'a>(
     }
     lines.push(when);
     lines.extend(point_lines(app, &pick, now, theme));
+    if wizard.is_drill() {
+        lines.extend(drill_lines(tenant, wizard, theme));
+        lines.push(Line::raw(""));
+        lines.push(Line::from(Span::styled("Review", theme.title)));
+        lines.push(Line::from(drill_review(app, tenant, wizard, &pick)));
+        return lines;
+    }
     let target = &wizard.target;
     let (new_mark, over_mark) = match wizard.mode {
         RestoreMode::Overwrite => ("( )", "(•)"),
@@ -139,6 +149,63 @@ fn form<'a>(
     lines.push(Line::from(Span::styled("Review", theme.title)));
     lines.push(Line::from(review(app, tenant, wizard, &pick, now)));
     lines
+}
+
+/// Where a drill restores, and the slug typed to start it.
+fn drill_lines<'a>(tenant: &Tenant, wizard: &WizardScreen, theme: &Theme) -> Vec<Line<'a>> {
+    vec![
+        fact(
+            "Into",
+            format!("a new spoke {}, thrown away after", wizard.target),
+            theme,
+        ),
+        field(
+            "Confirm",
+            &wizard.confirm,
+            wizard.field == Field::Confirm,
+            theme,
+        ),
+        Line::from(Span::styled(
+            format!(
+                "{:LABEL$}type {}: this starts a real restore on the platform",
+                "", tenant.slug
+            ),
+            theme.amber,
+        )),
+    ]
+}
+
+/// What a drill does, in one paragraph.
+fn drill_review(app: &App, tenant: &Tenant, wizard: &WizardScreen, pick: &PointPick) -> String {
+    let (id, taken_at) = match pick {
+        PointPick::Chosen { choice, .. } => (choice.point.id.clone(), choice.point.taken_at),
+        PointPick::Summary(last) => (last.restore_point_id.clone(), last.taken_at),
+        PointPick::Loading | PointPick::Searching => {
+            return "The review follows once the point is known.".to_string();
+        }
+        PointPick::Refused(_) => return "Nothing to review: no point can be restored.".to_string(),
+    };
+    let rto = crate::domain::policy::TierPolicy::of(&tenant.tier).map_or(
+        "no RTO for this tier".to_string(),
+        |p| {
+            format!(
+                "its restore time is measured against the RTO of {}",
+                p.rto.words()
+            )
+        },
+    );
+    let checks = if app.own_checks_configured() {
+        "the control plane's checks and snapdeck's own"
+    } else {
+        "the control plane's checks ([verify] adds snapdeck's own)"
+    };
+    format!(
+        "Restores {id}, taken {}, into {} to prove that it restores; nobody is pointed at it \
+         and no DNS moves. The monitor follows it, checks it ({checks}) once it awaits \
+         confirmation, records the result and discards the spoke; {rto}.",
+        timestamp(taken_at, app.time),
+        wizard.target,
+    )
 }
 
 fn fact<'a>(label: &str, value: String, theme: &Theme) -> Line<'a> {

@@ -24,6 +24,7 @@ impl App {
             }
             Action::Filter => self.open_modal(Modal::Filter),
             Action::NewRestore => self.open_wizard(self.view.selected().cloned()),
+            Action::NewDrill => self.open_drill(self.view.selected().cloned()),
             Action::ProblemsOnly => {
                 self.view.toggle_problems_only(&self.fleet);
                 let state = if self.view.problems_only() {

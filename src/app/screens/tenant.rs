@@ -161,6 +161,13 @@ impl App {
                 self.want_points(&id, wanted);
             }
             Action::NewRestore => self.restore_from_tenant(),
+            Action::NewDrill => {
+                let id = match self.screens.last() {
+                    Some(Screen::Tenant(screen)) => Some(screen.id.clone()),
+                    _ => None,
+                };
+                self.open_drill(id);
+            }
             other => self.on_common_action(other),
         }
     }

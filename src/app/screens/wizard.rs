@@ -58,6 +58,9 @@ pub struct WizardScreen {
     /// The support ticket this restore answers, when opened from the requests screen: its
     /// point in time, and its `requested_at`, which starts the RTO clock.
     pub request: Option<crate::domain::request::RestoreRequest>,
+    /// A drill (`D`): into `<slug>-drill-<yyyymmdd>`, checked, recorded and discarded; the
+    /// slug typed to start it.
+    pub purpose: RestorePurpose,
 }
 
 impl PartialEq for WizardScreen {
@@ -85,7 +88,21 @@ impl WizardScreen {
             launched: None,
             launched_id: None,
             request: None,
+            purpose: RestorePurpose::Request,
         }
+    }
+
+    /// The wizard of a drill into `target`: the point, then the slug typed.
+    pub fn drill(tenant: TenantId, target: String) -> Self {
+        Self {
+            purpose: RestorePurpose::Drill,
+            field: Field::Confirm,
+            ..Self::new(tenant, target)
+        }
+    }
+
+    pub fn is_drill(&self) -> bool {
+        self.purpose == RestorePurpose::Drill
     }
 
     fn input(&mut self) -> &mut Input {
@@ -99,6 +116,13 @@ impl WizardScreen {
 
     /// The fields in turn; the typed confirmation only for an overwrite.
     fn next_field(&mut self) {
+        if self.is_drill() {
+            self.field = match self.field {
+                Field::Confirm => Field::When,
+                _ => Field::Confirm,
+            };
+            return;
+        }
         self.field = match (self.field, &self.mode) {
             (Field::When, _) => Field::Ticket,
             (Field::Ticket, _) => Field::Reason,
@@ -183,6 +207,33 @@ impl App {
         self.want_points(&id, 1);
     }
 
+    /// `D` (and `:drill SLUG`): a drill's wizard, unless the tenant cannot be drilled now.
+    pub(in crate::app) fn open_drill(&mut self, tenant: Option<TenantId>) {
+        if self.read_only {
+            self.refuse_read_only("drills are not offered");
+            return;
+        }
+        let Some(i) = tenant.as_ref().and_then(|id| self.fleet.position(id)) else {
+            self.dirty = false;
+            return;
+        };
+        let t = self.fleet.tenant(i);
+        if let Some(why) = crate::domain::drill::cannot_drill(t) {
+            self.set_flash(FlashKind::Error, format!("no drill: {why}"));
+            return;
+        }
+        let tenants = self.fleet.tenants();
+        let target = crate::domain::drill::free_drill_slug(&t.slug, self.now, |taken| {
+            tenants.iter().any(|t| t.slug == taken)
+        });
+        let id = t.id.clone();
+        self.open_screen(Screen::Wizard(Box::new(WizardScreen::drill(
+            id.clone(),
+            target,
+        ))));
+        self.want_points(&id, 1);
+    }
+
     pub(in crate::app) fn on_wizard_key(
         &mut self,
         key: crossterm::event::KeyEvent,
@@ -207,6 +258,10 @@ impl App {
         match action {
             Some(Action::Back) => self.close_screen(),
             Some(Action::NextField) => wizard.next_field(),
+            Some(Action::ToggleMode) if wizard.is_drill() => {
+                wizard.problem =
+                    Some("a drill always restores into a new spoke, never over the tenant".into());
+            }
             Some(Action::ToggleMode) => {
                 wizard.mode = match wizard.mode {
                     RestoreMode::Overwrite => RestoreMode::NewSpoke,
@@ -378,6 +433,9 @@ impl App {
             }
             PointPick::Refused(problem) => return Err(problem),
         };
+        if wizard.is_drill() {
+            return drill_request(wizard, &tenant.slug, point);
+        }
         let ticket = wizard.ticket.value().trim().to_string();
         if let Some(problem) = ticket_problem(&ticket) {
             return Err(problem);
@@ -446,6 +504,31 @@ impl App {
             wizard.problem = None;
         }
     }
+}
+
+/// A drill's request once the slug is typed: a new spoke with the drill's name, no ticket.
+fn drill_request(
+    wizard: &WizardScreen,
+    slug: &str,
+    point: RestorePointId,
+) -> Result<Checked, String> {
+    if wizard.confirm.value().trim() != slug {
+        return Err(format!(
+            "a drill starts a real restore on the platform: type {slug} to start it"
+        ));
+    }
+    Ok(Checked {
+        slug: slug.to_string(),
+        request: CreateRestore {
+            restore_point_id: Some(point),
+            mode: RestoreMode::NewSpoke,
+            target_slug: Some(wizard.target.clone()),
+            ticket: None,
+            reason: Some("restore drill, from the dashboard".into()),
+            purpose: RestorePurpose::Drill,
+        },
+        fingerprint: None,
+    })
 }
 
 /// A launch that passed the form's checks.
