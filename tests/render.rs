@@ -213,6 +213,35 @@ fn tenant_screen_with_its_history_at_160x45_and_80x24() {
 }
 
 #[test]
+fn tenant_screen_drills_at_160x45_and_80x24() {
+    let mut app = app(60);
+    key(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "northfield-medicine");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Tab);
+    for _ in 0..8 {
+        key(&mut app, KeyCode::PageDown);
+    }
+    // Drawn once to learn how far the card scrolls, then at its end: the drills.
+    render(&mut app, &default_theme(), 160, 45);
+    for _ in 0..8 {
+        key(&mut app, KeyCode::PageDown);
+    }
+    let wide = screen_text(&render(&mut app, &default_theme(), 160, 45));
+    insta::assert_snapshot!("tenant_drills_at_160x45", wide);
+    assert!(wide.contains("Restore drills"), "{wide}");
+    assert!(wide.contains("✗ failed"), "{wide}");
+    render(&mut app, &default_theme(), 80, 24);
+    for _ in 0..12 {
+        key(&mut app, KeyCode::PageDown);
+    }
+    let narrow = screen_text(&render(&mut app, &default_theme(), 80, 24));
+    insta::assert_snapshot!("tenant_drills_at_80x24", narrow);
+    assert!(narrow.contains("Last drill"), "{narrow}");
+}
+
+#[test]
 fn help_fits_80x24_with_every_key_and_flag() {
     let mut app = app(60);
     key(&mut app, KeyCode::Char('?'));

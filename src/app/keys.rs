@@ -170,7 +170,7 @@ const NEW_RESTORE: Binding = Binding {
 const NEW_DRILL: Binding = Binding {
     keys: &[(ch('D'), Action::NewDrill)],
     label: "D",
-    what: "drill: a real restore, checked and thrown away…",
+    what: "drill this tenant…",
     hint: None,
 };
 
@@ -187,27 +187,24 @@ const MOVE: Binding = Binding {
 };
 
 pub const FLEET_KEYS: &[Binding] = &[
-    MOVE,
+    Binding {
+        what: "move (or the wheel, a click)",
+        ..MOVE
+    },
+    // Ends and pages on one row, so the help keeps every key and flag on an 80x24 screen.
     Binding {
         keys: &[
             (ch('g'), Action::First),
             (code(KeyCode::Home), Action::First),
             (ch('G'), Action::Last),
             (code(KeyCode::End), Action::Last),
-        ],
-        label: "g  G",
-        what: "first / last tenant",
-        hint: None,
-    },
-    Binding {
-        keys: &[
             (code(KeyCode::PageUp), Action::PageUp),
             (code(KeyCode::PageDown), Action::PageDown),
             (ctrl('u'), Action::PageUp),
             (ctrl('d'), Action::PageDown),
         ],
-        label: "PgUp PgDn",
-        what: "one page up / down",
+        label: "g G PgUp/Dn",
+        what: "first / last · a page up / down",
         hint: None,
     },
     Binding {
@@ -225,8 +222,13 @@ pub const FLEET_KEYS: &[Binding] = &[
         what: "filter / clear the filter",
         hint: Some(("/", "filter")),
     },
-    NEW_RESTORE,
-    NEW_DRILL,
+    // One row for both, so the help keeps every key and flag on an 80x24 screen.
+    Binding {
+        keys: &[(ch('R'), Action::NewRestore), (ch('D'), Action::NewDrill)],
+        label: "R  D",
+        what: "restore / drill this tenant…",
+        hint: Some(("R", "restore")),
+    },
     Binding {
         keys: &[(ch('f'), Action::ProblemsOnly)],
         label: "f",
@@ -238,12 +240,6 @@ pub const FLEET_KEYS: &[Binding] = &[
         label: "s  S",
         what: "sort: next column / reverse",
         hint: Some(("s/S", "sort")),
-    },
-    Binding {
-        keys: &[],
-        label: "wheel click",
-        what: "scroll / select",
-        hint: None,
     },
 ];
 

@@ -773,8 +773,8 @@ fn restore_untested(t: &Tenant, ctx: &HealthContext, watch: &mut Watch) -> Optio
     (age > max_age).then(|| Flag {
         kind: FlagKind::RestoreUntested,
         explanation: format!(
-            "The last passed restore drill was {} ago ({}), more than the {} drills are due \
-             in.",
+            "The last passed restore drill was {} ago ({}): drills are due every {}, so \
+             nobody has proved lately that this tenant's backups restore.",
             duration(age),
             last.finished_at.format("%Y-%m-%d %H:%M UTC"),
             period(max_age)
@@ -788,17 +788,18 @@ fn last_drill_failed(t: &Tenant) -> Option<Flag> {
     if last.result != DrillResult::Failed {
         return None;
     }
+    let when = |at: DateTime<Utc>| at.format("%Y-%m-%d %H:%M UTC").to_string();
     let point = match (&last.restore_point_id, last.point_taken_at) {
-        (Some(id), Some(at)) => format!(" of point {id} ({})", at.format("%Y-%m-%d %H:%M UTC")),
-        (Some(id), None) => format!(" of point {id}"),
-        (None, Some(at)) => format!(" of the point of {}", at.format("%Y-%m-%d %H:%M UTC")),
+        (Some(id), Some(at)) => format!(" (point {id}, taken {})", when(at)),
+        (Some(id), None) => format!(" (point {id})"),
+        (None, Some(at)) => format!(" (point taken {})", when(at)),
         (None, None) => String::new(),
     };
     flag(
         FlagKind::LastDrillFailed,
         format!(
-            "The restore drill{point} on {} failed: {}.",
-            last.finished_at.format("%Y-%m-%d %H:%M UTC"),
+            "The restore drill on {}{point} failed: {}.",
+            when(last.finished_at),
             last.summary.trim_end_matches('.')
         ),
     )

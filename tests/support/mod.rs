@@ -163,17 +163,22 @@ pub fn key(app: &mut App, code: KeyCode) -> Vec<snapdeck::app::Effect> {
 /// fixed clock (and the pages those answers ask for in turn).
 pub fn answer_reads(app: &mut App, effects: &[Effect]) {
     for effect in effects {
-        let Effect::Source(SourceCommand {
-            id,
-            op: Op::RestorePoints { tenant, cursor },
-        }) = effect
-        else {
+        let Effect::Source(SourceCommand { id, op }) = effect else {
             continue;
         };
         let mut sim = Sim::new(SEED, app.fleet.len(), now());
-        let outcome = sim
-            .restore_points(tenant, cursor.as_deref())
-            .map(Reply::RestorePoints);
+        let outcome = match op {
+            Op::RestorePoints { tenant, cursor } => sim
+                .restore_points(tenant, cursor.as_deref())
+                .map(Reply::RestorePoints),
+            Op::Drills { tenant, .. } => sim.drills(tenant).map(|items| {
+                Reply::Drills(snapdeck::source::Page {
+                    items,
+                    next_cursor: None,
+                })
+            }),
+            _ => continue,
+        };
         let answer = SourceEvent::Answer { id: *id, outcome };
         let more = app.update(Msg::Source(answer), now());
         answer_reads(app, &more);
