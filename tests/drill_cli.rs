@@ -183,6 +183,14 @@ async fn pick_3_parallel_2_drills_records_and_discards_and_exits_by_the_results(
     }
     assert_eq!(out.status.code(), Some(worst), "{doc}");
     assert_eq!(doc["exit"], json!(worst));
+    // The discarded spokes are torn down, then leave the fleet.
+    server.clock.advance(Duration::minutes(11));
+    let listed = tenants(&server).await;
+    let left: Vec<&Value> = listed
+        .iter()
+        .filter(|t| t["slug"].as_str().unwrap().contains("-drill-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
     // Every write went to the journal before it was sent, and its answer after.
     let journal = std::fs::read_to_string(home.journal()).unwrap();
     for op in ["create_restore", "record_drill", "discard_restore"] {

@@ -104,10 +104,11 @@ pub fn is_drill_of(slug: &str, original_slug: &str) -> bool {
         && (suffix.is_empty() || suffix.strip_prefix('-').is_some_and(digits))
 }
 
-/// Whether the tenant's source can say how its drills went: a cluster read directly knows
-/// nothing of them (only the control plane records drills).
+/// Whether drills mean anything for the tenant: a cluster read directly knows nothing of
+/// them (only the control plane records drills), and a restore's target is not a customer's
+/// site to prove.
 pub fn knows_drills(tenant: &Tenant) -> bool {
-    tenant.cluster().is_none()
+    tenant.cluster().is_none() && tenant.restore_of.is_none()
 }
 
 /// Why `tenant` cannot be drilled now, in words; `None` when it can.

@@ -54,7 +54,8 @@ pub async fn tenants(
         if matches(&headers, &etag) {
             return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response());
         }
-        let (tenants, next) = paging::page(control.sim.tenants(), paging);
+        let sim = &control.sim;
+        let (tenants, next) = paging::page_where(sim.tenants(), paging, |t| sim.is_listed(t));
         (control.sim.now(), tenants, next, etag)
     };
     let page = TenantsPage {
@@ -80,7 +81,11 @@ fn matches(headers: &HeaderMap, etag: &str) -> bool {
 pub async fn tenant(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Answer {
     let tenant = {
         let control = shared.now().await;
-        control.sim.tenants().iter().find(|t| t.id.0 == id).cloned()
+        let sim = &control.sim;
+        sim.tenants()
+            .iter()
+            .find(|t| t.id.0 == id && sim.is_listed(t))
+            .cloned()
     };
     let tenant =
         tenant.ok_or_else(|| ApiError::not_found("tenant_not_found", format!("no tenant {id}")))?;

@@ -211,7 +211,10 @@ impl Card<'_> {
     fn drills(&mut self, app: &App, t: &Tenant, now: DateTime<Utc>, zone: TimeDisplay) {
         let rto = TierPolicy::of(&t.tier).map(|p| p.rto);
         if !crate::domain::drill::knows_drills(t) {
-            let why = "not known here: drills are recorded by the control plane, not the cluster";
+            let why = match t.restore_of {
+                Some(_) => "none: this spoke is a restore's target, not a customer's site",
+                None => "not known here: drills are recorded by the control plane, not the cluster",
+            };
             self.fact("Last drill", why.to_string());
             return;
         }

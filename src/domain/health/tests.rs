@@ -864,7 +864,11 @@ fn restore_untested_only_with_drills_set_up_and_just_after_max_age() {
     let h = evaluate(&failed, facts(HOUR), &with_drills(month));
     assert!(!h.has(FlagKind::RestoreUntested));
     assert!(h.has(FlagKind::LastDrillFailed));
-    // A tenant read from a cluster cannot know its drills: never untested.
+    // A tenant read from a cluster cannot know its drills, and a restore's target is no
+    // customer's site: never untested.
+    let mut target = dedicated();
+    target.restore_of = Some(TenantId("ten_2".into()));
+    assert!(!evaluate(&target, facts(HOUR), &with_drills(month)).has(FlagKind::RestoreUntested));
     let mut cluster = dedicated();
     cluster.cluster = Some(Box::default());
     assert!(!evaluate(&cluster, facts(HOUR), &with_drills(month)).has(FlagKind::RestoreUntested));

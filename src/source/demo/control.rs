@@ -289,8 +289,12 @@ impl Sim {
             .and_then(|t| self.tenants().get(t))
             .is_some_and(|t| t.state != state);
         let confirmed = changes && state == TenantState::Active;
+        let deleting = changes && state == TenantState::Deleting;
         if let Some(spoke) = target.filter(|_| changes).and_then(|t| self.tenant_mut(t)) {
             spoke.state = state;
+        }
+        if let Some(spoke) = target.filter(|_| deleting) {
+            self.tearing_down(spoke);
         }
         if let Some(spoke) = target.filter(|_| confirmed) {
             self.start_schedule(spoke);

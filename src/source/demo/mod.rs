@@ -195,7 +195,8 @@ fn answer(
     let SourceCommand { id, op } = command;
     let outcome = control::apply(sim, done, &op);
     if op == Op::Refresh {
-        send_fleet(events, sim.tenants().to_vec(), sim)?;
+        sim.take_fleet_shrunk();
+        send_fleet(events, sim.fleet(), sim)?;
     } else {
         let touched = sim.take_touched();
         if !touched.is_empty() {
@@ -266,6 +267,9 @@ fn tick(
     events: &UnboundedSender<SourceEvent>,
 ) -> Result<(), Closed> {
     let changed = sim.advance(now);
+    if sim.take_fleet_shrunk() {
+        return send_fleet(events, sim.fleet(), sim);
+    }
     report(sim, &changed, events)
 }
 

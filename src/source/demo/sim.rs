@@ -61,7 +61,18 @@ pub struct Sim {
     pub(super) drill_records: Vec<crate::domain::drill::DrillRecord>,
     /// Tenants an operator's write changed, to report with the write's answer.
     touched: Vec<usize>,
+    /// Spokes being torn down (a discarded, failed or cancelled restore's), and when each
+    /// leaves the fleet; those gone are no longer listed (their index stays, for the plans
+    /// that name it).
+    tearing_down: Vec<(usize, DateTime<Utc>)>,
+    gone: std::collections::HashSet<crate::domain::ids::TenantId>,
+    /// A spoke left the fleet since the last look: the whole fleet is sent again, as a
+    /// changed-tenants report cannot remove one.
+    fleet_shrunk: bool,
 }
+
+/// How long a torn-down spoke stays listed as `deleting` before it leaves the fleet.
+pub const TEARDOWN: Duration = Duration::minutes(10);
 
 impl Sim {
     /// The fleet of `seed` with `tenants` tenants as it stands at `now`.
@@ -103,6 +114,9 @@ impl Sim {
             requests,
             drill_records: Vec::new(),
             touched: Vec::new(),
+            tearing_down: Vec::new(),
+            gone: std::collections::HashSet::new(),
+            fleet_shrunk: false,
         }
     }
 
@@ -188,10 +202,56 @@ impl Sim {
         self.advance_restores();
         self.advance_dns();
         changed.extend(self.take_touched());
+        changed.extend(self.tear_down(now));
         self.requests.arrive(now, &self.tenants);
         changed.sort_unstable();
         changed.dedup();
         changed
+    }
+
+    /// Spokes whose teardown is over leave the fleet: answered as changed (a server's
+    /// listing moves on), and the next look at the fleet sends it whole.
+    fn tear_down(&mut self, now: DateTime<Utc>) -> Vec<usize> {
+        let (done, waiting): (Vec<_>, Vec<_>) =
+            self.tearing_down.drain(..).partition(|(_, at)| *at <= now);
+        self.tearing_down = waiting;
+        for (index, _) in &done {
+            if let Some(t) = self.tenants.get(*index) {
+                self.gone.insert(t.id.clone());
+                self.fleet_shrunk = true;
+            }
+        }
+        done.into_iter().map(|(index, _)| index).collect()
+    }
+
+    /// A spoke now `deleting`: it leaves the fleet `TEARDOWN` later.
+    pub(super) fn tearing_down(&mut self, index: usize) {
+        if !self.tearing_down.iter().any(|(i, _)| *i == index) {
+            self.tearing_down.push((index, self.now + TEARDOWN));
+        }
+    }
+
+    /// Whether the tenant is still in the fleet (not a torn-down spoke).
+    pub fn is_listed(&self, tenant: &Tenant) -> bool {
+        !self.gone.contains(&tenant.id)
+    }
+
+    /// The fleet as listed: every tenant but the torn-down spokes.
+    pub fn fleet(&self) -> Vec<Arc<Tenant>> {
+        match self.gone.is_empty() {
+            true => self.tenants.clone(),
+            false => self
+                .tenants
+                .iter()
+                .filter(|t| self.is_listed(t))
+                .cloned()
+                .collect(),
+        }
+    }
+
+    /// Whether a spoke left the fleet since the last call.
+    pub fn take_fleet_shrunk(&mut self) -> bool {
+        std::mem::take(&mut self.fleet_shrunk)
     }
 
     /// Regenerates the tenants at `now`; the restores keep their timelines. Every tenant

@@ -779,3 +779,94 @@ async fn a_restore_for_a_ticket_answers_it_and_closes_it_once_confirmed() {
         "answered by a completed restore: no longer open"
     );
 }
+
+#[test]
+fn a_drill_is_a_new_spoke_recorded_once_and_its_discarded_spoke_leaves_the_fleet() {
+    use crate::domain::drill::{DrillFindings, DrillResult};
+    use crate::domain::restore::RestorePurpose;
+    use crate::domain::tenant::TenantState;
+    let mut sim = Sim::new(42, 60, now());
+    let mut done = super::Idempotency::default();
+    let tenant = sim
+        .tenants()
+        .iter()
+        .find(|t| crate::domain::drill::cannot_drill(t).is_none())
+        .unwrap()
+        .clone();
+    let drill = |target: Option<&str>, mode: RestoreMode| CreateRestore {
+        target_slug: target.map(str::to_string),
+        ticket: None,
+        purpose: RestorePurpose::Drill,
+        ..newest(mode)
+    };
+    // Never over the tenant, never into a slug that is not a drill's.
+    let over = super::apply(
+        &mut sim,
+        &mut done,
+        &create(&tenant, drill(None, RestoreMode::Overwrite), "d1"),
+    );
+    assert_eq!(error(over).code, "invalid_drill");
+    let elsewhere = drill(Some("somewhere-else"), RestoreMode::NewSpoke);
+    let refused = super::apply(&mut sim, &mut done, &create(&tenant, elsewhere, "d2"));
+    assert_eq!(error(refused).code, "invalid_drill");
+    // Named by the control plane when no target is given.
+    let made = super::apply(
+        &mut sim,
+        &mut done,
+        &create(&tenant, drill(None, RestoreMode::NewSpoke), "d3"),
+    );
+    let made = restore(made);
+    assert_eq!(made.purpose, RestorePurpose::Drill);
+    assert_eq!(made.target_slug, format!("{}-drill-20261126", tenant.slug));
+    // A drill can be discarded once it is under way, before it awaits confirmation.
+    sim.advance(now() + Duration::minutes(10));
+    let findings = DrillFindings {
+        result: DrillResult::Passed,
+        summary: "4 checks passed".into(),
+        checks: Vec::new(),
+        restore_duration_seconds: Some(3600),
+        verified_by: "test".into(),
+    };
+    let record = |restore: &RestoreId, k: &str| Op::RecordDrill {
+        restore: restore.clone(),
+        findings: findings.clone(),
+        key: key(k),
+    };
+    assert!(super::apply(&mut sim, &mut done, &record(&made.id, "r1")).is_ok());
+    let again = super::apply(&mut sim, &mut done, &record(&made.id, "r2"));
+    assert_eq!(error(again).code, "drill_result_recorded");
+    let last = sim.tenants().iter().find(|t| t.id == tenant.id).unwrap();
+    assert_eq!(last.backup.last_drill.as_ref().unwrap().restore_id, made.id);
+    let discard = Op::DiscardRestore {
+        restore: made.id.clone(),
+        reason: "drill done".into(),
+        key: key("x1"),
+    };
+    let discarded = restore(super::apply(&mut sim, &mut done, &discard));
+    assert_eq!(discarded.phase, RestorePhase::Discarded);
+    let spoke = |sim: &Sim| sim.fleet().into_iter().find(|t| t.slug == made.target_slug);
+    assert_eq!(spoke(&sim).unwrap().state, TenantState::Deleting);
+    let gone_at = now() + Duration::minutes(10) + super::super::sim::TEARDOWN;
+    sim.advance(gone_at - Duration::seconds(1));
+    assert!(
+        spoke(&sim).is_some(),
+        "still listed until its teardown ends"
+    );
+    sim.advance(gone_at);
+    assert!(
+        spoke(&sim).is_none(),
+        "gone from the fleet after its teardown"
+    );
+    assert!(sim.take_fleet_shrunk());
+    // A restore that was asked for has no drill result.
+    let other = sim
+        .tenants()
+        .iter()
+        .find(|t| t.id != tenant.id && crate::domain::drill::cannot_drill(t).is_none())
+        .unwrap()
+        .clone();
+    let ask = create(&other, newest(RestoreMode::NewSpoke), "a1");
+    let asked = restore(super::apply(&mut sim, &mut done, &ask));
+    let not_a_drill = super::apply(&mut sim, &mut done, &record(&asked.id, "r3"));
+    assert_eq!(error(not_a_drill).code, "not_a_drill");
+}
