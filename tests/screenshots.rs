@@ -123,6 +123,26 @@ fn shoot_all(dir: &Path) -> Vec<PathBuf> {
     paths.push(shoot(dir, "kube-fleet", &mut kube, &theme, (160, 45)));
     support::kube_fleet::open_card(&mut kube, "kb-law");
     paths.push(shoot(dir, "kube-tenant", &mut kube, &theme, (160, 45)));
+    // A tenant whose last drill failed, its card scrolled to the drills.
+    let mut drills = app(60);
+    key(&mut drills, KeyCode::Char('/'));
+    type_text(&mut drills, "northfield-medicine");
+    key(&mut drills, KeyCode::Enter);
+    key(&mut drills, KeyCode::Enter);
+    key(&mut drills, KeyCode::Tab);
+    support::render(&mut drills, &theme, 160, 45);
+    for _ in 0..8 {
+        key(&mut drills, KeyCode::PageDown);
+    }
+    paths.push(shoot(dir, "tenant-drills", &mut drills, &theme, (160, 45)));
+    // `D`: a drill's wizard, the slug half typed.
+    let mut drill = app(60);
+    key(&mut drill, KeyCode::Char('/'));
+    type_text(&mut drill, "ashford-s7");
+    key(&mut drill, KeyCode::Enter);
+    key(&mut drill, KeyCode::Char('D'));
+    type_text(&mut drill, "ashford");
+    paths.push(shoot(dir, "drill-wizard", &mut drill, &theme, (160, 45)));
     let mut journal = app(60);
     key(&mut journal, KeyCode::Char(':'));
     type_text(&mut journal, "ten north");

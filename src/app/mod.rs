@@ -437,6 +437,8 @@ impl App {
             }
             // Once launched, Enter opens the monitor (WIZARD_DONE_KEYS); while sending, nothing.
             Screen::Wizard(w) if action == Action::Launch => w.sending.is_none(),
+            // A drill is always a new spoke: no mode to switch.
+            Screen::Wizard(w) if action == Action::ToggleMode => !w.is_drill(),
             _ => true,
         }
     }

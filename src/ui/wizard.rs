@@ -195,14 +195,14 @@ fn drill_review(app: &App, tenant: &Tenant, wizard: &WizardScreen, pick: &PointP
         },
     );
     let checks = if app.own_checks_configured() {
-        "the control plane's checks and snapdeck's own"
+        "by the control plane and by snapdeck itself"
     } else {
-        "the control plane's checks ([verify] adds snapdeck's own)"
+        "by the control plane ([verify] in the config adds snapdeck's own checks)"
     };
     format!(
         "Restores {id}, taken {}, into {} to prove that it restores; nobody is pointed at it \
-         and no DNS moves. The monitor follows it, checks it ({checks}) once it awaits \
-         confirmation, records the result and discards the spoke; {rto}.",
+         and no DNS moves. The monitor follows it: once it awaits confirmation it is checked \
+         {checks}, the result is recorded and the spoke discarded; {rto}.",
         timestamp(taken_at, app.time),
         wizard.target,
     )
