@@ -65,6 +65,10 @@ async fn d_starts_a_drill_with_the_slug_typed_and_the_monitor_runs_it_to_its_end
     };
     let id = monitor.id.clone();
     assert_eq!(w.app.drill_run(&id), Some(&DrillRun::Watching));
+    // A drill is never confirmed, nor DNS pointed at it.
+    use snapdeck::app::keys::Action as Key;
+    assert!(!w.app.offers(Key::ConfirmRestore));
+    assert!(!w.app.offers(Key::SwapDns));
     // The platform restores it; each tick the monitor looks; the drill moves on by itself.
     for round in 0..200 {
         if matches!(w.app.drill_run(&id), Some(DrillRun::Done { .. })) {

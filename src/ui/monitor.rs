@@ -380,8 +380,15 @@ fn phases<'a>(restore: &Restore, theme: &Theme) -> Line<'a> {
         spans.push(Span::styled(text, style));
     }
     if RestorePhase::HAPPY_PATH.iter().all(|p| *p != restore.phase) {
-        let ended = format!("   ✗ {}", restore.phase.label().replace('_', " "));
-        spans.push(Span::styled(ended, theme.red));
+        // A drill ends discarded when all went well: that is its way out, not a failure.
+        let drill_done = restore.phase == RestorePhase::Discarded
+            && restore.purpose == crate::domain::restore::RestorePurpose::Drill;
+        let (glyph, style) = match drill_done {
+            true => ("■", theme.dim),
+            false => ("✗", theme.red),
+        };
+        let ended = format!("   {glyph} {}", restore.phase.label().replace('_', " "));
+        spans.push(Span::styled(ended, style));
     }
     Line::from(spans)
 }

@@ -85,6 +85,12 @@ fn prompt(what: DnsMove) -> Prompt<DnsMove> {
 
 /// Why a restore cannot have its DNS swapped, in words; none when it can.
 pub fn not_swappable(restore: &Restore) -> Option<String> {
+    if restore.purpose == crate::domain::restore::RestorePurpose::Drill {
+        return Some(format!(
+            "restore {} is a drill: DNS never moves to a drill's spoke",
+            restore.id
+        ));
+    }
     if restore.mode != RestoreMode::NewSpoke {
         return Some(format!(
             "restore {} overwrote {} in place: there is no other spoke to swap DNS to",

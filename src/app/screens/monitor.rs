@@ -97,6 +97,13 @@ impl MonitorScreen {
 
 /// Why `what` cannot be done to `restore` now, in words; `None` when it can.
 pub fn cannot_move(restore: &Restore, what: Move) -> Option<String> {
+    if what == Move::Confirm && restore.purpose == crate::domain::restore::RestorePurpose::Drill {
+        return Some(format!(
+            "restore {} is a drill: it is never confirmed (nobody is pointed at it); it is \
+             checked, recorded and discarded",
+            restore.id
+        ));
+    }
     let phase = &restore.phase;
     let allowed = match what {
         Move::Confirm => phase.can_confirm(),
