@@ -7,9 +7,8 @@ use chrono::Duration;
 
 use super::own_checks::OwnChecks;
 use super::{App, FlashKind};
-use crate::domain::drill::{self, DrillFindings, DrillResult};
+use crate::domain::drill::{self, DrillResult};
 use crate::domain::ids::{IdempotencyKey, RestoreId};
-use crate::domain::policy::TierPolicy;
 use crate::domain::restore::{Restore, RestorePhase, RestorePurpose};
 use crate::journal::Action as Journaled;
 use crate::source::Op;
@@ -105,9 +104,10 @@ impl App {
             let limit = self
                 .fleet
                 .position(&restore.tenant_id)
-                .and_then(|i| TierPolicy::of(&self.fleet.tenant(i).tier))
-                .map_or(Duration::hours(8), |p| p.rto.limit());
-            let took = self.drill_took(&restore);
+                .map_or(Duration::hours(8), |i| {
+                    drill::limit_of(&self.fleet.tenant(i).tier)
+                });
+            let took = drill::took(&restore, self.source_now(self.now));
             let ready = restore.phase == RestorePhase::AwaitingConfirmation;
             let over = !restore.phase.is_active() || took > limit;
             if !ready && !over {
@@ -130,28 +130,9 @@ impl App {
         }
     }
 
-    /// How long the restore took to be ready (or has taken so far), on the source's clock.
-    fn drill_took(&self, restore: &Restore) -> Duration {
-        let finished = restore.steps.iter().filter_map(|s| s.finished_at).max();
-        let end = match (&restore.phase, finished) {
-            (RestorePhase::AwaitingConfirmation | RestorePhase::Failed, Some(at)) => at,
-            _ => self.source_now(self.now),
-        };
-        (end - restore.requested_at).max(Duration::zero())
-    }
-
     fn record_drill(&mut self, restore: &Restore, verdicts: drill::Verdicts, took: Duration) {
-        let findings = DrillFindings {
-            result: verdicts.result.clone(),
-            summary: verdicts.summary.clone(),
-            checks: verdicts.checks,
-            restore_duration_seconds: Some(took.num_seconds()),
-            verified_by: format!("snapdeck {} ({})", env!("CARGO_PKG_VERSION"), self.operator),
-        };
-        let details = match serde_json::to_value(&findings) {
-            Ok(serde_json::Value::Object(map)) => map,
-            _ => serde_json::Map::new(),
-        };
+        let findings = verdicts.findings(took, &self.operator);
+        let details = crate::journal::details_of(&findings);
         let (op, key) = self.keyed(Op::RecordDrill {
             restore: restore.id.clone(),
             findings,
@@ -178,6 +159,12 @@ impl App {
         let Some(restore) = self.restore(id).cloned() else {
             return;
         };
+        if !restore.can_discard() {
+            let problem = format!("its spoke cannot be discarded ({})", restore.phase);
+            self.drill_runs
+                .insert(id.clone(), done(result, summary, Some(problem)));
+            return;
+        }
         let reason = format!("restore drill {result}: {summary}");
         let (op, key) = self.keyed(Op::DiscardRestore {
             restore: id.clone(),
@@ -188,12 +175,6 @@ impl App {
         intent
             .details
             .insert("reason".into(), serde_json::Value::String(reason));
-        if !restore.can_discard() {
-            let problem = format!("its spoke cannot be discarded ({})", restore.phase);
-            self.drill_runs
-                .insert(id.clone(), done(result, summary, Some(problem)));
-            return;
-        }
         self.write(intent, op);
         let next = match problem {
             Some(problem) => done(result, summary, Some(format!("NOT recorded: {problem}"))),

@@ -167,6 +167,36 @@ pub struct Verdicts {
     pub checks: Vec<VerificationCheck>,
 }
 
+impl Verdicts {
+    /// The `drill-result` body: the verdicts, the restore's duration, who checked it.
+    pub fn findings(&self, took: Duration, operator: &str) -> DrillFindings {
+        DrillFindings {
+            result: self.result.clone(),
+            summary: self.summary.clone(),
+            checks: self.checks.clone(),
+            restore_duration_seconds: Some(took.num_seconds()),
+            verified_by: format!("snapdeck {} ({operator})", env!("CARGO_PKG_VERSION")),
+        }
+    }
+}
+
+/// How long a drill may take before it has failed the promise: its tier's RTO (8 hours for
+/// a tier snapdeck does not know).
+pub fn limit_of(tier: &Tier) -> Duration {
+    super::policy::TierPolicy::of(tier).map_or(Duration::hours(8), |p| p.rto.limit())
+}
+
+/// How long the restore took to be ready: to the end of its last step once it awaits
+/// confirmation or failed, else until `now` (the source's clock).
+pub fn took(restore: &Restore, now: DateTime<Utc>) -> Duration {
+    let finished = restore.steps.iter().filter_map(|s| s.finished_at).max();
+    let end = match (&restore.phase, finished) {
+        (RestorePhase::AwaitingConfirmation | RestorePhase::Failed, Some(at)) => at,
+        _ => now,
+    };
+    (end - restore.requested_at).max(Duration::zero())
+}
+
 /// How the drill went: the restore as it ended, snapdeck's own checks (none when `[verify]`
 /// is not set), and whether the restore took longer than `limit` (its tier's RTO, or the
 /// operator's limit). A restore that failed or ran out of time failed the drill; any check

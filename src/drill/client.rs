@@ -70,6 +70,17 @@ impl Client {
         self.seen.borrow().clone()
     }
 
+    /// The source's clock as of its last report (this machine's before the first), read
+    /// without copying the fleet.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.seen.borrow().at.unwrap_or_else(Utc::now)
+    }
+
+    /// Restore `id` as last reported.
+    pub fn restore(&self, id: &RestoreId) -> Option<Restore> {
+        self.seen.borrow().restore(id).cloned()
+    }
+
     /// A receiver that wakes when the source says anything new.
     pub fn watch(&self) -> watch::Receiver<Seen> {
         self.seen.clone()

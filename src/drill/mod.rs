@@ -21,11 +21,8 @@ use tokio::sync::watch;
 use self::client::{Client, Seen};
 use self::progress::Progress;
 use crate::config::VerifyConfig;
-use crate::domain::drill::{
-    self, DrillFindings, DrillResult, cannot_drill, free_drill_slug, is_drill_of,
-};
+use crate::domain::drill::{self, DrillResult, cannot_drill, free_drill_slug, is_drill_of};
 use crate::domain::ids::{IdempotencyKey, RestoreId, TenantId};
-use crate::domain::policy::TierPolicy;
 use crate::domain::restore::{CreateRestore, Restore, RestoreMode, RestorePhase, RestorePurpose};
 use crate::domain::restore_point::RestorePoint;
 use crate::domain::tenant::{Tenant, Tier};
@@ -346,7 +343,7 @@ impl Runner {
                 limit: self
                     .options
                     .time_limit
-                    .unwrap_or_else(|| rto_of(&tenant.tier)),
+                    .unwrap_or_else(|| drill::limit_of(&tenant.tier)),
                 tenant,
             })
             .collect();
@@ -416,7 +413,7 @@ impl Runner {
             }
             Watched::Ended(r) | Watched::Late(r) => r,
         };
-        let took = took(&restore, self.client.seen().at);
+        let took = drill::took(&restore, self.client.now());
         report.restore_duration = Some(took);
         line.checking();
         let own = self.own_checks(&restore, &point).await;
@@ -456,7 +453,7 @@ impl Runner {
                 ));
             }
         };
-        let now = self.client.seen().at.unwrap_or_else(Utc::now);
+        let now = self.client.now();
         let window = now - Duration::days(i64::from(t.backup.retention_days));
         let usable: Vec<&RestorePoint> = points
             .iter()
@@ -490,9 +487,7 @@ impl Runner {
         };
         let key = self.key();
         let mut intent = self.intent(Journaled::CreateRestore, &t.slug, &key);
-        if let Ok(serde_json::Value::Object(details)) = serde_json::to_value(&request) {
-            intent.details = details;
-        }
+        intent.details = journal::details_of(&request);
         let op = Op::CreateRestore {
             tenant: t.id.clone(),
             request,
@@ -531,7 +526,7 @@ impl Runner {
             if latest.phase == RestorePhase::AwaitingConfirmation || !latest.phase.is_active() {
                 return Watched::Ended(latest);
             }
-            if took(&latest, self.client.seen().at) > limit {
+            if drill::took(&latest, self.client.now()) > limit {
                 return Watched::Late(latest);
             }
             tokio::select! {
@@ -568,22 +563,10 @@ impl Runner {
         verdicts: &drill::Verdicts,
         took: Duration,
     ) -> Result<(), String> {
-        let findings = DrillFindings {
-            result: verdicts.result.clone(),
-            summary: verdicts.summary.clone(),
-            checks: verdicts.checks.clone(),
-            restore_duration_seconds: Some(took.num_seconds()),
-            verified_by: format!(
-                "snapdeck {} ({})",
-                env!("CARGO_PKG_VERSION"),
-                self.options.operator
-            ),
-        };
+        let findings = verdicts.findings(took, &self.options.operator);
         let key = self.key();
         let mut intent = self.intent(Journaled::RecordDrill, &restore.id.0, &key);
-        if let Ok(serde_json::Value::Object(details)) = serde_json::to_value(&findings) {
-            intent.details = details;
-        }
+        intent.details = journal::details_of(&findings);
         let op = Op::RecordDrill {
             restore: restore.id.clone(),
             findings,
@@ -602,9 +585,7 @@ impl Runner {
         }
         let now = self
             .client
-            .seen()
             .restore(&restore.id)
-            .cloned()
             .unwrap_or_else(|| restore.clone());
         let key = self.key();
         let (action, op) = if now.phase == RestorePhase::Queued {
@@ -695,29 +676,12 @@ enum Watched {
     Stopped(Restore),
 }
 
-/// How long the restore took to be ready: to the end of its last step, or until `now`.
-fn took(restore: &Restore, now: Option<DateTime<Utc>>) -> Duration {
-    let ready = match restore.phase {
-        RestorePhase::AwaitingConfirmation | RestorePhase::Failed => {
-            restore.steps.iter().filter_map(|s| s.finished_at).max()
-        }
-        _ => None,
-    };
-    let end = ready.or(now).unwrap_or_else(Utc::now);
-    (end - restore.requested_at).max(Duration::zero())
-}
-
 /// One of `n`, the same for the same seed and tenant (`--point random`).
 fn pick_index(seed: u64, tenant: &str, n: usize) -> usize {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     (seed, tenant).hash(&mut hasher);
     (hasher.finish() % n.max(1) as u64) as usize
-}
-
-/// The tier's RTO as a drill's limit (8 hours for a tier snapdeck does not know).
-fn rto_of(tier: &Tier) -> Duration {
-    TierPolicy::of(tier).map_or(Duration::hours(8), |p| p.rto.limit())
 }
 
 /// An error as the summary says it: the status, then the control plane's words (once:

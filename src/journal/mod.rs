@@ -18,7 +18,9 @@ use std::path::{Path, PathBuf};
 
 pub use print::{write_json, write_table};
 pub use read::{Entry, JournalRead, Problem, read_journal};
-pub use record::{Action, IdempotencyKey, Intent, Outcome, UNKNOWN_OPERATOR, Verdict, operator};
+pub use record::{
+    Action, IdempotencyKey, Intent, Outcome, UNKNOWN_OPERATOR, Verdict, details_of, operator,
+};
 
 use record::RecordRef;
 

@@ -61,6 +61,15 @@ impl Intent {
     }
 }
 
+/// An op's parameters as an intent's `details`: its fields, for a human reading it later and
+/// for a re-send to rebuild it.
+pub fn details_of(value: &impl Serialize) -> Map<String, Value> {
+    match serde_json::to_value(value) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    }
+}
+
 /// What the journal says when nobody could be named (said at start-up too).
 pub const UNKNOWN_OPERATOR: &str = "unknown";
 

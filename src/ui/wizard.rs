@@ -175,15 +175,25 @@ fn drill_lines<'a>(tenant: &Tenant, wizard: &WizardScreen, theme: &Theme) -> Vec
     ]
 }
 
+/// The point a review speaks of, or what it says instead while there is none.
+fn reviewed_point(
+    pick: &PointPick,
+) -> Result<(crate::domain::ids::RestorePointId, DateTime<Utc>), String> {
+    match pick {
+        PointPick::Chosen { choice, .. } => Ok((choice.point.id.clone(), choice.point.taken_at)),
+        PointPick::Summary(last) => Ok((last.restore_point_id.clone(), last.taken_at)),
+        PointPick::Loading | PointPick::Searching => {
+            Err("The review follows once the point is known.".to_string())
+        }
+        PointPick::Refused(_) => Err("Nothing to review: no point can be restored.".to_string()),
+    }
+}
+
 /// What a drill does, in one paragraph.
 fn drill_review(app: &App, tenant: &Tenant, wizard: &WizardScreen, pick: &PointPick) -> String {
-    let (id, taken_at) = match pick {
-        PointPick::Chosen { choice, .. } => (choice.point.id.clone(), choice.point.taken_at),
-        PointPick::Summary(last) => (last.restore_point_id.clone(), last.taken_at),
-        PointPick::Loading | PointPick::Searching => {
-            return "The review follows once the point is known.".to_string();
-        }
-        PointPick::Refused(_) => return "Nothing to review: no point can be restored.".to_string(),
+    let (id, taken_at) = match reviewed_point(pick) {
+        Ok(point) => point,
+        Err(why) => return why,
     };
     let rto = crate::domain::policy::TierPolicy::of(&tenant.tier).map_or(
         "no RTO for this tier".to_string(),
@@ -302,13 +312,9 @@ fn review(
     pick: &PointPick,
     now: DateTime<Utc>,
 ) -> String {
-    let (id, taken_at) = match pick {
-        PointPick::Chosen { choice, .. } => (choice.point.id.clone(), choice.point.taken_at),
-        PointPick::Summary(last) => (last.restore_point_id.clone(), last.taken_at),
-        PointPick::Loading | PointPick::Searching => {
-            return "The review follows once the point is known.".to_string();
-        }
-        PointPick::Refused(_) => return "Nothing to review: no point can be restored.".to_string(),
+    let (id, taken_at) = match reviewed_point(pick) {
+        Ok(point) => point,
+        Err(why) => return why,
     };
     let lost = duration((now - taken_at).max(chrono::Duration::zero()));
     let into = match wizard.mode {

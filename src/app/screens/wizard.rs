@@ -476,7 +476,7 @@ impl App {
             request,
             fingerprint,
         } = checked;
-        let details = details(&request);
+        let details = crate::journal::details_of(&request);
         let ticket = request.ticket.clone();
         let (op, key) = self.keyed(Op::CreateRestore {
             tenant: tenant.clone(),
@@ -537,12 +537,4 @@ struct Checked {
     request: CreateRestore,
     /// For an overwrite with `[verify]` set: live to fingerprint before it leaves.
     fingerprint: Option<FingerprintRequest>,
-}
-
-/// What the journal keeps of a restore request besides its target and ticket.
-fn details(request: &CreateRestore) -> serde_json::Map<String, serde_json::Value> {
-    match serde_json::to_value(request) {
-        Ok(serde_json::Value::Object(map)) => map,
-        _ => serde_json::Map::new(),
-    }
 }

@@ -250,3 +250,26 @@ fn last_drill_reads_as_the_contract_writes_it() {
     let t = tenant("oak", "standard");
     assert!(t.backup.last_drill.is_none(), "absent is never drilled");
 }
+
+#[test]
+fn a_drill_took_until_its_last_step_ended_or_until_now_while_under_way() {
+    use crate::domain::restore::{RestoreStep, StepStatus};
+    let mut r = restore(RestorePhase::AwaitingConfirmation, &[]);
+    let step = |end: DateTime<Utc>| RestoreStep {
+        name: "verify".into(),
+        status: StepStatus::Succeeded,
+        started_at: None,
+        finished_at: Some(end),
+        progress: None,
+        message: None,
+    };
+    r.steps = vec![step(at(26, 4)), step(at(26, 5))];
+    assert_eq!(took(&r, at(27, 0)), Duration::hours(2));
+    r.phase = RestorePhase::RestoringVolume;
+    assert_eq!(took(&r, at(26, 6)), Duration::hours(3));
+    // A clock behind the request is no negative duration.
+    assert_eq!(took(&r, at(26, 1)), Duration::zero());
+    assert_eq!(limit_of(&Tier::Dedicated), Duration::hours(4));
+    assert_eq!(limit_of(&Tier::Standard), Duration::hours(8));
+    assert_eq!(limit_of(&Tier::Unknown("gold".into())), Duration::hours(8));
+}
