@@ -1,7 +1,8 @@
 //! snapdeck's own checks of a restore at scale: a live and a restored database in one
 //! pg-local, each with 10 000 000 log rows and 1 000 000 file rows, all five checks (the site
 //! probe against a loopback server). Target: under 5 s. Starts its own pg-local (about 2 s,
-//! then a few minutes to fill the tables) and stops it after.
+//! then a few minutes to fill the tables) and stops it after. And the moodledata check's own
+//! cost: hashing every one of the 200 newest files, 1 MiB each, within the default budget.
 //!
 //!     cargo bench --bench verify
 
@@ -11,7 +12,7 @@ use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
-use snapdeck::domain::verify::{Verdict, overall};
+use snapdeck::domain::verify::{HashBudget, Verdict, overall};
 use snapdeck::verify::db::Timeouts;
 use snapdeck::verify::dsn::Dsn;
 use snapdeck::verify::{LiveSide, Plan, Side, files};
@@ -96,11 +97,22 @@ fn psql(pg: &Pg, db: &str, sql: &str) {
 
 fn content(n: u64) -> (Vec<u8>, String) {
     let bytes = format!("bench file {n}").into_bytes();
-    let digest = ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, &bytes);
-    (
-        bytes,
-        digest.as_ref().iter().map(|b| format!("{b:02x}")).collect(),
-    )
+    let hash = sha1(&bytes);
+    (bytes, hash)
+}
+
+fn sha1(bytes: &[u8]) -> String {
+    let digest = ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, bytes);
+    digest.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `bytes` where Moodle keeps them in `moodledata`; their contenthash and size.
+fn store(moodledata: &Path, bytes: &[u8]) -> (String, u64) {
+    let hash = sha1(bytes);
+    let path = files::content_path(moodledata, &hash).unwrap();
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+    (hash, bytes.len() as u64)
 }
 
 /// The point: the newest rows sit a minute before it.
@@ -145,9 +157,7 @@ fn build(pg: &Pg, moodledata: &Path) {
             bytes.len(),
             t - 60 - n as i64
         ));
-        let path = files::content_path(moodledata, &hash).unwrap();
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, bytes).unwrap();
+        store(moodledata, &bytes);
     }
     psql(
         pg,
@@ -208,6 +218,7 @@ fn bench(c: &mut Criterion) {
             connect: Duration::from_secs(5),
             query: Duration::from_secs(60),
         },
+        hash_budget: Default::default(),
     };
     let checks = runtime.block_on(snapdeck::verify::run(&plan));
     assert_eq!(overall(&checks), Verdict::Passed, "{checks:#?}");
@@ -220,5 +231,26 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// Every one of the 200 newest files hashed: 200 MiB read through per check.
+fn hashing(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let newest: Vec<(String, u64)> = (0..200)
+        .map(|n| {
+            let mut bytes = content(n).0;
+            bytes.resize(1 << 20, b'.');
+            store(dir.path(), &bytes)
+        })
+        .collect();
+    let budget = HashBudget::default();
+    let facts = files::check(dir.path(), &newest, budget).unwrap();
+    assert_eq!((facts.hashed, facts.cut_short), (200, None), "{facts:?}");
+    let mut group = c.benchmark_group("verify");
+    group.sample_size(10);
+    group.bench_function("hash the 200 newest files, 1 MiB each", |b| {
+        b.iter(|| files::check(dir.path(), &newest, budget))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, hashing, bench);
 criterion_main!(benches);

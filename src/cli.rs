@@ -1,11 +1,19 @@
-//! Command-line arguments. Every option the TUI takes, `status` takes too, so scripts and the
-//! screen always see the same fleet.
+//! Command-line arguments. Each command takes the options that mean something to it (its
+//! `--help` lists no other): the source and demo options wherever the fleet is read, the
+//! theme for the dashboard alone. Options given before a command's name (`snapdeck --seed 7
+//! status`) still count when the command takes them, and are refused in words when not.
 
+mod options;
+
+use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::parser::ValueSource;
+use clap::{ArgGroup, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
-use crate::config::MAX_DEMO_SPEED;
+pub use options::{
+    ConfigFile, Dashboard, DemoOptions, KubeOptions, ReadOnly, SourceArg, SourceChoice,
+};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -14,127 +22,74 @@ use crate::config::MAX_DEMO_SPEED;
     about = "Backup health, restores and DNS swaps of the Moodle fleet, in a terminal."
 )]
 pub struct Cli {
+    /// The dashboard's options (a command given after them takes those it shares).
     #[command(flatten)]
-    pub global: Global,
+    pub dashboard: Dashboard,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
-/// Global options that mean nothing to `serve-demo` (it always serves the demo fleet, with
-/// no screen): kept out of its help.
-const NOT_FOR_SERVE_DEMO: [&str; 8] = [
-    "source",
-    "url",
-    "theme",
-    "contexts",
-    "namespaces",
-    "all_contexts",
-    "self_host",
-    "read_only",
-];
-
 impl Cli {
-    /// Parses the process's arguments; `serve-demo --help` lists only what applies to it.
+    /// Parses the process's arguments.
     pub fn try_parse_args() -> Result<Cli, clap::Error> {
-        Cli::try_parse().map_err(|error| {
-            let serving = std::env::args().any(|a| a == "serve-demo");
-            if error.kind() != clap::error::ErrorKind::DisplayHelp || !serving {
-                return error;
-            }
-            match serve_demo_help() {
-                Some(help) => {
-                    // As clap does with its own help: printed, and done.
-                    print!("{help}");
-                    std::process::exit(0);
-                }
-                None => error,
-            }
-        })
+        Cli::try_parse_args_from(std::env::args_os())
+    }
+
+    /// Parses `args`, refusing an option given before a command that does not take it (it
+    /// would be silently ignored: `snapdeck --theme light status`).
+    pub fn try_parse_args_from(
+        args: impl IntoIterator<Item = impl Into<OsString> + Clone>,
+    ) -> Result<Cli, clap::Error> {
+        let mut command = Cli::command();
+        let matches = command.try_get_matches_from_mut(args)?;
+        if let Some(refusal) = misplaced(&command, &matches) {
+            return Err(command.error(clap::error::ErrorKind::ArgumentConflict, refusal));
+        }
+        Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command))
+    }
+
+    /// The options in force: the command's own over those given before its name.
+    pub fn options(&self) -> Dashboard {
+        let earlier = self.dashboard.clone();
+        match &self.command {
+            None => earlier,
+            Some(command) => earlier.overlaid(command.options()),
+        }
     }
 }
 
-/// `serve-demo`'s help without the global options that mean nothing to it.
-fn serve_demo_help() -> Option<String> {
-    use clap::CommandFactory;
-    let mut command = Cli::command();
-    // Global options reach the subcommands when the command is built: hide them after.
-    command.build();
-    let serve = command.find_subcommand_mut("serve-demo")?;
-    let mut hidden = NOT_FOR_SERVE_DEMO
-        .iter()
-        .fold(std::mem::take(serve), |serve, id| {
-            serve.mut_arg(*id, |arg| arg.hide(true))
-        });
-    let help = hidden.render_help();
-    // Styled on a terminal only, as clap's own help is.
-    let styled = std::io::IsTerminal::is_terminal(&std::io::stdout());
-    Some(if styled {
-        help.ansi().to_string()
-    } else {
-        help.to_string()
-    })
+/// Why an option given before the command's name does not apply to it, if one does not.
+fn misplaced(root: &clap::Command, matches: &clap::ArgMatches) -> Option<String> {
+    let (name, _) = matches.subcommand()?;
+    let command = root.find_subcommand(name)?;
+    let given = |arg: &&clap::Arg| {
+        matches.value_source(arg.get_id().as_str()) == Some(ValueSource::CommandLine)
+    };
+    let foreign = root
+        .get_arguments()
+        .filter(given)
+        .find(|arg| !command.get_arguments().any(|a| a.get_id() == arg.get_id()))?;
+    let option = foreign
+        .get_long()
+        .map_or_else(|| foreign.get_id().to_string(), |long| format!("--{long}"));
+    Some(format!(
+        "{option} does not apply to `snapdeck {name}` (it is one of the dashboard's options); \
+         `snapdeck {name} --help` lists the options it takes"
+    ))
 }
 
-#[derive(Debug, Args)]
-pub struct Global {
-    /// Config file; beats the SNAPDECK_CONFIG environment variable (default: the platform
-    /// config dir's snapdeck/config.toml).
-    // SNAPDECK_CONFIG is read by `config::resolve_path`, not by clap: clap would take an empty
-    // value as an empty path and refuse it, where an empty variable must mean unset.
-    #[arg(long, global = true, value_name = "PATH")]
-    pub config: Option<PathBuf>,
-    /// Where the fleet comes from.
-    #[arg(long, global = true, value_enum)]
-    pub source: Option<SourceArg>,
-    /// The control plane's address for the http source (beats `[http] url`), e.g.
-    /// https://control.example.net. The token never goes on the command line: see the README.
-    #[arg(long, global = true, value_name = "URL")]
-    pub url: Option<String>,
-    /// Seed of the demo fleet (the same seed gives the same fleet).
-    #[arg(long, global = true, allow_hyphen_values = true, value_parser = parse_seed)]
-    pub seed: Option<u64>,
-    /// Number of tenants in the demo fleet (1–1 000 000).
-    #[arg(long, global = true, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
-    pub tenants: Option<u64>,
-    /// How many times faster than real time the demo clock runs.
-    #[arg(long, global = true, value_name = "FACTOR", allow_hyphen_values = true, value_parser = parse_speed)]
-    pub demo_speed: Option<f64>,
-    /// Theme: default, light, high-contrast, or NAME for a file themes/NAME.toml next to the
-    /// config file or in the platform config dir.
-    #[arg(long, global = true)]
-    pub theme: Option<String>,
-    /// A kubeconfig context for the kube source (repeatable: several clusters in one view).
-    #[arg(long = "context", global = true, value_name = "NAME")]
-    pub contexts: Vec<String>,
-    /// Only this namespace, for the kube source (repeatable): for a context whose rights stop
-    /// at some namespaces.
-    #[arg(long = "namespace", global = true, value_name = "NAME")]
-    pub namespaces: Vec<String>,
-    /// Every context of the kubeconfig, for the kube source.
-    #[arg(long, global = true, conflicts_with = "contexts")]
-    pub all_contexts: bool,
-    /// Self-host mode for the kube source: tenants are the namespaces holding the chart's
-    /// snapshot CronJob, held to the `[self_host]` policy of the config.
-    #[arg(long, global = true)]
-    pub self_host: bool,
-    /// Hide every action: look, never touch.
-    #[arg(long, global = true)]
-    pub read_only: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SourceArg {
-    Demo,
-    Http,
-    Kube,
-}
-
+/// In each command the groups with a heading of their own (source, kube, demo) come last:
+/// clap keeps a flattened group's heading for the options after it.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Print the fleet's health and exit like a monitoring check: 0 all ok/info, 1 amber,
-    /// 2 red, 3 stale/unknown or snapdeck could not judge (bad arguments or config, source
-    /// unreachable, output not writable).
+    /// Print the fleet's health and what needs a person now (tickets past their
+    /// acknowledgement deadline, restores past their RTO or awaiting confirmation near it),
+    /// and exit like a monitoring check: 0 all ok/info, 1 amber, 2 red, 3 stale/unknown or
+    /// snapdeck could not judge (bad arguments or config, source unreachable, output not
+    /// writable).
     Status {
+        #[command(flatten)]
+        file: ConfigFile,
         /// table (default), json (the contract's tenant objects plus their health) or
         /// nagios (one status line with perfdata).
         #[arg(long, value_enum, default_value_t = StatusFormat::Table)]
@@ -145,10 +100,18 @@ pub enum Command {
         /// Only tenants that are not OK.
         #[arg(long)]
         problems: bool,
+        #[command(flatten)]
+        source: SourceChoice,
+        #[command(flatten)]
+        kube: KubeOptions,
+        #[command(flatten)]
+        demo: DemoOptions,
     },
     /// Print the journal of operator actions, newest last: what was asked, by whom, and what
     /// came back ("sent? unknown" when no answer was recorded).
     Journal {
+        #[command(flatten)]
+        file: ConfigFile,
         /// One JSON document: {"path", "entries": [{"intent", "outcome"}], "problems"}.
         #[arg(long)]
         json: bool,
@@ -156,6 +119,8 @@ pub enum Command {
     /// Serve the demo fleet over HTTP as the control-plane API (the reference server of
     /// docs/control-plane-api.md), with --seed, --tenants and --demo-speed as for the demo.
     ServeDemo {
+        #[command(flatten)]
+        file: ConfigFile,
         /// Address and port to listen on (port 0: any free port).
         #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8750")]
         listen: std::net::SocketAddr,
@@ -166,11 +131,15 @@ pub enum Command {
         /// File holding a read-only bearer token: it may read, a write with it gets 403.
         #[arg(long, value_name = "PATH")]
         viewer_token_file: Option<PathBuf>,
+        #[command(flatten)]
+        demo: DemoOptions,
     },
     /// Check a restored Moodle ourselves, read-only: its database against the live one at
     /// the point, its moodledata, its site. Exits 0 passed, 1 warning, 2 failed, 3 could not
     /// check. Passwords come from PGPASSWORD or a pgpass file (PGPASSFILE), never arguments.
     Verify {
+        #[command(flatten)]
+        file: ConfigFile,
         /// A restore the source knows (e.g. rst_0is): it, its tenant and its point are read
         /// through the source, the databases, moodledata and site come from [verify] in the
         /// config. Without it, the targets below are given explicitly.
@@ -204,13 +173,22 @@ pub enum Command {
         /// One JSON document instead of the table.
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        source: SourceChoice,
+        #[command(flatten)]
+        demo: DemoOptions,
     },
     /// Restore drills, for a nightly timer: restore a point of each tenant into a throwaway
     /// <slug>-drill-<yyyymmdd> spoke, check it, record the result on the control plane, and
     /// discard the spoke. Exits 0 all passed, 1 warnings, 2 a drill failed, 3 could not run.
+    #[command(group(ArgGroup::new("which").required(true).args(["slugs", "pick"])))]
     Drill {
+        #[command(flatten)]
+        file: ConfigFile,
+        #[command(flatten)]
+        read_only: ReadOnly,
         /// A tenant to drill, by slug (repeatable).
-        #[arg(long = "tenant", value_name = "SLUG", required_unless_present = "pick", conflicts_with_all = ["pick", "tier"])]
+        #[arg(long = "tenant", value_name = "SLUG", conflicts_with_all = ["pick", "tier"])]
         slugs: Vec<String>,
         /// Drill the N tenants whose backups are least proved: never drilled first, then the
         /// longest since a passed drill, Dedicated before Standard.
@@ -232,12 +210,78 @@ pub enum Command {
         /// The summary as one JSON document.
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        source: SourceChoice,
+        #[command(flatten)]
+        demo: DemoOptions,
     },
     /// Where the config file is, or write one with every setting and its default.
     Config {
+        /// Config file; beats the SNAPDECK_CONFIG environment variable (default: the platform
+        /// config dir's snapdeck/config.toml).
+        #[arg(long, global = true, value_name = "PATH")]
+        config: Option<PathBuf>,
         #[command(subcommand)]
         action: ConfigAction,
     },
+}
+
+impl Command {
+    /// The shared options this command was given after its name.
+    fn options(&self) -> Dashboard {
+        let none = Dashboard::default();
+        match self {
+            Command::Status {
+                file,
+                source,
+                kube,
+                demo,
+                ..
+            } => Dashboard {
+                file: file.clone(),
+                source: source.clone(),
+                kube: kube.clone(),
+                demo: demo.clone(),
+                ..none
+            },
+            Command::Journal { file, .. } => Dashboard {
+                file: file.clone(),
+                ..none
+            },
+            Command::ServeDemo { file, demo, .. } => Dashboard {
+                file: file.clone(),
+                demo: demo.clone(),
+                ..none
+            },
+            Command::Verify {
+                file, source, demo, ..
+            } => Dashboard {
+                file: file.clone(),
+                source: source.clone(),
+                demo: demo.clone(),
+                ..none
+            },
+            Command::Drill {
+                file,
+                source,
+                demo,
+                read_only,
+                ..
+            } => Dashboard {
+                file: file.clone(),
+                source: source.clone(),
+                demo: demo.clone(),
+                read_only: read_only.clone(),
+                ..none
+            },
+            Command::Config { config, .. } => Dashboard {
+                file: ConfigFile {
+                    config: config.clone(),
+                },
+                ..none
+            },
+        }
+    }
 }
 
 fn parse_instant(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
@@ -277,44 +321,59 @@ pub enum ConfigAction {
     },
 }
 
-fn parse_seed(text: &str) -> Result<u64, String> {
-    text.trim().parse().map_err(|_| {
-        format!(
-            "the seed is a whole number from 0 to {} (got \"{text}\")",
-            u64::MAX
-        )
-    })
-}
-
-fn parse_speed(text: &str) -> Result<f64, String> {
-    let refuse = || {
-        format!(
-            "the demo speed is a number above 0 and at most {MAX_DEMO_SPEED} \
-             (1 is real time, 60 a minute per second); got \"{text}\""
-        )
-    };
-    let speed: f64 = text.trim().parse().map_err(|_| refuse())?;
-    (speed.is_finite() && speed > 0.0 && speed <= MAX_DEMO_SPEED)
-        .then_some(speed)
-        .ok_or_else(refuse)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_args_from(std::iter::once("snapdeck").chain(args.iter().copied()))
+    }
+
     #[test]
-    fn seeds_and_speeds_are_refused_in_words() {
-        assert_eq!(parse_seed("42"), Ok(42));
-        assert!(
-            parse_seed("-1")
-                .unwrap_err()
-                .contains("whole number from 0")
+    fn the_arguments_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn an_option_before_the_command_counts_when_the_command_takes_it() {
+        let cli = parse(&["--seed", "7", "serve-demo", "--tenants", "40"]).unwrap();
+        let options = cli.options();
+        assert_eq!(
+            (options.demo.seed, options.demo.tenants),
+            (Some(7), Some(40))
         );
-        assert_eq!(parse_speed("60"), Ok(60.0));
-        for bad in ["1e300", "0", "-3", "NaN", "inf", "fast"] {
-            let err = parse_speed(bad).unwrap_err();
-            assert!(err.contains("at most 100000") && err.contains(bad), "{err}");
+        let cli = parse(&["--read-only", "drill", "--pick", "1"]).unwrap();
+        assert!(cli.options().read_only.read_only);
+        let cli = parse(&["--seed", "1", "status", "--seed", "2"]).unwrap();
+        assert_eq!(cli.options().demo.seed, Some(2), "the later one wins");
+        let cli = parse(&["--config", "/x.toml", "config", "path"]).unwrap();
+        assert_eq!(cli.options().file.config, Some(PathBuf::from("/x.toml")));
+        let cli = parse(&["config", "path", "--config", "/y.toml"]).unwrap();
+        assert_eq!(cli.options().file.config, Some(PathBuf::from("/y.toml")));
+    }
+
+    #[test]
+    fn an_option_before_a_command_that_does_not_take_it_is_refused_in_words() {
+        for (args, option) in [
+            (&["--theme", "light", "status"][..], "--theme"),
+            (&["--seed", "3", "config", "path"], "--seed"),
+            (&["--context", "a", "drill", "--pick", "1"], "--context"),
+            (&["--url", "http://x", "serve-demo"], "--url"),
+        ] {
+            let err = parse(args).unwrap_err().to_string();
+            assert!(err.contains(&format!("{option} does not apply")), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_command_refuses_the_options_it_does_not_take() {
+        for args in [
+            &["config", "path", "--seed", "3"][..],
+            &["drill", "--pick", "1", "--context", "a"],
+            &["status", "--theme", "light"],
+            &["journal", "--source", "http"],
+        ] {
+            assert!(parse(args).is_err(), "{args:?}");
         }
     }
 }

@@ -11,15 +11,15 @@ use color_eyre::eyre::{Result, WrapErr};
 use snapdeck::app::fleet::Fleet;
 use snapdeck::app::{App, Msg, Settings};
 use snapdeck::cli::{
-    Cli, Command, ConfigAction, Global, PointArg, SourceArg, StatusFormat, TierArg,
+    Cli, Command, ConfigAction, Dashboard, PointArg, SourceArg, StatusFormat, TierArg,
 };
 use snapdeck::clock::{Clock, ScaledClock};
 use snapdeck::config::{self, Config, SourceKind};
-use snapdeck::domain::tenant::{Tenant, Tier};
-use snapdeck::source::demo::{self, DemoSource};
+use snapdeck::domain::tenant::Tier;
+use snapdeck::source::demo::DemoSource;
 use snapdeck::source::http::{HttpSettings, HttpSource};
 use snapdeck::source::kube::{KubeSettings, KubeSource};
-use snapdeck::source::{self, Connection, Source, SourceEvent, Unread};
+use snapdeck::source::{self, Source};
 use snapdeck::theme::{self, Theme};
 use snapdeck::{journal, logging, status, tui};
 
@@ -47,23 +47,56 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             let _ = e.print();
+            if drill_json_in(std::env::args()) {
+                print_json_error(&clap_words(&e), cannot_judge);
+            }
             return ExitCode::from(cannot_judge);
         }
     };
-    match run(cli) {
-        Ok(code) => code,
-        Err(Failure::User(UserError(message))) => {
-            eprintln!("snapdeck: {message}");
-            ExitCode::from(cannot_judge)
-        }
+    let drill_json = matches!(&cli.command, Some(Command::Drill { json: true, .. }));
+    let (message, code) = match run(cli) {
+        Ok(code) => return code,
+        Err(Failure::User(UserError(message))) => (message, cannot_judge),
         Err(Failure::Internal(report)) => {
             // A sentence, causes after it; never a backtrace or a source location (those are
             // for panics, which the hook reports).
             let words: Vec<String> = report.chain().map(ToString::to_string).collect();
-            eprintln!("snapdeck: {}", words.join(": "));
-            ExitCode::from(if for_monitoring { cannot_judge } else { 1 })
+            (
+                words.join(": "),
+                if for_monitoring { cannot_judge } else { 1 },
+            )
         }
+    };
+    eprintln!("snapdeck: {message}");
+    if drill_json {
+        print_json_error(&message, code);
     }
+    ExitCode::from(code)
+}
+
+/// `drill --json` run by a CronJob whose parser reads stdout: a drill that cannot run still
+/// prints one JSON document there, `{"error", "exit"}`.
+fn print_json_error(message: &str, exit: u8) {
+    let doc = serde_json::json!({ "error": message, "exit": exit });
+    let _ = print_out(&format!("{doc:#}\n"));
+}
+
+/// Whether the arguments, which clap refused, asked for `drill --json`.
+fn drill_json_in(args: impl Iterator<Item = String>) -> bool {
+    let mut args = args.skip(1);
+    args.any(|a| a == "drill") && args.any(|a| a == "--json")
+}
+
+/// clap's refusal in one line, without its "error: " and its usage.
+fn clap_words(error: &clap::Error) -> String {
+    let text = error.render().to_string();
+    let words: Vec<&str> = text
+        .lines()
+        .take_while(|l| !l.is_empty())
+        .map(str::trim)
+        .collect();
+    let line = words.join(" ");
+    line.strip_prefix("error: ").unwrap_or(&line).to_string()
 }
 
 enum Failure {
@@ -84,15 +117,13 @@ fn user(message: impl Into<String>) -> Failure {
 fn run(cli: Cli) -> Result<ExitCode, Failure> {
     // One crypto provider (ring) for every TLS client; an error only means one is installed.
     let _ = rustls::crypto::ring::default_provider().install_default();
+    let options = cli.options();
     let env_config = std::env::var_os("SNAPDECK_CONFIG");
-    let config_path = config::resolve_path(cli.global.config.as_deref(), env_config.as_deref())
-        .ok_or_else(|| user("no config directory on this system: pass --config PATH"))?;
-    if let Some(Command::Config { action }) = &cli.command {
+    let config_path =
+        config::resolve_path(options.file.config.as_deref(), env_config.as_deref())
+            .ok_or_else(|| user("no config directory on this system: pass --config PATH"))?;
+    if let Some(Command::Config { action, .. }) = &cli.command {
         return config_command(action, &config_path);
-    }
-    // The journal needs no config: a broken config file must not hide what was done.
-    if let Some(Command::Journal { json }) = cli.command {
-        return journal_command(json);
     }
     // Explicit targets need no config: a restore made outside the control plane.
     if let Some(Command::Verify { restore: None, .. }) = &cli.command {
@@ -100,7 +131,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
     }
     // A file named on purpose must exist (a typo in its path must not silently mean defaults);
     // the default location may be empty.
-    let named = cli.global.config.is_some() || env_config.is_some_and(|v| !v.is_empty());
+    let named = options.file.config.is_some() || env_config.is_some_and(|v| !v.is_empty());
     if named && !config_path.exists() {
         return Err(user(format!(
             "config file {} does not exist; create it with `snapdeck config init` (with the same \
@@ -108,7 +139,11 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             config_path.display()
         )));
     }
-    let config = settings(&cli.global, &config_path)?;
+    // The journal needs nothing more of the config: a broken one must not hide what was done.
+    if let Some(Command::Journal { json, .. }) = cli.command {
+        return journal_command(json);
+    }
+    let config = settings(&options, &config_path)?;
     // A theme that does not exist is an error everywhere, not only where colours are drawn.
     let theme = load_theme(&config, &config_path)?;
     match cli.command {
@@ -116,6 +151,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             format,
             json,
             problems,
+            ..
         }) => {
             let format = if json { StatusFormat::Json } else { format };
             status_command(&config, format, problems)
@@ -133,6 +169,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             parallel,
             time_limit,
             json,
+            ..
         }) => {
             let which = match pick {
                 Some(count) => snapdeck::drill::Which::Pick {
@@ -155,6 +192,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             listen,
             token_file,
             viewer_token_file,
+            ..
         }) => {
             let options = snapdeck::serve::ServeOptions {
                 listen,
@@ -184,6 +222,7 @@ fn verify_command(command: Option<Command>) -> Result<ExitCode, Failure> {
         query_timeout,
         connect_timeout,
         json,
+        ..
     }) = command
     else {
         return Err(user(
@@ -216,6 +255,7 @@ fn verify_command(command: Option<Command>) -> Result<ExitCode, Failure> {
             connect: std::time::Duration::from_secs(connect_timeout.max(1)),
             query: std::time::Duration::from_secs(query_timeout.max(1)),
         },
+        hash_budget: Default::default(),
     };
     let runtime =
         tokio::runtime::Runtime::new().map_err(|e| user(format!("no async runtime: {e}")))?;
@@ -292,7 +332,8 @@ fn drill_command(
         }
         SourceKind::Kube => {
             return Err(user(
-                "the kube source cannot act: a drill is a restore, and restores are made by the                  control plane (use --source http)",
+                "the kube source cannot act: a drill is a restore, and restores are made by the \
+                 control plane (use --source http)",
             ));
         }
         SourceKind::Demo => {
@@ -332,7 +373,8 @@ fn drill_command(
         tokio::spawn(async move {
             stopping_signal().await;
             said.note(
-                "stopping: no new drill starts; the drills under way are discarded (a second                  signal does not hurry this: their spokes must not be left behind)",
+                "stopping: no new drill starts; the drills under way are discarded (a second \
+                 signal does not hurry this: their spokes must not be left behind)",
             );
             let _ = stop.send(true);
         });
@@ -394,39 +436,40 @@ fn config_command(action: &ConfigAction, path: &Path) -> Result<ExitCode, Failur
 }
 
 /// The config file with the command line's overrides on top.
-fn settings(args: &Global, path: &Path) -> Result<Config, Failure> {
+fn settings(args: &Dashboard, path: &Path) -> Result<Config, Failure> {
     let mut config = Config::load(path).map_err(|e| user(e.to_string()))?;
-    if let Some(source) = args.source {
+    if let Some(source) = args.source.source {
         config.source = match source {
             SourceArg::Demo => SourceKind::Demo,
             SourceArg::Http => SourceKind::Http,
             SourceArg::Kube => SourceKind::Kube,
         };
     }
-    if let Some(seed) = args.seed {
+    if let Some(seed) = args.demo.seed {
         config.demo.seed = seed;
     }
-    if let Some(tenants) = args.tenants {
+    if let Some(tenants) = args.demo.tenants {
         config.demo.tenants = usize::try_from(tenants).unwrap_or(usize::MAX);
     }
-    if let Some(speed) = args.demo_speed {
+    if let Some(speed) = args.demo.demo_speed {
         config.demo.speed = speed;
     }
     if let Some(theme) = &args.theme {
         config.theme = theme.clone();
     }
-    if let Some(url) = &args.url {
+    if let Some(url) = &args.source.url {
         config.http.base_url = Some(url.trim().to_string());
     }
-    config.read_only |= args.read_only;
-    if !args.contexts.is_empty() {
-        config.kube.contexts = args.contexts.clone();
+    config.read_only |= args.read_only.read_only;
+    let kube = &args.kube;
+    if !kube.contexts.is_empty() {
+        config.kube.contexts = kube.contexts.clone();
     }
-    config.kube.all_contexts |= args.all_contexts;
-    if !args.namespaces.is_empty() {
-        config.kube.namespaces = args.namespaces.clone();
+    config.kube.all_contexts |= kube.all_contexts;
+    if !kube.namespaces.is_empty() {
+        config.kube.namespaces = kube.namespaces.clone();
     }
-    config.kube.self_host |= args.self_host;
+    config.kube.self_host |= kube.self_host;
     Ok(config)
 }
 
@@ -439,49 +482,47 @@ fn status_command(
     format: StatusFormat,
     problems: bool,
 ) -> Result<ExitCode, Failure> {
-    let FirstRead {
-        tenants,
-        unread,
-        generated_at,
-    } = match config.source {
-        SourceKind::Http => first_fleet(http_source(config)?, "the control plane")?,
-        SourceKind::Kube => first_fleet(kube_source(config)?, "the clusters")?,
-        SourceKind::Demo => FirstRead {
-            tenants: demo::fleet_at(config.demo.seed, config.demo.tenants, Utc::now()).0,
-            unread: Vec::new(),
-            generated_at: None,
-        },
-    };
+    use status::read::{demo, first_read};
+    let read = match config.source {
+        SourceKind::Http => first_read(Box::new(http_source(config)?), "the control plane"),
+        SourceKind::Kube => first_read(Box::new(kube_source(config)?), "the clusters"),
+        SourceKind::Demo => Ok(demo(config.demo.seed, config.demo.tenants, Utc::now())),
+    }
+    .map_err(user)?;
+    let calendar = config
+        .business_hours
+        .calendar()
+        .map_err(|e| user(format!("business hours: {e}")))?;
     // Judged at the source's clock, as the dashboard judges: it was read just now.
-    let now = generated_at.unwrap_or_else(Utc::now);
-    for part in &unread {
+    let now = read.generated_at.unwrap_or_else(Utc::now);
+    for part in &read.unread {
         eprintln!("snapdeck: {part}");
     }
     let mut fleet =
         Fleet::new(refresh_interval(config)).with_drill_max_age(config.drills.map(|d| d.max_age));
-    fleet.replace(tenants, now, now);
+    fleet.replace(read.tenants, now, now);
+    let acting = status::judge_acting(read.acting, &fleet, &calendar, now);
+    if let Some(why) = &acting.unread {
+        eprintln!("snapdeck: restores and restore requests never read: {why}");
+    }
+    let judged = status::Status {
+        fleet: &fleet,
+        unread: &read.unread,
+        acting: &acting,
+    };
     use std::io::Write;
     let stdout = std::io::stdout().lock();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout);
     let written = match format {
         StatusFormat::Json => {
-            let interval = refresh_interval(config).num_seconds();
-            status::write_json(&mut out, &fleet, &unread, problems, interval)
+            judged.write_json(&mut out, problems, refresh_interval(config).num_seconds())
         }
-        StatusFormat::Table => status::write_table(&mut out, &fleet, &unread, problems, now),
-        StatusFormat::Nagios => status::write_nagios(&mut out, &fleet, &unread),
+        StatusFormat::Table => judged.write_table(&mut out, problems, now),
+        StatusFormat::Nagios => judged.write_nagios(&mut out),
     }
     .and_then(|()| out.flush());
     stdout_written(written, "the fleet's status")?;
-    Ok(ExitCode::from(status::exit_code(&fleet, &unread)))
-}
-
-/// What `status` judges: the tenants read, and the parts of the source that could not be.
-struct FirstRead {
-    tenants: Vec<Arc<Tenant>>,
-    unread: Vec<Unread>,
-    /// The source's own instant for them, when it sent one.
-    generated_at: Option<chrono::DateTime<Utc>>,
+    Ok(ExitCode::from(judged.exit_code()))
 }
 
 /// The http source, or why it cannot start (no URL, no token, plain http to another host);
@@ -503,56 +544,6 @@ fn kube_source(config: &Config) -> Result<KubeSource, Failure> {
         KubeSettings::from_config(&config.kube, &config.self_host, config.refresh_interval)
             .map_err(user)?;
     Ok(KubeSource::new(settings))
-}
-
-/// Runs `source` through the same trait as the dashboard until it sends its first fleet. A
-/// source that fails first is `whole` never read; a part of it that fails (one cluster) is
-/// named by the source itself, before the fleet it is missing from.
-fn first_fleet(source: impl Source, whole: &str) -> Result<FirstRead, Failure> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .wrap_err("could not start the async runtime")?;
-    let fleet = runtime.block_on(async {
-        let source::Started {
-            mut events, task, ..
-        } = source::start(Box::new(source));
-        let mut unread = Vec::new();
-        let fleet = loop {
-            match events.recv().await {
-                Some(SourceEvent::Fleet {
-                    tenants,
-                    generated_at,
-                }) => {
-                    break Ok(FirstRead {
-                        tenants,
-                        unread,
-                        generated_at: Some(generated_at),
-                    });
-                }
-                Some(SourceEvent::Unread(parts)) => unread = parts,
-                Some(SourceEvent::Connection(Connection::Failing { error, scope: None })) => {
-                    // `status` does not retry: the retry the loop announces is not ours.
-                    let why = error.split("; retrying in").next().unwrap_or(&error);
-                    let part = Unread {
-                        part: whole.to_string(),
-                        why: why.to_string(),
-                    };
-                    break Ok(FirstRead {
-                        tenants: Vec::new(),
-                        unread: vec![part],
-                        generated_at: None,
-                    });
-                }
-                Some(_) => {}
-                None => break Err(user("the source stopped before sending the fleet")),
-            }
-        };
-        task.abort();
-        fleet
-    });
-    runtime.shutdown_timeout(std::time::Duration::from_millis(10));
-    fleet
 }
 
 fn journal_command(json: bool) -> Result<ExitCode, Failure> {

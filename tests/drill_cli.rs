@@ -322,7 +322,14 @@ async fn sigterm_mid_drill_starts_nothing_new_and_discards_what_it_made() {
     assert_eq!(drill_restores[0]["id"], made["id"]);
     assert_eq!(drill_restores[0]["phase"], "discarded");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("stopping: no new drill starts"), "{stderr}");
+    let stopping = stderr
+        .lines()
+        .find(|l| l.contains("stopping: no new drill starts"))
+        .unwrap_or_else(|| panic!("{stderr}"));
+    assert!(
+        stopping.contains("(a second signal does not hurry this"),
+        "one sentence, no run of spaces: {stopping}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -399,10 +406,53 @@ async fn the_kube_source_and_read_only_cannot_drill_and_say_so() {
     };
     let kube = run(&["drill", "--source", "kube", "--pick", "1"]);
     assert_eq!(kube.status.code(), Some(3));
-    assert!(String::from_utf8_lossy(&kube.stderr).contains("the kube source cannot act"));
+    let words = String::from_utf8_lossy(&kube.stderr);
+    assert!(
+        words.contains("are made by the control plane (use --source http)"),
+        "one sentence, no run of spaces: {words}"
+    );
     let read_only = run(&["--read-only", "drill", "--pick", "1"]);
     assert_eq!(read_only.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&read_only.stderr).contains("read-only"));
+}
+
+/// A CronJob's parser reads stdout: `drill --json` that cannot run still prints one JSON
+/// document there, with the reason and the exit code.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_drill_that_cannot_run_prints_its_error_as_json() {
+    let home = Home::new();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_snapdeck"))
+            .arg("--config")
+            .arg(home.dir.path().join("config.toml"))
+            .args(args)
+            .env("SNAPDECK_JOURNAL", home.journal())
+            .output()
+            .unwrap()
+    };
+    for (args, says) in [
+        (&["drill", "--json"][..], "--pick"),
+        (
+            &["drill", "--json", "--pick", "1", "--read-only"],
+            "read-only",
+        ),
+        (
+            &["drill", "--json", "--source", "kube", "--pick", "1"],
+            "kube source",
+        ),
+        (
+            &["drill", "--json", "--tenant", "a", "--pick", "1"],
+            "--pick",
+        ),
+    ] {
+        let out = run(args);
+        assert_eq!(out.status.code(), Some(3), "{args:?}");
+        let doc = summary(&out);
+        assert_eq!(doc["exit"], json!(3), "{args:?}: {doc}");
+        let error = doc["error"].as_str().unwrap_or_default();
+        assert!(error.contains(says), "{args:?}: {doc}");
+        assert!(!error.contains("  ") && !error.contains('\n'), "{error}");
+    }
 }
 
 /// A control plane of v1 without the additions: everything is forwarded to the reference
@@ -458,6 +508,18 @@ async fn a_control_plane_without_the_additions_exits_3_in_words_and_writes_nothi
     assert!(
         stderr.contains("this control plane has no restore drills (the v1 additions)"),
         "{stderr}"
+    );
+    let out = home
+        .run(&old, OPERATOR, &["drill", "--pick", "1", "--json"])
+        .await;
+    let doc = summary(&out);
+    assert_eq!((out.status.code(), &doc["exit"]), (Some(3), &json!(3)));
+    assert!(
+        doc["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("this control plane has no restore drills"),
+        "{doc}"
     );
     assert!(
         !restores(&real)

@@ -15,10 +15,9 @@ use snapdeck::source::{CommandId, Op, SourceCommand, SourceEvent};
 use support::wired::Wired;
 use support::{key, now, type_text};
 
-#[tokio::test]
-async fn d_starts_a_drill_with_the_slug_typed_and_the_monitor_runs_it_to_its_end() {
-    let mut w = Wired::start().await;
-    // The first tenant in the fleet's order that can be drilled.
+/// Picks the first tenant that can be drilled, types its slug in `D`'s wizard, launches and
+/// opens the monitor: the drill's restore id and the tenant's slug.
+async fn launch_drill(w: &mut Wired) -> (snapdeck::domain::ids::RestoreId, String) {
     let slug = loop {
         let id = w.app.view.selected().cloned().unwrap();
         let i = w.app.fleet.position(&id).unwrap();
@@ -63,7 +62,32 @@ async fn d_starts_a_drill_with_the_slug_typed_and_the_monitor_runs_it_to_its_end
     let Screen::Monitor(monitor) = w.app.screen() else {
         panic!("Enter opens the drill's monitor");
     };
-    let id = monitor.id.clone();
+    (monitor.id.clone(), slug)
+}
+
+/// Asks the demo for the whole fleet again and hands the app everything it says until the
+/// refresh is answered.
+async fn refresh(w: &mut Wired, n: u64) {
+    let refresh = SourceCommand {
+        id: CommandId(1_000_000 + n),
+        op: Op::Refresh,
+    };
+    w.commands.send(refresh).unwrap();
+    loop {
+        let event = w.next().await;
+        let answered = matches!(event, SourceEvent::Answer { .. });
+        let effects = w.app.update(Msg::Source(event), now());
+        w.run(effects).await;
+        if answered {
+            break;
+        }
+    }
+}
+
+#[tokio::test]
+async fn d_starts_a_drill_with_the_slug_typed_and_the_monitor_runs_it_to_its_end() {
+    let mut w = Wired::start().await;
+    let (id, slug) = launch_drill(&mut w).await;
     assert_eq!(w.app.drill_run(&id), Some(&DrillRun::Watching));
     // A drill is never confirmed, nor DNS pointed at it.
     use snapdeck::app::keys::Action as Key;
@@ -80,20 +104,7 @@ async fn d_starts_a_drill_with_the_slug_typed_and_the_monitor_runs_it_to_its_end
             w.app.drill_run(&id)
         );
         w.clock.advance(Duration::minutes(2));
-        let refresh = SourceCommand {
-            id: CommandId(1_000_000 + round),
-            op: Op::Refresh,
-        };
-        w.commands.send(refresh).unwrap();
-        loop {
-            let event = w.next().await;
-            let answered = matches!(event, SourceEvent::Answer { .. });
-            let effects = w.app.update(Msg::Source(event), now());
-            w.run(effects).await;
-            if answered {
-                break;
-            }
-        }
+        refresh(&mut w, round).await;
         let effects = w.app.update(Msg::Tick, now());
         w.run(effects).await;
     }
@@ -115,7 +126,7 @@ async fn d_starts_a_drill_with_the_slug_typed_and_the_monitor_runs_it_to_its_end
     let last = w.app.fleet.tenant(i).backup.last_drill.clone().unwrap();
     assert_eq!(last.restore_id, id);
     assert_eq!(last.result, result);
-    // Every write journaled, with its answer.
+    // Every write journaled, with its answer; the drill's marked as such.
     let journal = read_journal(&w.journal_path).unwrap();
     let ops: Vec<Action> = journal
         .entries
@@ -131,11 +142,57 @@ async fn d_starts_a_drill_with_the_slug_typed_and_the_monitor_runs_it_to_its_end
         ]
     );
     assert!(journal.entries.iter().all(|e| e.outcome.is_some()));
+    assert!(journal.entries.iter().all(|e| e.intent.is_drill()));
     // The monitor says what the drill did.
     let theme = snapdeck::theme::Theme::builtin("default").unwrap();
     let screen = support::screen_text(&support::render(&mut w.app, &theme, 160, 45));
     assert!(screen.contains("Drill  "), "{screen}");
     assert!(screen.contains("recorded, spoke discarded"), "{screen}");
+    // Its restore ended: the RTO clock says how it went, never a budget ticking.
+    assert!(!screen.contains(" left, "), "{screen}");
+}
+
+#[tokio::test]
+async fn a_control_plane_clock_ahead_of_this_machine_never_fails_a_drill_at_launch() {
+    let mut w = Wired::start().await;
+    // The control plane's clock runs 5 h ahead of this machine's (the app is handed `now()`):
+    // a drill's duration is on the control plane's clock, converted once.
+    w.clock.advance(Duration::hours(5));
+    refresh(&mut w, 0).await;
+    let (id, _) = launch_drill(&mut w).await;
+    for round in 1..4 {
+        let effects = w.app.update(Msg::Tick, now());
+        assert!(
+            effects.iter().all(|e| !matches!(e, Effect::Write { .. })),
+            "tick {round} wrote: {effects:?}"
+        );
+        w.run(effects).await;
+    }
+    assert_eq!(w.app.drill_run(&id), Some(&DrillRun::Watching));
+    // It runs to its end in demo time, judged at what was seen, and is recorded in time.
+    for round in 1..200 {
+        if matches!(w.app.drill_run(&id), Some(DrillRun::Done { .. })) {
+            break;
+        }
+        w.clock.advance(Duration::minutes(2));
+        refresh(&mut w, round).await;
+        let effects = w.app.update(Msg::Tick, now());
+        w.run(effects).await;
+    }
+    let journal = read_journal(&w.journal_path).unwrap();
+    let recorded = journal
+        .entries
+        .iter()
+        .find(|e| e.intent.op == Action::RecordDrill)
+        .expect("the drill was recorded");
+    let seconds = recorded.intent.details["restore_duration_seconds"]
+        .as_i64()
+        .unwrap();
+    assert!(
+        (60..4 * 3600).contains(&seconds),
+        "took {seconds}s on the control plane's clock: {:?}",
+        recorded.intent.details
+    );
 }
 
 #[test]

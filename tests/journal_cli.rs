@@ -169,3 +169,33 @@ fn a_journal_that_cannot_be_read_exits_2_and_says_why() {
         "{stderr}"
     );
 }
+
+/// A config named on purpose must exist, for the journal as for every command: a typo in its
+/// path must not pass unnoticed.
+#[test]
+fn a_named_config_file_that_does_not_exist_exits_2_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, config) = setup(dir.path());
+    let missing = dir.path().join("nonexist.toml");
+    let by_option = Command::new(env!("CARGO_BIN_EXE_snapdeck"))
+        .args(["journal", "--config"])
+        .arg(&missing)
+        .env("SNAPDECK_JOURNAL", &path)
+        .env_remove("SNAPDECK_CONFIG")
+        .output()
+        .unwrap();
+    let by_variable = snapdeck(&["journal", "--json"], &path, &missing);
+    for out in [by_option, by_variable] {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(&format!("config file {} does not exist", missing.display())),
+            "{stderr}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+    // The file that is there is still not read: a broken one does not hide the journal.
+    std::fs::write(&config, "broken = [").unwrap();
+    let out = snapdeck(&["journal"], &path, &config);
+    assert_eq!(out.status.code(), Some(0));
+}

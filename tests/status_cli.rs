@@ -291,6 +291,48 @@ fn config_path_and_init_write_a_file_that_loads() {
     assert!(out.status.code().is_some_and(|c| c <= 3));
 }
 
+/// `config init` as its comments invite: every commented section and setting switched on.
+#[test]
+fn an_init_config_with_every_section_switched_on_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    let out = snapdeck(&["config", "init"], path.to_str().unwrap());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let written = std::fs::read_to_string(&path).unwrap();
+    let is_setting = |text: &str| {
+        let name = text.split(" = ").next().unwrap_or_default();
+        text.contains(" = ") && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+    };
+    let is_section = |text: &str| text.starts_with('[') && text.ends_with(']');
+    let switched_on: Vec<&str> = written
+        .lines()
+        .map(|line| match line.strip_prefix("# ") {
+            Some(text) if is_setting(text) || is_section(text) => text,
+            _ => line,
+        })
+        .collect();
+    let switched_on = switched_on.join("\n");
+    for section in ["[verify]", "[drills]"] {
+        assert!(
+            switched_on.lines().any(|l| l == section),
+            "{section}: {switched_on}"
+        );
+    }
+    std::fs::write(&path, &switched_on).unwrap();
+    let out = snapdeck(
+        &["status", "--json", "--tenants", "3"],
+        path.to_str().unwrap(),
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("config file"), "{err}");
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{err}"));
+    assert_eq!(doc["tenants"].as_array().unwrap().len(), 3);
+}
+
 #[test]
 fn a_source_without_its_url_or_kubeconfig_is_a_clear_error() {
     let out = snapdeck(&["status", "--source", "http"], &no_config());
@@ -417,10 +459,14 @@ fn exit_codes_follow_the_worst_level_red_then_stale_then_amber() {
         Some(2)
     );
     // Small fleets change with the wall clock; whatever they hold, the code follows the
-    // worst level in the order red, stale, amber.
+    // worst level, of the tenants and of the pages, in the order red, stale, amber.
     for (seed, tenants) in [("39", "2"), ("1", "1"), ("5", "3"), ("8", "12")] {
         let (doc, code) = status_json(&["--seed", seed, "--tenants", tenants]);
-        let count = |level: &str| doc["summary"][level].as_u64().unwrap();
+        let pages = doc["acting"]["pages"].as_array().unwrap();
+        let count = |level: &str| {
+            let paged = pages.iter().filter(|p| p["level"] == level).count() as u64;
+            doc["summary"][level].as_u64().unwrap() + paged
+        };
         let expected = if count("red") > 0 {
             2
         } else if count("unknown") > 0 {
@@ -430,8 +476,77 @@ fn exit_codes_follow_the_worst_level_red_then_stale_then_amber() {
         } else {
             0
         };
-        assert_eq!(code, expected, "{}", doc["summary"]);
+        assert_eq!(code, expected, "{} {pages:?}", doc["summary"]);
     }
+}
+
+/// The demo always holds a ticket 40 business minutes past its acknowledgement deadline:
+/// every format pages it, and the restores are counted running and awaiting apart.
+#[test]
+fn status_pages_for_the_acting_side_in_every_format() {
+    let args = ["--seed", "39", "--tenants", "30"];
+    let (doc, code) = status_json(&args);
+    assert_eq!(code, 2);
+    let acting = &doc["acting"];
+    let pages = acting["pages"].as_array().unwrap();
+    let overdue = pages
+        .iter()
+        .find(|p| p["id"] == "ack_overdue")
+        .unwrap_or_else(|| panic!("{acting}"));
+    assert_eq!(overdue["level"], "red");
+    let ticket = overdue["ticket"].as_str().unwrap();
+    let explanation = overdue["explanation"].as_str().unwrap();
+    assert!(
+        explanation.contains(&format!("ticket {ticket} on "))
+            && explanation.contains("is not acknowledged: due "),
+        "{explanation}"
+    );
+    assert!(time(&overdue["deadline"]).unwrap() < time(&doc["generated_at"]).unwrap());
+    assert!(acting["unread"].is_null());
+    // Every active restore is either at work or waiting for a person, never both.
+    let active = doc["tenants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| !t["active_restore_id"].is_null())
+        .count() as u64;
+    let (restoring, awaiting) = (
+        acting["restoring"].as_u64().unwrap(),
+        acting["awaiting_confirmation"].as_u64().unwrap(),
+    );
+    assert_eq!(restoring + awaiting, active, "{acting}");
+
+    let out = snapdeck(&[&["status"], &args[..]].concat(), &no_config());
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let counts = format!("; {restoring} restoring, {awaiting} awaiting confirmation\n");
+    assert!(
+        table.lines().next().unwrap().contains(counts.trim_end()),
+        "{table}"
+    );
+    let line = table
+        .lines()
+        .find(|l| l.contains("ack_overdue"))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(line.starts_with("✗ RED") && line.contains(ticket), "{line}");
+
+    let out = snapdeck(
+        &[&["status", "--format", "nagios"], &args[..]].concat(),
+        &no_config(),
+    );
+    let nagios = String::from_utf8(out.stdout).unwrap();
+    assert!(nagios.starts_with("SNAPDECK CRITICAL - "), "{nagios}");
+    let (message, perfdata) = nagios.trim().split_once(" | ").unwrap();
+    assert!(
+        message.contains(&format!("{ticket} (ack_overdue)")),
+        "{message}"
+    );
+    assert!(
+        perfdata.contains(&format!(
+            "restoring={restoring} awaiting_confirmation={awaiting} "
+        )),
+        "{perfdata}"
+    );
 }
 
 #[test]
@@ -445,7 +560,15 @@ fn nagios_prints_one_status_line_with_perfdata() {
     assert!(text.starts_with("SNAPDECK CRITICAL - "), "{text}");
     let (message, perfdata) = text.trim().split_once(" | ").unwrap();
     assert!(message.contains("of 60 tenants: "), "{message}");
-    for key in ["red=", "amber=", "unknown=", "ok=", "tenants=60"] {
+    for key in [
+        "red=",
+        "amber=",
+        "unknown=",
+        "ok=",
+        "tenants=60",
+        "restoring=",
+        "awaiting_confirmation=",
+    ] {
         assert!(perfdata.contains(key), "{perfdata}");
     }
     assert_eq!(out.status.code(), Some(2));
@@ -526,7 +649,7 @@ fn the_readme_nagios_example_is_what_the_binary_prints() {
         "README: {example}\nbinary: {printed}"
     );
     assert!(
-        example.contains(" more |"),
+        example.contains(" more; pages: ") || example.contains(" more |"),
         "the example shows the '+N more' cut: {example}"
     );
 }

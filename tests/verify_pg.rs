@@ -299,6 +299,7 @@ fn plan_with(restored: Side, live: Side, moodledata: &Path, site: Option<String>
             connect: Duration::from_secs(5),
             query: Duration::from_secs(10),
         },
+        hash_budget: Default::default(),
     }
 }
 
@@ -339,21 +340,20 @@ async fn a_good_restore_passes_and_lists_what_live_deleted_since() {
     let checks = snapdeck::verify::run(&plan(f, &f.restored, &f.restored_files, Some(site))).await;
     assert_eq!(overall(&checks), Verdict::Passed, "{checks:#?}");
     let data = check(&checks, CheckKind::DataAtPoint);
+    let lines = data.lines();
     assert!(
-        data.details
+        lines
             .iter()
             .any(|d| d
                 == "course 1182 'Chemistry 101': in the restore, deleted in live since the point"),
-        "{:#?}",
-        data.details
+        "{lines:#?}"
     );
     assert!(
-        data.details.iter().any(|d| d.starts_with("user 7 'user7'")),
-        "a user deleted in live since is listed: {:#?}",
-        data.details
+        lines.iter().any(|d| d.starts_with("user 7 'user7'")),
+        "a user deleted in live since is listed: {lines:#?}"
     );
     assert!(
-        !data.details.iter().any(|d| d.contains("newteacher")),
+        !lines.iter().any(|d| d.contains("newteacher")),
         "a user added after the point is nobody's loss"
     );
     let files = check(&checks, CheckKind::Moodledata);
@@ -424,7 +424,7 @@ async fn an_overwrite_is_checked_against_lives_fingerprint_taken_at_launch() {
     }
     assert!(
         check(&checks, CheckKind::DataAtPoint)
-            .details
+            .lines()
             .iter()
             .any(|d| d.starts_with("live: its fingerprint, taken when the overwrite was launched")),
         "{checks:#?}"
@@ -475,7 +475,19 @@ async fn missing_and_changed_files_fail_moodledata() {
         files.summary,
         "37 of the 200 newest files missing: the volume snapshot is older than the database dump"
     );
-    // Every file there, one changed: the newest is among those hashed.
+    // Files lost here and there: snapdeck cannot know why, and does not say.
+    let dir = tempfile::tempdir().unwrap();
+    for n in (1..=FILES_AT_P).filter(|n| ![3, 77, 150].contains(n)) {
+        store(dir.path(), n);
+    }
+    let checks = snapdeck::verify::run(&plan(f, &f.restored, dir.path(), None)).await;
+    let files = check(&checks, CheckKind::Moodledata);
+    assert_eq!(files.verdict, Verdict::Failed);
+    assert_eq!(
+        files.summary,
+        "3 of the 200 newest files missing from the restored volume"
+    );
+    // Every file there, the newest changed.
     let dir = tempfile::tempdir().unwrap();
     for n in 1..=FILES_AT_P {
         store(dir.path(), n);
@@ -487,8 +499,36 @@ async fn missing_and_changed_files_fail_moodledata() {
     let checks = snapdeck::verify::run(&plan(f, &f.restored, dir.path(), None)).await;
     let files = check(&checks, CheckKind::Moodledata);
     assert_eq!(files.verdict, Verdict::Failed, "{files:?}");
-    assert_eq!(files.summary, "1 of 20 hashed do not match their SHA-1");
+    assert_eq!(files.summary, "1 of 200 hashed do not match their SHA-1");
     ran("missing_and_changed_files_fail_moodledata");
+}
+
+/// One changed file among the 200 newest, where an evenly spread sample of 20 (every tenth)
+/// never looked: every one of them is hashed, so it is found.
+#[tokio::test]
+async fn one_changed_recent_file_among_the_200_newest_is_found() {
+    let Some(f) = fixture() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    for n in 1..=FILES_AT_P {
+        store(dir.path(), n);
+    }
+    // File n was created n minutes before P: file 58 is the 58th newest.
+    let (bytes, hash) = content(58);
+    let mut tampered = bytes.clone();
+    let last = tampered.len() - 1;
+    tampered[last] ^= 1;
+    std::fs::write(files::content_path(dir.path(), &hash).unwrap(), tampered).unwrap();
+    let checks = snapdeck::verify::run(&plan(f, &f.restored, dir.path(), None)).await;
+    let files = check(&checks, CheckKind::Moodledata);
+    assert_eq!(files.verdict, Verdict::Failed, "{files:?}");
+    assert_eq!(files.summary, "1 of 200 hashed do not match their SHA-1");
+    assert_eq!(files.lines().len(), 1, "{:?}", files.lines());
+    assert!(
+        files.lines()[0].starts_with(&format!("{hash}: content hashes to ")),
+        "{:?}",
+        files.lines()
+    );
+    ran("one_changed_recent_file_among_the_200_newest_is_found");
 }
 
 #[tokio::test]

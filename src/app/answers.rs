@@ -29,6 +29,7 @@ impl App {
         match (pending.waiter, reply) {
             (Waiter::EventLog, reply) => self.answered_events(id, Ok(reply)),
             (Waiter::History, Reply::RestorePoints(page)) => self.on_points(id, &pending.op, page),
+            (Waiter::Follow, Reply::Restore(restore)) => self.followed(*restore),
             (_, Reply::Refreshed) => {
                 let what = match self.last_load_changes {
                     0 => "nothing changed".to_string(),
@@ -44,15 +45,15 @@ impl App {
                 if waiter == Waiter::Dns {
                     self.answered_dns(id, Ok(swap.id.clone()));
                 }
+                // What was asked, which stays true: the phase the answer had would soon be
+                // stale ("applying" under the screen's "Rolled back").
                 let what = match pending.op {
-                    crate::source::Op::RollbackDnsSwap { .. } => "rolling back",
-                    _ => "swapping",
+                    crate::source::Op::RollbackDnsSwap { .. } => "rollback requested",
+                    _ => "requested",
                 };
                 let text = format!(
-                    "DNS swap {} of {}: {what}, {}",
-                    swap.id,
-                    swap.hostname,
-                    swap.phase.label().replace('_', " ")
+                    "DNS swap {} of {}: {what} · the DNS screen follows it",
+                    swap.id, swap.hostname
                 );
                 self.set_flash(FlashKind::Info, text);
             }
@@ -93,7 +94,8 @@ impl App {
         super::screens::restores::order(&mut self.restores);
         match &pending.op {
             crate::source::Op::CreateRestore { .. } => self.drill_launched(&restore),
-            op @ crate::source::Op::DiscardRestore { .. } => self.drill_answered(op, None),
+            op @ (crate::source::Op::DiscardRestore { .. }
+            | crate::source::Op::CancelRestore { .. }) => self.drill_answered(op, None),
             _ => {}
         }
         let phase = restore.phase.label().replace('_', " ");
@@ -121,8 +123,13 @@ impl App {
             crate::source::Op::DiscardRestore { .. } => "discarded",
             _ => "reported",
         };
+        // "discarded: discarded" says one thing twice.
+        let phase = match phase == what {
+            true => String::new(),
+            false => format!(": {phase}"),
+        };
         let text = format!(
-            "restore {} of {} {what}: {phase} · 2 shows every restore",
+            "restore {} of {} {what}{phase} · 2 shows every restore",
             restore.id, restore.source_slug
         );
         self.set_flash(FlashKind::Info, text);
@@ -136,6 +143,11 @@ impl App {
         match pending.waiter {
             // The monitor's log says so and tries again at the next tick.
             Waiter::EventLog => return self.answered_events(id, Err(error)),
+            // Read again a few seconds later; the fleet's refresh reads it meanwhile.
+            Waiter::Follow => {
+                self.dirty = false;
+                return;
+            }
             Waiter::History => {
                 if self.points_failed(id, &problem) {
                     return;

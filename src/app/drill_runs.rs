@@ -74,9 +74,58 @@ impl DrillRun {
     }
 }
 
+/// How often, in ticks (real seconds, whatever the demo's speed), a drill's restore is read
+/// on its own while it runs: its time limit is judged on what was read, and the restores list
+/// comes only at the fleet's refresh.
+const FOLLOW_EVERY_TICKS: u32 = 3;
+
 impl App {
     pub fn drill_run(&self, id: &RestoreId) -> Option<&DrillRun> {
         self.drill_runs.get(id)
+    }
+
+    /// Reads the restore of every drill under way (one read in flight each).
+    pub(in crate::app) fn follow_drills(&mut self) {
+        self.follow_ticks += 1;
+        if self.follow_ticks < FOLLOW_EVERY_TICKS {
+            return;
+        }
+        self.follow_ticks = 0;
+        let watching: Vec<RestoreId> = self
+            .drill_runs
+            .iter()
+            .filter(|(_, run)| **run == DrillRun::Watching)
+            .map(|(id, _)| id.clone())
+            .filter(|id| {
+                !self
+                    .outbox
+                    .pending()
+                    .any(|op| matches!(op, Op::Restore { restore } if restore == id))
+            })
+            .collect();
+        for restore in watching {
+            let command = self.command(Op::Restore { restore });
+            self.effects.push(crate::app::Effect::Source(command));
+        }
+    }
+
+    /// A drill's restore as read just now: held with the instant it was observed.
+    pub(in crate::app) fn followed(&mut self, restore: Restore) {
+        self.restore_observed.insert(restore.id.clone(), self.now);
+        match self.restores.iter_mut().find(|r| r.id == restore.id) {
+            Some(known) => *known = restore,
+            None => self.restores.push(restore),
+        }
+        super::screens::restores::order(&mut self.restores);
+        self.advance_drills();
+    }
+
+    /// When `id` was last observed, on the source's clock: its own read, or the list's.
+    fn observed_at(&self, id: &RestoreId) -> chrono::DateTime<chrono::Utc> {
+        let list = self.restores_seen_at.unwrap_or(self.now);
+        self.restore_observed
+            .get(id)
+            .map_or(list, |own| (*own).max(list))
     }
 
     /// A drill this dashboard launched: followed from now on.
@@ -107,7 +156,9 @@ impl App {
                 .map_or(Duration::hours(8), |i| {
                     drill::limit_of(&self.fleet.tenant(i).tier)
                 });
-            let took = drill::took(&restore, self.source_now(self.now));
+            // Judged at the instant the restore was seen as it is: data older than the limit
+            // cannot say the limit passed (`self.now` is already on the source's clock).
+            let took = drill::took(&restore, self.observed_at(&id));
             let ready = restore.phase == RestorePhase::AwaitingConfirmation;
             let over = !restore.phase.is_active() || took > limit;
             if !ready && !over {
@@ -159,13 +210,17 @@ impl App {
         let Some(restore) = self.restore(id).cloned() else {
             return;
         };
+        let reason = format!("restore drill {result}: {summary}");
+        if !restore.can_discard() && restore.phase.can_cancel() {
+            // Still queued: nothing to tear down yet, so it is cancelled instead.
+            return self.cancel_drill(&restore, result, summary, problem);
+        }
         if !restore.can_discard() {
             let problem = format!("its spoke cannot be discarded ({})", restore.phase);
             self.drill_runs
                 .insert(id.clone(), done(result, summary, Some(problem)));
             return;
         }
-        let reason = format!("restore drill {result}: {summary}");
         let (op, key) = self.keyed(Op::DiscardRestore {
             restore: id.clone(),
             reason: reason.clone(),
@@ -175,6 +230,7 @@ impl App {
         intent
             .details
             .insert("reason".into(), serde_json::Value::String(reason));
+        intent.details.insert("purpose".into(), "drill".into());
         self.write(intent, op);
         let next = match problem {
             Some(problem) => done(result, summary, Some(format!("NOT recorded: {problem}"))),
@@ -183,7 +239,29 @@ impl App {
         self.drill_runs.insert(id.clone(), next);
     }
 
-    /// The spoke's discard was answered.
+    /// A drill still queued when its result was recorded: cancelled, journaled first.
+    fn cancel_drill(
+        &mut self,
+        restore: &Restore,
+        result: DrillResult,
+        summary: String,
+        problem: Option<String>,
+    ) {
+        let (op, key) = self.keyed(Op::CancelRestore {
+            restore: restore.id.clone(),
+            key: IdempotencyKey(String::new()),
+        });
+        let mut intent = self.intent(Journaled::CancelRestore, restore.id.0.clone(), key);
+        intent.details.insert("purpose".into(), "drill".into());
+        self.write(intent, op);
+        let next = match problem {
+            Some(problem) => done(result, summary, Some(format!("NOT recorded: {problem}"))),
+            None => DrillRun::Discarding { result, summary },
+        };
+        self.drill_runs.insert(restore.id.clone(), next);
+    }
+
+    /// The spoke's discard (or a queued drill's cancel) was answered.
     pub(in crate::app) fn drill_discarded(&mut self, id: &RestoreId, problem: Option<String>) {
         let Some(DrillRun::Discarding { result, summary }) = self.drill_runs.get(id).cloned()
         else {
@@ -200,7 +278,9 @@ impl App {
     pub(in crate::app) fn drill_answered(&mut self, op: &Op, problem: Option<String>) {
         match op {
             Op::RecordDrill { restore, .. } => self.drill_recorded(restore, problem),
-            Op::DiscardRestore { restore, .. } => self.drill_discarded(restore, problem),
+            Op::DiscardRestore { restore, .. } | Op::CancelRestore { restore, .. } => {
+                self.drill_discarded(restore, problem)
+            }
             _ => {}
         }
     }

@@ -28,6 +28,8 @@ pub enum Action {
     ShowFleet,
     /// The restores screen.
     ShowRestores,
+    /// The restores screen: drills listed, hidden, or alone.
+    DrillsShown,
     /// `:`: the command line; in it, run what is typed, or complete it.
     GotoLine,
     Go,
@@ -506,6 +508,12 @@ pub const RESTORES_KEYS: &[Binding] = &[
         label: "Enter",
         what: "the restore's monitor",
         hint: Some(("Enter", "monitor")),
+    },
+    Binding {
+        keys: &[(ch('p'), Action::DrillsShown)],
+        label: "p",
+        what: "drills: listed, hidden, alone",
+        hint: Some(("p", "drills")),
     },
     SWAP_DNS,
     Binding {

@@ -214,6 +214,12 @@ pub struct App {
     drills: Option<drills::PastDrills>,
     /// Drills launched from this dashboard, each followed to its end.
     drill_runs: std::collections::HashMap<crate::domain::ids::RestoreId, drill_runs::DrillRun>,
+    /// When the restores list was last received, and when a restore read on its own was, on
+    /// the source's clock: a drill's limit is judged at the instant its restore was seen.
+    restores_seen_at: Option<DateTime<Utc>>,
+    restore_observed: std::collections::HashMap<crate::domain::ids::RestoreId, DateTime<Utc>>,
+    /// Ticks since the drills' restores were last read on their own.
+    follow_ticks: u32,
     /// Commands sent and not yet answered.
     outbox: outbox::Outbox,
     /// Tenants changed by the last whole fleet swapped in, for the refresh's answer.
@@ -262,6 +268,9 @@ impl App {
             history: None,
             drills: None,
             drill_runs: std::collections::HashMap::new(),
+            restores_seen_at: None,
+            restore_observed: std::collections::HashMap::new(),
+            follow_ticks: 0,
             outbox: outbox::Outbox::new(settings.session),
             last_load_changes: 0,
             effects: Vec::new(),
@@ -602,6 +611,7 @@ impl App {
             return;
         }
         self.poll_event_logs(false);
+        self.follow_drills();
         self.advance_drills();
         self.fleet.evaluate_due(now);
         if let Screen::Tenant(card) = self.screen() {
@@ -648,6 +658,9 @@ impl App {
                 }
             }
             SourceEvent::Restores { restores, .. } => {
+                self.restores_seen_at = Some(now);
+                self.restore_observed
+                    .retain(|id, _| restores.iter().any(|r| r.id == *id));
                 self.restores = restores;
                 screens::restores::order(&mut self.restores);
             }

@@ -27,6 +27,8 @@ pub enum Waiter {
     History,
     /// The tenant screen's past drills that asked.
     Drills,
+    /// A drill launched here, following its restore closely.
+    Follow,
     /// Nobody but the flash line: a refresh, an acknowledgement, a re-send from the journal.
     Flash,
 }
@@ -44,6 +46,7 @@ impl Waiter {
             Op::RestoreEvents { .. } => Waiter::EventLog,
             Op::RestorePoints { .. } => Waiter::History,
             Op::Drills { .. } => Waiter::Drills,
+            Op::Restore { .. } => Waiter::Follow,
             Op::Refresh | Op::AcknowledgeRequest { .. } => Waiter::Flash,
         }
     }

@@ -48,6 +48,27 @@ impl OwnChecks {
     }
 }
 
+/// How many of a restore's checks passed, both kinds counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChecksTally {
+    pub passed: usize,
+    pub total: usize,
+    /// snapdeck's own are still being run: not counted yet.
+    pub own_running: bool,
+}
+
+impl ChecksTally {
+    /// "checks: 8 of 9 passed", "…; snapdeck's running".
+    pub fn words(&self) -> String {
+        let running = if self.own_running {
+            "; snapdeck's running"
+        } else {
+            ""
+        };
+        format!("checks: {} of {} passed{running}", self.passed, self.total)
+    }
+}
+
 /// What the runner needs to verify one restore.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifyRequest {
@@ -129,6 +150,29 @@ impl App {
     /// This restore's own checks, if any were started.
     pub fn own_checks(&self, id: &RestoreId) -> Option<&OwnChecks> {
         self.own_checks.get(id)
+    }
+
+    /// Every check of a restore counted together, the control plane's and snapdeck's own:
+    /// a summary that left one kind out would say "4 of 4 passed" over a failed moodledata.
+    pub fn checks_tally(&self, restore: &Restore) -> ChecksTally {
+        let theirs = restore.verification.as_deref().unwrap_or_default();
+        let mut tally = ChecksTally {
+            passed: theirs
+                .iter()
+                .filter(|c| c.status == crate::domain::restore::CheckStatus::Passed)
+                .count(),
+            total: theirs.len(),
+            own_running: false,
+        };
+        match self.own_checks(&restore.id) {
+            Some(OwnChecks::Done(own)) => {
+                tally.total += own.len();
+                tally.passed += own.iter().filter(|c| c.verdict == Verdict::Passed).count();
+            }
+            Some(OwnChecks::FindingPoint | OwnChecks::Running { .. }) => tally.own_running = true,
+            Some(OwnChecks::CannotRun(_)) | None => {}
+        }
+        tally
     }
 
     pub fn own_checks_configured(&self) -> bool {

@@ -73,6 +73,8 @@ pub struct VerifyConfig {
     pub password_command: Option<String>,
     pub connect_timeout: Duration,
     pub query_timeout: Duration,
+    /// How much of the newest files' content the moodledata check may hash.
+    pub hash_budget: crate::domain::verify::HashBudget,
 }
 
 pub const DEFAULT_SITE_PROBE: &str = "https://{hostname}/login/index.php";

@@ -39,6 +39,8 @@ pub(super) struct RawVerify {
     pub(super) password_command: Option<String>,
     pub(super) connect_timeout_secs: Option<Spanned<i64>>,
     pub(super) query_timeout_secs: Option<Spanned<i64>>,
+    pub(super) hash_budget_bytes: Option<Spanned<i64>>,
+    pub(super) hash_budget_seconds: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize, Default)]

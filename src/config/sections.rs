@@ -9,6 +9,7 @@ use super::{
     Config, DEFAULT_DRILL_MAX_AGE_DAYS, DEFAULT_SITE_PROBE, DemoConfig, DrillsConfig, HttpConfig,
     KubeConfig, KubeKeys, MAX_DEMO_SPEED, SelfHostConfig, SourceKind, TimeDisplay, VerifyConfig,
 };
+use crate::domain::verify::HashBudget;
 use crate::verify::template;
 use std::time::Duration;
 use toml::Spanned;
@@ -103,6 +104,20 @@ impl Check<'_> {
                 Duration::from_secs(30),
                 |v| self.seconds(v, "verify.query_timeout_secs"),
             )?,
+            hash_budget: self.hash_budget(&raw)?,
+        })
+    }
+
+    /// Bytes and seconds the moodledata check may spend hashing, each at least 1.
+    fn hash_budget(&self, raw: &RawVerify) -> Checked<HashBudget> {
+        let defaults = HashBudget::default();
+        Ok(HashBudget {
+            bytes: or_default(raw.hash_budget_bytes.as_ref(), defaults.bytes, |v| {
+                self.at_least(v, "verify.hash_budget_bytes", 1)
+            })?,
+            time: or_default(raw.hash_budget_seconds.as_ref(), defaults.time, |v| {
+                self.seconds(v, "verify.hash_budget_seconds")
+            })?,
         })
     }
 
@@ -374,6 +389,22 @@ holidays = ["2026-12-28", 2026-12-25, "2026-12-28"]
         let src = "[source]\nkind = \"k8s\"\n";
         let expected = "`source.kind` must be \"demo\", \"http\" or \"kube\", got \"k8s\"";
         assert_error(src, 2, "source.kind", &[expected]);
+    }
+
+    #[test]
+    fn verify_hash_budget_is_read_with_defaults_and_at_least_one() {
+        let section = "[verify]\ndatabase = \"host=db user=v\"\nmoodledata = \"/m\"\n";
+        let budget = parse(section).unwrap().verify.unwrap().hash_budget;
+        assert_eq!(budget, crate::domain::verify::HashBudget::default());
+        assert_eq!(budget.bytes, 2 << 30);
+        assert_eq!(budget.time, Duration::from_secs(20));
+        let src = format!("{section}hash_budget_bytes = 1048576\nhash_budget_seconds = 5\n");
+        let budget = parse(&src).unwrap().verify.unwrap().hash_budget;
+        assert_eq!(budget.bytes, 1 << 20);
+        assert_eq!(budget.time, Duration::from_secs(5));
+        let src = format!("{section}hash_budget_seconds = 0\n");
+        let expected = "`verify.hash_budget_seconds` must be at least 1, got 0";
+        assert_error(&src, 4, "verify.hash_budget_seconds", &[expected]);
     }
 
     #[test]

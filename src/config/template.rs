@@ -168,6 +168,8 @@ start = "09:00"
 end = "17:00"
 # Working days, from mon tue wed thu fri sat sun.
 weekdays = ["mon", "tue", "wed", "thu", "fri"]
+# Days off, as "YYYY-MM-DD", e.g. ["2026-12-25", "2026-12-28"].
+holidays = []
 
 # snapdeck's own checks of a restore (README, "snapdeck's own checks"): off unless [verify]
 # is set. Templates take {slug}, {hostname}, {region} and {tenant_id}, filled in for the
@@ -184,8 +186,17 @@ weekdays = ["mon", "tue", "wed", "thu", "fri"]
 # password_command = "vault kv get -field=password secret/moodle/verifier"
 # connect_timeout_secs = 10
 # query_timeout_secs = 30
-# Days off, as "YYYY-MM-DD", e.g. ["2026-12-25", "2026-12-28"].
-holidays = []
+# How much of the 200 newest files the moodledata check reads to hash them, whichever runs
+# out first; the check says when it did ("hashed 143 of 200 newest files: the 20s budget ran
+# out"). 2 GiB and 20 s by default.
+# hash_budget_bytes = 2147483648
+# hash_budget_seconds = 20
+
+# Restore drills (README, "Restore drills"): without [drills], drills still run and show,
+# but no tenant is flagged for lacking one.
+# [drills]
+# A tenant with no passed drill in this many days is flagged "restore untested" (1 to 3660).
+# max_age_days = 30
 "#;
 
 #[cfg(test)]
@@ -197,6 +208,37 @@ mod tests {
     #[test]
     fn template_parses_back_to_defaults() {
         assert_eq!(parse(&template()).unwrap(), Config::default());
+    }
+
+    /// The template as a user who follows its comments makes it: every commented section
+    /// and setting switched on.
+    fn uncommented(template: &str) -> String {
+        let is_setting = |text: &str| {
+            let name = text.split(" = ").next().unwrap_or_default();
+            text.contains(" = ") && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+        };
+        let is_section = |text: &str| text.starts_with('[') && text.ends_with(']');
+        let lines = template.lines().map(|line| match line.strip_prefix("# ") {
+            Some(text) if is_setting(text) || is_section(text) => text,
+            _ => line,
+        });
+        lines.collect::<Vec<_>>().join("\n")
+    }
+
+    #[test]
+    fn template_with_every_section_switched_on_loads() {
+        let text = uncommented(&template());
+        assert!(
+            text.contains("\n[verify]\n") && text.contains("\n[drills]\n"),
+            "{text}"
+        );
+        let config = parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        assert!(config.verify.is_some());
+        assert_eq!(
+            config.drills.map(|d| d.max_age),
+            Some(chrono::Duration::days(30))
+        );
+        assert_eq!(config.operator.as_deref(), Some("alex"));
     }
 
     #[test]

@@ -99,12 +99,13 @@ pub enum FlagKind {
     LastDrillFailed,
     DrillOverRto,
     RestoreRunning,
+    FirstBackupPending,
     CannotTell,
     DataStale,
 }
 
 impl FlagKind {
-    pub const ALL: [FlagKind; 15] = [
+    pub const ALL: [FlagKind; 16] = [
         FlagKind::NeverBackedUp,
         FlagKind::RpoBreached,
         FlagKind::LastSnapshotFailed,
@@ -118,6 +119,7 @@ impl FlagKind {
         FlagKind::LastDrillFailed,
         FlagKind::DrillOverRto,
         FlagKind::RestoreRunning,
+        FlagKind::FirstBackupPending,
         FlagKind::CannotTell,
         FlagKind::DataStale,
     ];
@@ -125,7 +127,7 @@ impl FlagKind {
     pub fn level(self) -> Level {
         match self {
             FlagKind::NeverBackedUp | FlagKind::RpoBreached => Level::Red,
-            FlagKind::RestoreRunning => Level::Info,
+            FlagKind::RestoreRunning | FlagKind::FirstBackupPending => Level::Info,
             FlagKind::DataStale | FlagKind::CannotTell => Level::Unknown,
             _ => Level::Amber,
         }
@@ -147,6 +149,7 @@ impl FlagKind {
             FlagKind::LastDrillFailed => "last_drill_failed",
             FlagKind::DrillOverRto => "drill_over_rto",
             FlagKind::RestoreRunning => "restore_running",
+            FlagKind::FirstBackupPending => "first_backup_pending",
             FlagKind::CannotTell => "cannot_tell",
             FlagKind::DataStale => "data_stale",
         }
@@ -168,6 +171,7 @@ impl FlagKind {
             FlagKind::LastDrillFailed => "last drill failed",
             FlagKind::DrillOverRto => "drill over RTO",
             FlagKind::RestoreRunning => "restore running",
+            FlagKind::FirstBackupPending => "first backup pending",
             FlagKind::CannotTell => "cannot tell",
             FlagKind::DataStale => "data stale",
         }
@@ -189,6 +193,7 @@ impl FlagKind {
             FlagKind::LastDrillFailed => "DRILLFAIL",
             FlagKind::DrillOverRto => "DRILL>RTO",
             FlagKind::RestoreRunning => "RESTORE",
+            FlagKind::FirstBackupPending => "FIRST",
             FlagKind::CannotTell => "UNKNOWN",
             FlagKind::DataStale => "STALE",
         }
@@ -382,7 +387,9 @@ fn never_backed_up(
     let interval = interval.unwrap_or(FALLBACK_INTERVAL);
     watch.flip_after(t.created_at, interval);
     let age = ctx.now - t.created_at;
-    (age > interval).then_some(())?;
+    if age <= interval {
+        return first_backup_pending(t, age, ctx.now);
+    }
     flag(
         FlagKind::NeverBackedUp,
         format!(
@@ -390,6 +397,32 @@ fn never_backed_up(
              schedule interval ({}). There is nothing to restore from.",
             duration(age),
             period(interval)
+        ),
+    )
+}
+
+/// A tenant younger than one schedule interval with no backup yet: nothing is wrong, but
+/// nothing can be restored either, which "no flags" would hide.
+fn first_backup_pending(t: &Tenant, age: Duration, now: DateTime<Utc>) -> Option<Flag> {
+    let first = match t.backup.schedule.next_run_at {
+        Some(at) if at >= now => format!(
+            "its first backup runs at {} (in {})",
+            at.format("%Y-%m-%d %H:%M UTC"),
+            duration(at - now)
+        ),
+        Some(at) => format!(
+            "its first backup was due at {} ({} ago)",
+            at.format("%Y-%m-%d %H:%M UTC"),
+            duration(now - at)
+        ),
+        None => "the source does not say when its first backup runs".to_string(),
+    };
+    flag(
+        FlagKind::FirstBackupPending,
+        format!(
+            "No backup yet: the tenant was created {} ago and {first}. Until it succeeds there \
+             is nothing to restore from.",
+            duration(age)
         ),
     )
 }

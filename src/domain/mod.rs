@@ -17,7 +17,7 @@ pub mod run_times;
 pub mod schedule;
 pub mod tenant;
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;
 pub mod typed_time;
 pub mod verify;
 pub mod wire_enum;

@@ -143,6 +143,27 @@ impl Restore {
     }
 }
 
+/// Active restores told apart by whom they wait for: the platform (restoring) or a person
+/// (awaiting confirmation). "3 restores running" must never mean three people awaited.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ActiveRestores {
+    pub restoring: usize,
+    pub awaiting: usize,
+}
+
+impl ActiveRestores {
+    pub fn of<'a>(restores: impl IntoIterator<Item = &'a Restore>) -> ActiveRestores {
+        let mut counts = ActiveRestores::default();
+        for r in restores.into_iter().filter(|r| r.phase.is_active()) {
+            match r.phase {
+                RestorePhase::AwaitingConfirmation => counts.awaiting += 1,
+                _ => counts.restoring += 1,
+            }
+        }
+        counts
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RestoreStep {
     pub name: String,
@@ -329,5 +350,28 @@ mod tests {
         let p: RestorePhase = serde_json::from_str("\"paused\"").unwrap();
         assert_eq!(p.label(), "unknown(paused)");
         assert_eq!(serde_json::to_string(&p).unwrap(), "\"paused\"");
+    }
+
+    #[test]
+    fn active_restores_count_the_platforms_work_and_a_persons_apart() {
+        use crate::domain::test_support::restore;
+        let phases = [
+            RestorePhase::Queued,
+            RestorePhase::RestoringVolume,
+            RestorePhase::AwaitingConfirmation,
+            RestorePhase::AwaitingConfirmation,
+            RestorePhase::Completed,
+            RestorePhase::Discarded,
+            RestorePhase::Unknown("paused".into()),
+        ];
+        let all: Vec<Restore> = phases.into_iter().map(restore).collect();
+        assert_eq!(
+            ActiveRestores::of(&all),
+            ActiveRestores {
+                restoring: 2,
+                awaiting: 2
+            }
+        );
+        assert_eq!(ActiveRestores::of(&all[4..]), ActiveRestores::default());
     }
 }

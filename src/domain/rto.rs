@@ -39,11 +39,23 @@ impl Counting {
 /// How a restore ended, as far as its clock cares.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RestoreEnd {
-    /// `Completed`, `Failed` or `Cancelled`.
+    /// `AwaitingConfirmation` or `Completed` (the data is back), or `Failed`, `Cancelled` or
+    /// `Discarded` (it gave the customer nothing).
     pub phase: RestorePhase,
     /// When it ended, if the restore says: the contract gives a restore no end time of its
-    /// own, so this is `confirmed_at` for a completed one, else its last step's `finished_at`.
+    /// own, so this is its last step's `finished_at` (the data was back then, whoever
+    /// confirmed it later), else `confirmed_at` for a completed one.
     pub at: Option<DateTime<Utc>>,
+}
+
+impl RestoreEnd {
+    /// The data is back: the restore can have met its RTO.
+    pub fn delivered(&self) -> bool {
+        matches!(
+            self.phase,
+            RestorePhase::AwaitingConfirmation | RestorePhase::Completed
+        )
+    }
 }
 
 /// Where the clock stands.
@@ -72,6 +84,18 @@ pub struct RtoClock {
 }
 
 impl RtoClock {
+    /// How long after its deadline a stopped clock stopped (`None` while it runs, when it
+    /// stopped in time, or when its end time is unknown).
+    pub fn late_by(&self) -> Option<Duration> {
+        match &self.state {
+            RtoState::Ended { end, .. } => end
+                .at
+                .map(|at| at.signed_duration_since(self.deadline.at))
+                .filter(|by| *by > Duration::zero()),
+            _ => None,
+        }
+    }
+
     /// Running: ok, amber under a quarter of the budget left. Overdue: red. Ended: ok in time,
     /// red late (the promise was missed, whatever happens next), info when the end time is
     /// not known (nothing to alarm on, nothing to vouch for).
@@ -113,11 +137,11 @@ pub fn rto_clock(
     let deadline = Deadline::reconcile(server_deadline, computed);
     let state = match end {
         Some(end) => {
-            // Only a completed restore can meet its RTO: a failed or cancelled one gave the
-            // customer nothing, so its clock just stopped (never "met").
+            // Only a restore whose data is back can meet its RTO: a failed, cancelled or
+            // discarded one gave the customer nothing, so its clock just stopped (never "met").
             let in_time = end
                 .at
-                .filter(|_| end.phase == RestorePhase::Completed)
+                .filter(|_| end.delivered())
                 .map(|at| at <= deadline.at);
             RtoState::Ended { end, in_time }
         }
@@ -166,19 +190,25 @@ pub fn wait_started(restore: &Restore, request: Option<&RestoreRequest>) -> Date
         .map_or(restore.requested_at, |r| r.requested_at)
 }
 
-/// How the restore ended, or `None` while it runs. An unknown phase counts as running: the
-/// clock keeps going rather than stopping on a word we cannot read.
+/// How the restore ended, or `None` while it runs. Awaiting confirmation has ended as far as
+/// the customer's wait goes: the data is back, a person's decision is not restoring. An
+/// unknown phase counts as running: the clock keeps going rather than stopping on a word we
+/// cannot read.
 pub fn restore_end(restore: &Restore) -> Option<RestoreEnd> {
     let ended = matches!(
         restore.phase,
-        RestorePhase::Completed | RestorePhase::Failed | RestorePhase::Cancelled
+        RestorePhase::AwaitingConfirmation
+            | RestorePhase::Completed
+            | RestorePhase::Failed
+            | RestorePhase::Cancelled
+            | RestorePhase::Discarded
     );
     if !ended {
         return None;
     }
     let last_step = restore.steps.iter().filter_map(|s| s.finished_at).max();
     let at = match restore.phase {
-        RestorePhase::Completed => restore.confirmed_at.or(last_step),
+        RestorePhase::Completed => last_step.or(restore.confirmed_at),
         _ => last_step,
     };
     Some(RestoreEnd {
@@ -202,9 +232,8 @@ fn time_left(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::ids::RestoreId;
     use crate::domain::policy::DeadlineSource;
-    use crate::domain::restore::{RestoreMode, RestoreStep, StepStatus};
+    use crate::domain::restore::{RestoreStep, StepStatus};
     use crate::domain::test_support::{london, request as ticket, utc};
 
     const SECOND: Duration = Duration::seconds(1);
@@ -226,26 +255,9 @@ mod tests {
     }
 
     fn restore(phase: RestorePhase) -> Restore {
-        Restore {
-            id: RestoreId::from("rst_41c"),
-            tenant_id: "ten_9q1".into(),
-            source_slug: "nf-s3".into(),
-            target_slug: "nf-s3-restore-20261126".into(),
-            target_hostname: String::new(),
-            mode: RestoreMode::NewSpoke,
-            restore_point_id: None,
-            ticket: Some("SUP-4821".into()),
-            requested_by: "oncall@example.net".into(),
-            requested_at: utc(2026, 11, 26, 3, 14),
-            phase,
-            steps: Vec::new(),
-            rto_deadline_at: None,
-            verification: None,
-            error: None,
-            confirmed_by: None,
-            confirmed_at: None,
-            purpose: Default::default(),
-        }
+        let mut r = crate::domain::test_support::restore(phase);
+        r.ticket = Some("SUP-4821".into());
+        r
     }
 
     #[test]
@@ -442,11 +454,63 @@ mod tests {
     #[test]
     fn running_and_unknown_phases_keep_the_clock_going() {
         for phase in [
-            RestorePhase::AwaitingConfirmation,
+            RestorePhase::Queued,
+            RestorePhase::RestoringVolume,
+            RestorePhase::Verifying,
             RestorePhase::Unknown("paused".into()),
         ] {
             assert_eq!(restore_end(&restore(phase)), None);
         }
+    }
+
+    fn finished(at: DateTime<Utc>) -> RestoreStep {
+        RestoreStep {
+            name: "verify".into(),
+            status: StepStatus::Succeeded,
+            started_at: None,
+            finished_at: Some(at),
+            progress: None,
+            message: None,
+        }
+    }
+
+    #[test]
+    fn awaiting_confirmation_stops_the_clock_when_the_data_came_back() {
+        // Requested 03:14, deadline 07:14: back at 07:14 is in time, a second later is late,
+        // however long the restore then waits for a person.
+        let calendar = BusinessCalendar::default();
+        let days_later = utc(2026, 11, 30, 0, 0);
+        let mut waiting = restore(RestorePhase::AwaitingConfirmation);
+        waiting.steps = vec![finished(utc(2026, 11, 26, 7, 14))];
+        let c = restore_rto(&waiting, &Tier::Dedicated, None, &calendar, days_later).unwrap();
+        assert!(matches!(
+            c.state,
+            RtoState::Ended {
+                in_time: Some(true),
+                ..
+            }
+        ));
+        assert_eq!((c.level(), c.late_by()), (Level::Ok, None));
+        waiting.steps = vec![finished(utc(2026, 11, 26, 7, 14) + SECOND)];
+        let c = restore_rto(&waiting, &Tier::Dedicated, None, &calendar, days_later).unwrap();
+        assert_eq!((c.level(), c.late_by()), (Level::Red, Some(SECOND)));
+    }
+
+    #[test]
+    fn a_discarded_restore_stops_its_clock_and_never_met_it() {
+        // A drill that restored in 1h 3m and was discarded: no budget ticking days later.
+        let mut discarded = restore(RestorePhase::Discarded);
+        discarded.steps = vec![finished(utc(2026, 11, 26, 4, 17))];
+        let c = restore_rto(
+            &discarded,
+            &Tier::Dedicated,
+            None,
+            &BusinessCalendar::default(),
+            utc(2026, 11, 30, 0, 0),
+        )
+        .unwrap();
+        assert!(matches!(c.state, RtoState::Ended { in_time: None, .. }));
+        assert_eq!((c.level(), c.late_by()), (Level::Info, None));
     }
 
     #[test]

@@ -34,3 +34,28 @@ pub fn request(requested_at: DateTime<Utc>) -> RestoreRequest {
         restore_id: None,
     }
 }
+
+/// A new-spoke restore of "nf-s3" requested at 03:14 on 26 Nov, in `phase`, with no steps.
+pub fn restore(phase: crate::domain::restore::RestorePhase) -> crate::domain::restore::Restore {
+    use crate::domain::restore::{Restore, RestoreMode, RestorePurpose};
+    Restore {
+        id: "rst_41c".into(),
+        tenant_id: "ten_9q1".into(),
+        source_slug: "nf-s3".into(),
+        target_slug: "nf-s3-restore-20261126".into(),
+        target_hostname: String::new(),
+        mode: RestoreMode::NewSpoke,
+        restore_point_id: None,
+        ticket: None,
+        requested_by: "oncall@example.net".into(),
+        requested_at: utc(2026, 11, 26, 3, 14),
+        phase,
+        steps: Vec::new(),
+        rto_deadline_at: None,
+        verification: None,
+        error: None,
+        confirmed_by: None,
+        confirmed_at: None,
+        purpose: RestorePurpose::Request,
+    }
+}

@@ -87,8 +87,47 @@ pub struct Check {
     pub verdict: Verdict,
     /// One line, with the numbers.
     pub summary: String,
-    /// What the line stands on: listed rows, files, values.
-    pub details: Vec<String>,
+    /// What the line stands on: listed rows, files, values. Scripts get the lines
+    /// `snapdeck verify` prints.
+    #[serde(serialize_with = "as_lines")]
+    pub details: Vec<Detail>,
+}
+
+/// A line under a check, or a list of like ones (rows, files) kept whole: wherever it is
+/// shown, it is cut to the room there and the count of the rest is right.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Detail {
+    Line(String),
+    /// `what` ends the count of the rest: "… and 3 more {what}".
+    List {
+        items: Vec<String>,
+        what: String,
+    },
+}
+
+impl Detail {
+    /// Its lines: a list's first `at_most` items, then the count of the rest.
+    pub fn lines(&self, at_most: usize) -> Vec<String> {
+        match self {
+            Detail::Line(line) => vec![line.clone()],
+            Detail::List { items, what } => listed(items, at_most, what),
+        }
+    }
+}
+
+/// The first `at_most` of `items`, then "… and N more" (and `what`) for the rest: the one way
+/// a long list is cut, by `snapdeck verify` and by the monitor alike.
+pub fn listed(items: &[String], at_most: usize, what: &str) -> Vec<String> {
+    let mut lines: Vec<String> = items.iter().take(at_most).cloned().collect();
+    let rest = items.len().saturating_sub(at_most);
+    if rest > 0 {
+        lines.push(format!("… and {rest} more {what}").trim_end().to_string());
+    }
+    lines
+}
+
+fn as_lines<S: serde::Serializer>(details: &[Detail], to: S) -> Result<S::Ok, S::Error> {
+    to.collect_seq(details.iter().flat_map(|d| d.lines(LISTED)))
 }
 
 impl Check {
@@ -107,6 +146,11 @@ impl Check {
             Verdict::CouldNotCheck,
             format!("could not check: {why}"),
         )
+    }
+
+    /// Its details as `snapdeck verify` prints them, lists cut at `LISTED`.
+    pub fn lines(&self) -> Vec<String> {
+        self.details.iter().flat_map(|d| d.lines(LISTED)).collect()
     }
 }
 
@@ -228,6 +272,8 @@ pub enum FileProblem {
 pub struct FileFinding {
     pub contenthash: String,
     pub problem: FileProblem,
+    /// Its own place among the files looked for, newest first: 0 is the newest.
+    pub rank: usize,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -237,6 +283,51 @@ pub struct FileFacts {
     /// Of those, how many were read through and hashed.
     pub hashed: usize,
     pub findings: Vec<FileFinding>,
+    /// The budget that ran out before every file there was hashed, if one did.
+    pub cut_short: Option<HashCut>,
+}
+
+/// The default budget for hashing the newest files: enough for 200 recent files of a busy
+/// site, small enough that the checks still answer within the minute.
+pub const HASH_BUDGET_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+pub const HASH_BUDGET_SECONDS: u64 = 20;
+
+/// How much the moodledata check may read to hash the newest files, whichever runs out
+/// first: large recent files (videos) must not hold a restore's checks for minutes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HashBudget {
+    pub bytes: u64,
+    pub time: std::time::Duration,
+}
+
+impl Default for HashBudget {
+    fn default() -> HashBudget {
+        HashBudget {
+            bytes: HASH_BUDGET_BYTES,
+            time: std::time::Duration::from_secs(HASH_BUDGET_SECONDS),
+        }
+    }
+}
+
+/// Which budget ran out, and how large it was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HashCut {
+    Bytes(u64),
+    Time(std::time::Duration),
+}
+
+impl HashCut {
+    /// "the 20s budget ran out".
+    pub fn words(self) -> String {
+        let budget = match self {
+            HashCut::Bytes(bytes) => humanize::bytes(bytes),
+            HashCut::Time(time) => {
+                humanize::duration(Duration::from_std(time).unwrap_or(Duration::MAX))
+            }
+        };
+        format!("the {budget} budget ran out")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -275,10 +366,10 @@ pub fn checks(facts: &Facts) -> Vec<Check> {
     ];
     if let Some(at) = facts.fingerprinted_at {
         for check in &mut against_live {
-            check.details.push(format!(
+            check.details.push(Detail::Line(format!(
                 "live: its fingerprint, taken when the overwrite was launched ({})",
                 instant_utc(at)
-            ));
+            )));
         }
     }
     let mut checks = against_live.to_vec();
@@ -341,16 +432,16 @@ pub fn identity(restored: &Read<Identity>, live: &Read<Identity>) -> Check {
         )
     };
     check.details = vec![
-        format!(
+        Detail::Line(format!(
             "siteidentifier: restore {}, live {}",
             shown(&restored.siteidentifier),
             shown(&live.siteidentifier)
-        ),
-        format!(
+        )),
+        Detail::Line(format!(
             "release: restore {}, live {}",
             shown(&restored.release),
             shown(&live.release)
-        ),
+        )),
     ];
     check
 }
@@ -457,33 +548,32 @@ pub fn data_at_point(data: &Read<DataFacts>) -> Check {
         Check::new(kind, Verdict::Passed, summary)
     };
     for rows in &data.rows {
-        check.details.push(format!(
+        check.details.push(Detail::Line(format!(
             "{}: {} in the restore, {} in live at the point",
             rows.table.plural(),
             rows.restored,
             rows.live
-        ));
+        )));
     }
-    listed(
-        &mut check.details,
-        "missing from the restore",
-        &data.missing,
-    );
-    listed(
-        &mut check.details,
+    check
+        .details
+        .extend(named("missing from the restore", &data.missing));
+    check.details.extend(named(
         "in the restore, deleted in live since the point",
         &data.deleted_since,
-    );
+    ));
     check
 }
 
-fn listed(details: &mut Vec<String>, what: &str, rows: &[Named]) {
-    for row in rows.iter().take(LISTED) {
-        details.push(format!("{}: {what}", row.words()));
-    }
-    if rows.len() > LISTED {
-        details.push(format!("… and {} more {what}", rows.len() - LISTED));
-    }
+/// Rows one side lacks, each "course 1182 'Chemistry 101': {what}"; none, no list.
+fn named(what: &str, rows: &[Named]) -> Option<Detail> {
+    (!rows.is_empty()).then(|| Detail::List {
+        items: rows
+            .iter()
+            .map(|row| format!("{}: {what}", row.words()))
+            .collect(),
+        what: what.to_string(),
+    })
 }
 
 pub fn moodledata(files: &Read<FileFacts>) -> Check {
@@ -499,71 +589,130 @@ pub fn moodledata(files: &Read<FileFacts>) -> Check {
             "the restore's files table has no file at or before the point: nothing to look for",
         );
     }
-    let count = |wanted: fn(&FileProblem) -> bool| {
-        files.findings.iter().filter(|f| wanted(&f.problem)).count()
-    };
-    let missing = count(|p| matches!(p, FileProblem::Missing));
-    let size = count(|p| matches!(p, FileProblem::WrongSize { .. }));
-    let content = count(|p| matches!(p, FileProblem::WrongContent { .. }));
-    let unreadable = count(|p| matches!(p, FileProblem::Unreadable { .. }));
-    let n = files.looked_for;
-    let mut check = if missing > 0 {
-        Check::new(
-            kind,
-            Verdict::Failed,
-            format!(
-                "{missing} of the {n} newest files missing: the volume snapshot is older than the database dump"
-            ),
-        )
-    } else if size + content > 0 {
-        let mut parts = Vec::new();
-        if size > 0 {
-            parts.push(format!(
-                "{size} of the {n} newest files have the wrong size"
-            ));
-        }
-        if content > 0 {
-            parts.push(format!(
-                "{content} of {} hashed do not match their SHA-1",
-                files.hashed
-            ));
-        }
-        Check::new(kind, Verdict::Failed, parts.join("; "))
-    } else if unreadable > 0 {
-        Check::new(
-            kind,
-            Verdict::CouldNotCheck,
-            format!("could not check: {unreadable} of the {n} newest files could not be read"),
-        )
-    } else {
-        Check::new(
-            kind,
-            Verdict::Passed,
-            format!(
-                "the {n} newest files are there with their sizes; {} of them hashed, all match",
-                files.hashed
-            ),
-        )
-    };
-    for finding in files.findings.iter().take(LISTED) {
-        let what = match &finding.problem {
-            FileProblem::Missing => "missing".to_string(),
-            FileProblem::WrongSize { expected, found } => {
-                format!("{found} bytes, the row says {expected}")
-            }
-            FileProblem::WrongContent { sha1 } => format!("content hashes to {sha1}"),
-            FileProblem::Unreadable { why } => format!("unreadable: {why}"),
-        };
-        check
-            .details
-            .push(format!("{}: {what}", finding.contenthash));
+    let mut check = files_judged(files);
+    if !files.findings.is_empty() {
+        let items = files.findings.iter().map(finding_words).collect();
+        check.details.push(Detail::List {
+            items,
+            what: String::new(),
+        });
     }
-    if files.findings.len() > LISTED {
-        check
-            .details
-            .push(format!("… and {} more", files.findings.len() - LISTED));
+    // A summary about missing or resized files leaves the cut hashing unsaid: said here.
+    if let Some(cut) = cut_words(files).filter(|cut| !check.summary.contains(cut.as_str())) {
+        check.details.push(Detail::Line(cut));
     }
     check
+}
+
+/// The findings counted by kind of problem.
+struct Tally {
+    missing: usize,
+    size: usize,
+    content: usize,
+    unreadable: usize,
+}
+
+impl Tally {
+    fn of(files: &FileFacts) -> Tally {
+        let count = |wanted: fn(&FileProblem) -> bool| {
+            files.findings.iter().filter(|f| wanted(&f.problem)).count()
+        };
+        Tally {
+            missing: count(|p| matches!(p, FileProblem::Missing)),
+            size: count(|p| matches!(p, FileProblem::WrongSize { .. })),
+            content: count(|p| matches!(p, FileProblem::WrongContent { .. })),
+            unreadable: count(|p| matches!(p, FileProblem::Unreadable { .. })),
+        }
+    }
+}
+
+/// The verdict and its line: missing files first, then wrong ones, then unreadable ones.
+fn files_judged(files: &FileFacts) -> Check {
+    let kind = CheckKind::Moodledata;
+    let n = files.looked_for;
+    let tally = Tally::of(files);
+    if tally.missing > 0 {
+        return Check::new(kind, Verdict::Failed, missing_words(files, tally.missing));
+    }
+    if tally.size + tally.content > 0 {
+        return Check::new(kind, Verdict::Failed, wrong_words(files, &tally));
+    }
+    if tally.unreadable > 0 {
+        let summary = format!(
+            "could not check: {} of the {n} newest files could not be read",
+            tally.unreadable
+        );
+        return Check::new(kind, Verdict::CouldNotCheck, summary);
+    }
+    let hashing = match cut_words(files) {
+        Some(cut) => format!("{cut}; those hashed all match"),
+        None => format!("{} of them hashed, all match", files.hashed),
+    };
+    let summary = format!("the {n} newest files are there with their sizes; {hashing}");
+    Check::new(kind, Verdict::Passed, summary)
+}
+
+/// The cause is said only when the files themselves show it: the newest ones missing, in a
+/// run, with older ones there, were written between the volume's snapshot and the database's
+/// dump. Files missing here and there, or every one of them, have a cause snapdeck cannot know.
+fn missing_words(files: &FileFacts, missing: usize) -> String {
+    let n = files.looked_for;
+    // Each file has a place of its own: `missing` places all below `missing` are 0..missing.
+    let newest_run = missing < n
+        && files
+            .findings
+            .iter()
+            .filter(|f| f.problem == FileProblem::Missing)
+            .all(|f| f.rank < missing);
+    if newest_run {
+        format!(
+            "{missing} of the {n} newest files missing: the volume snapshot is older than the database dump"
+        )
+    } else {
+        format!("{missing} of the {n} newest files missing from the restored volume")
+    }
+}
+
+fn wrong_words(files: &FileFacts, tally: &Tally) -> String {
+    let mut parts = Vec::new();
+    if tally.size > 0 {
+        parts.push(format!(
+            "{} of the {} newest files have the wrong size",
+            tally.size, files.looked_for
+        ));
+    }
+    if tally.content > 0 {
+        parts.push(format!(
+            "{} of {} hashed do not match their SHA-1",
+            tally.content, files.hashed
+        ));
+        parts.extend(cut_words(files));
+    }
+    parts.join("; ")
+}
+
+/// "hashed 143 of 200 newest files: the 20s budget ran out", when one did.
+fn cut_words(files: &FileFacts) -> Option<String> {
+    files.cut_short.map(|cut| {
+        format!(
+            "hashed {} of {} newest files: {}",
+            files.hashed,
+            files.looked_for,
+            cut.words()
+        )
+    })
+}
+
+fn finding_words(finding: &FileFinding) -> String {
+    let what = match &finding.problem {
+        FileProblem::Missing => "missing".to_string(),
+        FileProblem::WrongSize { expected, found } => {
+            format!("{found} bytes, the row says {expected}")
+        }
+        FileProblem::WrongContent { sha1 } => format!("content hashes to {sha1}"),
+        FileProblem::Unreadable { why } => format!("unreadable: {why}"),
+    };
+    format!("{}: {what}", finding.contenthash)
 }
 
 pub fn site(site: &Read<SiteFacts>) -> Check {
@@ -614,7 +763,9 @@ pub fn site(site: &Read<SiteFacts>) -> Check {
             ),
         }
     };
-    check.details.push(format!("GET {}", site.url));
+    check
+        .details
+        .push(Detail::Line(format!("GET {}", site.url)));
     check
 }
 

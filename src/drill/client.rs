@@ -24,8 +24,12 @@ type Answers = Arc<Mutex<HashMap<CommandId, oneshot::Sender<Result<Reply, Comman
 pub struct Seen {
     pub tenants: Vec<Arc<Tenant>>,
     pub restores: Vec<Restore>,
-    /// The source's clock as of its last report.
+    /// The source's clock as of its last report, and when this machine received it.
     pub at: Option<DateTime<Utc>>,
+    pub received: Option<std::time::Instant>,
+    /// The source's clock when the restores list was last received: a restore's time limit
+    /// is judged at the instant it was seen, not at the fleet's later reports.
+    pub restores_at: Option<DateTime<Utc>>,
     /// Why the source could not be read last time, in words.
     pub failing: Option<String>,
     /// Both the fleet and the restores have come at least once.
@@ -33,6 +37,13 @@ pub struct Seen {
 }
 
 impl Seen {
+    /// The source's clock now: its last report's plus the time elapsed here since.
+    pub fn source_now(&self) -> Option<DateTime<Utc>> {
+        let elapsed = self.received.map(|r| r.elapsed()).unwrap_or_default();
+        let elapsed = chrono::Duration::from_std(elapsed).unwrap_or_default();
+        self.at.map(|at| at + elapsed)
+    }
+
     pub fn restore(&self, id: &RestoreId) -> Option<&Restore> {
         self.restores.iter().find(|r| r.id == *id)
     }
@@ -74,6 +85,12 @@ impl Client {
     /// without copying the fleet.
     pub fn now(&self) -> DateTime<Utc> {
         self.seen.borrow().at.unwrap_or_else(Utc::now)
+    }
+
+    /// The source's clock now, extrapolated from its last report (this machine's before the
+    /// first).
+    pub fn source_now(&self) -> DateTime<Utc> {
+        self.seen.borrow().source_now().unwrap_or_else(Utc::now)
     }
 
     /// Restore `id` as last reported.
@@ -171,6 +188,7 @@ async fn pump(
                 tell.send_modify(|seen| {
                     seen.tenants = tenants;
                     seen.at = Some(generated_at);
+                    seen.received = Some(std::time::Instant::now());
                     seen.failing = None;
                     seen.complete = fleet && restores;
                 });
@@ -189,6 +207,7 @@ async fn pump(
                     }
                 }
                 seen.at = Some(generated_at);
+                seen.received = Some(std::time::Instant::now());
                 seen.failing = None;
             }),
             // Its instant is when this machine read the list (the contract gives restores no
@@ -197,6 +216,7 @@ async fn pump(
                 restores = true;
                 tell.send_modify(|seen| {
                     seen.restores = list;
+                    seen.restores_at = seen.source_now();
                     seen.complete = fleet && restores;
                 });
             }

@@ -33,6 +33,9 @@ use crate::source::{CommandError, Op, Reply, Source};
 const FIRST_REPORT_WITHIN: std::time::Duration = std::time::Duration::from_secs(60);
 /// How often a drill looks at its restore when the source says nothing new (for its limit).
 const LOOK_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+/// How often a drill reads its restore on its own (`GET /restores/{id}`) while it runs: its
+/// limit is judged on what was read, and the restores list may come only every 30 s.
+const FOLLOW_EVERY: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// Which point a drill restores.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -411,9 +414,10 @@ impl Runner {
                 report.discarded = Some(self.tear_down(&r, "the drill run was stopped").await);
                 return report;
             }
-            Watched::Ended(r) | Watched::Late(r) => r,
+            Watched::Ended(r, seen) | Watched::Late(r, seen) => (r, seen),
         };
-        let took = drill::took(&restore, self.client.now());
+        let (restore, seen) = restore;
+        let took = drill::took(&restore, seen);
         report.restore_duration = Some(took);
         line.checking();
         let own = self.own_checks(&restore, &point).await;
@@ -510,30 +514,53 @@ impl Runner {
         let mut seen = self.client.watch();
         let mut stop = self.stop.clone();
         let mut latest = launched.clone();
+        // When `latest` was seen as it is, on the source's clock.
+        let mut observed = self.client.source_now();
+        let mut last_read = std::time::Instant::now();
         loop {
-            let moved = seen
-                .borrow_and_update()
-                .restore(&latest.id)
-                .filter(|r| r.phase != latest.phase || r.steps != latest.steps)
-                .cloned();
-            if let Some(r) = moved {
-                latest = r;
-                line.phase(&latest);
+            let listed = {
+                let now = seen.borrow_and_update();
+                let at = now.restores_at.filter(|at| *at > observed);
+                at.zip(now.restore(&latest.id).cloned())
+            };
+            if let Some((at, r)) = listed {
+                observed = at;
+                self.moved(&mut latest, r, line);
+            }
+            if last_read.elapsed() >= FOLLOW_EVERY {
+                last_read = std::time::Instant::now();
+                let read = self.client.call(Op::Restore {
+                    restore: latest.id.clone(),
+                });
+                if let Ok(Reply::Restore(r)) = read.await {
+                    observed = self.client.source_now();
+                    self.moved(&mut latest, *r, line);
+                }
             }
             if *stop.borrow() {
                 return Watched::Stopped(latest);
             }
             if latest.phase == RestorePhase::AwaitingConfirmation || !latest.phase.is_active() {
-                return Watched::Ended(latest);
+                return Watched::Ended(latest, observed);
             }
-            if drill::took(&latest, self.client.now()) > limit {
-                return Watched::Late(latest);
+            // Judged at the instant the restore was seen: older data cannot say it is late.
+            if drill::took(&latest, observed) > limit {
+                return Watched::Late(latest, observed);
             }
             tokio::select! {
                 _ = seen.changed() => {}
                 _ = stop.changed() => {}
                 _ = tokio::time::sleep(LOOK_EVERY) => {}
             }
+        }
+    }
+
+    /// `r` is the restore as seen now: the line says so when it moved.
+    fn moved(&self, latest: &mut Restore, r: Restore, line: &dyn progress::Line) {
+        let moved = r.phase != latest.phase || r.steps != latest.steps;
+        *latest = r;
+        if moved {
+            line.phase(latest);
         }
     }
 
@@ -612,6 +639,7 @@ impl Runner {
             "reason".into(),
             serde_json::Value::String(reason.to_string()),
         );
+        intent.details.insert("purpose".into(), "drill".into());
         self.write(intent, op).await.map(|_| ())
     }
 
@@ -668,10 +696,10 @@ impl Runner {
 }
 
 enum Watched {
-    /// Awaiting confirmation, or ended (failed) on its own.
-    Ended(Restore),
-    /// Still under way when its limit passed.
-    Late(Restore),
+    /// Awaiting confirmation, or ended (failed) on its own; and when it was seen so.
+    Ended(Restore, DateTime<Utc>),
+    /// Still under way when its limit passed, as seen at that instant.
+    Late(Restore, DateTime<Utc>),
     /// The run was stopped.
     Stopped(Restore),
 }

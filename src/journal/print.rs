@@ -46,7 +46,7 @@ fn row(entry: &Entry) -> [String; 6] {
     [
         intent.at.format("%Y-%m-%d %H:%M:%SZ").to_string(),
         printable(&intent.operator),
-        printable(intent.op.as_str()),
+        printable(&intent.what()),
         printable(&intent.target),
         intent.ticket.as_deref().map_or("-".to_string(), printable),
         printable(&result),

@@ -41,6 +41,21 @@ pub struct Intent {
 }
 
 impl Intent {
+    /// A drill's write: its restore, its result, its spoke's discard. A drill thrown away
+    /// must never read as a customer's restore someone threw away.
+    pub fn is_drill(&self) -> bool {
+        self.op == Action::RecordDrill
+            || self.details.get("purpose").and_then(Value::as_str) == Some("drill")
+    }
+
+    /// The op as the journal lists it: "create_restore (drill)" for a drill's.
+    pub fn what(&self) -> String {
+        match self.is_drill() && self.op != Action::RecordDrill {
+            true => format!("{} (drill)", self.op.as_str()),
+            false => self.op.as_str().to_string(),
+        }
+    }
+
     /// An intent by the current operator, now, with no ticket and no details yet.
     pub fn new(
         op: Action,

@@ -166,6 +166,11 @@ pub enum Op {
         tenant: TenantId,
         cursor: Option<String>,
     },
+    /// One restore as it is now (`GET /restores/{id}`): a drill follows its own closely,
+    /// as its time limit is judged on what was read.
+    Restore {
+        restore: RestoreId,
+    },
     /// A restore's events after sequence number `after` (0 for all of them).
     RestoreEvents {
         restore: RestoreId,
@@ -193,6 +198,7 @@ impl Op {
             Op::AcknowledgeRequest { .. } => "acknowledge",
             Op::RestorePoints { .. } => "restore points",
             Op::RestoreEvents { .. } => "restore events",
+            Op::Restore { .. } => "restore read",
             Op::Drills { .. } => "drills",
         }
     }
@@ -202,6 +208,7 @@ impl Op {
         match self {
             Op::Refresh
             | Op::RestorePoints { .. }
+            | Op::Restore { .. }
             | Op::RestoreEvents { .. }
             | Op::Drills { .. } => None,
             Op::CreateRestore { key, .. }
@@ -220,6 +227,7 @@ impl Op {
         match self {
             Op::Refresh
             | Op::RestorePoints { .. }
+            | Op::Restore { .. }
             | Op::RestoreEvents { .. }
             | Op::Drills { .. } => None,
             Op::CreateRestore { key, .. }

@@ -13,6 +13,7 @@ use crate::app::view::{Row as ViewRow, SortKey, cluster_name};
 use crate::app::{App, Modal, TimeDisplay};
 use crate::domain::drill::DrillResult;
 use crate::domain::humanize::count;
+use crate::domain::restore::{ActiveRestores, RestorePhase};
 use crate::domain::tenant::{CrossRegionStatus, Fact, Tenant, Tier};
 use crate::domain::{FlagKind, Health, Level};
 use crate::source::Connection;
@@ -41,40 +42,74 @@ pub fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, now:
             let short_width = short.iter().map(Span::width).sum::<usize>();
             if short_width + must_follow > width {
                 // The tenant count goes last of all: the table's title says it too.
-                short.remove(2);
+                if short.len() > 3 {
+                    short.remove(2);
+                }
             }
             short
         }
     } else {
         wide
     };
-    let restores = app.fleet.summary().restores_running;
-    let restore_style = if restores == 0 { theme.dim } else { theme.info };
-    let full = if compact {
-        format!(" ⟳{restores} restoring")
-    } else {
-        format!("⟳ {} running", count(restores, "restore"))
-    };
     // Overdue tickets are red everywhere, the header included: the tickets get their room
-    // first (as if the restore count were in its short form), then the restore count takes
-    // its long form if that still fits, its short form if that does, else gives way.
+    // first (as if the restore counts were in their short form), then the restore counts take
+    // their long form if that still fits, their short form if that does, else give way.
     let before: usize = spans.iter().map(Span::width).sum();
     let width = usize::from(area.width);
-    let short = format!(" ⟳{restores}");
-    let room = width.saturating_sub(before + short.chars().count());
+    let [full, short] = restore_counts(app.active_restores(), compact, theme);
+    let short_width: usize = short.iter().map(Span::width).sum();
+    let room = width.saturating_sub(before + short_width);
     let tickets = super::requests::header_spans(app, theme, now, compact, room);
     let tickets_width: usize = tickets.iter().map(Span::width).sum();
-    let fits = |text: &str| before + text.chars().count() + tickets_width <= width;
+    let fits = |spans: &[Span]| {
+        before + spans.iter().map(Span::width).sum::<usize>() + tickets_width <= width
+    };
     if fits(&full) {
-        spans.push(Span::styled(full, restore_style));
+        spans.extend(full);
     } else if fits(&short) {
-        spans.push(Span::styled(short, restore_style));
+        spans.extend(short);
     }
     spans.extend(tickets);
     frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.header), area);
 }
 
-/// The header up to the level counts: name, crumbs, tenants, each level's count.
+/// The header's restore counts, long and short: the platform's work ("⟳ 1 restoring") and
+/// what waits for a person ("▲ 3 awaiting you", amber), never one "running" for both.
+fn restore_counts(active: ActiveRestores, compact: bool, theme: &Theme) -> [Vec<Span<'static>>; 2] {
+    let ActiveRestores {
+        restoring,
+        awaiting,
+    } = active;
+    let restoring_style = if restoring == 0 {
+        theme.dim
+    } else {
+        theme.info
+    };
+    let lead = if compact { " " } else { "" };
+    let mut full = Vec::new();
+    let mut short = Vec::new();
+    // "⟳ 0 restoring" beside "▲ 17 awaiting you" is noise: the zero is said only alone.
+    if restoring > 0 || awaiting == 0 {
+        let text = match compact {
+            true => format!(" ⟳{restoring} restoring"),
+            false => format!("⟳ {restoring} restoring"),
+        };
+        full.push(Span::styled(text, restoring_style));
+        short.push(Span::styled(format!(" ⟳{restoring}"), restoring_style));
+    }
+    if awaiting > 0 {
+        let sep = if full.is_empty() { lead } else { "  " };
+        let text = match compact {
+            true => format!("{sep}▲{awaiting} awaiting you"),
+            false => format!("{sep}▲ {awaiting} awaiting you"),
+        };
+        full.push(Span::styled(text, theme.amber));
+        short.push(Span::styled(format!(" ▲{awaiting}"), theme.amber));
+    }
+    [full, short]
+}
+
+/// The header up to the level counts/// The header up to the level counts: name, crumbs, tenants, each level's count.
 fn header_start<'a>(app: &App, theme: &Theme, compact: bool, short_crumbs: bool) -> Vec<Span<'a>> {
     let summary = app.fleet.summary();
     let mut spans = vec![
@@ -82,6 +117,18 @@ fn header_start<'a>(app: &App, theme: &Theme, compact: bool, short_crumbs: bool)
         // Crumbs: where the operator is in the screen stack.
         Span::styled(crumbs(app, short_crumbs), theme.header),
     ];
+    // Nothing read yet (a wrong token, a server down): zeros would look like all clear.
+    if app.fleet.source_heard_at().is_none() {
+        let why = match app.connection {
+            Connection::Failing { .. } => "fleet not read: see the status bar",
+            _ => "fleet not read yet",
+        };
+        spans.push(Span::styled(
+            format!("{why}  "),
+            theme.level(Level::Unknown),
+        ));
+        return spans;
+    }
     spans.push(Span::styled(
         format!("{}  ", count(summary.tenants, "tenant")),
         theme.header,
@@ -330,7 +377,7 @@ fn cell<'a>(
         SortKey::Retention => retention_cell(t, ctx),
         SortKey::CrossRegion => cross_region_cell(t, ctx),
         SortKey::Drill => drill_cell(t, h, ctx),
-        SortKey::Flags => flags_cell(h, ctx),
+        SortKey::Flags => flags_cell(t, h, ctx),
     }
 }
 
@@ -454,7 +501,7 @@ fn drill_cell<'a>(t: &Tenant, h: &Health, ctx: &CellContext<'a>) -> Cell<'a> {
 
 /// Flags worst first, as many whole words as fit; the rest counted as "+N", never a cut
 /// word.
-fn flags_cell<'a>(h: &Health, ctx: &CellContext<'a>) -> Cell<'a> {
+fn flags_cell<'a>(t: &Tenant, h: &Health, ctx: &CellContext<'a>) -> Cell<'a> {
     let kinds = distinct_kinds(h);
     let (shown, hidden) = fitting_flags(&kinds, usize::from(ctx.flags_width));
     let mut spans = Vec::with_capacity(shown * 2 + 1);
@@ -462,13 +509,27 @@ fn flags_cell<'a>(h: &Health, ctx: &CellContext<'a>) -> Cell<'a> {
         if !spans.is_empty() {
             spans.push(Span::raw(" "));
         }
-        spans.push(Span::styled(kind.short(), ctx.theme.level(kind.level())));
+        spans.push(flag_span(*kind, t, ctx));
     }
     if hidden > 0 {
         let sep = if spans.is_empty() { "" } else { " " };
         spans.push(Span::styled(format!("{sep}+{hidden}"), ctx.theme.dim));
     }
     Cell::from(Line::from(spans))
+}
+
+/// A flag's short word; a restore that awaits confirmation waits for a person, not for the
+/// platform, and says so ("CONFIRM", as long as "RESTORE" so the column's fit holds).
+fn flag_span<'a>(kind: FlagKind, t: &Tenant, ctx: &CellContext<'a>) -> Span<'a> {
+    let awaiting = kind == FlagKind::RestoreRunning
+        && t.active_restore_id
+            .as_ref()
+            .and_then(|id| ctx.app.restore_phase(id))
+            == Some(&RestorePhase::AwaitingConfirmation);
+    match awaiting {
+        true => Span::styled("CONFIRM", ctx.theme.amber),
+        false => Span::styled(kind.short(), ctx.theme.level(kind.level())),
+    }
 }
 
 /// Each kind of flag once (a tenant may have several "cannot tell"), worst first.

@@ -126,6 +126,71 @@ pub fn countdown(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
     }
 }
 
+/// "Mon 09:23": the day and time of a deadline within the week ahead.
+pub fn weekday_time(at: DateTime<Utc>, zone: TimeDisplay) -> String {
+    in_zone(at, zone, "%a %H:%M", false)
+}
+
+/// A deadline kept in business time (DESIGN, "Deadlines in business time"): the wall-clock
+/// instant first, then the wall time until it, then the business time left — "Mon 09:23 (in
+/// 1d 1h; 23m business)", or for a table cell "Mon 09:23 in 1d 1h, 23m biz". At 07:30 on a
+/// Sunday "23m" alone reads as 23 minutes.
+pub fn business_deadline(
+    at: DateTime<Utc>,
+    business_left: chrono::Duration,
+    now: DateTime<Utc>,
+    zone: TimeDisplay,
+) -> String {
+    let (day, until, left) = business_parts(at, business_left, now, zone);
+    format!("{day} ({until}; {left} business)")
+}
+
+pub fn business_deadline_short(
+    at: DateTime<Utc>,
+    business_left: chrono::Duration,
+    now: DateTime<Utc>,
+    zone: TimeDisplay,
+) -> String {
+    let (day, until, left) = business_parts(at, business_left, now, zone);
+    format!("{day} {until}, {left} biz")
+}
+
+fn business_parts(
+    at: DateTime<Utc>,
+    business_left: chrono::Duration,
+    now: DateTime<Utc>,
+    zone: TimeDisplay,
+) -> (String, String, String) {
+    (
+        weekday_time(at, zone),
+        coarse_age(now, at),
+        coarse(business_left),
+    )
+}
+
+/// How a stopped RTO clock ended: "in time", "late by 12m", or "stopped" for a restore that
+/// gave the customer nothing ("stopped, late by 12m" when that came after the deadline).
+pub fn rto_ended(clock: &crate::domain::rto::RtoClock) -> String {
+    use crate::domain::rto::RtoState;
+    let late = clock.late_by().map(|by| format!("late by {}", coarse(by)));
+    match (&clock.state, late) {
+        (
+            RtoState::Ended {
+                in_time: Some(_), ..
+            },
+            Some(late),
+        ) => late,
+        (
+            RtoState::Ended {
+                in_time: Some(_), ..
+            },
+            None,
+        ) => "in time".to_string(),
+        (_, Some(late)) => format!("stopped, {late}"),
+        (_, None) => "stopped".to_string(),
+    }
+}
+
 /// `text` cut to `width` characters, ending in "…" when cut: a cut name must say so.
 pub fn ellipsized(text: &str, width: usize) -> String {
     if text.chars().count() <= width {
@@ -153,6 +218,22 @@ pub fn ellipsized_front(text: &str, width: usize) -> String {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn a_business_deadline_says_the_instant_then_the_wall_time_then_the_business_time() {
+        // Sunday 07:30 UTC; acknowledgement due Monday 09:23: 23 business minutes away.
+        let now = Utc.with_ymd_and_hms(2026, 12, 6, 7, 30, 0).unwrap();
+        let due = Utc.with_ymd_and_hms(2026, 12, 7, 9, 23, 0).unwrap();
+        let left = chrono::Duration::minutes(23);
+        assert_eq!(
+            business_deadline(due, left, now, TimeDisplay::Utc),
+            "Mon 09:23 (in 1d 1h; 23m business)"
+        );
+        assert_eq!(
+            business_deadline_short(due, left, now, TimeDisplay::Utc),
+            "Mon 09:23 in 1d 1h, 23m biz"
+        );
+    }
 
     #[test]
     fn a_front_cut_keeps_the_end_and_says_so() {

@@ -23,7 +23,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let keys = key_lines(theme, screen.keys(), filter, app.read_only);
     let legend = legend_lines(theme);
     let height = keys.len().max(legend.len()) as u16 + 2;
-    let popup = centered(area, KEYS_WIDTH + LEGEND_WIDTH + 3, height);
+    // As wide as the longest key line needs, where the terminal has the room: a wide screen
+    // never cuts what a key does.
+    let needed = keys.iter().map(Line::width).max().unwrap_or(0) as u16;
+    let keys_width = needed
+        .min(area.width.saturating_sub(LEGEND_WIDTH + 3))
+        .max(KEYS_WIDTH);
+    let popup = centered(area, keys_width + LEGEND_WIDTH + 3, height);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Rounded)
@@ -34,7 +40,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let inner = block.inner(popup);
     frame.render_widget(Clear, popup);
     frame.render_widget(block, popup);
-    let [left, right] = Layout::horizontal([Constraint::Length(KEYS_WIDTH), Constraint::Fill(1)])
+    let [left, right] = Layout::horizontal([Constraint::Length(keys_width), Constraint::Fill(1)])
         .spacing(1)
         .areas(inner);
     frame.render_widget(Paragraph::new(keys), left);
@@ -66,8 +72,9 @@ fn key_lines(
 }
 
 fn binding(theme: &Theme, b: &Binding) -> Line<'static> {
+    // A label longer than its column keeps a space before what it does ("PgUp PgDn scroll").
     Line::from(vec![
-        Span::styled(format!(" {:<13}", b.label), theme.key_hint),
+        Span::styled(format!(" {:<12} ", b.label), theme.key_hint),
         Span::raw(b.what),
     ])
 }

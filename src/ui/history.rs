@@ -93,11 +93,29 @@ pub fn draw(
 /// " Restore points · 500 of ~2152 loaded ", then " Restore points · 2160 " once all came.
 fn title(history: Option<&PointHistory>, tenant: &Tenant) -> String {
     let summary = tenant.backup.restore_point_count;
+    // The card counts the points that can be restored; the history lists failed runs too,
+    // and says how many, so the two numbers read together.
+    let failed = |h: &PointHistory| {
+        let n = h
+            .points
+            .iter()
+            .filter(|p| p.status != crate::domain::restore_point::PointStatus::Succeeded)
+            .count();
+        match n {
+            0 => String::new(),
+            n => format!(" ({n} failed)"),
+        }
+    };
     match history {
-        Some(h) if h.complete => format!(" Restore points · {} · newest first ", h.points.len()),
-        Some(h) if h.is_loaded() => format!(
-            " Restore points · {} of ~{summary} loaded{} · newest first ",
+        Some(h) if h.complete => format!(
+            " Restore points · {}{} · newest first ",
             h.points.len(),
+            failed(h)
+        ),
+        Some(h) if h.is_loaded() => format!(
+            " Restore points · {} of ~{summary} loaded{}{} · newest first ",
+            h.points.len(),
+            failed(h),
             if h.is_fetching() {
                 ", fetching more…"
             } else {

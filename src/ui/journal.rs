@@ -74,7 +74,7 @@ pub fn draw(
         );
         let text = format!(
             "{} {} · key {} · {outcome}",
-            entry.intent.op.label().replace('_', " "),
+            entry.intent.what().replace('_', " "),
             entry.intent.target,
             entry.intent.idempotency_key
         );
@@ -122,9 +122,9 @@ fn draw_table(
     // AT, AGE (wide only), ACTION, TARGET, TICKET, OPERATOR and KEY (wide only), each with
     // its space: the outcome has the rest, cut with "…" when longer.
     let fixed: u16 = if wide {
-        11 + 8 + 19 + 30 + 10 + 10 + 16 + 7
+        11 + 12 + 24 + 30 + 10 + 10 + 16 + 7
     } else {
-        11 + 19 + 14 + 9 + 4
+        11 + 24 + 14 + 9 + 4
     };
     let outcome_width = usize::from(area.width.saturating_sub(fixed)).max(12);
     let table_rows: Vec<Row> = entries
@@ -147,7 +147,7 @@ fn draw_table(
                 cells.push(Span::raw(coarse_age(now, intent.at)));
             }
             cells.extend([
-                Span::raw(intent.op.label().replace('_', " ")),
+                Span::raw(intent.what().replace('_', " ")),
                 Span::raw(ellipsized(&intent.target, if wide { 30 } else { 14 })),
                 Span::raw(intent.ticket.clone().unwrap_or_default()),
             ]);
@@ -170,11 +170,13 @@ fn draw_table(
     let mut widths = vec![Constraint::Length(11)];
     if wide {
         headings.push("AGE");
-        widths.push(Constraint::Length(8));
+        // "23h 59m ago", never cut.
+        widths.push(Constraint::Length(11));
     }
     headings.extend(["ACTION", "TARGET", "TICKET"]);
     widths.extend([
-        Constraint::Length(19),
+        // "discard restore (drill)"
+        Constraint::Length(23),
         Constraint::Length(if wide { 30 } else { 14 }),
         Constraint::Length(if wide { 10 } else { 9 }),
     ]);

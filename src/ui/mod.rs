@@ -33,7 +33,9 @@ pub struct Drawn {
 
 /// Draws the whole screen for the app's state at `now`.
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, now: DateTime<Utc>) -> Drawn {
-    // Ages and countdowns are on the source's clock, as the health beside them.
+    // Ages and countdowns are on the source's clock, as the health beside them; the journal
+    // is this machine's record, on its wall clock.
+    let wall = now;
     let now = app.source_now(now);
     let area = frame.area();
     let mut drawn = Drawn::default();
@@ -71,7 +73,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, now: DateTime<Utc>) -> 
                 restores::draw_toolbar(frame, areas.toolbar, theme);
                 restores::draw(frame, areas.table, app, list, theme, now);
             }
-            Screen::Journal(list) => journal::draw(frame, below_header, app, list, theme, now),
+            Screen::Journal(list) => journal::draw(frame, below_header, app, list, theme, wall),
             Screen::Requests(list) => {
                 frame.render_widget(Clear, areas.toolbar);
                 requests::draw_toolbar(frame, areas.toolbar, theme);

@@ -9,14 +9,14 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 
-use super::format::{age, timestamp};
+use super::format::{age, coarse_age, ellipsized, rto_ended, timestamp};
 use crate::app::App;
 use crate::app::own_checks::{NOT_SET_UP_LINE, OwnChecks};
 use crate::app::screens::monitor::{Field, MonitorScreen, Move, Prompt};
 use crate::app::screens::requests::request_for;
 use crate::domain::humanize::{coarse, duration};
 use crate::domain::restore::{CheckStatus, Restore, RestorePhase, RestoreStep, StepStatus};
-use crate::domain::rto::{RtoState, restore_rto};
+use crate::domain::rto::{Counting, RtoState, restore_rto};
 use crate::domain::tenant::Tier;
 use crate::domain::verify::{CheckKind, Verdict};
 use crate::theme::Theme;
@@ -46,14 +46,7 @@ pub fn draw(
         );
         return;
     };
-    let title = format!(
-        " Restore {} · {} → {} ({}) ",
-        restore.id,
-        restore.source_slug,
-        restore.target_slug,
-        restore.mode.label().replace('_', " ")
-    );
-    let outer = block(title, theme);
+    let outer = block(title(restore, usize::from(area.width)), theme);
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     let width = usize::from(inner.width);
@@ -65,21 +58,52 @@ pub fn draw(
     if rows_of(&status, width) > room {
         status = status_lines(app, restore, theme, now, width, true);
     }
-    let [top, log_area, bottom] = split(inner, rows_of(&status, width), rows_of(&moves, width));
+    // Still too long (a very small terminal): the log gives way, as the next move may ask
+    // the operator to read a check, and the check must then be on screen.
+    let log_min = match rows_of(&status, width) > room {
+        true => 0,
+        false => LOG_MIN,
+    };
+    let [top, log_area, bottom] = split(
+        inner,
+        rows_of(&status, width),
+        rows_of(&moves, width),
+        log_min,
+    );
     frame.render_widget(Paragraph::new(status).wrap(Wrap { trim: false }), top);
     log::draw(frame, log_area, &monitor.log, app.time, theme);
     frame.render_widget(Paragraph::new(moves).wrap(Wrap { trim: false }), bottom);
 }
 
+/// " Restore rst_41c · nf-s3 → nf-s3-restore-20261126 (new spoke) ", shorter when the box is
+/// narrow: never cut into its own border.
+fn title(restore: &Restore, box_width: usize) -> String {
+    let room = box_width.saturating_sub(4);
+    let mode = restore.mode.label().replace('_', " ");
+    let (id, source, target) = (&restore.id, &restore.source_slug, &restore.target_slug);
+    let candidates = [
+        format!(" Restore {id} · {source} → {target} ({mode}) "),
+        format!(" Restore {id} · {source} → {target} "),
+        format!(" {id} → {target} "),
+    ];
+    match candidates.iter().find(|t| t.chars().count() <= room) {
+        Some(fits) => fits.clone(),
+        None => format!(
+            " {} ",
+            ellipsized(&format!("{id} → {target}"), room.saturating_sub(2))
+        ),
+    }
+}
+
 /// The status on top, the event log in the middle, the next move (or the prompt) at the
 /// bottom. The prompt always gets its rows; the log at least `LOG_MIN`, more when the status
 /// leaves it room; the status what remains.
-fn split(area: Rect, status_rows: usize, move_rows: usize) -> [Rect; 3] {
+fn split(area: Rect, status_rows: usize, move_rows: usize, log_min: usize) -> [Rect; 3] {
     let height = usize::from(area.height);
     let bottom = move_rows.min(height);
     let log = height
         .saturating_sub(bottom + status_rows)
-        .max(LOG_MIN)
+        .max(log_min)
         .min(height - bottom);
     let top = height - bottom - log;
     let row = |y: usize, h: usize| Rect::new(area.x, area.y + y as u16, area.width, h as u16);
@@ -214,7 +238,11 @@ fn status_lines<'a>(
                 Span::styled(format!("  {glyph} {:<36}", c.name), style),
                 Span::raw(c.detail.clone()),
             ]);
-            clipped(line, width)
+            // What did not pass is read in full: wrapped, never cut.
+            match c.status {
+                CheckStatus::Passed => clipped(line, width),
+                _ => line,
+            }
         }));
     }
     if restore.phase == RestorePhase::AwaitingConfirmation {
@@ -222,9 +250,6 @@ fn status_lines<'a>(
     }
     lines
 }
-
-/// Details shown under a check that did not pass (the rest are in `snapdeck verify`).
-const DETAILS_SHOWN: usize = 3;
 
 /// A heading that counts the checks that passed, for the short form.
 fn counted_heading<'a>(title: &'a str, passed: usize, total: usize, theme: &Theme) -> Line<'a> {
@@ -301,20 +326,13 @@ fn own_checks<'a>(
                     Span::styled(format!("  {glyph} {:<19}", c.kind.title()), style),
                     Span::raw(c.summary.clone()),
                 ]);
-                lines.push(clipped(line, width));
-                // What live deleted since the point is worth reading even when all passed.
-                let worth = !short
-                    && (c.verdict != Verdict::Passed
-                        || c.details
-                            .iter()
-                            .any(|d| d.contains("deleted in live since")));
-                if worth {
-                    let shown = c
-                        .details
-                        .iter()
-                        .filter(|d| c.verdict != Verdict::Passed || d.contains("deleted in live"))
-                        .take(DETAILS_SHOWN);
-                    for detail in shown {
+                // What did not pass is read in full: wrapped, never cut.
+                lines.push(match c.verdict {
+                    Verdict::Passed => clipped(line, width),
+                    _ => line,
+                });
+                if !short {
+                    for detail in details::shown(c) {
                         lines.push(said(format!("      {detail}"), theme.dim));
                     }
                 }
@@ -410,13 +428,16 @@ fn facts<'a>(app: &App, restore: &Restore, theme: &Theme, now: DateTime<Utc>) ->
     ) {
         Some(clock) => {
             let state = match &clock.state {
+                RtoState::Running { left } if clock.counting == Counting::BusinessHours => {
+                    format!(
+                        "{}; {} business left",
+                        coarse_age(now, clock.deadline.at),
+                        coarse(*left)
+                    )
+                }
                 RtoState::Running { left } => format!("{} left", coarse(*left)),
                 RtoState::Overdue { by } => format!("passed {} ago", coarse(*by)),
-                RtoState::Ended { in_time, .. } => match in_time {
-                    Some(true) => "met".to_string(),
-                    Some(false) => "missed".to_string(),
-                    None => "stopped".to_string(),
-                },
+                RtoState::Ended { .. } => rto_ended(&clock),
             };
             let style = theme.level(clock.level());
             Span::styled(
@@ -507,7 +528,11 @@ fn next_move<'a>(
 ) -> Vec<Line<'a>> {
     let Some(prompt) = prompt else {
         let discard = restore.can_discard();
-        let text = if restore.phase.can_confirm() {
+        let drill = restore.purpose == crate::domain::restore::RestorePurpose::Drill;
+        let text = if restore.phase.can_confirm() && drill {
+            "A restore drill: never confirmed. Its result is recorded and its spoke discarded \
+             once the checks are in."
+        } else if restore.phase.can_confirm() {
             match (app.all_checks_passed(restore), discard) {
                 (true, _) => "Every check passed: c confirms the restore (with your notes).",
                 (false, true) => {
@@ -621,4 +646,5 @@ pub fn typed_confirmation<'a, M>(
     Line::from(spans)
 }
 
+mod details;
 mod log;

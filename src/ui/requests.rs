@@ -9,7 +9,7 @@ use ratatui::widgets::{
     Block, BorderType, Borders, Cell, Clear, Paragraph, Row, Table, TableState,
 };
 
-use super::format::{coarse_age, ellipsized, short_timestamp};
+use super::format::{business_deadline_short, coarse_age, ellipsized, short_timestamp};
 use crate::app::App;
 use crate::app::screens::requests::{RequestsScreen, ack_counts};
 use crate::domain::humanize::coarse;
@@ -65,8 +65,8 @@ impl Column {
             Column::Ticket => Some(9),
             Column::Tenant => Some(tenant_width),
             Column::Requested => Some(11),
-            // "◷ due in 59m (business)"
-            Column::Deadline => Some(23),
+            // "◷ Mon 09:23 in 1d 1h, 23m biz"
+            Column::Deadline => Some(30),
             // "most recent" / "11-25 14:00"
             Column::Point => Some(11),
             Column::Mode => Some(9),
@@ -78,11 +78,13 @@ impl Column {
 
 /// The order and what the clock means, where the fleet has its filter and sort.
 pub fn draw_toolbar(frame: &mut Frame, area: Rect, theme: &Theme) {
-    let text = if area.width >= 110 {
-        " unacknowledged first, soonest deadline first · due = business time left of the \
-         one-business-hour promise · ~ computed by snapdeck"
+    let text = if area.width >= 140 {
+        " unacknowledged first, soonest deadline first · due at the time shown; biz = business \
+         time left of the one-business-hour promise · ~ computed by snapdeck"
+    } else if area.width >= 80 {
+        " unacknowledged first · due at the time shown; biz = business time left"
     } else {
-        " unacknowledged first, soonest deadline first · due = business time left"
+        " unacknowledged first · biz = business time left"
     };
     frame.render_widget(Paragraph::new(Span::styled(text, theme.dim)), area);
 }
@@ -225,7 +227,10 @@ fn deadline_cell<'a>(r: &RestoreRequest, app: &App, theme: &Theme, now: DateTime
     let state = r.ack_state(now, &app.calendar);
     let text = match state {
         AckState::Overdue { by } => format!("✗ overdue {computed}{}", coarse(by)),
-        AckState::Waiting { left } => format!("◷ due in {computed}{} (business)", coarse(left)),
+        AckState::Waiting { left } => format!(
+            "◷ {computed}{}",
+            business_deadline_short(r.ack_deadline(&app.calendar).at, left, now, app.time)
+        ),
         AckState::Acknowledged { in_time: true, .. } => "✓ acknowledged".to_string(),
         AckState::Acknowledged { in_time: false, .. } => "✓ acknowledged late".to_string(),
     };

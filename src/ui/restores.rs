@@ -10,15 +10,15 @@ use ratatui::widgets::{
     Block, BorderType, Borders, Cell, Clear, Paragraph, Row, Table, TableState,
 };
 
-use super::format::{coarse_age, ellipsized};
+use super::format::{business_deadline_short, coarse_age, ellipsized, rto_ended};
 use crate::app::App;
 use crate::app::screens::requests::request_for;
-use crate::app::screens::restores::RestoresScreen;
+use crate::app::screens::restores::{DrillsShown, RestoresScreen};
 use crate::domain::Level;
 use crate::domain::calendar::BusinessCalendar;
 use crate::domain::humanize::coarse;
 use crate::domain::policy::DeadlineSource;
-use crate::domain::restore::{Restore, RestorePhase, StepStatus};
+use crate::domain::restore::{Restore, RestorePhase, RestorePurpose, StepStatus};
 use crate::domain::rto::{Counting, RtoState, restore_rto};
 use crate::domain::tenant::Tier;
 use crate::theme::Theme;
@@ -72,8 +72,14 @@ impl Column {
 
 /// What the list holds and in what order, where the fleet has its filter and sort.
 pub fn draw_toolbar(frame: &mut Frame, area: Rect, theme: &Theme) {
-    let text = " active first, newest first · RTO: ~ computed by snapdeck, biz = business \
-                time left · Enter opens the restored tenant";
+    let text = if area.width >= 120 {
+        " active first, newest first · RTO: ~ computed by snapdeck, biz = business time left · \
+         Enter opens its monitor"
+    } else if area.width >= 70 {
+        " active first, newest first · ~ computed · biz = business time · Enter: monitor"
+    } else {
+        " active first · Enter: monitor"
+    };
     frame.render_widget(Paragraph::new(Span::styled(text, theme.dim)), area);
 }
 
@@ -86,18 +92,28 @@ pub fn draw(
     now: DateTime<Utc>,
 ) {
     frame.render_widget(Clear, area);
-    let active = app.restores.iter().filter(|r| r.phase.is_active()).count();
+    let listed = screen.listed(&app.restores);
+    let active = listed.iter().filter(|r| r.phase.is_active()).count();
+    let left_out = match screen.drills.words() {
+        "" => String::new(),
+        words => format!(" · {words}"),
+    };
     let title = format!(
-        " Restores ({active} active, {} recent) ",
-        app.restores.len() - active
+        " Restores ({active} active, {} recent{left_out}) ",
+        listed.len() - active
     );
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Rounded)
         .border_style(theme.border)
         .title(Span::styled(title, theme.title));
-    if app.restores.is_empty() {
-        let text = "No restore is running or recent. Restores launched from a tenant show here.";
+    if listed.is_empty() {
+        let text = match screen.drills {
+            DrillsShown::All => {
+                "No restore is running or recent. Restores launched from a tenant show here."
+            }
+            _ => "None listed: p shows the others.",
+        };
         frame.render_widget(Paragraph::new(text).style(theme.dim).block(block), area);
         return;
     }
@@ -107,31 +123,45 @@ pub fn draw(
         .filter(|c| !narrow || !c.drops_when_narrow())
         .collect();
     // TENANT follows its content: as wide as the longest, within reason.
-    let tenant_width = app
-        .restores
-        .iter()
-        .map(|r| tenant_text(r, narrow).chars().count())
-        .max()
-        .unwrap_or(0)
-        .clamp(15, if narrow { 22 } else { 48 }) as u16;
-    let fixed: u16 = shown
-        .iter()
-        .map(|c| width(*c, tenant_width).unwrap_or(0) + 1)
-        .sum();
-    let ctx = RowContext {
+    let mut ctx = RowContext {
         app,
         calendar: &app.calendar,
         narrow,
-        tenant_width,
-        progress_width: area.width.saturating_sub(fixed + 2),
+        widths: Widths::default(),
         theme,
         now,
     };
+    let rto: Vec<(String, Style)> = listed.iter().map(|r| rto_text(r, &ctx)).collect();
+    // TENANT and RTO follow their content: as wide as the longest, within reason.
+    let longest = |texts: &mut dyn Iterator<Item = usize>| texts.max().unwrap_or(0);
+    ctx.widths.rto = longest(&mut rto.iter().map(|(t, _)| t.chars().count())).clamp(3, 30) as u16;
+    // TENANT takes what PROGRESS can spare ("checks: 4 of 4 passed" keeps its room).
+    let others: u16 = shown
+        .iter()
+        .filter(|c| **c != Column::Tenant)
+        .map(|c| width(*c, &ctx.widths).unwrap_or(0) + 1)
+        .sum();
+    let spare = match narrow {
+        true => usize::MAX,
+        false => usize::from(area.width.saturating_sub(others + 3 + PROGRESS_MIN)),
+    };
+    let tenants = &mut listed
+        .iter()
+        .map(|r| tenant_text(r, narrow).chars().count());
+    ctx.widths.tenant = longest(tenants)
+        .min(spare)
+        .clamp(15, if narrow { 22 } else { 64 }) as u16;
+    let fixed = others + ctx.widths.tenant + 1;
+    ctx.widths.progress = area.width.saturating_sub(fixed + 2);
     let header = Row::new(shown.iter().map(|c| Cell::from(c.title()))).style(theme.table_header);
-    let rows: Vec<Row> = app.restores.iter().map(|r| row(r, &shown, &ctx)).collect();
+    let rows: Vec<Row> = listed
+        .iter()
+        .zip(rto)
+        .map(|(r, rto)| row(r, rto, &shown, &ctx))
+        .collect();
     let widths = shown
         .iter()
-        .map(|c| width(*c, tenant_width).map_or(Constraint::Fill(1), Constraint::Length));
+        .map(|c| width(*c, &ctx.widths).map_or(Constraint::Fill(1), Constraint::Length));
     let table = Table::new(rows, widths)
         .header(header)
         .block(block)
@@ -141,23 +171,35 @@ pub fn draw(
     frame.render_stateful_widget(table, area, &mut state);
 }
 
+/// What PROGRESS keeps when TENANT would like more: "checks: 12 of 12 passed".
+const PROGRESS_MIN: u16 = 24;
+
 /// A column's width; `None` for PROGRESS, which takes the rest.
-fn width(column: Column, tenant_width: u16) -> Option<u16> {
+fn width(column: Column, widths: &Widths) -> Option<u16> {
     match column {
         Column::Phase => Some(23),
-        Column::Id | Column::Mode | Column::Ticket | Column::Requested => Some(9),
-        Column::Tenant => Some(tenant_width),
-        Column::Rto => Some(11),
+        Column::Id | Column::Mode | Column::Ticket => Some(9),
+        // "1h 15m ago"
+        Column::Requested => Some(10),
+        Column::Tenant => Some(widths.tenant),
+        Column::Rto => Some(widths.rto),
         Column::Progress => None,
     }
+}
+
+/// The widths that follow the content.
+#[derive(Default)]
+struct Widths {
+    tenant: u16,
+    rto: u16,
+    progress: u16,
 }
 
 struct RowContext<'a> {
     app: &'a App,
     calendar: &'a BusinessCalendar,
     narrow: bool,
-    tenant_width: u16,
-    progress_width: u16,
+    widths: Widths,
     theme: &'a Theme,
     now: DateTime<Utc>,
 }
@@ -174,36 +216,44 @@ impl RowContext<'_> {
     }
 }
 
-/// "northfield-s3 → northfield-s3-restore-20261126"; the source alone when narrow or in place.
+/// "northfield-s3 → northfield-s3-restore-20261126"; the source alone when narrow or in place;
+/// "drill: …" for a drill, which is never a customer's restore.
 fn tenant_text(r: &Restore, narrow: bool) -> String {
+    let drill = match r.purpose {
+        RestorePurpose::Drill => "drill: ",
+        _ => "",
+    };
     if narrow || r.target_slug == r.source_slug {
-        r.source_slug.clone()
+        format!("{drill}{}", r.source_slug)
     } else {
-        format!("{} → {}", r.source_slug, r.target_slug)
+        format!("{drill}{} → {}", r.source_slug, r.target_slug)
     }
 }
 
-fn row<'a>(r: &Restore, shown: &[Column], ctx: &RowContext<'_>) -> Row<'a> {
+fn row<'a>(
+    r: &Restore,
+    (rto, rto_style): (String, Style),
+    shown: &[Column],
+    ctx: &RowContext<'_>,
+) -> Row<'a> {
+    let progress_width = usize::from(ctx.widths.progress);
     let cells = shown.iter().map(|c| match c {
         Column::Phase => phase_cell(r, ctx.theme),
         Column::Id => Cell::from(r.id.to_string()),
         Column::Tenant => Cell::from(ellipsized(
             &tenant_text(r, ctx.narrow),
-            usize::from(ctx.tenant_width),
+            usize::from(ctx.widths.tenant),
         )),
         Column::Mode => Cell::from(r.mode.label().into_owned()),
-        Column::Rto => rto_cell(r, ctx),
+        Column::Rto => Cell::from(Span::styled(rto.clone(), rto_style)),
         Column::Ticket => Cell::from(r.ticket.clone().unwrap_or_else(|| "—".to_string())),
         Column::Requested => Cell::from(coarse_age(ctx.now, r.requested_at)),
         // A failure reads in words, in red, where the progress was.
         Column::Progress if r.phase == RestorePhase::Failed => Cell::from(Span::styled(
-            ellipsized(
-                &format!("✗ {}", progress(r)),
-                usize::from(ctx.progress_width),
-            ),
+            ellipsized(&format!("✗ {}", progress(r, ctx.app)), progress_width),
             ctx.theme.red,
         )),
-        Column::Progress => Cell::from(ellipsized(&progress(r), usize::from(ctx.progress_width))),
+        Column::Progress => Cell::from(ellipsized(&progress(r, ctx.app), progress_width)),
     });
     Row::new(cells)
 }
@@ -223,14 +273,9 @@ fn phase_cell<'a>(r: &Restore, theme: &Theme) -> Cell<'a> {
 }
 
 /// The running step, how far, and its message: "restore_volume 42% · 21.0 of 50.0 GiB".
-fn progress(r: &Restore) -> String {
+fn progress(r: &Restore, app: &App) -> String {
     if r.phase == RestorePhase::AwaitingConfirmation {
-        let checks = r.verification.as_deref().unwrap_or_default();
-        let passed = checks
-            .iter()
-            .filter(|c| c.status.label() == "passed")
-            .count();
-        return format!("checks: {passed} of {} passed", checks.len());
+        return app.checks_tally(r).words();
     }
     let running = r.steps.iter().find(|s| s.status == StepStatus::Running);
     match running {
@@ -251,7 +296,7 @@ fn progress(r: &Restore) -> String {
 /// The RTO clock (DESIGN.md): time left, in business time for Standard ("biz"); amber under
 /// a quarter of the budget, red once passed; stopped when the restore ends. A deadline
 /// snapdeck computed (the control plane gave none) is marked "~".
-fn rto_cell<'a>(r: &Restore, ctx: &RowContext<'_>) -> Cell<'a> {
+fn rto_text(r: &Restore, ctx: &RowContext<'_>) -> (String, Style) {
     let Some(clock) = restore_rto(
         r,
         &ctx.tier_of(r),
@@ -259,7 +304,7 @@ fn rto_cell<'a>(r: &Restore, ctx: &RowContext<'_>) -> Cell<'a> {
         ctx.calendar,
         ctx.now,
     ) else {
-        return Cell::from(Span::styled("—", ctx.theme.dim));
+        return ("—".to_string(), ctx.theme.dim);
     };
     let computed = if clock.deadline.source == DeadlineSource::Computed {
         "~"
@@ -267,24 +312,17 @@ fn rto_cell<'a>(r: &Restore, ctx: &RowContext<'_>) -> Cell<'a> {
         ""
     };
     let text = match &clock.state {
-        RtoState::Running { left } if clock.counting == Counting::BusinessHours => {
-            format!("{computed}{} biz", coarse(*left))
-        }
+        RtoState::Running { left } if clock.counting == Counting::BusinessHours => format!(
+            "{computed}{}",
+            business_deadline_short(clock.deadline.at, *left, ctx.now, ctx.app.time)
+        ),
         RtoState::Running { left } => format!("{computed}{} left", coarse(*left)),
         RtoState::Overdue { by } => format!("passed {}", coarse(*by)),
-        RtoState::Ended {
-            in_time: Some(true),
-            ..
-        } => "in time".to_string(),
-        RtoState::Ended {
-            in_time: Some(false),
-            ..
-        } => "late".to_string(),
-        RtoState::Ended { .. } => "stopped".to_string(),
+        RtoState::Ended { .. } => rto_ended(&clock),
     };
     let style = match clock.level() {
         Level::Ok | Level::Info => Style::default(),
         level => ctx.theme.level(level),
     };
-    Cell::from(Span::styled(text, style))
+    (text, style)
 }

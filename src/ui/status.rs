@@ -34,8 +34,9 @@ pub fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, now:
     let age = match (app.fleet.source_heard_at(), summary.stale_since) {
         (None, _) => Span::raw("no data yet"),
         (Some(_), Some(since)) if summary.stale > 0 => Span::styled(
+            // The longest silence, said as such: most of them may have been silent a minute.
             format!(
-                "{} silent {}",
+                "{} silent, longest {}",
                 count(summary.stale, "tenant"),
                 coarse((now - since).max(chrono::Duration::zero()))
             ),

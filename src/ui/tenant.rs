@@ -11,12 +11,13 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
 use ratatui::layout::{Constraint, Layout};
 
-use super::format::{age, countdown, date, timestamp};
+use super::format::{age, business_deadline, countdown, date, timestamp};
 use super::history;
 use crate::app::screens::tenant::{Pane, TenantScreen};
 use crate::app::{App, TimeDisplay};
 use crate::domain::humanize::{duration, period};
 use crate::domain::policy::{Rto, TierPolicy};
+use crate::domain::restore::RestorePurpose;
 use crate::domain::tenant::{AttemptStatus, Fact, Tenant, TenantKind};
 use crate::domain::{Health, health};
 use crate::theme::Theme;
@@ -300,7 +301,12 @@ impl Card<'_> {
                 r.phase.label().replace('_', " "),
                 age(now, r.requested_at)
             );
-            self.fact("Restore", text);
+            // A drill thrown away is not a customer's restore someone threw away.
+            let label = match r.purpose {
+                RestorePurpose::Drill => "Drill",
+                _ => "Restore",
+            };
+            self.fact(label, text);
         }
         for s in swaps {
             let error = s
@@ -322,9 +328,10 @@ impl Card<'_> {
                 crate::domain::request::AckState::Overdue { by } => {
                     format!("✗ acknowledgement overdue by {}", duration(by))
                 }
-                crate::domain::request::AckState::Waiting { left } => {
-                    format!("waiting: acknowledge within {} (business)", duration(left))
-                }
+                crate::domain::request::AckState::Waiting { left } => format!(
+                    "waiting: acknowledge by {}",
+                    business_deadline(r.ack_deadline(&app.calendar).at, left, now, app.time)
+                ),
                 crate::domain::request::AckState::Acknowledged { at, .. } => {
                     format!("acknowledged {}", age(now, at))
                 }

@@ -17,7 +17,7 @@ use crate::app::{App, TimeDisplay};
 use crate::domain::Tenant;
 use crate::domain::humanize::duration;
 use crate::domain::restore::RestoreMode;
-use crate::domain::rto::{RtoState, rto_clock};
+use crate::domain::rto::{Counting, RtoState, rto_clock};
 use crate::theme::Theme;
 
 const WIDTH: u16 = 100;
@@ -337,6 +337,15 @@ fn review(
                     " — already passed {} ago: the customer has waited since the ticket",
                     duration(by)
                 ),
+                RtoState::Running { left }
+                    if wizard.request.is_some() && clock.counting == Counting::BusinessHours =>
+                {
+                    format!(
+                        " — {}, {} business left, counted from the ticket",
+                        age(now, clock.deadline.at),
+                        duration(left)
+                    )
+                }
                 RtoState::Running { left } if wizard.request.is_some() => {
                     format!(" — {} left, counted from the ticket", duration(left))
                 }

@@ -70,6 +70,8 @@ pub struct Plan {
     pub point: DateTime<Utc>,
     pub table_prefix: String,
     pub timeouts: Timeouts,
+    /// How much of the newest files' content may be hashed.
+    pub hash_budget: verify::HashBudget,
 }
 
 /// Runs every check; never fails as a whole (a check that could not run says why).
@@ -129,6 +131,7 @@ pub fn plan_for(
         point: request.point,
         table_prefix: config.table_prefix.clone(),
         timeouts: timeouts(config),
+        hash_budget: config.hash_budget,
     })
 }
 
@@ -328,7 +331,8 @@ async fn moodledata(restored: &Result<Db, String>, plan: &Plan) -> Read<verify::
         .take(NEWEST_FILES)
         .collect();
     let root = plan.moodledata.clone();
-    tokio::task::spawn_blocking(move || files::check(&root, &newest))
+    let budget = plan.hash_budget;
+    tokio::task::spawn_blocking(move || files::check(&root, &newest, budget))
         .await
         .unwrap_or_else(|e| Err(format!("the file check stopped: {e}")))
 }

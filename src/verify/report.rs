@@ -25,7 +25,7 @@ pub fn table(plan: &Plan, checks: &[Check]) -> String {
             check.verdict.word(),
             check.summary
         ));
-        for detail in &check.details {
+        for detail in check.lines() {
             out.push_str(&format!("{:width$}  {:15}    {detail}\n", "", ""));
         }
     }

@@ -402,8 +402,10 @@ pub fn monitor_with_own_checks() -> App {
                 .map(|n| FileFinding {
                     contenthash: format!("{:040x}", 0x9a3f_u64 * (n + 1)),
                     problem: FileProblem::Missing,
+                    rank: n as usize,
                 })
                 .collect(),
+            cut_short: None,
         }),
         site: Some(Ok(SiteFacts {
             url: format!("https://{}/login/index.php", restore.target_hostname),

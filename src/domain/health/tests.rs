@@ -126,6 +126,55 @@ fn never_backed_up_only_after_one_schedule_interval() {
 }
 
 #[test]
+fn first_backup_pending_until_one_interval_then_never_backed_up() {
+    let mut t = standard();
+    t.backup.last_success = None;
+    t.backup.oldest_restore_point_at = None;
+    t.created_at = now() - Duration::hours(10);
+    t.backup.schedule.next_run_at = Some(now() + Duration::hours(14));
+    let h = evaluate(&t, facts(DAY), &ctx());
+    assert_eq!(h.level, Level::Info, "never '✓ no flags' over no backup");
+    assert_eq!(h.flags[0].kind, FlagKind::FirstBackupPending);
+    let words = &h.flags[0].explanation;
+    assert!(words.contains("created 10h ago"), "{words}");
+    assert!(
+        words.contains("runs at 2026-11-26 17:10 UTC (in 14h)"),
+        "{words}"
+    );
+    // Exactly one interval old: still pending; a second later: red.
+    t.created_at = now() - Duration::hours(24);
+    assert!(kinds(&t, DAY).contains(&FlagKind::FirstBackupPending));
+    t.created_at = now() - Duration::hours(24) - Duration::seconds(1);
+    let kinds = kinds(&t, DAY);
+    assert!(kinds.contains(&FlagKind::NeverBackedUp), "{kinds:?}");
+    assert!(!kinds.contains(&FlagKind::FirstBackupPending), "{kinds:?}");
+}
+
+#[test]
+fn first_backup_pending_says_when_its_run_is_late_or_unknown() {
+    let mut t = standard();
+    t.backup.last_success = None;
+    t.created_at = now() - Duration::hours(2);
+    t.backup.schedule.next_run_at = Some(now() - Duration::minutes(5));
+    let h = evaluate(&t, facts(DAY), &ctx());
+    let pending = h
+        .flags
+        .iter()
+        .find(|f| f.kind == FlagKind::FirstBackupPending);
+    assert!(pending.unwrap().explanation.contains("was due at"), "{h:?}");
+    t.backup.schedule.next_run_at = None;
+    let h = evaluate(&t, facts(DAY), &ctx());
+    let pending = h
+        .flags
+        .iter()
+        .find(|f| f.kind == FlagKind::FirstBackupPending);
+    assert!(
+        pending.unwrap().explanation.contains("does not say"),
+        "{h:?}"
+    );
+}
+
+#[test]
 fn never_backed_up_falls_back_to_a_day_when_the_cron_is_unreadable() {
     let mut t = standard();
     t.backup.last_success = None;
@@ -435,7 +484,7 @@ fn levels_and_flags_have_distinct_glyphs_words_and_ids() {
     assert_eq!((glyphs.len(), words.len()), (5, 5));
     let ids: HashSet<_> = FlagKind::ALL.iter().map(|k| k.id()).collect();
     let shorts: HashSet<_> = FlagKind::ALL.iter().map(|k| k.short()).collect();
-    assert_eq!((ids.len(), shorts.len()), (15, 15));
+    assert_eq!((ids.len(), shorts.len()), (16, 16));
 }
 
 #[test]

@@ -44,8 +44,9 @@ fn good() -> Facts {
         }),
         files: Ok(FileFacts {
             looked_for: 200,
-            hashed: 20,
+            hashed: 200,
             findings: vec![],
+            cut_short: None,
         }),
         site: Some(Ok(SiteFacts {
             url: "https://westbrook-restore.example/login/index.php".into(),
@@ -77,7 +78,7 @@ fn a_good_restore_passes_every_check_and_names_what_live_deleted_since() {
         data.summary
     );
     assert!(
-        data.details
+        data.lines()
             .iter()
             .any(|d| d
                 == "course 1182 'Chemistry 101': in the restore, deleted in live since the point"),
@@ -195,7 +196,7 @@ fn rows_live_had_at_the_point_missing_from_the_restore_fail() {
     );
     assert!(
         check
-            .details
+            .lines()
             .contains(&"user 77 'jdoe': missing from the restore".to_string())
     );
 }
@@ -235,67 +236,184 @@ fn long_lists_are_cut_with_a_count() {
         missing: vec![],
     };
     let check = data_at_point(&Ok(data));
-    let listed = check
-        .details
-        .iter()
-        .filter(|d| d.starts_with("course "))
-        .count();
+    let lines = check.lines();
+    let listed = lines.iter().filter(|d| d.starts_with("course ")).count();
     assert_eq!(listed, LISTED);
-    assert!(check.details.last().unwrap().starts_with("… and 3 more"));
+    assert_eq!(
+        lines.last().unwrap(),
+        "… and 3 more in the restore, deleted in live since the point"
+    );
+}
+
+fn finding(rank: usize, problem: FileProblem) -> FileFinding {
+    FileFinding {
+        contenthash: format!("{rank:040x}"),
+        problem,
+        rank,
+    }
+}
+
+/// The newest `looked_for` files, the ones at `ranks` missing, every one there hashed.
+fn missing_at(looked_for: usize, ranks: impl IntoIterator<Item = usize>) -> FileFacts {
+    let findings: Vec<FileFinding> = ranks
+        .into_iter()
+        .map(|rank| finding(rank, FileProblem::Missing))
+        .collect();
+    FileFacts {
+        looked_for,
+        hashed: looked_for - findings.len(),
+        findings,
+        cut_short: None,
+    }
 }
 
 #[test]
-fn missing_files_mean_an_older_volume_and_bad_content_fails_too() {
-    let finding = |problem| FileFinding {
-        contenthash: "ab".repeat(20),
-        problem,
-    };
-    let missing = FileFacts {
-        looked_for: 200,
-        hashed: 20,
-        findings: vec![finding(FileProblem::Missing); 37],
-    };
-    let check = moodledata(&Ok(missing));
+fn the_newest_files_missing_in_a_run_mean_an_older_volume() {
+    let check = moodledata(&Ok(missing_at(200, 0..37)));
     assert_eq!(check.verdict, Verdict::Failed);
     assert_eq!(
         check.summary,
         "37 of the 200 newest files missing: the volume snapshot is older than the database dump"
     );
-    assert!(check.details.last().unwrap().starts_with("… and 27 more"));
+    assert_eq!(check.lines().last().unwrap(), "… and 27 more");
+}
+
+#[test]
+fn files_missing_here_and_there_are_not_blamed_on_the_snapshot() {
+    let scattered = [(0..36).chain([120]).collect::<Vec<_>>(), vec![3, 77, 150]];
+    for ranks in scattered {
+        let check = moodledata(&Ok(missing_at(200, ranks.clone())));
+        assert_eq!(check.verdict, Verdict::Failed);
+        assert_eq!(
+            check.summary,
+            format!(
+                "{} of the 200 newest files missing from the restored volume",
+                ranks.len()
+            )
+        );
+    }
+    // Every one missing: nothing older is there to show where the snapshot was taken.
+    let check = moodledata(&Ok(missing_at(200, 0..200)));
+    assert_eq!(
+        check.summary,
+        "200 of the 200 newest files missing from the restored volume"
+    );
+    // The run need not come in order of rank.
+    let check = moodledata(&Ok(missing_at(200, [2, 0, 1])));
+    assert!(check.summary.ends_with("older than the database dump"));
+}
+
+#[test]
+fn bad_content_and_sizes_fail() {
     let changed = FileFacts {
         looked_for: 200,
-        hashed: 20,
-        findings: vec![finding(FileProblem::WrongContent {
-            sha1: "cd".repeat(20),
-        })],
+        hashed: 200,
+        findings: vec![finding(
+            57,
+            FileProblem::WrongContent {
+                sha1: "cd".repeat(20),
+            },
+        )],
+        cut_short: None,
     };
     let check = moodledata(&Ok(changed));
     assert_eq!(check.verdict, Verdict::Failed);
-    assert_eq!(check.summary, "1 of 20 hashed do not match their SHA-1");
+    assert_eq!(check.summary, "1 of 200 hashed do not match their SHA-1");
     let size = FileFacts {
         looked_for: 3,
-        hashed: 3,
-        findings: vec![finding(FileProblem::WrongSize {
-            expected: 10,
-            found: 9,
-        })],
+        hashed: 2,
+        findings: vec![finding(
+            0,
+            FileProblem::WrongSize {
+                expected: 10,
+                found: 9,
+            },
+        )],
+        cut_short: None,
     };
     let check = moodledata(&Ok(size));
     assert_eq!(check.verdict, Verdict::Failed);
-    assert!(check.details[0].ends_with("9 bytes, the row says 10"));
+    assert!(check.lines()[0].ends_with("9 bytes, the row says 10"));
+}
+
+#[test]
+fn a_budget_that_ran_out_is_said_in_the_checks_words() {
+    let cut = |cut_short, findings| FileFacts {
+        looked_for: 200,
+        hashed: 143,
+        findings,
+        cut_short: Some(cut_short),
+    };
+    let time = HashCut::Time(std::time::Duration::from_secs(20));
+    let check = moodledata(&Ok(cut(time, vec![])));
+    assert_eq!(check.verdict, Verdict::Passed);
+    assert_eq!(
+        check.summary,
+        "the 200 newest files are there with their sizes; hashed 143 of 200 newest files: \
+         the 20s budget ran out; those hashed all match"
+    );
+    assert!(check.details.is_empty(), "said once: {:?}", check.details);
+    let changed = vec![finding(
+        9,
+        FileProblem::WrongContent {
+            sha1: "cd".repeat(20),
+        },
+    )];
+    let check = moodledata(&Ok(cut(HashCut::Bytes(2 << 30), changed)));
+    assert_eq!(
+        check.summary,
+        "1 of 143 hashed do not match their SHA-1; hashed 143 of 200 newest files: \
+         the 2.0 GiB budget ran out"
+    );
+    // Missing files come first; the cut hashing is still said, under them.
+    let missing = (0..12)
+        .map(|rank| finding(rank, FileProblem::Missing))
+        .collect();
+    let check = moodledata(&Ok(cut(time, missing)));
+    assert_eq!(
+        check.lines()[LISTED..],
+        [
+            "… and 2 more",
+            "hashed 143 of 200 newest files: the 20s budget ran out"
+        ]
+    );
+}
+
+#[test]
+fn lists_are_cut_one_way_with_the_count_of_the_rest() {
+    let items: Vec<String> = (1..=5).map(|n| format!("file {n}")).collect();
+    assert_eq!(listed(&items, 2, ""), ["file 1", "file 2", "… and 3 more"]);
+    assert_eq!(
+        listed(&items, 4, "missing from the restore"),
+        [
+            "file 1",
+            "file 2",
+            "file 3",
+            "file 4",
+            "… and 1 more missing from the restore"
+        ]
+    );
+    assert_eq!(listed(&items, 5, ""), items);
+    // Scripts read the lines people read: a list cut at LISTED, with its count.
+    let check = moodledata(&Ok(missing_at(200, 0..37)));
+    let json = serde_json::to_value(&check).unwrap();
+    let details = json["details"].as_array().unwrap();
+    assert_eq!(details.len(), LISTED + 1);
+    assert_eq!(details[LISTED], "… and 27 more");
 }
 
 #[test]
 fn unreadable_files_could_not_be_checked_and_no_files_warns() {
     let unreadable = FileFacts {
         looked_for: 5,
-        hashed: 0,
-        findings: vec![FileFinding {
-            contenthash: "ab".repeat(20),
-            problem: FileProblem::Unreadable {
+        hashed: 4,
+        findings: vec![finding(
+            2,
+            FileProblem::Unreadable {
                 why: "permission denied".into(),
             },
-        }],
+        )],
+        cut_short: None,
     };
     assert_eq!(moodledata(&Ok(unreadable)).verdict, Verdict::CouldNotCheck);
     assert_eq!(
@@ -377,7 +495,7 @@ fn against_a_fingerprint_the_checks_of_live_say_when_it_was_taken() {
             .iter()
             .find(|c| c.kind == kind)
             .unwrap()
-            .details
+            .lines()
             .iter()
             .any(|d| d.starts_with("live: its fingerprint, taken when the overwrite was launched"))
     };

@@ -453,6 +453,19 @@ pub fn apply(sim: &mut Sim, done: &mut Idempotency, op: &Op) -> Result<Reply, Co
                 next_cursor: None,
             })
         }),
+        Op::Restore { restore } => sim
+            .restores()
+            .iter()
+            .find(|r| r.id == *restore)
+            .cloned()
+            .map(|r| Reply::Restore(Box::new(r)))
+            .ok_or_else(|| {
+                CommandError::new(
+                    404,
+                    "restore_not_found",
+                    format!("there is no restore {restore}"),
+                )
+            }),
         Op::RestoreEvents { restore, after } => sim
             .restore_events(restore, *after)
             .map(Reply::RestoreEvents),

@@ -12,6 +12,12 @@ use crate::domain::restore::{
 };
 use crate::domain::tenant::{Tenant, Tier};
 
+/// Every demo tenant's site is the one small Moodle site the tests and `scripts/try-verify`
+/// build from `tests/fixtures/moodle-site.sql` (300 users, 6 of them deleted; 41 courses), so
+/// the demo control plane's row counts agree with what snapdeck's own checks read there.
+pub const SITE_USERS: i64 = 294;
+pub const SITE_COURSES: i64 = 41;
+
 /// The phases with work in them, in order, each with its step.
 const WORK_PHASES: [RestorePhase; 4] = [
     RestorePhase::Provisioning,
@@ -504,8 +510,7 @@ impl RestorePlan {
 
     fn verification(&self) -> Vec<VerificationCheck> {
         let mut rng = Rng::keyed(mix(self.base.requested_at.timestamp() as u64), &[0x7E51]);
-        let users = rng.range(2_000, 40_000);
-        let courses = rng.range(80, 2_500);
+        let (users, courses) = (SITE_USERS, SITE_COURSES);
         let restored = self.volume_gib * (0.995 + rng.range(0, 4) as f64 / 1000.0);
         let log_gap = rng.range(2, 90);
         let check = |name: &str, status: CheckStatus, detail: String| VerificationCheck {

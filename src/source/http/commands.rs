@@ -142,6 +142,7 @@ fn request(t: &Transport, op: &Op) -> Result<(Request, String), Failure> {
             }
             Request::Get(t.url(&["drills"], &query))
         }
+        Op::Restore { restore } => Request::Get(t.url(&["restores", &restore.0], &[])),
         Op::RestoreEvents { restore, after } => {
             let after = after.to_string();
             Request::Get(t.url(
@@ -197,7 +198,8 @@ fn reply(op: &Op, answer: &Answer, what: &str) -> Result<Reply, Failure> {
         Op::CreateRestore { .. }
         | Op::ConfirmRestore { .. }
         | Op::CancelRestore { .. }
-        | Op::DiscardRestore { .. } => Reply::Restore(Box::new(parse(answer, what)?)),
+        | Op::DiscardRestore { .. }
+        | Op::Restore { .. } => Reply::Restore(Box::new(parse(answer, what)?)),
         Op::CreateDnsSwap { .. } | Op::RollbackDnsSwap { .. } => {
             Reply::DnsSwap(Box::new(parse(answer, what)?))
         }

@@ -429,7 +429,7 @@ impl Loop {
                 Ok(Reply::Refreshed)
             }
             Op::RestorePoints { tenant, cursor } => self.points(tenant, cursor.as_deref()),
-            Op::RestoreEvents { .. } => Err(not_here(
+            Op::Restore { .. } | Op::RestoreEvents { .. } => Err(not_here(
                 "a restore's events come from the control plane; the clusters do not keep them",
             )),
             _ => Err(not_here(READ_ONLY)),

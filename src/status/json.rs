@@ -1,0 +1,135 @@
+//! `status --json`: one document, streamed tenant by tenant.
+
+use std::io::{self, Write};
+
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
+
+use super::{Acting, Page, Status, ordered};
+use crate::app::fleet::Fleet;
+use crate::domain::{Health, Level, Tenant};
+
+pub(super) fn write(
+    out: &mut impl Write,
+    status: &Status<'_>,
+    problems_only: bool,
+    refresh_interval_seconds: i64,
+) -> io::Result<()> {
+    let doc = Document {
+        status,
+        rows: ordered(status.fleet, problems_only),
+        refresh_interval_seconds,
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
+    out.write_all(b"\n")
+}
+
+struct Document<'a> {
+    status: &'a Status<'a>,
+    rows: Vec<usize>,
+    refresh_interval_seconds: i64,
+}
+
+impl Serialize for Document<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let fleet = self.status.fleet;
+        let summary = fleet.summary();
+        let mut map = s.serialize_map(Some(6))?;
+        map.serialize_entry("generated_at", &fleet.evaluated_at())?;
+        map.serialize_entry("refresh_interval_seconds", &self.refresh_interval_seconds)?;
+        map.serialize_entry(
+            "summary",
+            &LevelCounts(Level::ALL.map(|l| (l.as_str(), summary.count(l)))),
+        )?;
+        let unread: Vec<UnreadPart> = self
+            .status
+            .unread
+            .iter()
+            .map(|u| UnreadPart {
+                part: &u.part,
+                why: &u.why,
+            })
+            .collect();
+        map.serialize_entry("unread", &unread)?;
+        map.serialize_entry("acting", &ActingPart::of(self.status.acting))?;
+        map.serialize_entry(
+            "tenants",
+            &Tenants {
+                fleet,
+                rows: &self.rows,
+            },
+        )?;
+        map.end()
+    }
+}
+
+/// A part of the source never read: its tenants are missing from `tenants`.
+#[derive(Serialize)]
+struct UnreadPart<'a> {
+    part: &'a str,
+    why: &'a str,
+}
+
+/// The acting side; `null` for a source that keeps no restores nor tickets.
+#[derive(Serialize)]
+struct ActingPart<'a> {
+    restoring: usize,
+    awaiting_confirmation: usize,
+    /// Why the restores and tickets could not be read.
+    unread: Option<&'a str>,
+    pages: &'a [Page],
+}
+
+impl<'a> ActingPart<'a> {
+    fn of(acting: &'a Acting) -> Option<ActingPart<'a>> {
+        acting.known.then(|| ActingPart {
+            restoring: acting.active.restoring,
+            awaiting_confirmation: acting.active.awaiting,
+            unread: acting.unread.as_deref(),
+            pages: &acting.pages,
+        })
+    }
+}
+
+struct LevelCounts([(&'static str, usize); 5]);
+
+impl Serialize for LevelCounts {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (level, count) in &self.0 {
+            map.serialize_entry(level, count)?;
+        }
+        map.end()
+    }
+}
+
+struct Tenants<'a> {
+    fleet: &'a Fleet,
+    rows: &'a [usize],
+}
+
+impl Serialize for Tenants<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let now = self.fleet.evaluated_at();
+        let mut seq = s.serialize_seq(Some(self.rows.len()))?;
+        for &i in self.rows {
+            // `observed_at` filled in, so a script can tell which tenants are stale and
+            // recompute their flags as of that instant.
+            let mut tenant = self.fleet.tenant(i).clone();
+            tenant.observed_at = now.and_then(|now| self.fleet.observed_at(i, now));
+            seq.serialize_element(&TenantWithHealth {
+                tenant: &tenant,
+                health: self.fleet.health(i),
+            })?;
+        }
+        seq.end()
+    }
+}
+
+/// The contract's tenant object with the health beside it.
+#[derive(Serialize)]
+struct TenantWithHealth<'a> {
+    #[serde(flatten)]
+    tenant: &'a Tenant,
+    health: &'a Health,
+}

@@ -1,0 +1,100 @@
+//! `status` as plain text: a summary line, what was not read, the pages of the acting side,
+//! then one line per tenant, worst first.
+
+use std::io::{self, Write};
+
+use chrono::{DateTime, Utc};
+
+use super::{Acting, Status, ordered, problem_counts};
+use crate::domain::humanize::count;
+use crate::ui::format::{coarse_age, next_run};
+
+pub(super) fn write(
+    out: &mut impl Write,
+    status: &Status<'_>,
+    problems_only: bool,
+    now: DateTime<Utc>,
+) -> io::Result<()> {
+    let fleet = status.fleet;
+    let s = fleet.summary();
+    writeln!(
+        out,
+        "{}: {}, {} info, {} ok{}",
+        count(s.tenants, "tenant"),
+        problem_counts(&s),
+        s.info,
+        s.ok,
+        restore_counts(status.acting),
+    )?;
+    for part in status.unread {
+        writeln!(out, "UNREAD: {part}: its tenants are not counted")?;
+    }
+    write_acting(out, status.acting)?;
+    writeln!(
+        out,
+        "{:<9} {:<32} {:<10} {:<15} {:<14} {:<14} FLAGS",
+        "LEVEL", "TENANT", "TIER", "REGION", "LAST SUCCESS", "NEXT RUN"
+    )?;
+    for i in ordered(fleet, problems_only) {
+        let t = fleet.tenant(i);
+        let h = fleet.health(i);
+        // Problems alone are listed flat: an indented spoke under an unlisted hub reads wrong.
+        let name = if problems_only || t.is_hub() {
+            t.slug.clone()
+        } else {
+            format!("  {}", t.slug)
+        };
+        let last = t
+            .backup
+            .last_success
+            .as_ref()
+            .map_or("never".to_string(), |l| coarse_age(now, l.taken_at));
+        let (next, _) = next_run(t, now);
+        let flags: Vec<&str> = h.flags.iter().map(|f| f.kind.id()).collect();
+        let level = format!("{} {}", h.level.glyph(), h.level.word());
+        writeln!(
+            out,
+            "{level:<9} {name:<32} {:<10} {:<15} {last:<14} {next:<14} {}",
+            t.tier_label(),
+            t.region,
+            flags.join(",")
+        )?;
+    }
+    Ok(())
+}
+
+/// "; 2 restoring, 1 awaiting confirmation": a restore waiting for a person is not running.
+fn restore_counts(acting: &Acting) -> String {
+    if !acting.known || acting.unread.is_some() {
+        return String::new();
+    }
+    format!(
+        "; {} restoring, {} awaiting confirmation",
+        acting.active.restoring, acting.active.awaiting
+    )
+}
+
+/// The pages, each with its level in a glyph and a word, then a blank line before the
+/// tenants.
+fn write_acting(out: &mut impl Write, acting: &Acting) -> io::Result<()> {
+    if let Some(why) = &acting.unread {
+        writeln!(
+            out,
+            "UNREAD: restores and restore requests: {why}: no deadline of theirs is judged"
+        )?;
+    }
+    if acting.pages.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "{:<9} {:<16} WHY", "LEVEL", "PAGE")?;
+    for page in &acting.pages {
+        let level = format!("{} {}", page.level.glyph(), page.level.word());
+        writeln!(
+            out,
+            "{level:<9} {:<16} {}",
+            page.kind.id(),
+            page.explanation
+        )?;
+    }
+    writeln!(out)
+}
