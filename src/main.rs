@@ -28,6 +28,7 @@ use snapdeck::{journal, logging, status, tui};
 struct UserError(String);
 
 fn main() -> ExitCode {
+    #[cfg(not(feature = "jemalloc"))]
     one_malloc_arena();
     // `status` is read by monitoring systems: when it cannot judge (bad arguments or config,
     // output not writable) it exits UNKNOWN (3), never 2, which would read as red.
@@ -700,6 +701,11 @@ fn tui_command(config: &Config, theme: Theme) -> Result<ExitCode, Failure> {
         }
         if !notices.is_empty() {
             app.update(Msg::Notice(notices.join(" · ")), Utc::now());
+        } else if let Some(hint) = std::env::var("SNAPDECK_HINT")
+            .ok()
+            .filter(|h| !h.is_empty())
+        {
+            app.update(Msg::Hint(hint), Utc::now());
         }
         let channels = tui::Channels {
             events,
@@ -726,6 +732,27 @@ fn tui_command(config: &Config, theme: Theme) -> Result<ExitCode, Failure> {
 /// (169.1 MB → 169.1 MB over 30 minutes). It costs a million-tenant load time (the load's
 /// threads queue on its lock), which the closing notes measure. Called before any thread
 /// starts, as glibc asks.
+/// jemalloc (the `jemalloc` feature): an arena per core for the million-tenant load, and
+/// dirty pages handed back after a second by its background thread, so a wall screen's memory
+/// stays flat without a timer of ours.
+#[cfg(feature = "jemalloc")]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
+#[cfg(feature = "jemalloc")]
+#[repr(transparent)]
+struct MallocConf(*const std::ffi::c_char);
+
+// SAFETY: a pointer to a static, never written: jemalloc reads it once, before main.
+#[cfg(feature = "jemalloc")]
+unsafe impl Sync for MallocConf {}
+
+#[cfg(feature = "jemalloc")]
+#[unsafe(export_name = "_rjem_malloc_conf")]
+static MALLOC_CONF: MallocConf =
+    MallocConf(c"background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0".as_ptr());
+
+#[cfg(not(feature = "jemalloc"))]
 fn one_malloc_arena() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets an allocator parameter; no other thread exists yet.

@@ -120,6 +120,9 @@ pub enum Msg {
     JournalUnanswered(usize),
     /// At start: something the operator must know before acting (no journal, no name).
     Notice(String),
+    /// At start: what to do first, from whoever started snapdeck (`SNAPDECK_HINT`, as
+    /// `scripts/try-verify` sets it): its words would otherwise be under the screen.
+    Hint(String),
     /// This many of snapdeck's own checks of a restore have finished.
     VerifyProgress {
         restore: crate::domain::ids::RestoreId,
@@ -381,6 +384,12 @@ impl App {
             Msg::Verified { restore, checks } => self.on_verified(restore, checks),
             Msg::Fingerprinted { intent, command } => {
                 self.effects.push(Effect::Write { intent, command });
+            }
+            Msg::Hint(text) => {
+                self.set_flash(FlashKind::Info, text);
+                if let Some(flash) = self.flash.as_mut() {
+                    flash.ticks_left = NOTICE_TICKS;
+                }
             }
             Msg::JournalUnanswered(0) => self.dirty = false,
             Msg::JournalUnanswered(n) => {

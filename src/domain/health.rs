@@ -295,7 +295,7 @@ pub fn evaluate(tenant: &Tenant, schedule: ScheduleFacts<'_>, ctx: &HealthContex
         never_backed_up(tenant, schedule.interval, &judged, w),
         rpo.as_ref()
             .and_then(|p| rpo_breached(tenant, p, schedule, &judged, w)),
-        last_snapshot_failed(tenant, &judged),
+        last_snapshot_failed(tenant),
         schedule_overdue(tenant, &judged, w),
         rpo.as_ref()
             .and_then(|p| schedule_misses_rpo(tenant, p, schedule.interval)),
@@ -544,7 +544,7 @@ fn renewing_run(t: &Tenant, last_success: DateTime<Utc>, rpo: Duration) -> Optio
         .filter(|a| a.status == AttemptStatus::Running && a.taken_at - last_success <= rpo)
 }
 
-fn last_snapshot_failed(t: &Tenant, ctx: &HealthContext) -> Option<Flag> {
+fn last_snapshot_failed(t: &Tenant) -> Option<Flag> {
     let attempt = t.backup.last_attempt.as_ref()?;
     let how = match attempt.status {
         AttemptStatus::Failed => "failed",
@@ -555,12 +555,14 @@ fn last_snapshot_failed(t: &Tenant, ctx: &HealthContext) -> Option<Flag> {
         .error
         .as_deref()
         .map_or(String::new(), |e| format!(": {e}"));
+    // The instant, not an age: the card beside it says the age as it ticks, and an age
+    // frozen at the last judgement would disagree with it.
     flag(
         FlagKind::LastSnapshotFailed,
         format!(
-            "The most recent backup attempt, {} ago, {how}{error}. The customer's portal shows \
+            "The most recent backup attempt, at {}, {how}{error}. The customer's portal shows \
              the amber callout.",
-            duration(ctx.now - attempt.taken_at)
+            attempt.taken_at.format("%Y-%m-%d %H:%M UTC")
         ),
     )
 }

@@ -58,8 +58,11 @@ pub fn draw(
     if rows_of(&status, width) > room {
         status = status_lines(app, restore, theme, now, width, true);
     }
-    // Still too long (a very small terminal): the log gives way, as the next move may ask
-    // the operator to read a check, and the check must then be on screen.
+    // Still too long (a very small terminal): blank lines and then the ticket and RTO facts
+    // go, and the log gives way, as the next move may ask the operator to read a check, and
+    // the check must then be on screen.
+    let room_without_log = usize::from(inner.height).saturating_sub(rows_of(&moves, width));
+    squeeze(&mut status, width, room_without_log);
     let log_min = match rows_of(&status, width) > room {
         true => 0,
         false => LOG_MIN,
@@ -73,6 +76,23 @@ pub fn draw(
     frame.render_widget(Paragraph::new(status).wrap(Wrap { trim: false }), top);
     log::draw(frame, log_area, &monitor.log, app.time, theme);
     frame.render_widget(Paragraph::new(moves).wrap(Wrap { trim: false }), bottom);
+}
+
+/// Drops blank lines, then the facts line ("ticket … · RTO …"), while `lines` take more rows
+/// than `room`: what a check says is worth more than spacing and the ticket's number.
+fn squeeze(lines: &mut Vec<Line>, width: usize, room: usize) {
+    let text = |l: &Line| {
+        l.spans
+            .iter()
+            .map(|s| s.content.as_ref())
+            .collect::<String>()
+    };
+    if rows_of(lines, width) > room {
+        lines.retain(|l| !text(l).trim().is_empty());
+    }
+    if rows_of(lines, width) > room {
+        lines.retain(|l| !text(l).starts_with("ticket "));
+    }
 }
 
 /// " Restore rst_41c · nf-s3 → nf-s3-restore-20261126 (new spoke) ", shorter when the box is
