@@ -9,16 +9,25 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::parser::ValueSource;
-use clap::{ArgGroup, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum, ValueHint};
 
 pub use options::{
     ConfigFile, Dashboard, DemoOptions, KubeOptions, ReadOnly, SourceArg, SourceChoice,
 };
 
+/// `snapdeck --version`: the version and the commit it was built from ("unknown" outside
+/// a git checkout; see build.rs).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("SNAPDECK_COMMIT"),
+    ")"
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "snapdeck",
-    version,
+    version = VERSION,
     about = "Backup health, restores and DNS swaps of the Moodle fleet, in a terminal."
 )]
 pub struct Cli {
@@ -126,10 +135,10 @@ pub enum Command {
         listen: std::net::SocketAddr,
         /// File holding the operator's bearer token (reads and writes); without it, a token
         /// is generated and printed at start.
-        #[arg(long, value_name = "PATH")]
+        #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
         token_file: Option<PathBuf>,
         /// File holding a read-only bearer token: it may read, a write with it gets 403.
-        #[arg(long, value_name = "PATH")]
+        #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
         viewer_token_file: Option<PathBuf>,
         #[command(flatten)]
         demo: DemoOptions,
@@ -150,7 +159,7 @@ pub enum Command {
         #[arg(long, value_name = "CONNINFO", required_unless_present = "restore")]
         restored_db: Option<String>,
         /// The restored moodledata (the folder holding filedir/).
-        #[arg(long, value_name = "PATH", required_unless_present = "restore")]
+        #[arg(long, value_name = "PATH", value_hint = ValueHint::DirPath, required_unless_present = "restore")]
         restored_moodledata: Option<PathBuf>,
         /// The live database the restore is compared with, as for --restored-db.
         #[arg(long, value_name = "CONNINFO", required_unless_present = "restore")]
@@ -159,7 +168,7 @@ pub enum Command {
         #[arg(long, value_name = "INSTANT", value_parser = parse_instant, required_unless_present = "restore")]
         point: Option<chrono::DateTime<chrono::Utc>>,
         /// The restored site's probe URL (e.g. https://host/login/index.php).
-        #[arg(long, value_name = "URL")]
+        #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
         site: Option<String>,
         /// Moodle's table prefix.
         #[arg(long, default_value = "mdl_")]
@@ -215,11 +224,41 @@ pub enum Command {
         #[command(flatten)]
         demo: DemoOptions,
     },
+    /// The ticket report of a restore, for support to paste into the ticket and the
+    /// postmortem: the tenant and the restore, the data-loss window, the RTO against the
+    /// promise, the control plane's checks and snapdeck's own, the DNS swap, and who did what
+    /// when, from the source and this machine's journal. Exits 0, or 3 when it cannot be made
+    /// (a restore the source does not know, the source unreachable).
+    Report {
+        #[command(flatten)]
+        file: ConfigFile,
+        /// The restore (e.g. rst_0is).
+        #[arg(value_name = "RESTORE_ID")]
+        restore: String,
+        /// markdown (for the ticket) or json (the same facts, for a script).
+        #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+        format: ReportFormat,
+        #[command(flatten)]
+        source: SourceChoice,
+        #[command(flatten)]
+        demo: DemoOptions,
+    },
+    /// Print the shell completion script for bash, zsh or fish (README, "Shell completion").
+    Completions {
+        #[arg(value_enum)]
+        shell: ShellArg,
+    },
+    /// Print snapdeck's man page (roff); with --out-dir, write it and one page per command.
+    Man {
+        /// Write snapdeck.1 and snapdeck-<command>.1 for each command into this folder.
+        #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
+        out_dir: Option<PathBuf>,
+    },
     /// Where the config file is, or write one with every setting and its default.
     Config {
         /// Config file; beats the SNAPDECK_CONFIG environment variable (default: the platform
         /// config dir's snapdeck/config.toml).
-        #[arg(long, global = true, value_name = "PATH")]
+        #[arg(long, global = true, value_name = "PATH", value_hint = ValueHint::FilePath)]
         config: Option<PathBuf>,
         #[command(subcommand)]
         action: ConfigAction,
@@ -274,6 +313,15 @@ impl Command {
                 read_only: read_only.clone(),
                 ..none
             },
+            Command::Report {
+                file, source, demo, ..
+            } => Dashboard {
+                file: file.clone(),
+                source: source.clone(),
+                demo: demo.clone(),
+                ..none
+            },
+            Command::Completions { .. } | Command::Man { .. } => none,
             Command::Config { config, .. } => Dashboard {
                 file: ConfigFile {
                     config: config.clone(),
@@ -307,6 +355,20 @@ pub enum StatusFormat {
     Table,
     Json,
     Nagios,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Markdown,
+    Json,
+}
+
+/// The shells whose completion the package installs and the tests load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShellArg {
+    Bash,
+    Zsh,
+    Fish,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,5 +1,7 @@
-//! Wiring: CLI → config → source, app and terminal; or `status` / `journal` / `config` and
-//! exit.
+//! Wiring: CLI → config → source, app and terminal; or `status` / `journal` / `config`, or a
+//! command of `commands/` (`report`, `completions`, `man`), and exit.
+
+mod commands;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -28,13 +30,12 @@ use snapdeck::{journal, logging, status, tui};
 struct UserError(String);
 
 fn main() -> ExitCode {
-    #[cfg(not(feature = "jemalloc"))]
     one_malloc_arena();
     // `status` is read by monitoring systems: when it cannot judge (bad arguments or config,
     // output not writable) it exits UNKNOWN (3), never 2, which would read as red.
     let for_monitoring = std::env::args()
         .skip(1)
-        .any(|a| a == "status" || a == "verify" || a == "drill");
+        .any(|a| a == "status" || a == "verify" || a == "drill" || a == "report");
     let cannot_judge = if for_monitoring {
         status::CANNOT_JUDGE
     } else {
@@ -116,6 +117,12 @@ fn user(message: impl Into<String>) -> Failure {
 }
 
 fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    // From the clap definitions alone: no config, no source.
+    match &cli.command {
+        Some(Command::Completions { shell }) => return commands::completions::run(*shell),
+        Some(Command::Man { out_dir }) => return commands::man::run(out_dir.as_deref()),
+        _ => {}
+    }
     // One crypto provider (ring) for every TLS client; an error only means one is installed.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let options = cli.options();
@@ -162,6 +169,9 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             json,
             ..
         }) => verify_restore_command(&config, &id, json),
+        Some(Command::Report {
+            restore, format, ..
+        }) => commands::report::run(&config, &restore, format),
         Some(Command::Drill {
             slugs,
             pick,
@@ -729,30 +739,11 @@ fn tui_command(config: &Config, theme: Theme) -> Result<ExitCode, Failure> {
 /// 100 000-tenant screen: the default arenas grew 61 MB/h over a heap that stayed flat
 /// (heaptrack); one arena per core 4.5 MB/h, then 54 MB/h in the next 20 minutes (malloc_trim
 /// every 5 minutes gave nothing back); mimalloc 13 MB in 3 minutes; one arena stayed flat
-/// (169.1 MB → 169.1 MB over 30 minutes). It costs a million-tenant load time (the load's
-/// threads queue on its lock), which the closing notes measure. Called before any thread
-/// starts, as glibc asks.
-/// jemalloc (the `jemalloc` feature): an arena per core for the million-tenant load, and
-/// dirty pages handed back after a second by its background thread, so a wall screen's memory
-/// stays flat without a timer of ours.
-#[cfg(feature = "jemalloc")]
-#[global_allocator]
-static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
-
-#[cfg(feature = "jemalloc")]
-#[repr(transparent)]
-struct MallocConf(*const std::ffi::c_char);
-
-// SAFETY: a pointer to a static, never written: jemalloc reads it once, before main.
-#[cfg(feature = "jemalloc")]
-unsafe impl Sync for MallocConf {}
-
-#[cfg(feature = "jemalloc")]
-#[unsafe(export_name = "_rjem_malloc_conf")]
-static MALLOC_CONF: MallocConf =
-    MallocConf(c"background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0".as_ptr());
-
-#[cfg(not(feature = "jemalloc"))]
+/// (169.1 MB → 169.1 MB over 30 minutes). jemalloc (tikv-jemallocator, background thread,
+/// 1 s decay) loaded a million tenants in 4.3 s instead of 9.1 s but grew ~75 MB/h idle at
+/// 100 000 (decay 0 and one arena grew too) and peaked at 300 MB in `status --json`. It costs
+/// a million-tenant load time (the load's threads queue on its lock). Called before any
+/// thread starts, as glibc asks.
 fn one_malloc_arena() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets an allocator parameter; no other thread exists yet.

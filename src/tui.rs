@@ -386,6 +386,11 @@ fn apply(effects: Vec<Effect>, app: &mut App, clock: &dyn Clock, channels: &mut 
             } => channels
                 .verifier
                 .fingerprint(*live, intent, command, clock.now()),
+            Effect::CopyReport(wanted) => {
+                let journal = channels.journal.as_ref().ok().map(|j| j.path());
+                let copied = crate::clipboard::copy_report(&wanted, journal, &mut io::stdout());
+                Some(Msg::ReportCopied(copied))
+            }
             Effect::ReadJournal => Some(Msg::JournalRead(match &channels.journal {
                 Ok(journal) => read_journal(journal.path()).map_err(|e| e.to_string()),
                 Err(why) => Err(why.clone()),

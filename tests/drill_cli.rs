@@ -2,48 +2,23 @@
 //! (its clock driven by the test, so an hour and a half of restore takes seconds), and the
 //! runner through the in-process demo source.
 
+mod support;
+
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use chrono::{Duration, TimeZone, Utc};
 use serde_json::{Value, json};
 use snapdeck::clock::{Clock, ManualClock};
-use snapdeck::serve::{self, ServeConfig, Tokens};
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
 
 const OPERATOR: &str = "operator-token-for-drills";
 const VIEWER: &str = "viewer-token-for-drills";
 
-/// The reference server on an ephemeral port and its clock.
-struct Server {
-    url: String,
-    clock: Arc<ManualClock>,
-    _stop: oneshot::Sender<()>,
-}
+use support::served::Server;
 
 async fn server() -> Server {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let clock = Arc::new(ManualClock::new(
-        Utc.with_ymd_and_hms(2026, 11, 26, 3, 10, 0).unwrap(),
-    ));
-    let config = ServeConfig {
-        seed: 42,
-        tenants: 60,
-        clock: clock.clone(),
-        tokens: Tokens::new(OPERATOR.into(), Some(VIEWER.into())).unwrap(),
-    };
-    let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(serve::run(listener, config, async {
-        let _ = stopped.await;
-    }));
-    Server {
-        url: format!("http://{address}"),
-        clock,
-        _stop: stop,
-    }
+    support::served::serve(OPERATOR, Some(VIEWER)).await
 }
 
 /// Moves the server's clock on by `step` every 20 ms until dropped: about 1500× real time
@@ -496,11 +471,7 @@ async fn without_the_additions(upstream: String) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_control_plane_without_the_additions_exits_3_in_words_and_writes_nothing() {
     let real = server().await;
-    let old = Server {
-        url: without_the_additions(real.url.clone()).await,
-        clock: real.clock.clone(),
-        _stop: oneshot::channel().0,
-    };
+    let old = real.through(without_the_additions(real.url.clone()).await);
     let home = Home::new();
     let out = home.run(&old, OPERATOR, &["drill", "--pick", "1"]).await;
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -3,44 +3,19 @@
 //! acknowledgement deadline and a restore still under way past its RTO are red, a restore
 //! awaiting a person near or past its RTO is amber; running and awaiting are counted apart.
 
-use std::sync::Arc;
+mod support;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde_json::{Value, json};
-use snapdeck::clock::{Clock, ManualClock};
-use snapdeck::serve::{self, ServeConfig, Tokens};
+use snapdeck::clock::Clock;
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
 
 const TOKEN: &str = "operator-token-for-status";
 
-struct Server {
-    url: String,
-    clock: Arc<ManualClock>,
-    _stop: oneshot::Sender<()>,
-}
+use support::served::Server;
 
-/// The reference server, its clock at Thursday 26 Nov 2026 03:10 UTC (London is on UTC).
 async fn server() -> Server {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let clock = Arc::new(ManualClock::new(thursday(3, 10)));
-    let config = ServeConfig {
-        seed: 42,
-        tenants: 60,
-        clock: clock.clone(),
-        tokens: Tokens::new(TOKEN.into(), None).unwrap(),
-    };
-    let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(serve::run(listener, config, async {
-        let _ = stopped.await;
-    }));
-    Server {
-        url: format!("http://{address}"),
-        clock,
-        _stop: stop,
-    }
+    support::served::serve(TOKEN, None).await
 }
 
 fn thursday(h: u32, m: u32) -> DateTime<Utc> {
@@ -324,11 +299,7 @@ async fn restores_broken(upstream: String) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn restores_that_cannot_be_read_are_said_unread_in_every_format() {
     let real = server().await;
-    let broken = Server {
-        url: restores_broken(real.url.clone()).await,
-        clock: real.clock.clone(),
-        _stop: oneshot::channel().0,
-    };
+    let broken = real.through(restores_broken(real.url.clone()).await);
     let (text, code) = status(&broken, "json").await;
     let doc: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(doc["unread"], json!([]), "the fleet itself was read");

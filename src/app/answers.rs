@@ -51,10 +51,7 @@ impl App {
                     crate::source::Op::RollbackDnsSwap { .. } => "rollback requested",
                     _ => "requested",
                 };
-                let text = format!(
-                    "DNS swap {} of {}: {what} · the DNS screen follows it",
-                    swap.id, swap.hostname
-                );
+                let text = format!("DNS swap {} of {}: {what}", swap.id, swap.hostname);
                 self.set_flash(FlashKind::Info, text);
             }
             (_, Reply::Request(request)) => {

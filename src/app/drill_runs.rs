@@ -6,7 +6,7 @@
 use chrono::Duration;
 
 use super::own_checks::OwnChecks;
-use super::{App, FlashKind};
+use super::{App, FlashKind, Screen};
 use crate::domain::drill::{self, DrillResult};
 use crate::domain::ids::{IdempotencyKey, RestoreId};
 use crate::domain::restore::{Restore, RestorePhase, RestorePurpose};
@@ -84,25 +84,36 @@ impl App {
         self.drill_runs.get(id)
     }
 
-    /// Reads the restore of every drill under way (one read in flight each).
+    /// Reads the restore of every drill under way, and the one on the monitor in front while
+    /// it runs (its phases must not lag its own event log by a fleet refresh), one read in
+    /// flight each.
     pub(in crate::app) fn follow_drills(&mut self) {
         self.follow_ticks += 1;
         if self.follow_ticks < FOLLOW_EVERY_TICKS {
             return;
         }
         self.follow_ticks = 0;
-        let watching: Vec<RestoreId> = self
+        let in_front = match self.screen() {
+            Screen::Monitor(m) => self
+                .restore(&m.id)
+                .filter(|r| r.phase.is_active())
+                .map(|r| r.id.clone()),
+            _ => None,
+        };
+        let drills = self
             .drill_runs
             .iter()
             .filter(|(_, run)| **run == DrillRun::Watching)
-            .map(|(id, _)| id.clone())
-            .filter(|id| {
-                !self
-                    .outbox
-                    .pending()
-                    .any(|op| matches!(op, Op::Restore { restore } if restore == id))
-            })
-            .collect();
+            .map(|(id, _)| id.clone());
+        let mut watching: Vec<RestoreId> = drills.chain(in_front).collect();
+        watching.sort();
+        watching.dedup();
+        watching.retain(|id| {
+            !self
+                .outbox
+                .pending()
+                .any(|op| matches!(op, Op::Restore { restore } if restore == id))
+        });
         for restore in watching {
             let command = self.command(Op::Restore { restore });
             self.effects.push(crate::app::Effect::Source(command));

@@ -64,6 +64,8 @@ pub enum Action {
     DiscardRestore,
     /// The monitor: run snapdeck's own checks of the restore again.
     Reverify,
+    /// The monitor: the restore's ticket report, to the clipboard and a file.
+    CopyReport,
     /// Point the tenant's hostname at its restored spoke, or back (each asks for the slug).
     SwapDns,
     RollbackDns,
@@ -323,6 +325,12 @@ pub const MONITOR_KEYS: &[Binding] = &[
         keys: &[(ch('v'), Action::Reverify)],
         label: "v",
         what: "run snapdeck's own checks again (database, moodledata, site)",
+        hint: None,
+    },
+    Binding {
+        keys: &[(ch('y'), Action::CopyReport)],
+        label: "y",
+        what: "copy the ticket report (markdown) to the clipboard, and save it to a file",
         hint: None,
     },
     SWAP_DNS,

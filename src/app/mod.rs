@@ -13,6 +13,7 @@ mod membership;
 pub mod order;
 pub mod outbox;
 pub mod own_checks;
+mod report;
 pub mod screens;
 pub mod view;
 
@@ -138,6 +139,8 @@ pub enum Msg {
         intent: Box<Intent>,
         command: SourceCommand,
     },
+    /// The ticket report asked for with `Effect::CopyReport`: where it went, or why not.
+    ReportCopied(Result<String, String>),
 }
 
 /// What the app asks the outside world to do; `update` answers a list of them, in order.
@@ -164,6 +167,9 @@ pub enum Effect {
         intent: Box<Intent>,
         command: SourceCommand,
     },
+    /// Build a restore's ticket report with the journal, save it and hand it to the
+    /// terminal's clipboard (answered with `Msg::ReportCopied`).
+    CopyReport(Box<crate::clipboard::ReportWanted>),
 }
 
 pub struct Settings {
@@ -385,6 +391,7 @@ impl App {
             Msg::Fingerprinted { intent, command } => {
                 self.effects.push(Effect::Write { intent, command });
             }
+            Msg::ReportCopied(result) => self.report_copied(result),
             Msg::Hint(text) => {
                 self.set_flash(FlashKind::Info, text);
                 if let Some(flash) = self.flash.as_mut() {

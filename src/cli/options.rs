@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::builder::{PossibleValue, StringValueParser, TypedValueParser};
+use clap::{Args, ValueEnum, ValueHint};
 
 use crate::config::MAX_DEMO_SPEED;
 
@@ -17,7 +18,8 @@ pub struct Dashboard {
     pub file: ConfigFile,
     /// Theme: default, light, high-contrast, or NAME for a file themes/NAME.toml next to the
     /// config file or in the platform config dir.
-    #[arg(long)]
+    // Any name goes (a theme file of the user's own); completion offers the built-in ones.
+    #[arg(long, value_parser = ThemeName, hide_possible_values = true)]
     pub theme: Option<String>,
     #[command(flatten)]
     pub read_only: ReadOnly,
@@ -69,7 +71,7 @@ pub struct ConfigFile {
     /// config dir's snapdeck/config.toml).
     // SNAPDECK_CONFIG is read by `config::resolve_path`, not by clap: clap would take an empty
     // value as an empty path and refuse it, where an empty variable must mean unset.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub config: Option<PathBuf>,
 }
 
@@ -82,7 +84,7 @@ pub struct SourceChoice {
     pub source: Option<SourceArg>,
     /// The control plane's address for the http source (beats `[http] url`), e.g.
     /// https://control.example.net. The token never goes on the command line: see the README.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
     pub url: Option<String>,
 }
 
@@ -134,6 +136,31 @@ pub enum SourceArg {
     Demo,
     Http,
     Kube,
+}
+
+/// A theme's name: any text is taken (a user's own `themes/NAME.toml` is found at start, and
+/// a missing one refused there in words), while shell completion is offered the built-in
+/// names, known without reading anything.
+#[derive(Debug, Clone, Copy)]
+struct ThemeName;
+
+impl TypedValueParser for ThemeName {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(
+            crate::theme::Theme::BUILTIN.iter().map(PossibleValue::new),
+        ))
+    }
 }
 
 fn parse_seed(text: &str) -> Result<u64, String> {

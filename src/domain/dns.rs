@@ -19,6 +19,14 @@ wire_enum!(
 );
 
 impl DnsPhase {
+    /// The record is on its way somewhere: pending, applying or propagating.
+    pub fn is_under_way(&self) -> bool {
+        matches!(
+            self,
+            DnsPhase::Pending | DnsPhase::Applying | DnsPhase::Propagating
+        )
+    }
+
     pub fn is_settled(&self) -> bool {
         matches!(self, Self::Verified | Self::Failed | Self::RolledBack)
     }

@@ -9,6 +9,7 @@ pub mod ids;
 pub mod natural;
 pub mod point_choice;
 pub mod policy;
+pub mod report;
 pub mod request;
 pub mod restore;
 pub mod restore_point;

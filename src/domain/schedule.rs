@@ -96,6 +96,30 @@ impl CronSchedule {
         &self.expression
     }
 
+    /// Whether the runs of one week, shifted by a week, are the runs of the next whenever
+    /// the zone's offset does not change: any day of the month and any month (weekdays,
+    /// hours and minutes repeat weekly; days of the month do not).
+    pub fn repeats_weekly(&self) -> bool {
+        let fields: Vec<&str> = self.expression.split_whitespace().collect();
+        match fields.as_slice() {
+            [shortcut] => matches!(
+                shortcut.to_ascii_lowercase().as_str(),
+                "@hourly" | "@daily" | "@midnight" | "@weekly"
+            ),
+            [_, _, dom, month, _] => *dom == "*" && *month == "*",
+            _ => false,
+        }
+    }
+
+    /// The zone's offset from UTC at `at`, in seconds.
+    pub fn offset_at(&self, at: DateTime<Utc>) -> i32 {
+        use chrono::Offset;
+        at.with_timezone(&self.timezone)
+            .offset()
+            .fix()
+            .local_minus_utc()
+    }
+
     pub fn timezone(&self) -> Tz {
         self.timezone
     }

@@ -3,6 +3,7 @@
 //! Each line is written whole and fsynced, so after a crash at most the last line is torn, and
 //! the app refuses to send what it could not journal.
 
+pub mod acts;
 mod print;
 mod read;
 mod record;

@@ -34,7 +34,7 @@ pub fn draw(
     let (title, mut lines) = match (swap, restore) {
         (Some(swap), _) => (
             format!(" DNS swap {} · {} ", swap.id, swap.hostname),
-            progress(app, swap, theme, now),
+            progress(app, swap, screen.rolling_back, theme, now),
         ),
         (None, Some(restore)) => (
             format!(
@@ -162,7 +162,13 @@ fn phases<'a>(swap: &DnsSwap, theme: &Theme) -> Line<'a> {
 }
 
 /// After the swap: where it points, its phase, the countdown, and its error in words.
-fn progress<'a>(app: &App, swap: &DnsSwap, theme: &Theme, now: DateTime<Utc>) -> Vec<Line<'a>> {
+fn progress<'a>(
+    app: &App,
+    swap: &DnsSwap,
+    rolling_back: bool,
+    theme: &Theme,
+    now: DateTime<Utc>,
+) -> Vec<Line<'a>> {
     let ttl = Duration::seconds(i64::from(swap.ttl_seconds));
     // Each target on its own line: they are long, and must not wrap into each other.
     let (from, to) = match swap.phase {
@@ -198,7 +204,14 @@ fn progress<'a>(app: &App, swap: &DnsSwap, theme: &Theme, now: DateTime<Utc>) ->
         ),
         Line::raw(""),
     ];
-    lines.push(countdown(swap, ttl, theme, now));
+    lines.push(match rolling_back && swap.phase.is_under_way() {
+        true => Line::from(Span::styled(
+            "Rolling back: the record is being pointed back at the original spoke; users return \
+             within about one TTL.",
+            theme.info,
+        )),
+        false => countdown(swap, ttl, theme, now),
+    });
     if let Some(error) = &swap.error {
         lines.push(Line::raw(""));
         lines.push(Line::from(Span::styled(format!("✗ {error}"), theme.red)));
@@ -275,6 +288,9 @@ fn next_move<'a>(
         return typed_confirmation(slug, word, prompt, theme);
     }
     let text = match swap.map(|s| &s.phase) {
+        Some(phase) if screen.rolling_back && phase.is_under_way() => {
+            "Rolling back: S swaps DNS again once it is rolled back."
+        }
         None | Some(DnsPhase::RolledBack) => "S swaps DNS (type the slug).",
         Some(phase) if phase.can_roll_back() => "B rolls it back (type the slug).",
         Some(_) => "Under way: it can be rolled back once it propagates.",

@@ -2,7 +2,7 @@
 //! message and time, the RTO clock, the verification checks, the live event log, and the
 //! prompt of confirm (notes, and the slug when a check did not pass), cancel or discard.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -523,7 +523,8 @@ fn step<'a>(s: &RestoreStep, theme: &Theme, now: DateTime<Utc>, gauge: usize) ->
     };
     let elapsed = match (s.started_at, s.finished_at) {
         (Some(start), Some(end)) => duration(end - start),
-        (Some(start), None) => format!("{} so far", coarse(now - start)),
+        // A start after this clock's now (the source ran ahead of it) is "just started", never "-1m".
+        (Some(start), None) => format!("{} so far", coarse((now - start).max(Duration::zero()))),
         _ => String::new(),
     };
     Line::from(vec![

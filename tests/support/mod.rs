@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod kube_fleet;
+pub mod served;
 pub mod wired;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};

@@ -44,6 +44,9 @@ pub struct DnsScreen {
     pub sending: Option<CommandId>,
     /// The last refusal, in words, until the next move.
     pub problem: Option<String>,
+    /// A rollback was sent from here: the swap's phases (applying, propagating) now move the
+    /// record back, and must not read as the swap going forward.
+    pub rolling_back: bool,
 }
 
 impl PartialEq for DnsScreen {
@@ -62,6 +65,7 @@ impl DnsScreen {
             prompt: None,
             sending: None,
             problem: None,
+            rolling_back: false,
         }
     }
 
@@ -266,6 +270,7 @@ impl App {
         if let Some(Screen::Dns(screen)) = self.screens.last_mut() {
             screen.sending = Some(id);
             screen.problem = None;
+            screen.rolling_back = what == DnsMove::Rollback;
             if let Some(p) = screen.prompt.as_mut() {
                 p.sending = Some(id);
             }

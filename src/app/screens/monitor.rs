@@ -218,6 +218,12 @@ impl App {
             Action::Back => self.close_screen(),
             Action::Quit => self.effects.push(Effect::Quit),
             Action::Reverify => self.reverify(),
+            Action::CopyReport => {
+                if let Some(Screen::Monitor(monitor)) = self.screens.last() {
+                    let id = monitor.id.clone();
+                    self.copy_report(&id);
+                }
+            }
             Action::SwapDns => {
                 if let Some(Screen::Monitor(monitor)) = self.screens.last() {
                     self.open_dns(monitor.id.clone());
