@@ -13,7 +13,7 @@ use super::screens::monitor::checks_all_passed;
 use super::{App, Effect, FlashKind};
 use crate::domain::ids::RestoreId;
 use crate::domain::restore::{Restore, RestoreMode, RestorePhase};
-use crate::domain::restore_point::{PointStatus, RestorePoint};
+use crate::domain::restore_point::RestorePoint;
 use crate::domain::tenant::Tenant;
 use crate::domain::verify::{Check, Verdict, overall};
 use crate::verify::template::Vars;
@@ -137,12 +137,7 @@ pub fn request_for(
 /// the point it named, or for "the most recent" the newest good one taken before it was
 /// asked for.
 pub fn point_instant(restore: &Restore, points: &[RestorePoint]) -> Option<DateTime<Utc>> {
-    points
-        .iter()
-        .find(|p| match &restore.restore_point_id {
-            Some(id) => p.id == *id,
-            None => p.taken_at <= restore.requested_at && p.status == PointStatus::Succeeded,
-        })
+    crate::domain::report::point_of(restore, points)
         .map(|p| p.database.started_at.unwrap_or(p.taken_at))
 }
 

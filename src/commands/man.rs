@@ -19,7 +19,7 @@ pub fn run(out_dir: Option<&Path>) -> Result<ExitCode, Failure> {
         return Ok(ExitCode::SUCCESS);
     };
     let written = std::fs::create_dir_all(dir)
-        .and_then(|()| clap_mangen::generate_to(Cli::command(), dir))
+        .and_then(|()| clap_mangen::generate_to(documented(), dir))
         // generate_to wrote the plain page of `snapdeck` too: ours has the extra sections.
         .and_then(|()| std::fs::write(dir.join("snapdeck.1"), &page));
     written.map_err(|e| {
@@ -31,9 +31,15 @@ pub fn run(out_dir: Option<&Path>) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The commands as the pages document them: without clap's `help` subcommand, which has no
+/// page of its own (`snapdeck help X` is `snapdeck X --help`).
+fn documented() -> clap::Command {
+    Cli::command().disable_help_subcommand(true)
+}
+
 /// snapdeck(1) in roff.
 pub fn page() -> std::io::Result<String> {
-    let man = Man::new(Cli::command());
+    let man = Man::new(documented());
     let mut out = Vec::new();
     man.render_title(&mut out)?;
     man.render_name_section(&mut out)?;
