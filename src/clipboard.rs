@@ -31,14 +31,7 @@ pub fn copy_report(
     terminal: &mut dyn Write,
 ) -> Result<String, String> {
     let facts = &wanted.facts;
-    let swaps: Vec<String> = facts
-        .swaps
-        .iter()
-        .flatten()
-        .map(|s| s.id.to_string())
-        .collect();
-    let journaled = journal::acts::read_about(journal, &facts.restore.id, &swaps);
-    let text = report::markdown(&report::build(facts, &journaled, &wanted.calendar));
+    let text = report::markdown(&journal::acts::report_of(facts, journal, &wanted.calendar));
     let id = &facts.restore.id;
     let path = report_path(journal, &id.0);
     write_private(&path, &text).map_err(|e| {

@@ -84,11 +84,7 @@ impl App {
         restore: Restore,
     ) {
         // The write's answer is the restore as it left it: shown now, not at the next poll.
-        match self.restores.iter_mut().find(|r| r.id == restore.id) {
-            Some(known) => *known = restore.clone(),
-            None => self.restores.push(restore.clone()),
-        }
-        super::screens::restores::order(&mut self.restores);
+        self.hold_restore(restore.clone());
         match &pending.op {
             crate::source::Op::CreateRestore { .. } => self.drill_launched(&restore),
             op @ (crate::source::Op::DiscardRestore { .. }

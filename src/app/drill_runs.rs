@@ -123,11 +123,7 @@ impl App {
     /// A drill's restore as read just now: held with the instant it was observed.
     pub(in crate::app) fn followed(&mut self, restore: Restore) {
         self.restore_observed.insert(restore.id.clone(), self.now);
-        match self.restores.iter_mut().find(|r| r.id == restore.id) {
-            Some(known) => *known = restore,
-            None => self.restores.push(restore),
-        }
-        super::screens::restores::order(&mut self.restores);
+        self.hold_restore(restore);
         self.advance_drills();
     }
 

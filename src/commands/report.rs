@@ -63,14 +63,7 @@ pub fn run(config: &Config, id: &str, format: ReportFormat) -> Result<ExitCode, 
         .block_on(read(source, &restore, label, within))
         .map_err(|why| user(format!("no report of {id}: {why}")))?;
     runtime.shutdown_timeout(Wait::from_millis(10));
-    let swaps: Vec<String> = facts
-        .swaps
-        .iter()
-        .flatten()
-        .map(|s| s.id.to_string())
-        .collect();
-    let journaled = journal::acts::read_about(journal::path().as_deref(), &restore, &swaps);
-    let report = report::build(&facts, &journaled, &calendar);
+    let report = journal::acts::report_of(&facts, journal::path().as_deref(), &calendar);
     for gap in &report.gaps {
         eprintln!("snapdeck: {id}: {gap}");
     }

@@ -15,6 +15,23 @@ use crate::domain::verify::{CheckKind, Verdict};
 
 /// [`about`] from the journal at `path`; the report says why when there is none or it cannot
 /// be read.
+/// The report of `facts`, with what the journal at `path` holds about the restore and its
+/// DNS swaps: what `snapdeck report` prints and the monitor's `y` copies.
+pub fn report_of(
+    facts: &crate::domain::report::Facts,
+    path: Option<&Path>,
+    calendar: &crate::domain::calendar::BusinessCalendar,
+) -> crate::domain::report::Report {
+    let swaps: Vec<String> = facts
+        .swaps
+        .iter()
+        .flatten()
+        .map(|s| s.id.to_string())
+        .collect();
+    let journaled = read_about(path, &facts.restore.id, &swaps);
+    crate::domain::report::build(facts, &journaled, calendar)
+}
+
 pub fn read_about(path: Option<&Path>, restore: &RestoreId, swaps: &[String]) -> Journaled {
     let Some(path) = path else {
         return Journaled {

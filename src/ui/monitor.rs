@@ -81,18 +81,16 @@ pub fn draw(
 /// Drops blank lines, then the facts line ("ticket … · RTO …"), while `lines` take more rows
 /// than `room`: what a check says is worth more than spacing and the ticket's number.
 fn squeeze(lines: &mut Vec<Line>, width: usize, room: usize) {
-    let text = |l: &Line| {
-        l.spans
-            .iter()
-            .map(|s| s.content.as_ref())
-            .collect::<String>()
-    };
     if rows_of(lines, width) > room {
-        lines.retain(|l| !text(l).trim().is_empty());
+        lines.retain(|l| !text_of(l).trim().is_empty());
     }
     if rows_of(lines, width) > room {
-        lines.retain(|l| !text(l).starts_with("ticket "));
+        lines.retain(|l| !text_of(l).starts_with("ticket "));
     }
+}
+
+fn text_of(line: &Line) -> String {
+    line.spans.iter().map(|s| s.content.as_ref()).collect()
 }
 
 /// " Restore rst_41c · nf-s3 → nf-s3-restore-20261126 (new spoke) ", shorter when the box is
@@ -139,7 +137,7 @@ fn wrapped_rows(line: &Line, width: usize) -> usize {
     if width == 0 {
         return 1;
     }
-    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+    let text = text_of(line);
     let (mut rows, mut column) = (1, 0);
     for word in text.split_inclusive(' ') {
         let visible = word.trim_end().chars().count();

@@ -84,9 +84,19 @@ impl App {
         ActiveRestores::of(&self.restores)
     }
 
+    /// `restore` as just read or answered, in the list's place and order, ahead of the next
+    /// poll.
+    pub(in crate::app) fn hold_restore(&mut self, restore: Restore) {
+        match self.restores.iter_mut().find(|r| r.id == restore.id) {
+            Some(known) => *known = restore,
+            None => self.restores.push(restore),
+        }
+        order(&mut self.restores);
+    }
+
     /// The phase of restore `id` as the restores list last said it.
     pub fn restore_phase(&self, id: &RestoreId) -> Option<&RestorePhase> {
-        self.restores.iter().find(|r| r.id == *id).map(|r| &r.phase)
+        self.restore(id).map(|r| &r.phase)
     }
 
     pub(in crate::app) fn on_restores_action(&mut self, action: Action) {
