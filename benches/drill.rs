@@ -11,8 +11,9 @@ use std::time::Duration as StdDuration;
 use chrono::{Duration, TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 use snapdeck::clock::ManualClock;
+use snapdeck::commands::drill::{self, Options, PointChoice, Which};
 use snapdeck::domain::drill::pick;
-use snapdeck::drill::{self, Options, PointChoice, Which, progress::Plain};
+use snapdeck::ops::progress::Plain;
 use snapdeck::source::demo::{DemoSource, fleet_at};
 
 fn the_pick(c: &mut Criterion) {

@@ -15,9 +15,10 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use snapdeck::app::Msg;
 use snapdeck::app::fleet::Fleet;
+use snapdeck::commands::status;
 use snapdeck::source::demo::fleet_at;
 use snapdeck::theme::Theme;
-use snapdeck::{status, ui};
+use snapdeck::ui;
 use support::now;
 
 /// The same fixture the render tests use: the demo fleet at a fixed clock, in a 160×45 app.

@@ -12,9 +12,9 @@ use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
+use snapdeck::domain::verify::dsn::Dsn;
 use snapdeck::domain::verify::{HashBudget, Verdict, overall};
 use snapdeck::verify::db::Timeouts;
-use snapdeck::verify::dsn::Dsn;
 use snapdeck::verify::{LiveSide, Plan, Side, files};
 
 const LOG_ROWS: u64 = 10_000_000;

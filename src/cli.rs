@@ -350,6 +350,24 @@ pub enum PointArg {
     Random,
 }
 
+impl From<TierArg> for crate::domain::tenant::Tier {
+    fn from(tier: TierArg) -> Self {
+        match tier {
+            TierArg::Standard => Self::Standard,
+            TierArg::Dedicated => Self::Dedicated,
+        }
+    }
+}
+
+impl From<PointArg> for crate::commands::drill::PointChoice {
+    fn from(point: PointArg) -> Self {
+        match point {
+            PointArg::Latest => Self::Latest,
+            PointArg::Random => Self::Random,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum StatusFormat {
     Table,

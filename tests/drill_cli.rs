@@ -506,7 +506,8 @@ async fn a_control_plane_without_the_additions_exits_3_in_words_and_writes_nothi
 /// The runner through the in-process demo source, as `snapdeck drill --source demo` runs.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_source_drills_the_least_proved_tenants_and_records_them() {
-    use snapdeck::drill::{self, Options, PointChoice, Which, progress::Plain};
+    use snapdeck::commands::drill::{self, Options, PointChoice, Which};
+    use snapdeck::ops::progress::Plain;
     use snapdeck::source::demo::DemoSource;
     let start = Utc.with_ymd_and_hms(2026, 11, 26, 3, 10, 0).unwrap();
     let clock = Arc::new(ManualClock::new(start));

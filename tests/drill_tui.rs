@@ -6,10 +6,10 @@ mod support;
 
 use chrono::Duration;
 use crossterm::event::KeyCode;
-use snapdeck::app::drill_runs::DrillRun;
 use snapdeck::app::{Effect, Msg, Screen};
 use snapdeck::domain::drill::cannot_drill;
 use snapdeck::domain::restore::RestorePurpose;
+use snapdeck::domain::workflow::{Ending, Stage};
 use snapdeck::journal::{Action, read_journal};
 use snapdeck::source::{CommandId, Op, SourceCommand, SourceEvent};
 use support::wired::Wired;
@@ -65,6 +65,10 @@ async fn launch_drill(w: &mut Wired) -> (snapdeck::domain::ids::RestoreId, Strin
     (monitor.id.clone(), slug)
 }
 
+fn stage(w: &Wired, id: &snapdeck::domain::ids::RestoreId) -> Option<Stage> {
+    w.app.drill_flow(id).map(|f| f.stage.clone())
+}
+
 /// Asks the demo for the whole fleet again and hands the app everything it says until the
 /// refresh is answered.
 async fn refresh(w: &mut Wired, n: u64) {
@@ -88,33 +92,36 @@ async fn refresh(w: &mut Wired, n: u64) {
 async fn d_starts_a_drill_with_the_slug_typed_and_the_monitor_runs_it_to_its_end() {
     let mut w = Wired::start().await;
     let (id, slug) = launch_drill(&mut w).await;
-    assert_eq!(w.app.drill_run(&id), Some(&DrillRun::Watching));
+    assert_eq!(stage(&w, &id), Some(Stage::Watching));
     // A drill is never confirmed, nor DNS pointed at it.
     use snapdeck::app::keys::Action as Key;
     assert!(!w.app.offers(Key::ConfirmRestore));
     assert!(!w.app.offers(Key::SwapDns));
     // The platform restores it; each tick the monitor looks; the drill moves on by itself.
     for round in 0..200 {
-        if matches!(w.app.drill_run(&id), Some(DrillRun::Done { .. })) {
+        if matches!(stage(&w, &id), Some(Stage::Done(_))) {
             break;
         }
-        assert!(
-            round < 199,
-            "the drill never ended: {:?}",
-            w.app.drill_run(&id)
-        );
+        assert!(round < 199, "the drill never ended: {:?}", stage(&w, &id));
         w.clock.advance(Duration::minutes(2));
         refresh(&mut w, round).await;
         let effects = w.app.update(Msg::Tick, now());
         w.run(effects).await;
     }
-    let Some(DrillRun::Done {
-        result, problem, ..
-    }) = w.app.drill_run(&id).cloned()
-    else {
+    let Some(Stage::Done(end)) = stage(&w, &id) else {
         unreachable!()
     };
-    assert_eq!(problem, None, "recorded and discarded");
+    let Ending::Ran {
+        result, recorded, ..
+    } = end.ending
+    else {
+        panic!("{:?}", end.ending)
+    };
+    assert_eq!(
+        (recorded, end.torn_down),
+        (Ok(()), Some(Ok(()))),
+        "recorded and discarded"
+    );
     // The tenant carries the drill; its spoke is torn down.
     let i = w
         .app
@@ -168,10 +175,10 @@ async fn a_control_plane_clock_ahead_of_this_machine_never_fails_a_drill_at_laun
         );
         w.run(effects).await;
     }
-    assert_eq!(w.app.drill_run(&id), Some(&DrillRun::Watching));
+    assert_eq!(stage(&w, &id), Some(Stage::Watching));
     // It runs to its end in demo time, judged at what was seen, and is recorded in time.
     for round in 1..200 {
-        if matches!(w.app.drill_run(&id), Some(DrillRun::Done { .. })) {
+        if matches!(stage(&w, &id), Some(Stage::Done(_))) {
             break;
         }
         w.clock.advance(Duration::minutes(2));

@@ -13,9 +13,9 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
+use snapdeck::domain::verify::dsn::Dsn;
 use snapdeck::domain::verify::{Check, CheckKind, Verdict, overall};
 use snapdeck::verify::db::Timeouts;
-use snapdeck::verify::dsn::Dsn;
 use snapdeck::verify::{LiveSide, Plan, Side, files};
 
 mod support;

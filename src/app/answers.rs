@@ -19,6 +19,7 @@ impl App {
             self.effects
                 .push(Effect::Record(Box::new(journal_outcome(key, &outcome))));
         }
+        self.drill_answered(&pending.op, &outcome);
         match outcome {
             Ok(reply) => self.deliver_reply(id, &pending, reply),
             Err(error) => self.deliver_error(id, &pending, error),
@@ -60,7 +61,6 @@ impl App {
                 self.set_flash(FlashKind::Info, text);
             }
             (_, Reply::Drill(record)) => {
-                self.drill_answered(&pending.op, None);
                 let d = &record.drill;
                 let text = format!(
                     "drill {} recorded: {}, {}",
@@ -85,11 +85,8 @@ impl App {
     ) {
         // The write's answer is the restore as it left it: shown now, not at the next poll.
         self.hold_restore(restore.clone());
-        match &pending.op {
-            crate::source::Op::CreateRestore { .. } => self.drill_launched(&restore),
-            op @ (crate::source::Op::DiscardRestore { .. }
-            | crate::source::Op::CancelRestore { .. }) => self.drill_answered(op, None),
-            _ => {}
+        if let crate::source::Op::CreateRestore { .. } = &pending.op {
+            self.drill_launched(&restore);
         }
         let phase = restore.phase.label().replace('_', " ");
         match waiter {
@@ -132,7 +129,6 @@ impl App {
     /// in words, and in the flash.
     pub(super) fn deliver_error(&mut self, id: CommandId, pending: &Pending, error: CommandError) {
         let problem = error.message.clone();
-        self.drill_answered(&pending.op, Some(problem.clone()));
         match pending.waiter {
             // The monitor's log says so and tries again at the next tick.
             Waiter::EventLog => return self.answered_events(id, Err(error)),
@@ -156,7 +152,7 @@ impl App {
             Waiter::Dns => self.answered_dns(id, Err(problem)),
             Waiter::Flash => {}
         }
-        let text = if error.code == "not_sent" {
+        let text = if error.code == "not_sent" || error.code == crate::source::UNJOURNALED {
             error.message
         } else {
             let status = error
@@ -171,25 +167,12 @@ impl App {
 /// What the journal records of a write's answer.
 fn journal_outcome(key: &IdempotencyKey, outcome: &Result<Reply, CommandError>) -> Outcome {
     match outcome {
-        Ok(reply) => Outcome::ok(key.clone(), resource_id(reply)),
+        Ok(reply) => Outcome::ok(key.clone(), reply.resource_id()),
         Err(error) => Outcome::error(
             key.clone(),
             error.status,
             Some(error.code.clone()),
             error.message.clone(),
         ),
-    }
-}
-
-/// The id of what a write created or changed.
-fn resource_id(reply: &Reply) -> Option<String> {
-    match reply {
-        Reply::Restore(restore) => Some(restore.id.to_string()),
-        Reply::DnsSwap(swap) => Some(swap.id.to_string()),
-        Reply::Request(request) => Some(request.ticket.clone()),
-        Reply::Drill(record) => Some(record.drill.restore_id.to_string()),
-        Reply::Refreshed | Reply::RestorePoints(_) | Reply::RestoreEvents(_) | Reply::Drills(_) => {
-            None
-        }
     }
 }

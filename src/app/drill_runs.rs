@@ -1,93 +1,196 @@
-//! Drills launched from the dashboard (`D`): followed to awaiting confirmation, checked
-//! (snapdeck's own checks too, where `[verify]` is set), the result recorded with
-//! `drill-result`, the spoke discarded — what `snapdeck drill` does, for one drill, with the
-//! operator watching it in the monitor. Each write is journaled like any other.
-
-use chrono::Duration;
+//! Drills launched from the dashboard (`D`): the drill workflow (`domain::workflow::drill`),
+//! driven by the app — its wants become effects (writes journaled first with the outbox's
+//! key, reads of its restore, own checks), and what comes back (answers, the restores list,
+//! its own reads, checks, ticks, the operator's stop) becomes its events. The same workflow
+//! `snapdeck drill` drives: one set of rules.
 
 use super::own_checks::OwnChecks;
-use super::{App, FlashKind, Screen};
-use crate::domain::drill::{self, DrillResult};
-use crate::domain::ids::{IdempotencyKey, RestoreId};
-use crate::domain::restore::{Restore, RestorePhase, RestorePurpose};
-use crate::journal::Action as Journaled;
-use crate::source::Op;
+use super::{App, Effect, FlashKind, Screen, outbox};
+use crate::domain::drill;
+use crate::domain::ids::RestoreId;
+use crate::domain::restore::{Restore, RestorePurpose};
+use crate::domain::tenant::Tier;
+use crate::domain::workflow::{DrillFlow, DrillSpec, Event, Want};
+use crate::journal::Intent;
+use crate::source::{CommandError, Op, Reply};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DrillRun {
-    /// Under way on the platform.
-    Watching,
-    /// Awaiting confirmation: snapdeck's own checks are running.
-    Checking,
-    /// The result is on its way to the control plane.
-    Recording {
-        result: DrillResult,
-        summary: String,
-    },
-    /// Recorded; the spoke's discard is on its way.
-    Discarding {
-        result: DrillResult,
-        summary: String,
-    },
-    /// Over: what it found, and what went wrong after, if anything.
-    Done {
-        result: DrillResult,
-        summary: String,
-        problem: Option<String>,
-    },
-}
-
-impl DrillRun {
-    /// The monitor's line: where the drill is, in words.
-    pub fn words(&self) -> String {
-        match self {
-            DrillRun::Watching => "restoring: checked, recorded and discarded once it awaits \
-                                   confirmation"
-                .to_string(),
-            DrillRun::Checking => "checking the restored spoke".to_string(),
-            DrillRun::Recording { result, summary } => {
-                format!(
-                    "{} {result}: {summary} · recording the result…",
-                    result.glyph()
-                )
-            }
-            DrillRun::Discarding { result, summary } => {
-                format!(
-                    "{} {result}: {summary} · recorded; discarding the spoke…",
-                    result.glyph()
-                )
-            }
-            DrillRun::Done {
-                result,
-                summary,
-                problem: None,
-            } => format!(
-                "{} {result}: {summary} · recorded, spoke discarded",
-                result.glyph()
-            ),
-            DrillRun::Done {
-                result,
-                summary,
-                problem: Some(problem),
-            } => format!("{} {result}: {summary} · {problem}", result.glyph()),
-        }
-    }
-}
-
-/// How often, in ticks (real seconds, whatever the demo's speed), a drill's restore is read
-/// on its own while it runs: its time limit is judged on what was read, and the restores list
-/// comes only at the fleet's refresh.
-const FOLLOW_EVERY_TICKS: u32 = 3;
+/// How often, in ticks, the restore on the monitor in front is read on its own while it runs:
+/// its phases must not lag its own event log by a fleet refresh.
+const FOLLOW_EVERY_TICKS: u32 = crate::domain::workflow::READ_EVERY_TICKS;
 
 impl App {
-    pub fn drill_run(&self, id: &RestoreId) -> Option<&DrillRun> {
-        self.drill_runs.get(id)
+    pub fn drill_flow(&self, id: &RestoreId) -> Option<&DrillFlow> {
+        self.drill_flows.get(id)
     }
 
-    /// Reads the restore of every drill under way, and the one on the monitor in front while
-    /// it runs (its phases must not lag its own event log by a fleet refresh), one read in
-    /// flight each.
-    pub(in crate::app) fn follow_drills(&mut self) {
+    /// A drill this dashboard launched: its workflow starts from the launch's answer.
+    pub(in crate::app) fn drill_launched(&mut self, restore: &Restore) {
+        if restore.purpose != RestorePurpose::Drill || self.drill_flows.contains_key(&restore.id) {
+            return;
+        }
+        // A tenant gone from the fleet meanwhile has a tier snapdeck does not know.
+        let tier = self
+            .fleet
+            .position(&restore.tenant_id)
+            .map_or(Tier::Unknown(String::new()), |i| {
+                self.fleet.tenant(i).tier.clone()
+            });
+        let spec = DrillSpec {
+            tenant: restore.source_slug.clone(),
+            limit: drill::limit_of(&tier),
+            verify: self.verify_configured,
+            operator: self.operator.clone(),
+        };
+        let (flow, wants) = DrillFlow::launched(spec, restore.clone(), self.now);
+        let id = restore.id.clone();
+        self.drill_flows.insert(id.clone(), flow);
+        self.carry_out(wants);
+    }
+
+    /// The operator stops a drill (the monitor's cancel or discard): its workflow says what
+    /// that does where it is.
+    pub(in crate::app) fn stop_drill(&mut self, id: &RestoreId) -> bool {
+        if self.drill_flows.get(id).is_none_or(DrillFlow::is_done) {
+            return false;
+        }
+        self.drive(id, Event::Stop);
+        let text = format!("drill {id}: stopping · {}", self.drill_flows[id].words());
+        self.set_flash(FlashKind::Info, text);
+        true
+    }
+
+    /// A second went by: every drill hears it; the monitor in front reads its own restore.
+    pub(in crate::app) fn tick_drills(&mut self) {
+        self.follow_in_front();
+        let ids: Vec<RestoreId> = self.running_drills().collect();
+        for id in ids {
+            self.drive(&id, Event::Tick);
+            self.checks_of_drill(&id);
+        }
+    }
+
+    /// The restores list came, seen at `restores_seen_at`.
+    pub(in crate::app) fn drills_listed(&mut self) {
+        let Some(at) = self.restores_seen_at else {
+            return;
+        };
+        let ids: Vec<RestoreId> = self.running_drills().collect();
+        for id in ids {
+            if let Some(restore) = self.restore(&id).cloned() {
+                self.drive(&id, Event::Observed { restore, at });
+            }
+        }
+    }
+
+    /// A restore as read on its own just now.
+    pub(in crate::app) fn followed(&mut self, restore: Restore) {
+        let id = restore.id.clone();
+        self.hold_restore(restore.clone());
+        if self.drill_flows.contains_key(&id) {
+            let at = self.now;
+            self.drive(&id, Event::Observed { restore, at });
+        }
+    }
+
+    /// A drill's write or read answered (or never sent): its workflow moves on.
+    pub(in crate::app) fn drill_answered(&mut self, op: &Op, answer: &Result<Reply, CommandError>) {
+        let (id, read) = match op {
+            Op::RecordDrill { restore, .. }
+            | Op::DiscardRestore { restore, .. }
+            | Op::CancelRestore { restore, .. } => (restore, false),
+            Op::Restore { restore } => (restore, true),
+            _ => return,
+        };
+        if self.drill_flows.get(id).is_none_or(DrillFlow::is_done) {
+            return;
+        }
+        let event = match (read, answer) {
+            (true, Ok(_)) => return,
+            (true, Err(_)) => Event::ReadFailed,
+            (false, answer) => crate::source::writes::event_of(answer, self.now),
+        };
+        let id = id.clone();
+        self.drive(&id, event);
+        if let Some(flow) = self.drill_flows.get(&id)
+            && flow.is_done()
+        {
+            let text = format!("drill of {id}: {}", flow.words());
+            self.set_flash(FlashKind::Info, text);
+        }
+    }
+
+    fn running_drills(&self) -> impl Iterator<Item = RestoreId> + '_ {
+        self.drill_flows
+            .iter()
+            .filter(|(_, f)| !f.is_done())
+            .map(|(id, _)| id.clone())
+    }
+
+    fn drive(&mut self, id: &RestoreId, event: Event) {
+        let Some(flow) = self.drill_flows.get_mut(id) else {
+            return;
+        };
+        let wants = flow.step(event);
+        self.carry_out(wants);
+    }
+
+    /// A drill's wants as effects.
+    fn carry_out(&mut self, wants: Vec<Want>) {
+        for want in wants {
+            match want {
+                Want::Send(write) => {
+                    let (op, key) = self.keyed(Op::of_write(&write));
+                    let mut intent =
+                        Intent::of_write(&write, key, &self.source_label(), &self.operator);
+                    intent.at = self.now;
+                    self.write(intent, op);
+                }
+                Want::Read(restore) => self.read_restore(restore),
+                Want::Check(restore) => {
+                    self.start_own_checks_of(&restore, false);
+                    self.checks_of_drill(&restore);
+                }
+            }
+        }
+    }
+
+    /// A drill's own checks, once they are in: its workflow hears of them.
+    pub(in crate::app) fn checks_of_drill(&mut self, id: &RestoreId) {
+        let checking = self
+            .drill_flows
+            .get(id)
+            .is_some_and(|f| f.stage == crate::domain::workflow::Stage::Checking);
+        if !checking {
+            return;
+        }
+        let checks = match self.own_checks(id) {
+            Some(OwnChecks::Done(checks)) => checks.clone(),
+            Some(OwnChecks::CannotRun(why)) => crate::domain::verify::could_not_run(why),
+            // Still running, or waiting for the tenant's history: asked again at each tick.
+            Some(OwnChecks::Running { .. } | OwnChecks::FindingPoint) => return,
+            None => return self.start_own_checks_of(id, false),
+        };
+        self.drive(id, Event::Checked(Some(checks)));
+    }
+
+    /// One read of `restore` on its own, one in flight at a time.
+    fn read_restore(&mut self, restore: RestoreId) {
+        let reading = self
+            .outbox
+            .pending()
+            .any(|op| matches!(op, Op::Restore { restore: r } if *r == restore));
+        if reading {
+            return;
+        }
+        let op = Op::Restore { restore };
+        let id = self.outbox.add(op.clone(), outbox::Waiter::Follow);
+        let command = crate::source::SourceCommand { id, op };
+        self.effects.push(Effect::Source(command));
+    }
+
+    /// The restore on the monitor in front, while it runs and is not a drill's (a drill's
+    /// workflow reads its own).
+    fn follow_in_front(&mut self) {
         self.follow_ticks += 1;
         if self.follow_ticks < FOLLOW_EVERY_TICKS {
             return;
@@ -100,203 +203,8 @@ impl App {
                 .map(|r| r.id.clone()),
             _ => None,
         };
-        let drills = self
-            .drill_runs
-            .iter()
-            .filter(|(_, run)| **run == DrillRun::Watching)
-            .map(|(id, _)| id.clone());
-        let mut watching: Vec<RestoreId> = drills.chain(in_front).collect();
-        watching.sort();
-        watching.dedup();
-        watching.retain(|id| {
-            !self
-                .outbox
-                .pending()
-                .any(|op| matches!(op, Op::Restore { restore } if restore == id))
-        });
-        for restore in watching {
-            let command = self.command(Op::Restore { restore });
-            self.effects.push(crate::app::Effect::Source(command));
+        if let Some(id) = in_front.filter(|id| !self.drill_flows.contains_key(id)) {
+            self.read_restore(id);
         }
-    }
-
-    /// A drill's restore as read just now: held with the instant it was observed.
-    pub(in crate::app) fn followed(&mut self, restore: Restore) {
-        self.restore_observed.insert(restore.id.clone(), self.now);
-        self.hold_restore(restore);
-        self.advance_drills();
-    }
-
-    /// When `id` was last observed, on the source's clock: its own read, or the list's.
-    fn observed_at(&self, id: &RestoreId) -> chrono::DateTime<chrono::Utc> {
-        let list = self.restores_seen_at.unwrap_or(self.now);
-        self.restore_observed
-            .get(id)
-            .map_or(list, |own| (*own).max(list))
-    }
-
-    /// A drill this dashboard launched: followed from now on.
-    pub(in crate::app) fn drill_launched(&mut self, restore: &Restore) {
-        if restore.purpose == RestorePurpose::Drill {
-            self.drill_runs
-                .entry(restore.id.clone())
-                .or_insert(DrillRun::Watching);
-        }
-    }
-
-    /// Moves every drill on that can move: once its restore awaits confirmation (and its own
-    /// checks are in), failed, or ran past its tier's RTO, its result is recorded.
-    pub(in crate::app) fn advance_drills(&mut self) {
-        let waiting: Vec<RestoreId> = self
-            .drill_runs
-            .iter()
-            .filter(|(_, run)| matches!(run, DrillRun::Watching | DrillRun::Checking))
-            .map(|(id, _)| id.clone())
-            .collect();
-        for id in waiting {
-            let Some(restore) = self.restore(&id).cloned() else {
-                continue;
-            };
-            let limit = self
-                .fleet
-                .position(&restore.tenant_id)
-                .map_or(Duration::hours(8), |i| {
-                    drill::limit_of(&self.fleet.tenant(i).tier)
-                });
-            // Judged at the instant the restore was seen as it is: data older than the limit
-            // cannot say the limit passed (`self.now` is already on the source's clock).
-            let took = drill::took(&restore, self.observed_at(&id));
-            let ready = restore.phase == RestorePhase::AwaitingConfirmation;
-            let over = !restore.phase.is_active() || took > limit;
-            if !ready && !over {
-                continue;
-            }
-            let own = match (ready && self.verify_configured, self.own_checks(&id)) {
-                (false, _) => None,
-                (true, Some(OwnChecks::Done(checks))) => Some(checks.clone()),
-                (true, Some(OwnChecks::CannotRun(why))) => {
-                    Some(crate::domain::verify::could_not_run(why))
-                }
-                (true, _) => {
-                    self.drill_runs.insert(id.clone(), DrillRun::Checking);
-                    self.start_own_checks_of(&id, false);
-                    continue;
-                }
-            };
-            let verdicts = drill::verdicts(&restore, own.as_deref(), took, limit);
-            self.record_drill(&restore, verdicts, took);
-        }
-    }
-
-    fn record_drill(&mut self, restore: &Restore, verdicts: drill::Verdicts, took: Duration) {
-        let findings = verdicts.findings(took, &self.operator);
-        let details = crate::journal::details_of(&findings);
-        let (op, key) = self.keyed(Op::RecordDrill {
-            restore: restore.id.clone(),
-            findings,
-            key: IdempotencyKey(String::new()),
-        });
-        let mut intent = self.intent(Journaled::RecordDrill, restore.id.0.clone(), key);
-        intent.details = details;
-        self.write(intent, op);
-        self.drill_runs.insert(
-            restore.id.clone(),
-            DrillRun::Recording {
-                result: verdicts.result,
-                summary: verdicts.summary,
-            },
-        );
-    }
-
-    /// The result is recorded (or could not be): the spoke is discarded either way, as a
-    /// drill's spoke must not stay behind.
-    pub(in crate::app) fn drill_recorded(&mut self, id: &RestoreId, problem: Option<String>) {
-        let Some(DrillRun::Recording { result, summary }) = self.drill_runs.get(id).cloned() else {
-            return;
-        };
-        let Some(restore) = self.restore(id).cloned() else {
-            return;
-        };
-        let reason = format!("restore drill {result}: {summary}");
-        if !restore.can_discard() && restore.phase.can_cancel() {
-            // Still queued: nothing to tear down yet, so it is cancelled instead.
-            return self.cancel_drill(&restore, result, summary, problem);
-        }
-        if !restore.can_discard() {
-            let problem = format!("its spoke cannot be discarded ({})", restore.phase);
-            self.drill_runs
-                .insert(id.clone(), done(result, summary, Some(problem)));
-            return;
-        }
-        let (op, key) = self.keyed(Op::DiscardRestore {
-            restore: id.clone(),
-            reason: reason.clone(),
-            key: IdempotencyKey(String::new()),
-        });
-        let mut intent = self.intent(Journaled::DiscardRestore, id.0.clone(), key);
-        intent
-            .details
-            .insert("reason".into(), serde_json::Value::String(reason));
-        intent.details.insert("purpose".into(), "drill".into());
-        self.write(intent, op);
-        let next = match problem {
-            Some(problem) => done(result, summary, Some(format!("NOT recorded: {problem}"))),
-            None => DrillRun::Discarding { result, summary },
-        };
-        self.drill_runs.insert(id.clone(), next);
-    }
-
-    /// A drill still queued when its result was recorded: cancelled, journaled first.
-    fn cancel_drill(
-        &mut self,
-        restore: &Restore,
-        result: DrillResult,
-        summary: String,
-        problem: Option<String>,
-    ) {
-        let (op, key) = self.keyed(Op::CancelRestore {
-            restore: restore.id.clone(),
-            key: IdempotencyKey(String::new()),
-        });
-        let mut intent = self.intent(Journaled::CancelRestore, restore.id.0.clone(), key);
-        intent.details.insert("purpose".into(), "drill".into());
-        self.write(intent, op);
-        let next = match problem {
-            Some(problem) => done(result, summary, Some(format!("NOT recorded: {problem}"))),
-            None => DrillRun::Discarding { result, summary },
-        };
-        self.drill_runs.insert(restore.id.clone(), next);
-    }
-
-    /// The spoke's discard (or a queued drill's cancel) was answered.
-    pub(in crate::app) fn drill_discarded(&mut self, id: &RestoreId, problem: Option<String>) {
-        let Some(DrillRun::Discarding { result, summary }) = self.drill_runs.get(id).cloned()
-        else {
-            return;
-        };
-        let text = format!("drill of {id}: {result}, {summary}");
-        let problem = problem.map(|p| format!("recorded; the spoke was NOT discarded: {p}"));
-        self.set_flash(FlashKind::Info, text);
-        self.drill_runs
-            .insert(id.clone(), done(result, summary, problem));
-    }
-
-    /// A drill's write answered: its run moves on.
-    pub(in crate::app) fn drill_answered(&mut self, op: &Op, problem: Option<String>) {
-        match op {
-            Op::RecordDrill { restore, .. } => self.drill_recorded(restore, problem),
-            Op::DiscardRestore { restore, .. } | Op::CancelRestore { restore, .. } => {
-                self.drill_discarded(restore, problem)
-            }
-            _ => {}
-        }
-    }
-}
-
-fn done(result: DrillResult, summary: String, problem: Option<String>) -> DrillRun {
-    DrillRun::Done {
-        result,
-        summary,
-        problem,
     }
 }

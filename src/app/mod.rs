@@ -222,12 +222,14 @@ pub struct App {
     /// The tenant screen's past drills (the tenant in front).
     drills: Option<drills::PastDrills>,
     /// Drills launched from this dashboard, each followed to its end.
-    drill_runs: std::collections::HashMap<crate::domain::ids::RestoreId, drill_runs::DrillRun>,
-    /// When the restores list was last received, and when a restore read on its own was, on
-    /// the source's clock: a drill's limit is judged at the instant its restore was seen.
+    drill_flows: std::collections::HashMap<
+        crate::domain::ids::RestoreId,
+        crate::domain::workflow::DrillFlow,
+    >,
+    /// When the restores list was last received, on the source's clock: a drill's limit is
+    /// judged at the instant its restore was seen.
     restores_seen_at: Option<DateTime<Utc>>,
-    restore_observed: std::collections::HashMap<crate::domain::ids::RestoreId, DateTime<Utc>>,
-    /// Ticks since the drills' restores were last read on their own.
+    /// Ticks since the restore on the monitor in front was last read on its own.
     follow_ticks: u32,
     /// Commands sent and not yet answered.
     outbox: outbox::Outbox,
@@ -276,9 +278,8 @@ impl App {
             closed_requests: Vec::new(),
             history: None,
             drills: None,
-            drill_runs: std::collections::HashMap::new(),
+            drill_flows: std::collections::HashMap::new(),
             restores_seen_at: None,
-            restore_observed: std::collections::HashMap::new(),
             follow_ticks: 0,
             outbox: outbox::Outbox::new(settings.session),
             last_load_changes: 0,
@@ -578,8 +579,12 @@ impl App {
             return;
         };
         let text = format!("{} not sent: {why}", pending.op.name());
+        let code = match journaled {
+            true => "not_sent",
+            false => crate::source::UNJOURNALED,
+        };
         let error = crate::source::CommandError {
-            code: "not_sent".to_string(),
+            code: code.to_string(),
             status: None,
             message: text.clone(),
         };
@@ -587,6 +592,7 @@ impl App {
             let outcome = Outcome::error(key.clone(), None, Some(error.code.clone()), &text);
             self.effects.push(Effect::Record(Box::new(outcome)));
         }
+        self.drill_answered(&pending.op, &Err(error.clone()));
         self.deliver_error(id, &pending, error);
     }
 
@@ -627,8 +633,7 @@ impl App {
             return;
         }
         self.poll_event_logs(false);
-        self.follow_drills();
-        self.advance_drills();
+        self.tick_drills();
         self.fleet.evaluate_due(now);
         if let Screen::Tenant(card) = self.screen() {
             let id = card.id.clone();
@@ -675,10 +680,9 @@ impl App {
             }
             SourceEvent::Restores { restores, .. } => {
                 self.restores_seen_at = Some(now);
-                self.restore_observed
-                    .retain(|id, _| restores.iter().any(|r| r.id == *id));
                 self.restores = restores;
                 screens::restores::order(&mut self.restores);
+                self.drills_listed();
             }
             SourceEvent::DnsSwaps { swaps, .. } => self.dns_swaps = swaps,
             SourceEvent::Requests { requests, .. } => {

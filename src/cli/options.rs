@@ -32,6 +32,43 @@ pub struct Dashboard {
 }
 
 impl Dashboard {
+    /// The command line's overrides, on top of the config file's.
+    pub fn apply_to(&self, config: &mut crate::config::Config) {
+        use crate::config::SourceKind;
+        if let Some(source) = self.source.source {
+            config.source = match source {
+                SourceArg::Demo => SourceKind::Demo,
+                SourceArg::Http => SourceKind::Http,
+                SourceArg::Kube => SourceKind::Kube,
+            };
+        }
+        if let Some(seed) = self.demo.seed {
+            config.demo.seed = seed;
+        }
+        if let Some(tenants) = self.demo.tenants {
+            config.demo.tenants = usize::try_from(tenants).unwrap_or(usize::MAX);
+        }
+        if let Some(speed) = self.demo.demo_speed {
+            config.demo.speed = speed;
+        }
+        if let Some(theme) = &self.theme {
+            config.theme = theme.clone();
+        }
+        if let Some(url) = &self.source.url {
+            config.http.base_url = Some(url.trim().to_string());
+        }
+        config.read_only |= self.read_only.read_only;
+        let kube = &self.kube;
+        if !kube.contexts.is_empty() {
+            config.kube.contexts = kube.contexts.clone();
+        }
+        config.kube.all_contexts |= kube.all_contexts;
+        if !kube.namespaces.is_empty() {
+            config.kube.namespaces = kube.namespaces.clone();
+        }
+        config.kube.self_host |= kube.self_host;
+    }
+
     /// `self` (given before a command's name) under `later` (given after it): the later value
     /// wins, as it did when these options were global to every command.
     pub fn overlaid(self, later: Dashboard) -> Dashboard {

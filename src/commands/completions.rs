@@ -4,11 +4,11 @@
 
 use std::process::ExitCode;
 
+use crate::cli::{Cli, ShellArg};
 use clap::CommandFactory;
 use clap_complete::Shell;
-use snapdeck::cli::{Cli, ShellArg};
 
-use crate::{Failure, print_out};
+use super::{Failure, print_out};
 
 pub fn run(shell: ShellArg) -> Result<ExitCode, Failure> {
     print_out(&script(shell))?;

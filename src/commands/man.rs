@@ -6,11 +6,11 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
+use crate::cli::Cli;
 use clap::CommandFactory;
 use clap_mangen::Man;
-use snapdeck::cli::Cli;
 
-use crate::{Failure, print_out, user};
+use super::{Failure, print_out, user};
 
 pub fn run(out_dir: Option<&Path>) -> Result<ExitCode, Failure> {
     let page = page().map_err(|e| user(format!("could not render the man page: {e}")))?;

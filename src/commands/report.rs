@@ -6,27 +6,28 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration as Wait;
 
-use chrono::{DateTime, Utc};
-use snapdeck::app::own_checks::POINTS_LOOKED_THROUGH;
-use snapdeck::cli::ReportFormat;
-use snapdeck::clock::ScaledClock;
-use snapdeck::config::{Config, SourceKind};
-use snapdeck::domain::dns::DnsSwap;
-use snapdeck::domain::drill::DrillRecord;
-use snapdeck::domain::ids::RestoreId;
-use snapdeck::domain::report::{self, Facts};
-use snapdeck::domain::request::RestoreRequest;
-use snapdeck::domain::restore::{Restore, RestorePurpose};
-use snapdeck::domain::restore_point::RestorePoint;
-use snapdeck::domain::tenant::Tenant;
-use snapdeck::journal;
-use snapdeck::source::demo::DemoSource;
-use snapdeck::source::{
+use crate::cli::ReportFormat;
+use crate::clock::ScaledClock;
+use crate::config::{Config, SourceKind};
+use crate::domain::dns::DnsSwap;
+use crate::domain::drill::DrillRecord;
+use crate::domain::ids::RestoreId;
+use crate::domain::report::{self, Facts};
+use crate::domain::request::RestoreRequest;
+use crate::domain::restore::{Restore, RestorePurpose};
+use crate::domain::restore_point::RestorePoint;
+use crate::domain::tenant::Tenant;
+use crate::domain::verify::request::POINTS_LOOKED_THROUGH;
+use crate::journal;
+use crate::source::demo::DemoSource;
+use crate::source::{
     self, CommandError, CommandId, Connection, Op, Reply, Source, SourceCommand, SourceEvent,
 };
+use chrono::{DateTime, Utc};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
-use crate::{Failure, http_source, print_out, user};
+use super::source::http_source;
+use super::{Failure, print_out, user};
 
 pub fn run(config: &Config, id: &str, format: ReportFormat) -> Result<ExitCode, Failure> {
     let (source, label): (Box<dyn Source>, String) = match config.source {

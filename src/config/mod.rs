@@ -94,6 +94,17 @@ pub enum SourceKind {
     Kube,
 }
 
+impl SourceKind {
+    /// As the config and `--source` name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            SourceKind::Demo => "demo",
+            SourceKind::Http => "http",
+            SourceKind::Kube => "kube",
+        }
+    }
+}
+
 /// The fastest the demo clock may run: a year of schedules in about five minutes.
 pub const MAX_DEMO_SPEED: f64 = 100_000.0;
 

@@ -10,7 +10,7 @@ use super::{
     KubeConfig, KubeKeys, MAX_DEMO_SPEED, SelfHostConfig, SourceKind, TimeDisplay, VerifyConfig,
 };
 use crate::domain::verify::HashBudget;
-use crate::verify::template;
+use crate::domain::verify::template;
 use std::time::Duration;
 use toml::Spanned;
 

@@ -22,6 +22,7 @@ pub(crate) mod test_support;
 pub mod typed_time;
 pub mod verify;
 pub mod wire_enum;
+pub mod workflow;
 
 pub use health::{Flag, FlagKind, Health, Level};
 pub use tenant::{Tenant, TenantId};

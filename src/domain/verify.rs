@@ -9,6 +9,9 @@ use serde::Serialize;
 use super::humanize::{self, instant_utc};
 
 pub mod at_point;
+pub mod dsn;
+pub mod request;
+pub mod template;
 pub use at_point::{Counts, Fingerprint};
 
 /// A restore whose newest log entry is this much past the dump's start is not of this point.

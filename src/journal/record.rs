@@ -211,3 +211,45 @@ pub(super) enum RecordRef<'a> {
     Intent(&'a Intent),
     Outcome(&'a Outcome),
 }
+
+impl Intent {
+    /// A workflow's write as the journal records it before it is sent: the same words
+    /// whichever driver sends it.
+    pub fn of_write(
+        write: &crate::domain::workflow::Write,
+        key: IdempotencyKey,
+        source: &str,
+        operator: &str,
+    ) -> Intent {
+        use crate::domain::workflow::Write;
+        let (action, target) = match write {
+            Write::Launch { slug, .. } => (Action::CreateRestore, slug.clone()),
+            Write::Record { restore, .. } => (Action::RecordDrill, restore.0.clone()),
+            Write::Cancel { restore, .. } => (Action::CancelRestore, restore.0.clone()),
+            Write::Discard { restore, .. } => (Action::DiscardRestore, restore.0.clone()),
+        };
+        let mut intent = Intent::new(action, target, source, key);
+        intent.operator = operator.to_string();
+        match write {
+            Write::Launch { request, .. } => {
+                intent.ticket = request.ticket.clone();
+                intent.details = details_of(request);
+            }
+            Write::Record { findings, .. } => intent.details = details_of(findings),
+            Write::Cancel { drill, .. } => {
+                if *drill {
+                    intent.details.insert("purpose".into(), "drill".into());
+                }
+            }
+            Write::Discard { reason, drill, .. } => {
+                intent
+                    .details
+                    .insert("reason".into(), Value::String(reason.clone()));
+                if *drill {
+                    intent.details.insert("purpose".into(), "drill".into());
+                }
+            }
+        }
+        intent
+    }
+}

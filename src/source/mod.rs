@@ -4,6 +4,7 @@
 pub mod demo;
 pub mod http;
 pub mod kube;
+pub mod writes;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -265,6 +266,25 @@ pub enum Reply {
 
 pub use crate::contract::Page;
 
+/// The code of a write that was not sent because the journal could not record it first.
+pub const UNJOURNALED: &str = "not_journaled";
+
+impl Reply {
+    /// The id of what a write created or changed, for the journal.
+    pub fn resource_id(&self) -> Option<String> {
+        match self {
+            Reply::Restore(restore) => Some(restore.id.to_string()),
+            Reply::DnsSwap(swap) => Some(swap.id.to_string()),
+            Reply::Request(request) => Some(request.ticket.clone()),
+            Reply::Drill(record) => Some(record.drill.restore_id.to_string()),
+            Reply::Refreshed
+            | Reply::RestorePoints(_)
+            | Reply::RestoreEvents(_)
+            | Reply::Drills(_) => None,
+        }
+    }
+}
+
 impl CommandError {
     pub fn new(status: u16, code: &str, message: impl Into<String>) -> Self {
         Self {
@@ -292,6 +312,15 @@ pub struct SourceInfo {
     /// Why this source cannot act at all (the kube source only reads), said whenever an
     /// action key is pressed; `None` for a source that takes writes.
     pub cannot_act: Option<&'static str>,
+}
+
+/// Why a source of `kind` cannot act at all, known before it is built (its `SourceInfo`
+/// says the same once it is).
+pub fn cannot_act(kind: crate::config::SourceKind) -> Option<&'static str> {
+    match kind {
+        crate::config::SourceKind::Kube => Some(kube::READ_ONLY),
+        crate::config::SourceKind::Http | crate::config::SourceKind::Demo => None,
+    }
 }
 
 /// Events waiting to be read, merged where it changes nothing on screen: adjacent changes

@@ -188,7 +188,7 @@ fn status_lines<'a>(
     let mut lines = vec![phases(restore, theme)];
     if restore.purpose == crate::domain::restore::RestorePurpose::Drill {
         // A drill says what it is first: nobody is to confirm it or point DNS at it.
-        let words = app.drill_run(&restore.id).map_or_else(
+        let words = app.drill_flow(&restore.id).map_or_else(
             || "a restore drill made elsewhere (snapdeck drill): it is discarded when done".into(),
             |run| run.words(),
         );

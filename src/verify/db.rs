@@ -10,8 +10,8 @@ use chrono::{DateTime, Utc};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, NoTls, Row};
 
-use super::dsn::{Dsn, SslMode};
 use super::tls;
+use crate::domain::verify::dsn::{Dsn, SslMode};
 use crate::domain::verify::{Identity, Read};
 
 #[derive(Debug, Clone, Copy)]

@@ -6,8 +6,9 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 
 use super::db::Timeouts;
-use super::{Side, counts, open_with, side, template, timeouts};
+use super::{Side, counts, open_with, side, timeouts};
 use crate::config::VerifyConfig;
+use crate::domain::verify::template;
 use crate::domain::verify::{Fingerprint, Read};
 use crate::journal::{Action, JournalRead, Verdict, read_journal};
 

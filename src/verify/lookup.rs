@@ -6,10 +6,12 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::app::own_checks::{POINTS_LOOKED_THROUGH, VerifyRequest, point_instant, request_for};
 use crate::domain::ids::RestoreId;
 use crate::domain::restore::{Restore, RestorePhase};
 use crate::domain::tenant::Tenant;
+use crate::domain::verify::request::{
+    POINTS_LOOKED_THROUGH, VerifyRequest, point_instant, request_for,
+};
 use crate::source::{self, CommandId, Connection, Op, Reply, Source, SourceCommand, SourceEvent};
 
 /// What the checks of restore `id` need, or why they cannot run, in words; all of it

@@ -4,14 +4,14 @@
 //! "could not check" with the reason, and the other checks still run.
 
 pub mod db;
-pub mod dsn;
+
 pub mod files;
 pub mod fingerprint;
 pub mod lookup;
 pub mod password;
 pub mod report;
 pub mod site;
-pub mod template;
+
 pub mod tls;
 
 use std::collections::HashSet;
@@ -20,9 +20,12 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::verify::{self, Check, Counts, DataFacts, Fingerprint, Read, at_point};
+use crate::domain::verify::dsn::Dsn;
+pub use crate::domain::verify::request::request_for;
+use crate::domain::verify::{
+    self, Check, Counts, DataFacts, Fingerprint, Read, at_point, template,
+};
 use db::{Db, Timeouts};
-use dsn::Dsn;
 
 /// The newest file rows looked for in moodledata.
 pub const NEWEST_FILES: usize = 200;
@@ -90,7 +93,7 @@ pub async fn reporting(plan: &Plan, progress: &(dyn Fn(usize) + Sync)) -> Vec<Ch
 /// its launch left in `journal`.
 pub async fn run_for(
     config: &crate::config::VerifyConfig,
-    request: &crate::app::own_checks::VerifyRequest,
+    request: &crate::domain::verify::request::VerifyRequest,
     journal: Option<&std::path::Path>,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Vec<Check> {
@@ -116,7 +119,7 @@ pub async fn run_for(
 /// The plan for `request`; for an overwrite, `fingerprint` is what live was at launch.
 pub fn plan_for(
     config: &crate::config::VerifyConfig,
-    request: &crate::app::own_checks::VerifyRequest,
+    request: &crate::domain::verify::request::VerifyRequest,
     fingerprint: Option<Read<Fingerprint>>,
 ) -> Result<Plan, String> {
     let live = match fingerprint {

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::dsn::Dsn;
+use crate::domain::verify::dsn::Dsn;
 
 /// The password for `dsn`, or `None` when nowhere holds one (the server may not ask).
 pub fn find(dsn: &Dsn, password_command: Option<&str>) -> Result<Option<String>, String> {

@@ -12,7 +12,7 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, Error, RootCertStore};
 
-use super::dsn::{Dsn, SslMode};
+use crate::domain::verify::dsn::{Dsn, SslMode};
 
 /// The client config for `dsn`'s TLS; `None` when it asks for none.
 pub fn client_config(dsn: &Dsn) -> Result<Option<ClientConfig>, String> {

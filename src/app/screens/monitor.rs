@@ -315,6 +315,14 @@ impl App {
             }
             return;
         }
+        // A drill this dashboard runs is stopped through its workflow: cancelled while queued,
+        // discarded after, never recorded as a failed drill of its own making.
+        if what != Move::Confirm && self.stop_drill(&restore.id) {
+            if let Some(Screen::Monitor(m)) = self.screens.last_mut() {
+                m.prompt = None;
+            }
+            return;
+        }
         // The outbox keys it: the same move again, after no definite answer, keeps its key.
         let key = crate::domain::ids::IdempotencyKey(String::new());
         let (journaled, op) = match what {
@@ -408,12 +416,17 @@ impl App {
         Intent {
             at: self.now,
             operator: self.operator.clone(),
-            source: format!("{} {}", self.source.kind, self.source.detail),
+            source: self.source_label(),
             op,
             target,
             ticket: None,
             idempotency_key: key,
             details: serde_json::Map::new(),
         }
+    }
+
+    /// Where writes go, as the journal names it: "http https://…".
+    pub(in crate::app) fn source_label(&self) -> String {
+        format!("{} {}", self.source.kind, self.source.detail)
     }
 }

@@ -147,7 +147,7 @@ impl Source for KubeSource {
         SourceInfo {
             kind: "kube",
             detail,
-            cannot_act: Some(READ_ONLY),
+            cannot_act: super::cannot_act(crate::config::SourceKind::Kube),
         }
     }
 

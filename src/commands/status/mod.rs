@@ -6,6 +6,7 @@
 //! never become one document in memory.
 
 pub mod acting;
+mod command;
 mod json;
 mod nagios;
 pub mod read;
@@ -16,6 +17,7 @@ use std::io::{self, Write};
 use chrono::{DateTime, Utc};
 
 pub use acting::{Acting, Lists, Page, PageKind};
+pub use command::command;
 
 use crate::app::fleet::Fleet;
 use crate::app::view::FleetView;

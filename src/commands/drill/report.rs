@@ -85,7 +85,9 @@ fn row(d: &DrillReport) -> [String; 6] {
             (format!("{} {result}", result.glyph()), summary)
         }
         Ending::CouldNot(why) => ("✗ could not run".into(), why.clone()),
-        Ending::Interrupted => ("■ interrupted".into(), "stopped before it finished".into()),
+        Ending::Interrupted | Ending::LeftBehind => {
+            ("■ interrupted".into(), "stopped before it finished".into())
+        }
     };
     if let Some(Err(why)) = &d.discarded {
         summary.push_str(&format!("; its spoke was NOT discarded: {why}"));
@@ -116,7 +118,9 @@ pub fn json(summary: &Summary) -> String {
                     recorded,
                 } => (result.to_string(), summary.clone(), recorded.clone().err()),
                 Ending::CouldNot(why) => ("could_not_run".into(), why.clone(), None),
-                Ending::Interrupted => ("interrupted".into(), String::new(), None),
+                Ending::Interrupted | Ending::LeftBehind => {
+                    ("interrupted".into(), String::new(), None)
+                }
             };
             json!({
                 "tenant": d.tenant,
