@@ -359,7 +359,7 @@ impl From<TierArg> for crate::domain::tenant::Tier {
     }
 }
 
-impl From<PointArg> for crate::commands::drill::PointChoice {
+impl From<PointArg> for crate::domain::drill::PointChoice {
     fn from(point: PointArg) -> Self {
         match point {
             PointArg::Latest => Self::Latest,

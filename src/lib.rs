@@ -10,6 +10,7 @@ pub mod commands;
 pub mod config;
 pub mod contract;
 pub mod domain;
+pub mod fleet;
 pub mod journal;
 pub mod logging;
 pub mod ops;

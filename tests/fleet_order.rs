@@ -6,9 +6,9 @@ mod support;
 use std::sync::Arc;
 
 use chrono::Duration;
-use snapdeck::app::fleet::Fleet;
-use snapdeck::app::view::{FleetView, SortKey};
 use snapdeck::domain::Tenant;
+use snapdeck::fleet::Fleet;
+use snapdeck::fleet::view::{FleetView, SortKey};
 use snapdeck::source::demo::fleet_at;
 use support::{Lcg, now};
 

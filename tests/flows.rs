@@ -5,12 +5,12 @@ mod support;
 use ratatui::layout::Rect;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use snapdeck::app::view::SortKey;
+use snapdeck::fleet::view::SortKey;
 use std::sync::Arc;
 
-use snapdeck::app::fleet::Fleet;
 use snapdeck::app::{App, Effect, FlashKind, Modal, Msg, Screen};
 use snapdeck::domain::{FlagKind, Health, Level, Tenant};
+use snapdeck::fleet::Fleet;
 use snapdeck::source::SourceEvent;
 use snapdeck::source::{CommandError, CommandId, Op, Reply, SourceCommand};
 use support::{app, key, now, selected_slug, type_text};

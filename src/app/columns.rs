@@ -2,8 +2,8 @@
 //! Pure layout arithmetic, kept in `app` because the sort cycles only through the columns
 //! shown (a sort by a column nobody can see is a sort nobody can check).
 
-use super::fleet::Widest;
-use super::view::SortKey;
+use crate::fleet::Widest;
+use crate::fleet::view::SortKey;
 
 /// Room between columns, and the table's two borders.
 pub const SPACING: u16 = 1;

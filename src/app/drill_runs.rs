@@ -49,7 +49,7 @@ impl App {
 
     /// The operator stops a drill (the monitor's cancel or discard): its workflow says what
     /// that does where it is.
-    pub(in crate::app) fn stop_drill(&mut self, id: &RestoreId) -> bool {
+    pub fn stop_drill(&mut self, id: &RestoreId) -> bool {
         if self.drill_flows.get(id).is_none_or(DrillFlow::is_done) {
             return false;
         }

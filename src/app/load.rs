@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use super::fleet::{self, Fleet};
-use super::view::FleetView;
 use crate::domain::Tenant;
 use crate::domain::run_times::ScheduleCache;
+use crate::fleet::view::FleetView;
+use crate::fleet::{self, Fleet};
 
 /// What loading needs from the app: the fleet it replaces (to count what changed) and the
 /// table's settings (to order the new rows as the operator has them). Cheap to take.

@@ -4,32 +4,30 @@ mod answers;
 pub mod columns;
 pub mod drill_runs;
 pub mod drills;
-pub mod fleet;
 pub mod goto;
 pub mod history;
+mod keyed;
 pub mod keys;
 pub mod load;
-mod membership;
-pub mod order;
+mod msg;
 pub mod outbox;
 pub mod own_checks;
 mod report;
 pub mod screens;
-pub mod view;
+mod sourced;
 
 use chrono::{DateTime, Duration, Utc};
-use crossterm::event::{KeyEvent, KeyEventKind};
+use crossterm::event::KeyEventKind;
 use tui_input::Input;
-use tui_input::backend::crossterm::EventHandler;
 
 use crate::domain::calendar::BusinessCalendar;
 use crate::domain::humanize::count;
+use crate::fleet::Fleet;
+use crate::fleet::view::FleetView;
 use crate::journal::{Intent, Outcome};
 use crate::source::{CommandId, Connection, Op, SourceCommand, SourceEvent, SourceInfo};
-use fleet::Fleet;
-use keys::{Action, COMMON_KEYS};
+use keys::Action;
 pub use screens::{Modal, Screen};
-use view::FleetView;
 
 /// Fleets up to this size catch up with every update; bigger ones once a tick (their
 /// updates are many and small, and a tick takes them all at once).
@@ -59,137 +57,7 @@ const NOTICE_TICKS: u8 = 30;
 
 pub use crate::config::TimeDisplay;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FlashKind {
-    Info,
-    Error,
-}
-
-#[derive(Debug, Clone)]
-pub struct Flash {
-    pub text: String,
-    pub kind: FlashKind,
-    /// Ticks left before it goes.
-    ticks_left: u8,
-}
-
-/// Everything that can happen to the app.
-/// The fleet table's room on screen, as the ui's layout measures it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Viewport {
-    pub rows: usize,
-    pub width: u16,
-}
-
-#[derive(Debug)]
-pub enum Msg {
-    Key(KeyEvent),
-    Source(SourceEvent),
-    /// A mouse click on a table row (main maps screen positions to rows with the ui's layout).
-    ClickRow(usize),
-    /// Mouse wheel: rows to scroll, negative upwards.
-    Scroll(isize),
-    /// The fleet table's room now: how many rows, how many columns wide.
-    Viewport(Viewport),
-    /// Time passed: re-judge health (RPO breaches happen without any new data).
-    Tick,
-    /// A whole fleet, loaded away from the UI task (see `load`), to swap in.
-    FleetLoaded(Box<load::Loaded>),
-    /// The runner has started loading a whole fleet of this many tenants, generated at the
-    /// source's `generated_at` (judged at that instant, as of its arrival).
-    Loading {
-        tenants: usize,
-        generated_at: DateTime<Utc>,
-    },
-    /// The open card, as drawn, can scroll this far: PgDn stops there, so PgUp answers at
-    /// once after reaching the end.
-    CardScrollLimit(usize),
-    /// The tenant screen's history, as drawn, shows this many rows.
-    HistoryRows(usize),
-    /// A command could not be handed to the source (it has stopped).
-    Undelivered(CommandId),
-    /// A write's intent could not be journaled, so it was not sent.
-    Unjournaled {
-        id: CommandId,
-        error: String,
-    },
-    /// A write's outcome could not be journaled (the action itself happened).
-    JournalTrouble(String),
-    /// The journal as read for its screen, or why it could not be read.
-    JournalRead(Result<crate::journal::JournalRead, String>),
-    /// At start: this many writes in the journal were sent but never answered.
-    JournalUnanswered(usize),
-    /// At start: something the operator must know before acting (no journal, no name).
-    Notice(String),
-    /// At start: what to do first, from whoever started snapdeck (`SNAPDECK_HINT`, as
-    /// `scripts/try-verify` sets it): its words would otherwise be under the screen.
-    Hint(String),
-    /// This many of snapdeck's own checks of a restore have finished.
-    VerifyProgress {
-        restore: crate::domain::ids::RestoreId,
-        finished: usize,
-    },
-    /// snapdeck's own checks of a restore have finished.
-    Verified {
-        restore: crate::domain::ids::RestoreId,
-        checks: Vec<crate::domain::verify::Check>,
-    },
-    /// An overwrite's launch, its intent now holding live's fingerprint (or why not).
-    Fingerprinted {
-        intent: Box<Intent>,
-        command: SourceCommand,
-    },
-    /// The ticket report asked for with `Effect::CopyReport`: where it went, or why not.
-    ReportCopied(Result<String, String>),
-}
-
-/// What the app asks the outside world to do; `update` answers a list of them, in order.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    Quit,
-    /// A read: send it.
-    Source(SourceCommand),
-    /// A write: journal its intent first, and send it only if that worked.
-    Write {
-        intent: Box<Intent>,
-        command: SourceCommand,
-    },
-    /// Journal a write's outcome.
-    Record(Box<Outcome>),
-    /// Read the journal back for its screen (answered with `Msg::JournalRead`).
-    ReadJournal,
-    /// Run snapdeck's own checks of a restore (answered with `Msg::Verified`).
-    Verify(Box<own_checks::VerifyRequest>),
-    /// Before an overwrite leaves: take live's fingerprint into the intent's details, then
-    /// hand the write back (`Msg::Fingerprinted`) to be journaled and sent as any other.
-    Fingerprint {
-        live: Box<own_checks::FingerprintRequest>,
-        intent: Box<Intent>,
-        command: SourceCommand,
-    },
-    /// Build a restore's ticket report with the journal, save it and hand it to the
-    /// terminal's clipboard (answered with `Msg::ReportCopied`).
-    CopyReport(Box<crate::clipboard::ReportWanted>),
-}
-
-pub struct Settings {
-    /// Who is at the keyboard, for the journal.
-    pub operator: String,
-    /// Unique to this run: idempotency keys are `<session>-<n>`.
-    pub session: String,
-    pub refresh_interval: Duration,
-    /// Business hours, for Standard RTO clocks and acknowledgement deadlines.
-    pub calendar: BusinessCalendar,
-    pub read_only: bool,
-    pub time: TimeDisplay,
-    /// The zone "local" means, for times the operator types.
-    pub local_zone: chrono_tz::Tz,
-    pub source: SourceInfo,
-    /// `[verify]` is set: snapdeck's own checks run on restores awaiting confirmation.
-    pub verify: bool,
-    /// `[drills] max_age_days`: tenants without a recent passed drill are flagged.
-    pub drill_max_age: Option<Duration>,
-}
+pub use msg::{Effect, Flash, FlashKind, Msg, Settings, Viewport};
 
 pub struct App {
     pub fleet: Fleet,
@@ -615,235 +483,5 @@ impl App {
     /// Whether a command of this kind is waiting for its answer.
     fn waiting_for(&self, op: &Op) -> bool {
         self.outbox.pending().any(|pending| pending == op)
-    }
-
-    fn on_tick(&mut self, now: DateTime<Utc>) {
-        if let Some(flash) = self.flash.as_mut() {
-            flash.ticks_left = flash.ticks_left.saturating_sub(1);
-            if flash.ticks_left == 0 {
-                self.flash = None;
-            }
-        }
-        self.fetch_points();
-        if matches!(self.screen(), Screen::Journal(_)) {
-            // Other windows may write to it too.
-            self.effects.push(Effect::ReadJournal);
-        }
-        if !self.received_data {
-            return;
-        }
-        self.poll_event_logs(false);
-        self.tick_drills();
-        self.fleet.evaluate_due(now);
-        if let Screen::Tenant(card) = self.screen() {
-            let id = card.id.clone();
-            self.fleet.rejudge(&id, now);
-            // A drill recorded since the screen opened: the list is read again.
-            self.want_drills(&id);
-        }
-        // Only what changed is re-placed: at a million tenants a second changes a handful.
-        // Every tick drains the list, so it stays short and never falls back to a full sort
-        // for want of a tick.
-        self.catch_up_order();
-    }
-
-    /// The view re-places the tenants that changed since it last did.
-    fn catch_up_order(&mut self) {
-        let touched = self.fleet.take_touched();
-        self.view.update(&self.fleet, touched);
-    }
-
-    fn on_source(&mut self, event: SourceEvent, now: DateTime<Utc>) {
-        match event {
-            SourceEvent::Fleet {
-                generated_at,
-                tenants,
-            } => {
-                let loaded = self.loader().load(tenants, generated_at, now);
-                self.install(loaded);
-            }
-            SourceEvent::Changed {
-                generated_at,
-                tenants,
-            } => {
-                // An empty change is the source's heartbeat: nothing on screen moves (the data
-                // age is redrawn with the clock).
-                let heartbeat = tenants.is_empty();
-                let moved = self.fleet.upsert(tenants, generated_at, now);
-                if heartbeat {
-                    self.dirty = false;
-                } else if self.fleet.len() <= CATCH_UP_EACH_UPDATE_UP_TO
-                    && (moved || self.view.sort().0.follows_backups())
-                {
-                    self.catch_up_order();
-                }
-            }
-            SourceEvent::Restores { restores, .. } => {
-                self.restores_seen_at = Some(now);
-                self.restores = restores;
-                screens::restores::order(&mut self.restores);
-                self.drills_listed();
-            }
-            SourceEvent::DnsSwaps { swaps, .. } => self.dns_swaps = swaps,
-            SourceEvent::Requests { requests, .. } => {
-                // A ticket leaves the open list once its restore completes; the restore's RTO
-                // still counts from the ticket's time, so the app keeps what it saw.
-                let gone: Vec<_> = self
-                    .requests
-                    .drain(..)
-                    .filter(|old| !requests.iter().any(|r| r.ticket == old.ticket))
-                    .collect();
-                self.closed_requests.extend(gone);
-                let excess = self
-                    .closed_requests
-                    .len()
-                    .saturating_sub(CLOSED_REQUESTS_KEPT);
-                self.closed_requests.drain(..excess);
-                self.requests = requests;
-                screens::requests::order(&mut self.requests, &self.calendar);
-            }
-            SourceEvent::Answer { id, outcome } => self.on_answer(id, outcome),
-            SourceEvent::Unread(unread) => self.unread = unread,
-            SourceEvent::Connection(connection) => {
-                if let Connection::Failing { error, .. } = &connection {
-                    self.set_flash(FlashKind::Error, format!("source: {error}"));
-                }
-                self.connection = connection;
-            }
-        }
-    }
-
-    /// What loading a whole fleet needs from the app (see `load`).
-    pub fn loader(&self) -> load::Loader {
-        load::Loader {
-            old: self.fleet.tenants().to_vec(),
-            refresh_interval: self.fleet.refresh_interval(),
-            drill_max_age: self.fleet.drill_max_age(),
-            schedules: self.fleet.schedules().clone(),
-            view: self.view.settings(),
-        }
-    }
-
-    /// Swaps in a loaded fleet, keeping what the operator did while it loaded.
-    fn install(&mut self, loaded: load::Loaded) {
-        let load::Loaded {
-            fleet,
-            mut view,
-            changed,
-        } = loaded;
-        self.fleet = fleet;
-        view.carry_over(&self.view, &self.fleet);
-        self.view = view;
-        self.received_data = true;
-        self.loading = None;
-        self.last_load_changes = changed;
-    }
-
-    /// How many tenants are being loaded, while a whole fleet is.
-    pub fn loading(&self) -> Option<usize> {
-        self.loading
-    }
-
-    /// Keys go to the top modal first, else to the top screen, through their key tables.
-    fn on_key(&mut self, key: KeyEvent) {
-        match self.modal() {
-            Some(Modal::Help) => {
-                // Any key closes help; `q` and Ctrl-C still quit.
-                self.modals.pop();
-                if keys::action_in(&[COMMON_KEYS], &key) == Some(Action::Quit) {
-                    self.effects.push(Effect::Quit);
-                }
-            }
-            Some(Modal::Filter) => self.on_filter_key(key),
-            Some(Modal::Goto) => self.on_goto_key(key),
-            None => {
-                // A screen typing text has only its own keys: `q` and `?` are text there.
-                let screen = self.screen();
-                let action = if screen.takes_text() {
-                    keys::action_in(&[screen.keys()], &key)
-                } else {
-                    keys::action_in(&[screen.keys(), COMMON_KEYS], &key)
-                };
-                self.on_screen_key(key, action);
-            }
-        }
-    }
-
-    /// The one place a key reaches its screen: screens with text fields take the key itself
-    /// too, the others only its action.
-    fn on_screen_key(&mut self, key: KeyEvent, action: Option<Action>) {
-        match (self.screen(), action) {
-            (Screen::Wizard(_), _) => self.on_wizard_key(key, action),
-            (Screen::Monitor(_), _) => self.on_monitor_key(key, action),
-            (Screen::Dns(_), _) => self.on_dns_key(key, action),
-            (_, None) => self.dirty = false,
-            (Screen::Fleet, Some(action)) => self.on_fleet_action(action),
-            (Screen::Tenant(_), Some(action)) => self.on_tenant_action(action),
-            (Screen::Restores(_), Some(action)) => self.on_restores_action(action),
-            (Screen::Journal(_), Some(action)) => self.on_journal_action(action),
-            (Screen::Requests(_), Some(action)) => self.on_requests_action(action),
-        }
-    }
-
-    fn on_filter_key(&mut self, key: KeyEvent) {
-        match keys::action_in(&[Modal::Filter.keys()], &key) {
-            Some(Action::KeepFilter) => {
-                self.modals.pop();
-            }
-            Some(Action::Back) => {
-                self.modals.pop();
-                self.clear_filter();
-            }
-            Some(Action::Up) => self.view.move_by(-1, &self.fleet),
-            Some(Action::Down) => self.view.move_by(1, &self.fleet),
-            Some(Action::Quit) => self.effects.push(Effect::Quit),
-            _ => {
-                self.filter.handle_event(&crossterm::event::Event::Key(key));
-                self.view.set_filter(self.filter.value(), &self.fleet);
-            }
-        }
-    }
-
-    fn clear_filter(&mut self) {
-        self.filter.reset();
-        self.view.set_filter("", &self.fleet);
-    }
-
-    /// Keys that work the same on every screen.
-    fn on_common_action(&mut self, action: Action) {
-        match action {
-            Action::ToggleTime => {
-                self.time = match self.time {
-                    TimeDisplay::Utc => TimeDisplay::Local,
-                    TimeDisplay::Local => TimeDisplay::Utc,
-                };
-            }
-            // A second `r` while one is on its way asks for nothing more.
-            Action::Refresh if self.waiting_for(&Op::Refresh) => {
-                self.set_flash(FlashKind::Info, "refreshing… (already asked)");
-            }
-            Action::Refresh => {
-                self.set_flash(FlashKind::Info, "refreshing…");
-                self.send(Op::Refresh);
-            }
-            Action::Help => self.open_modal(Modal::Help),
-            Action::ShowFleet => self.screens.truncate(1),
-            Action::ShowRestores => self.switch_to(
-                |s| matches!(s, Screen::Restores(_)),
-                || Screen::Restores(Default::default()),
-            ),
-            Action::ShowJournal => self.open_journal(),
-            Action::GotoLine => {
-                self.goto_line.reset();
-                self.goto_offered = goto::Offered::default();
-                self.open_modal(Modal::Goto);
-            }
-            Action::ShowRequests => self.switch_to(
-                |s| matches!(s, Screen::Requests(_)),
-                || Screen::Requests(Default::default()),
-            ),
-            Action::Quit => self.effects.push(Effect::Quit),
-            _ => self.dirty = false,
-        }
     }
 }

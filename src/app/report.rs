@@ -7,7 +7,7 @@ use super::{App, Effect, FlashKind};
 use crate::clipboard::ReportWanted;
 use crate::domain::drill::DrillRecord;
 use crate::domain::ids::RestoreId;
-use crate::domain::report::{self, CheckLine, Facts, OwnChecks};
+use crate::domain::report::{CheckLine, Facts, OwnChecks};
 use crate::domain::restore::Restore;
 use crate::domain::verify::overall;
 
@@ -43,7 +43,7 @@ impl App {
         // held by now.
         let point = self
             .history_of(&restore.tenant_id)
-            .and_then(|h| report::point_of(&restore, &h.points).cloned())
+            .and_then(|h| crate::domain::restore_point::point_of(&restore, &h.points).cloned())
             .ok_or_else(|| {
                 "not read by the dashboard (open the tenant's history, or run `snapdeck \
                  report` for it)"

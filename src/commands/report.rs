@@ -252,7 +252,7 @@ impl Wire {
                     ));
                 }
             };
-            if let Some(point) = report::point_of(restore, &page.items) {
+            if let Some(point) = crate::domain::restore_point::point_of(restore, &page.items) {
                 return Ok(point.clone());
             }
             read += page.items.len();

@@ -6,49 +6,20 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::ids::{RestoreId, RestorePointId, TenantId};
+use super::ids::TenantId;
 use super::restore::{CheckStatus, Restore, RestorePhase, VerificationCheck, free_slug};
 use super::tenant::{Tenant, TenantState, Tier};
 use super::verify::{Check, Verdict};
-use crate::wire_enum;
 
-wire_enum!(
-    /// How a drill went, as `drill-result` records it.
-    DrillResult { Passed => "passed", Warning => "warning", Failed => "failed" }
-);
+pub use super::last_drill::{DrillResult, LastDrill};
 
-impl DrillResult {
-    /// The DRILL column's mark.
-    pub fn glyph(&self) -> &'static str {
-        match self {
-            DrillResult::Passed => "✓",
-            DrillResult::Warning => "▲",
-            DrillResult::Failed => "✗",
-            DrillResult::Unknown(_) => "?",
-        }
-    }
-}
-
-/// A tenant's most recent drill, as the tenant summary carries it (`backup.last_drill`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LastDrill {
-    pub restore_id: RestoreId,
-    #[serde(default)]
-    pub restore_point_id: Option<RestorePointId>,
-    #[serde(default)]
-    pub point_taken_at: Option<DateTime<Utc>>,
-    pub finished_at: DateTime<Utc>,
-    pub result: DrillResult,
-    #[serde(default)]
-    pub summary: String,
-    #[serde(default)]
-    pub restore_duration_seconds: Option<i64>,
-}
-
-impl LastDrill {
-    pub fn restore_duration(&self) -> Option<Duration> {
-        self.restore_duration_seconds.map(Duration::seconds)
-    }
+/// Which point a drill restores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PointChoice {
+    /// The newest point that can be restored.
+    Latest,
+    /// Any restorable point within the retention window, so that old points are tested too.
+    Random,
 }
 
 /// One past drill, as `GET /drills` lists it.

@@ -76,6 +76,24 @@ pub fn instant_utc(at: DateTime<Utc>) -> String {
     }
 }
 
+/// "12m ago" without seconds, for table cells.
+pub fn coarse_age(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
+    if at > now {
+        format!("in {}", coarse(at - now))
+    } else {
+        format!("{} ago", coarse(now - at))
+    }
+}
+
+/// "in 47m 12s" before the run, "late 2h 5m" after it.
+pub fn countdown(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
+    if at >= now {
+        format!("in {}", duration(at - now))
+    } else {
+        format!("late {}", duration(now - at))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

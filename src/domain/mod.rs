@@ -6,7 +6,10 @@ pub mod drill;
 pub mod health;
 pub mod humanize;
 pub mod ids;
+pub mod last_drill;
+pub mod level;
 pub mod natural;
+pub mod next_run;
 pub mod point_choice;
 pub mod policy;
 pub mod report;
@@ -24,5 +27,6 @@ pub mod verify;
 pub mod wire_enum;
 pub mod workflow;
 
-pub use health::{Flag, FlagKind, Health, Level};
+pub use health::{Flag, FlagKind, Health};
+pub use level::Level;
 pub use tenant::{Tenant, TenantId};

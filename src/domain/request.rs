@@ -10,8 +10,8 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::calendar::BusinessCalendar;
-use super::health::Level;
 use super::ids::{RestoreId, TenantId};
+use super::level::Level;
 use super::policy::{ACK_BUSINESS_HOURS, Deadline};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

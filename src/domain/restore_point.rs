@@ -181,6 +181,22 @@ impl fmt::Display for Unusable {
     }
 }
 
+/// The restore's point among `points`: the one it names, else (it asked for the most recent)
+/// the newest that had succeeded when it was asked for — the rule `snapdeck verify` and the
+/// monitor's own checks follow.
+pub fn point_of<'a>(
+    restore: &super::restore::Restore,
+    points: &'a [RestorePoint],
+) -> Option<&'a RestorePoint> {
+    match &restore.restore_point_id {
+        Some(id) => points.iter().find(|p| p.id == *id),
+        None => points
+            .iter()
+            .filter(|p| p.taken_at <= restore.requested_at && p.status == PointStatus::Succeeded)
+            .max_by_key(|p| p.taken_at),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

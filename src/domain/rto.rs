@@ -13,7 +13,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::calendar::BusinessCalendar;
-use super::health::Level;
+use super::level::Level;
 use super::policy::{Deadline, Rto, TierPolicy};
 use super::request::RestoreRequest;
 use super::restore::{Restore, RestorePhase};

@@ -152,7 +152,7 @@ pub struct BackupSummary {
     /// A contract addition: the most recent restore drill; none for a tenant never drilled
     /// (or a server without drills).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_drill: Option<super::drill::LastDrill>,
+    pub last_drill: Option<super::last_drill::LastDrill>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -229,6 +229,11 @@ impl Tenant {
     /// The cluster's view of this tenant, when it was read from one.
     pub fn cluster(&self) -> Option<&ClusterView> {
         self.cluster.as_deref()
+    }
+
+    /// The name of the cluster it was read from; empty when it was not read from one.
+    pub fn cluster_name(&self) -> &str {
+        self.cluster().map_or("", |c| c.cluster.as_str())
     }
 
     /// Whether the cluster said it cannot tell `fact`.

@@ -59,3 +59,13 @@ pub fn restore(phase: crate::domain::restore::RestorePhase) -> crate::domain::re
         purpose: RestorePurpose::Request,
     }
 }
+
+/// One of snapdeck's own checks, the moodledata one, with `verdict`.
+pub fn own_check(verdict: crate::domain::verify::Verdict) -> crate::domain::verify::Check {
+    crate::domain::verify::Check {
+        kind: crate::domain::verify::CheckKind::Moodledata,
+        verdict,
+        summary: "37 of the 200 newest files missing".into(),
+        details: Vec::new(),
+    }
+}

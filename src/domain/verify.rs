@@ -3,16 +3,23 @@
 //! in; one verdict per check comes out, in words with the numbers. Gathering the facts is
 //! `crate::verify`'s job; nothing here reads anything.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use serde::Serialize;
 
 use super::humanize::{self, instant_utc};
 
 pub mod at_point;
 pub mod dsn;
+mod facts;
+mod files;
 pub mod request;
 pub mod template;
 pub use at_point::{Counts, Fingerprint};
+pub use facts::{
+    DataFacts, Facts, FileFacts, FileFinding, FileProblem, HASH_BUDGET_BYTES, HASH_BUDGET_SECONDS,
+    HashBudget, HashCut, Identity, Named, Read, Rows, SiteFacts, Table,
+};
+pub use files::moodledata;
 
 /// A restore whose newest log entry is this much past the dump's start is not of this point.
 pub const NEWER_THAN_DUMP_BY: Duration = Duration::minutes(5);
@@ -172,193 +179,6 @@ pub fn overall(checks: &[Check]) -> Verdict {
         .map(|c| c.verdict)
         .max()
         .unwrap_or(Verdict::CouldNotCheck)
-}
-
-/// A fact, or why it could not be read, in words ("the password was rejected").
-pub type Read<T> = Result<T, String>;
-
-/// The `config` rows that name a site and its code.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct Identity {
-    pub siteidentifier: Option<String>,
-    pub version: Option<String>,
-    pub release: Option<String>,
-}
-
-/// The tables compared at the point.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Table {
-    Users,
-    Courses,
-    CourseModules,
-    Files,
-    Grades,
-    RecentLog,
-}
-
-impl Table {
-    pub const ALL: [Table; 6] = [
-        Table::Users,
-        Table::Courses,
-        Table::CourseModules,
-        Table::Files,
-        Table::Grades,
-        Table::RecentLog,
-    ];
-
-    /// The noun for one row.
-    pub fn noun(self) -> &'static str {
-        match self {
-            Table::Users => "user",
-            Table::Courses => "course",
-            Table::CourseModules => "course module",
-            Table::Files => "file",
-            Table::Grades => "grade",
-            Table::RecentLog => "log entry",
-        }
-    }
-
-    fn plural(self) -> &'static str {
-        match self {
-            Table::Users => "users",
-            Table::Courses => "courses",
-            Table::CourseModules => "course modules",
-            Table::Files => "files",
-            Table::Grades => "grades",
-            Table::RecentLog => "log entries of the hour before the point",
-        }
-    }
-}
-
-/// One table's rows as of the point: in the restore, and in live (created at or before it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct Rows {
-    pub table: Table,
-    pub restored: u64,
-    pub live: u64,
-}
-
-/// A row named on screen: "course 1182 'Chemistry 101'".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Named {
-    pub table: Table,
-    pub id: i64,
-    pub name: String,
-}
-
-impl Named {
-    pub fn words(&self) -> String {
-        format!("{} {} '{}'", self.table.noun(), self.id, self.name)
-    }
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct DataFacts {
-    pub rows: Vec<Rows>,
-    /// In the restore, gone from live (or deleted there) since: the answer to "a teacher
-    /// deleted course 1182".
-    pub deleted_since: Vec<Named>,
-    /// Live had them at the point; the restore does not.
-    pub missing: Vec<Named>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub enum FileProblem {
-    Missing,
-    WrongSize { expected: u64, found: u64 },
-    WrongContent { sha1: String },
-    Unreadable { why: String },
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FileFinding {
-    pub contenthash: String,
-    pub problem: FileProblem,
-    /// Its own place among the files looked for, newest first: 0 is the newest.
-    pub rank: usize,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct FileFacts {
-    /// Distinct contents looked for (the newest rows at or before the point).
-    pub looked_for: usize,
-    /// Of those, how many were read through and hashed.
-    pub hashed: usize,
-    pub findings: Vec<FileFinding>,
-    /// The budget that ran out before every file there was hashed, if one did.
-    pub cut_short: Option<HashCut>,
-}
-
-/// The default budget for hashing the newest files: enough for 200 recent files of a busy
-/// site, small enough that the checks still answer within the minute.
-pub const HASH_BUDGET_BYTES: u64 = 2 * 1024 * 1024 * 1024;
-pub const HASH_BUDGET_SECONDS: u64 = 20;
-
-/// How much the moodledata check may read to hash the newest files, whichever runs out
-/// first: large recent files (videos) must not hold a restore's checks for minutes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct HashBudget {
-    pub bytes: u64,
-    pub time: std::time::Duration,
-}
-
-impl Default for HashBudget {
-    fn default() -> HashBudget {
-        HashBudget {
-            bytes: HASH_BUDGET_BYTES,
-            time: std::time::Duration::from_secs(HASH_BUDGET_SECONDS),
-        }
-    }
-}
-
-/// Which budget ran out, and how large it was.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HashCut {
-    Bytes(u64),
-    Time(std::time::Duration),
-}
-
-impl HashCut {
-    /// "the 20s budget ran out".
-    pub fn words(self) -> String {
-        let budget = match self {
-            HashCut::Bytes(bytes) => humanize::bytes(bytes),
-            HashCut::Time(time) => {
-                humanize::duration(Duration::from_std(time).unwrap_or(Duration::MAX))
-            }
-        };
-        format!("the {budget} budget ran out")
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SiteFacts {
-    pub url: String,
-    pub status: u16,
-    /// Course id 1's `fullname` in the restore, if it has one.
-    pub site_name: Option<String>,
-    /// Whether the answer's body holds it.
-    pub name_found: bool,
-}
-
-/// Everything the checks judge.
-#[derive(Debug, Clone)]
-pub struct Facts {
-    /// When the point's database dump started: what "the point" means for the data.
-    pub point: DateTime<Utc>,
-    pub restored_identity: Read<Identity>,
-    pub live_identity: Read<Identity>,
-    pub restored_newest_log: Read<Option<DateTime<Utc>>>,
-    /// Live's newest log entry at or before the point.
-    pub live_newest_log: Read<Option<DateTime<Utc>>>,
-    pub data: Read<DataFacts>,
-    pub files: Read<FileFacts>,
-    /// `None` when no site URL is known to probe.
-    pub site: Option<Read<SiteFacts>>,
-    /// For an overwrite, "live" is the fingerprint taken when it was launched, at this time.
-    pub fingerprinted_at: Option<DateTime<Utc>>,
 }
 
 pub fn checks(facts: &Facts) -> Vec<Check> {
@@ -577,145 +397,6 @@ fn named(what: &str, rows: &[Named]) -> Option<Detail> {
             .collect(),
         what: what.to_string(),
     })
-}
-
-pub fn moodledata(files: &Read<FileFacts>) -> Check {
-    let kind = CheckKind::Moodledata;
-    let files = match files {
-        Ok(files) => files,
-        Err(why) => return Check::could_not(kind, why),
-    };
-    if files.looked_for == 0 {
-        return Check::new(
-            kind,
-            Verdict::Warning,
-            "the restore's files table has no file at or before the point: nothing to look for",
-        );
-    }
-    let mut check = files_judged(files);
-    if !files.findings.is_empty() {
-        let items = files.findings.iter().map(finding_words).collect();
-        check.details.push(Detail::List {
-            items,
-            what: String::new(),
-        });
-    }
-    // A summary about missing or resized files leaves the cut hashing unsaid: said here.
-    if let Some(cut) = cut_words(files).filter(|cut| !check.summary.contains(cut.as_str())) {
-        check.details.push(Detail::Line(cut));
-    }
-    check
-}
-
-/// The findings counted by kind of problem.
-struct Tally {
-    missing: usize,
-    size: usize,
-    content: usize,
-    unreadable: usize,
-}
-
-impl Tally {
-    fn of(files: &FileFacts) -> Tally {
-        let count = |wanted: fn(&FileProblem) -> bool| {
-            files.findings.iter().filter(|f| wanted(&f.problem)).count()
-        };
-        Tally {
-            missing: count(|p| matches!(p, FileProblem::Missing)),
-            size: count(|p| matches!(p, FileProblem::WrongSize { .. })),
-            content: count(|p| matches!(p, FileProblem::WrongContent { .. })),
-            unreadable: count(|p| matches!(p, FileProblem::Unreadable { .. })),
-        }
-    }
-}
-
-/// The verdict and its line: missing files first, then wrong ones, then unreadable ones.
-fn files_judged(files: &FileFacts) -> Check {
-    let kind = CheckKind::Moodledata;
-    let n = files.looked_for;
-    let tally = Tally::of(files);
-    if tally.missing > 0 {
-        return Check::new(kind, Verdict::Failed, missing_words(files, tally.missing));
-    }
-    if tally.size + tally.content > 0 {
-        return Check::new(kind, Verdict::Failed, wrong_words(files, &tally));
-    }
-    if tally.unreadable > 0 {
-        let summary = format!(
-            "could not check: {} of the {n} newest files could not be read",
-            tally.unreadable
-        );
-        return Check::new(kind, Verdict::CouldNotCheck, summary);
-    }
-    let hashing = match cut_words(files) {
-        Some(cut) => format!("{cut}; those hashed all match"),
-        None => format!("{} of them hashed, all match", files.hashed),
-    };
-    let summary = format!("the {n} newest files are there with their sizes; {hashing}");
-    Check::new(kind, Verdict::Passed, summary)
-}
-
-/// The cause is said only when the files themselves show it: the newest ones missing, in a
-/// run, with older ones there, were written between the volume's snapshot and the database's
-/// dump. Files missing here and there, or every one of them, have a cause snapdeck cannot know.
-fn missing_words(files: &FileFacts, missing: usize) -> String {
-    let n = files.looked_for;
-    // Each file has a place of its own: `missing` places all below `missing` are 0..missing.
-    let newest_run = missing < n
-        && files
-            .findings
-            .iter()
-            .filter(|f| f.problem == FileProblem::Missing)
-            .all(|f| f.rank < missing);
-    if newest_run {
-        format!(
-            "{missing} of the {n} newest files missing: the volume snapshot is older than the database dump"
-        )
-    } else {
-        format!("{missing} of the {n} newest files missing from the restored volume")
-    }
-}
-
-fn wrong_words(files: &FileFacts, tally: &Tally) -> String {
-    let mut parts = Vec::new();
-    if tally.size > 0 {
-        parts.push(format!(
-            "{} of the {} newest files have the wrong size",
-            tally.size, files.looked_for
-        ));
-    }
-    if tally.content > 0 {
-        parts.push(format!(
-            "{} of {} hashed do not match their SHA-1",
-            tally.content, files.hashed
-        ));
-        parts.extend(cut_words(files));
-    }
-    parts.join("; ")
-}
-
-/// "hashed 143 of 200 newest files: the 20s budget ran out", when one did.
-fn cut_words(files: &FileFacts) -> Option<String> {
-    files.cut_short.map(|cut| {
-        format!(
-            "hashed {} of {} newest files: {}",
-            files.hashed,
-            files.looked_for,
-            cut.words()
-        )
-    })
-}
-
-fn finding_words(finding: &FileFinding) -> String {
-    let what = match &finding.problem {
-        FileProblem::Missing => "missing".to_string(),
-        FileProblem::WrongSize { expected, found } => {
-            format!("{found} bytes, the row says {expected}")
-        }
-        FileProblem::WrongContent { sha1 } => format!("content hashes to {sha1}"),
-        FileProblem::Unreadable { why } => format!("unreadable: {why}"),
-    };
-    format!("{}: {what}", finding.contenthash)
 }
 
 pub fn site(site: &Read<SiteFacts>) -> Check {

@@ -11,7 +11,6 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::error::ApiError;
-use super::state::Shared;
 
 /// The tokens the server accepts.
 #[derive(Clone)]
@@ -119,7 +118,7 @@ pub fn read_token_file(path: &Path) -> Result<String, String> {
 
 /// Middleware in front of every path: `401` without a known token, `403` for a viewer's
 /// write. Reads are GET and HEAD; every other method writes.
-pub async fn require(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+pub async fn require(State(tokens): State<Arc<Tokens>>, request: Request, next: Next) -> Response {
     let presented = request
         .headers()
         .get(header::AUTHORIZATION)
@@ -128,7 +127,7 @@ pub async fn require(State(shared): State<Arc<Shared>>, request: Request, next: 
     let Some(presented) = presented else {
         return unauthorized("this API needs an `Authorization: Bearer <token>` header");
     };
-    match shared.tokens.role(presented) {
+    match tokens.role(presented) {
         None => unauthorized("the bearer token is not one this server accepts"),
         Some(Role::Viewer) if !is_read(request.method()) => ApiError::new(
             StatusCode::FORBIDDEN,

@@ -49,7 +49,10 @@ pub fn router(shared: Arc<Shared>) -> Router {
         // Layers wrap what was added before them: auth guards every path (unknown ones
         // too, so a caller without a token learns nothing of the API), and the log, added
         // last, sees every answer, a 401 included.
-        .layer(from_fn_with_state(shared.clone(), auth::require))
+        .layer(from_fn_with_state(
+            Arc::new(shared.tokens.clone()),
+            auth::require,
+        ))
         .layer(from_fn(log::requests))
         .with_state(shared)
 }

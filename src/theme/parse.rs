@@ -5,10 +5,9 @@ use std::ops::Range;
 use std::str::FromStr;
 
 use ratatui::style::{Color, Modifier, Style};
-use serde::Deserialize;
 use toml::Spanned;
 
-use super::roles::RawTheme;
+use super::roles::{RawStyle, RawTheme};
 use super::{Theme, ThemeError};
 use crate::toml_error::{TomlProblem, explain_toml_error, line_at};
 
@@ -27,15 +26,6 @@ pub(super) fn parse(src: &str, origin: &str, name: &str) -> Result<Theme, ThemeE
         build.role(raw, role, fallback)
     })?;
     Ok(theme.named(name))
-}
-
-/// Colours are `toml::Value` because both `"yellow"` and `214` are valid.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawStyle {
-    fg: Option<Spanned<toml::Value>>,
-    bg: Option<Spanned<toml::Value>>,
-    modifiers: Option<Vec<Spanned<String>>>,
 }
 
 /// What a role looks like when its table is missing from the file: the monochrome

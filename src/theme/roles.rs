@@ -4,8 +4,19 @@
 
 use ratatui::style::{Modifier, Style};
 
+use serde::Deserialize;
+use toml::Spanned;
+
 use super::ThemeError;
-use super::parse::RawStyle;
+
+/// Colours are `toml::Value` because both `"yellow"` and `214` are valid.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawStyle {
+    pub(super) fg: Option<Spanned<toml::Value>>,
+    pub(super) bg: Option<Spanned<toml::Value>>,
+    pub(super) modifiers: Option<Vec<Spanned<String>>>,
+}
 
 const PLAIN: Style = Style::new();
 const BOLD: Style = PLAIN.add_modifier(Modifier::BOLD);

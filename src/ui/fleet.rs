@@ -9,13 +9,13 @@ use ratatui::widgets::{Block, BorderType, Borders, Cell, Paragraph, Row, Table, 
 
 use super::format::{NextRun, coarse_age, ellipsized, next_run, short_timestamp};
 use crate::app::columns::{BRANCH, columns, width_of};
-use crate::app::view::{Row as ViewRow, SortKey, cluster_name};
 use crate::app::{App, Modal, TimeDisplay};
 use crate::domain::drill::DrillResult;
 use crate::domain::humanize::count;
 use crate::domain::restore::{ActiveRestores, RestorePhase};
 use crate::domain::tenant::{CrossRegionStatus, Fact, Tenant, Tier};
 use crate::domain::{FlagKind, Health, Level};
+use crate::fleet::view::{Row as ViewRow, SortKey};
 use crate::source::Connection;
 use crate::theme::Theme;
 
@@ -369,7 +369,7 @@ fn cell<'a>(
             theme.level(h.level),
         )),
         SortKey::Tenant => tenant_cell(t, row, last_child, ctx),
-        SortKey::Cluster => Cell::from(cluster_name(t).to_string()),
+        SortKey::Cluster => Cell::from(t.cluster_name().to_string()),
         SortKey::Tier => Cell::from(t.tier_label().into_owned()),
         SortKey::Region => Cell::from(t.region.clone()),
         SortKey::LastSuccess => last_success_cell(t, ctx),

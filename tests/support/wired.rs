@@ -35,6 +35,14 @@ impl Wired {
             clock.clone(),
             std::time::Duration::from_secs(30),
         ));
+        Wired::start_on(source, clock).await
+    }
+
+    /// The same, on `source` (the demo, wrapped) running on `clock`.
+    pub async fn start_on(
+        source: Box<dyn snapdeck::source::Source>,
+        clock: Arc<ManualClock>,
+    ) -> Wired {
         let started = snapdeck::source::start(source);
         let dir = tempfile::tempdir().unwrap();
         let journal_path = dir.path().join("journal.jsonl");
@@ -86,16 +94,35 @@ impl Wired {
         let mut waiting = 0;
         let mut effects = effects;
         loop {
+            let mut next = Vec::new();
             for effect in std::mem::take(&mut effects) {
                 match effect {
+                    // Nothing leaves unjournaled: the app hears so, as from the runner.
                     Effect::Write { intent, command } => {
-                        self.journal.append_intent(&intent).unwrap();
-                        self.commands.send(command).unwrap();
-                        waiting += 1;
+                        match self.journal.append_intent(&intent) {
+                            Ok(()) => {
+                                self.commands.send(command).unwrap();
+                                waiting += 1;
+                            }
+                            Err(error) => {
+                                let id = command.id;
+                                let error = error.to_string();
+                                next.extend(self.app.update(Msg::Unjournaled { id, error }, now()));
+                            }
+                        }
                     }
-                    Effect::Record(outcome) => self.journal.append_outcome(&outcome).unwrap(),
+                    Effect::Record(outcome) => {
+                        if let Err(error) = self.journal.append_outcome(&outcome) {
+                            let trouble = Msg::JournalTrouble(error.to_string());
+                            next.extend(self.app.update(trouble, now()));
+                        }
+                    }
                     _ => {}
                 }
+            }
+            if !next.is_empty() {
+                effects = next;
+                continue;
             }
             if waiting == 0 {
                 return pushed;

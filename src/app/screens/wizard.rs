@@ -8,7 +8,6 @@ use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use super::super::keys::Action;
-use super::super::own_checks::{FingerprintRequest, vars_of};
 use super::super::{App, Effect, FlashKind};
 use super::Screen;
 use crate::domain::TenantId;
@@ -18,6 +17,7 @@ use crate::domain::point_choice::{ChoiceError, PointChoice, check_point, choose_
 use crate::domain::restore::{CreateRestore, RestoreMode, RestorePurpose, free_target_slug};
 use crate::domain::tenant::LastSuccess;
 use crate::domain::typed_time::parse_typed_time;
+use crate::domain::verify::request::{FingerprintRequest, vars_of};
 use crate::journal::Action as Journaled;
 use crate::source::{CommandId, Op};
 

@@ -34,14 +34,7 @@ use crate::source::{Op, Reply, Source};
 
 /// How long the source may take to send the fleet at start.
 const FIRST_REPORT_WITHIN: std::time::Duration = std::time::Duration::from_secs(60);
-/// Which point a drill restores.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PointChoice {
-    /// The newest point that can be restored.
-    Latest,
-    /// Any restorable point within the retention window, so that old points are tested too.
-    Random,
-}
+pub use crate::domain::drill::PointChoice;
 
 /// Which tenants.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,12 +5,12 @@ use std::process::ExitCode;
 use chrono::Utc;
 
 use super::read::{demo, first_read};
-use crate::app::fleet::Fleet;
 use crate::cli::StatusFormat;
 use crate::commands::config::refresh_interval;
 use crate::commands::source::source_of;
 use crate::commands::{Failure, stdout_written, user};
 use crate::config::{Config, SourceKind};
+use crate::fleet::Fleet;
 
 pub fn command(config: &Config, format: StatusFormat, problems: bool) -> Result<ExitCode, Failure> {
     let read = match config.source {

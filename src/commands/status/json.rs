@@ -6,8 +6,8 @@ use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
 use super::{Acting, Page, Status, ordered};
-use crate::app::fleet::Fleet;
 use crate::domain::{Health, Level, Tenant};
+use crate::fleet::Fleet;
 
 pub(super) fn write(
     out: &mut impl Write,

@@ -19,10 +19,10 @@ use chrono::{DateTime, Utc};
 pub use acting::{Acting, Lists, Page, PageKind};
 pub use command::command;
 
-use crate::app::fleet::Fleet;
-use crate::app::view::FleetView;
 use crate::domain::Level;
 use crate::domain::calendar::BusinessCalendar;
+use crate::fleet::Fleet;
+use crate::fleet::view::FleetView;
 use crate::source::Unread;
 
 /// Exit code when snapdeck cannot judge at all (bad arguments or config, source unreachable,
@@ -130,6 +130,6 @@ fn ordered(fleet: &Fleet, problems_only: bool) -> Vec<usize> {
 }
 
 /// "3 red, 5 unknown, 9 amber": the problems, worst first.
-fn problem_counts(s: &crate::app::fleet::Summary) -> String {
+fn problem_counts(s: &crate::fleet::Summary) -> String {
     format!("{} red, {} unknown, {} amber", s.red, s.unknown, s.amber)
 }

@@ -6,8 +6,9 @@ use std::io::{self, Write};
 use chrono::{DateTime, Utc};
 
 use super::{Acting, Status, ordered, problem_counts};
+use crate::domain::humanize::coarse_age;
 use crate::domain::humanize::count;
-use crate::ui::format::{coarse_age, next_run};
+use crate::domain::next_run::next_run;
 
 pub(super) fn write(
     out: &mut impl Write,

@@ -1,8 +1,8 @@
 use chrono::{Duration, TimeZone};
 
 use super::*;
+use crate::domain::ids::RestoreId;
 use crate::domain::restore::{RestoreMode, RestorePurpose};
-use crate::domain::verify::CheckKind;
 
 fn at(d: u32, h: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, d, h, 0, 0).unwrap()
@@ -151,14 +151,7 @@ fn restore(phase: RestorePhase, checks: &[(&str, CheckStatus)]) -> Restore {
     }
 }
 
-fn own(verdict: Verdict) -> Check {
-    Check {
-        kind: CheckKind::Moodledata,
-        verdict,
-        summary: "37 of the 200 newest files missing".into(),
-        details: Vec::new(),
-    }
-}
+use crate::domain::test_support::own_check as own;
 
 const HOUR: Duration = Duration::hours(1);
 const RTO: Duration = Duration::hours(4);

@@ -82,6 +82,6 @@ pub fn request_for(
 /// the point it named, or for "the most recent" the newest good one taken before it was
 /// asked for.
 pub fn point_instant(restore: &Restore, points: &[RestorePoint]) -> Option<DateTime<Utc>> {
-    crate::domain::report::point_of(restore, points)
+    crate::domain::restore_point::point_of(restore, points)
         .map(|p| p.database.started_at.unwrap_or(p.taken_at))
 }

@@ -46,7 +46,6 @@
 mod behaviour;
 /// The writes with the contract's semantics; the reference server (`serve`) carries them out too.
 pub mod control;
-mod dns;
 mod drills;
 mod events;
 mod generate;
@@ -55,7 +54,6 @@ mod layout;
 mod names;
 mod patterns;
 mod points;
-mod requests;
 mod restores;
 mod rng;
 mod sim;

@@ -5,7 +5,7 @@ use crate::domain::drill::DrillResult;
 use crate::domain::ids::RestoreId;
 use crate::domain::restore::{RestoreMode, RestorePhase, RestoreStep, StepStatus};
 use crate::domain::test_support::{restore as a_restore, utc};
-use crate::domain::verify::{CheckKind, Verdict};
+use crate::domain::verify::Verdict;
 use crate::domain::workflow::{Event, SENDS, Want, Write};
 
 fn spec(verify: bool) -> DrillSpec {
@@ -75,14 +75,7 @@ fn sent(wants: &[Want]) -> &Write {
     }
 }
 
-fn own(verdict: Verdict) -> Check {
-    Check {
-        kind: CheckKind::Moodledata,
-        verdict,
-        summary: "37 of the 200 newest files missing".into(),
-        details: Vec::new(),
-    }
-}
+use crate::domain::test_support::own_check as own;
 
 #[test]
 fn a_launch_asks_for_its_restore_and_watches_what_comes_back() {

@@ -4,85 +4,10 @@
 //! tree is kept: each hub heads its group with its spokes beneath, and groups are ordered by
 //! their most extreme member, so the worst spoke still pulls its hub to the top.
 
-use super::fleet::Fleet;
+use super::Fleet;
 use super::order::Order;
-use crate::domain::tenant::Tenant;
+pub use super::order::SortKey;
 use crate::domain::{Level, TenantId};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SortKey {
-    Level,
-    Tenant,
-    Cluster,
-    Tier,
-    Region,
-    LastSuccess,
-    NextRun,
-    Retention,
-    CrossRegion,
-    Drill,
-    Flags,
-}
-
-impl SortKey {
-    pub const ALL: [SortKey; 11] = [
-        SortKey::Level,
-        SortKey::Tenant,
-        SortKey::Cluster,
-        SortKey::Tier,
-        SortKey::Region,
-        SortKey::LastSuccess,
-        SortKey::NextRun,
-        SortKey::Retention,
-        SortKey::CrossRegion,
-        SortKey::Drill,
-        SortKey::Flags,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            SortKey::Level => "level",
-            SortKey::Tenant => "tenant",
-            SortKey::Cluster => "cluster",
-            SortKey::Tier => "tier",
-            SortKey::Region => "region",
-            SortKey::LastSuccess => "last success",
-            SortKey::NextRun => "next run",
-            SortKey::Retention => "retention",
-            SortKey::CrossRegion => "cross-region",
-            SortKey::Drill => "drill",
-            SortKey::Flags => "flags",
-        }
-    }
-
-    /// What the natural direction puts first, for the header and help.
-    pub fn natural_order(self) -> &'static str {
-        match self {
-            SortKey::Level => "worst first",
-            SortKey::Tenant | SortKey::Cluster | SortKey::Tier | SortKey::Region => "A→Z",
-            SortKey::LastSuccess => "oldest first",
-            SortKey::NextRun => "soonest first",
-            SortKey::Retention => "fewest points first",
-            SortKey::CrossRegion => "oldest copy first",
-            SortKey::Drill => "longest untested first",
-            SortKey::Flags => "most flags first",
-        }
-    }
-
-    /// Whether the order moves with every backup (times and counts), not only with flags,
-    /// names and places.
-    pub fn follows_backups(self) -> bool {
-        matches!(
-            self,
-            SortKey::LastSuccess | SortKey::NextRun | SortKey::Retention | SortKey::CrossRegion
-        )
-    }
-
-    fn next(self) -> SortKey {
-        let at = SortKey::ALL.iter().position(|k| *k == self).unwrap_or(0);
-        SortKey::ALL[(at + 1) % SortKey::ALL.len()]
-    }
-}
 
 /// One line of the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -305,7 +230,7 @@ impl FleetView {
     }
 
     pub fn set_filter(&mut self, text: &str, fleet: &Fleet) {
-        let lowered = super::fleet::fold_case(text.trim());
+        let lowered = super::fold_case(text.trim());
         if lowered != self.filter {
             self.filter = lowered;
             self.refilter(fleet);
@@ -499,9 +424,4 @@ impl Term {
             Term::Not(term) => !term.matches(level, haystack),
         }
     }
-}
-
-/// The cluster a tenant was read from; empty for a source that reads no cluster.
-pub fn cluster_name(t: &Tenant) -> &str {
-    t.cluster().map_or("", |c| c.cluster.as_str())
 }

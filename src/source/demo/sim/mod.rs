@@ -5,6 +5,10 @@
 //! O(due · log n), not O(n): a tick of a 100 000-tenant fleet touches only the tenants whose
 //! run came up.
 
+mod dns;
+mod drills;
+mod requests;
+
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::sync::Arc;
@@ -12,17 +16,17 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use super::behaviour::{Behaviour, Fault, attempt_plan, copy_latency};
-use super::dns::DnsPlan;
 use super::events::{Event, EventKind, push};
 use super::generate::generate;
 use super::patterns::Patterns;
-use super::requests::Requests;
 use super::restores::RestorePlan;
 use crate::domain::dns::DnsSwap;
 use crate::domain::restore::Restore;
 use crate::domain::tenant::{
     BackupSummary, CrossRegion, CrossRegionStatus, LastSuccess, Tenant, TenantState, Tier,
 };
+use dns::DnsPlan;
+use requests::Requests;
 
 /// How long the stale group's cluster agent has been silent at start, unless told otherwise.
 pub const DEFAULT_STALE_FOR: Duration = Duration::minutes(20);

@@ -11,10 +11,84 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use super::fleet::Fleet;
-use super::view::{SortKey, cluster_name};
+use super::Fleet;
 use crate::domain::Level;
 use crate::domain::tenant::{Tenant, Tier};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    Level,
+    Tenant,
+    Cluster,
+    Tier,
+    Region,
+    LastSuccess,
+    NextRun,
+    Retention,
+    CrossRegion,
+    Drill,
+    Flags,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 11] = [
+        SortKey::Level,
+        SortKey::Tenant,
+        SortKey::Cluster,
+        SortKey::Tier,
+        SortKey::Region,
+        SortKey::LastSuccess,
+        SortKey::NextRun,
+        SortKey::Retention,
+        SortKey::CrossRegion,
+        SortKey::Drill,
+        SortKey::Flags,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SortKey::Level => "level",
+            SortKey::Tenant => "tenant",
+            SortKey::Cluster => "cluster",
+            SortKey::Tier => "tier",
+            SortKey::Region => "region",
+            SortKey::LastSuccess => "last success",
+            SortKey::NextRun => "next run",
+            SortKey::Retention => "retention",
+            SortKey::CrossRegion => "cross-region",
+            SortKey::Drill => "drill",
+            SortKey::Flags => "flags",
+        }
+    }
+
+    /// What the natural direction puts first, for the header and help.
+    pub fn natural_order(self) -> &'static str {
+        match self {
+            SortKey::Level => "worst first",
+            SortKey::Tenant | SortKey::Cluster | SortKey::Tier | SortKey::Region => "A→Z",
+            SortKey::LastSuccess => "oldest first",
+            SortKey::NextRun => "soonest first",
+            SortKey::Retention => "fewest points first",
+            SortKey::CrossRegion => "oldest copy first",
+            SortKey::Drill => "longest untested first",
+            SortKey::Flags => "most flags first",
+        }
+    }
+
+    /// Whether the order moves with every backup (times and counts), not only with flags,
+    /// names and places.
+    pub fn follows_backups(self) -> bool {
+        matches!(
+            self,
+            SortKey::LastSuccess | SortKey::NextRun | SortKey::Retention | SortKey::CrossRegion
+        )
+    }
+
+    pub(super) fn next(self) -> SortKey {
+        let at = SortKey::ALL.iter().position(|k| *k == self).unwrap_or(0);
+        SortKey::ALL[(at + 1) % SortKey::ALL.len()]
+    }
+}
 
 /// A tenant's place in the order.
 pub type Key = (i64, u32);
@@ -155,7 +229,7 @@ fn tenant_key(
 fn place_ranks(fleet: &Fleet, key: SortKey) -> HashMap<String, i64> {
     let place: fn(&Tenant) -> &str = match key {
         SortKey::Region => |t| t.region.as_str(),
-        SortKey::Cluster => cluster_name,
+        SortKey::Cluster => Tenant::cluster_name,
         _ => return HashMap::new(),
     };
     let mut places: Vec<&str> = fleet.tenants().iter().map(|t| place(t)).collect();
@@ -183,7 +257,7 @@ fn primary(fleet: &Fleet, key: SortKey, i: usize, places: &HashMap<String, i64>)
             Tier::Unknown(_) => 2,
         },
         SortKey::Region => *places.get(t.region.as_str())?,
-        SortKey::Cluster => *places.get(cluster_name(t))?,
+        SortKey::Cluster => *places.get(t.cluster_name())?,
         // Never backed up sorts before every instant: the oldest possible.
         SortKey::LastSuccess => instant(t.backup.last_success.as_ref().map(|s| s.taken_at)),
         SortKey::NextRun => instant(t.backup.schedule.next_run_at),

@@ -6,13 +6,13 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::names::{PLATFORM_DOMAIN, base36};
-use super::rng::{Rng, mix};
-use super::sim::Sim;
+use super::Sim;
 use crate::domain::dns::{DnsPhase, DnsSwap};
 use crate::domain::ids::{DnsSwapId, RestoreId, TenantId};
 use crate::domain::restore::{RestoreMode, RestorePhase};
 use crate::source::CommandError;
+use crate::source::demo::names::{PLATFORM_DOMAIN, base36};
+use crate::source::demo::rng::{Rng, mix};
 
 /// Why a demo swap fails, in the words a DNS provider or a resolver check would use. Keyed
 /// by seed and swap, so the same demo fails the same swaps.
@@ -150,7 +150,7 @@ impl Sim {
     }
 
     /// Moves every swap to where its timeline says it is now.
-    pub(super) fn advance_dns(&mut self) {
+    pub(in crate::source::demo) fn advance_dns(&mut self) {
         let now = self.now();
         for (plan, shown) in self.dns_plans.iter().zip(self.dns_swaps.iter_mut()) {
             let current = plan.at(now);

@@ -16,14 +16,14 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 
-use super::rng::Rng;
-use super::sim::Sim;
+use super::Sim;
 use crate::domain::calendar::BusinessCalendar;
 use crate::domain::ids::RestoreId;
 use crate::domain::request::{RestoreRequest, ack_deadline};
 use crate::domain::restore::{Restore, RestoreMode, RestorePhase};
 use crate::domain::tenant::{Tenant, TenantState};
 use crate::source::CommandError;
+use crate::source::demo::rng::Rng;
 
 /// New tickets arrive this far apart, in simulated time (about one every three and a half
 /// hours).
@@ -272,7 +272,11 @@ impl Sim {
     }
 
     /// A restore launched for `ticket` answers that ticket, while it is open.
-    pub(super) fn link_request(&mut self, ticket: Option<&str>, restore: &RestoreId) {
+    pub(in crate::source::demo) fn link_request(
+        &mut self,
+        ticket: Option<&str>,
+        restore: &RestoreId,
+    ) {
         let Some(ticket) = ticket else {
             return;
         };

@@ -1,18 +1,21 @@
 //! The fleet as the app knows it: tenants, their health at the last evaluation, and what
 //! filtering needs, kept in step so that no frame recomputes any of it.
 
+mod membership;
+pub mod order;
+pub mod view;
+
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::membership::Membership;
-pub use super::membership::Widest;
-use super::view::cluster_name;
 use crate::domain::drill::DrillResult;
 use crate::domain::health::{self, HealthContext};
 use crate::domain::run_times::ScheduleCache;
 use crate::domain::{FlagKind, Health, Level, Tenant, TenantId};
+use membership::Membership;
+pub use membership::Widest;
 
 /// Counts for the header.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -510,7 +513,7 @@ fn haystack(t: &Tenant, h: &Health) -> String {
         &t.region,
         &tier,
         &state,
-        cluster_name(t),
+        t.cluster_name(),
     ];
     for (i, word) in words.into_iter().enumerate() {
         if i > 0 {

@@ -5,7 +5,6 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use super::view::cluster_name;
 use crate::domain::natural::natural_key;
 use crate::domain::{Tenant, TenantId};
 
@@ -109,7 +108,7 @@ fn widest(tenants: &[Arc<Tenant>]) -> Widest {
 }
 
 fn widest_cluster(tenants: &[Arc<Tenant>]) -> usize {
-    let names: HashSet<&str> = tenants.iter().map(|t| cluster_name(t)).collect();
+    let names: HashSet<&str> = tenants.iter().map(|t| t.cluster_name()).collect();
     if names.len() < 2 {
         return 0;
     }
