@@ -366,7 +366,8 @@ async fn wait_for<T>(
 
 fn failing(event: &SourceEvent) -> Option<String> {
     match event {
-        SourceEvent::Connection(Connection::Failing { error, .. }) => Some(error.clone()),
+        // As the operator reads it: what failed, and when it is tried again.
+        SourceEvent::Connection(failing @ Connection::Failing { .. }) => failing.failure(),
         _ => None,
     }
 }

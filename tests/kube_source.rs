@@ -959,7 +959,7 @@ async fn a_stopped_api_server_turns_its_rows_stale_and_live_again_when_it_is_bac
     unsafe { libc::kill(pid as i32, libc::SIGTERM) };
     let context = env.context.clone();
     seen.until("failing, naming the cluster", Wait::from_secs(15), |app| {
-        matches!(&app.connection, Connection::Failing { error, scope }
+        matches!(&app.connection, Connection::Failing { error, scope, .. }
             if error.starts_with(&format!("{context}: ")) && scope.as_deref() == Some(context.as_str()))
     })
     .await;

@@ -328,6 +328,7 @@ fn with_the_source_down_the_wizard_says_so_instead_of_a_moment() {
             snapdeck::source::Connection::Failing {
                 error: "connection refused by 127.0.0.1:8750".into(),
                 scope: None,
+                retry_in: None,
             },
         )),
         now(),

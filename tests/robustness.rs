@@ -90,6 +90,7 @@ fn step(app: &mut App, rng: &mut Lcg, odd: &[Arc<Tenant>], full: &[Arc<Tenant>])
         4 => Msg::Source(SourceEvent::Connection(Connection::Failing {
             error: "HTTP 500 from proxy".into(),
             scope: None,
+            retry_in: None,
         })),
         5 => Msg::ClickRow(rng.next(200) as usize),
         6 => Msg::Scroll(rng.next(40) as isize - 20),

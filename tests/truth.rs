@@ -136,6 +136,7 @@ fn nothing_read_is_said_never_counted_as_zeros() {
         Msg::Source(SourceEvent::Connection(Connection::Failing {
             error: "401 Unauthorized: the token was refused".into(),
             scope: None,
+            retry_in: None,
         })),
         now(),
     );

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::*;
-use crate::source::{Connection, SourceEvent};
+use crate::source::SourceEvent;
 
 impl App {
     pub(super) fn on_tick(&mut self, now: DateTime<Utc>) {
@@ -95,8 +95,8 @@ impl App {
             SourceEvent::Answer { id, outcome } => self.on_answer(id, outcome),
             SourceEvent::Unread(unread) => self.unread = unread,
             SourceEvent::Connection(connection) => {
-                if let Connection::Failing { error, .. } = &connection {
-                    self.set_flash(FlashKind::Error, format!("source: {error}"));
+                if let Some(failure) = connection.failure() {
+                    self.set_flash(FlashKind::Error, format!("source: {failure}"));
                 }
                 self.connection = connection;
             }

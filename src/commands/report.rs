@@ -190,8 +190,10 @@ impl Wire {
                         now,
                     });
                 }
-                Some(SourceEvent::Connection(Connection::Failing { error, scope: None })) => {
-                    let why = error.split("; retrying in").next().unwrap_or(&error);
+                Some(SourceEvent::Connection(Connection::Failing {
+                    error, scope: None, ..
+                })) => {
+                    let why = &error;
                     return Err(format!("the source could not be read: {why}"));
                 }
                 Some(_) => {}

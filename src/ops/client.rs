@@ -220,12 +220,10 @@ async fn pump(
                     seen.complete = fleet && restores;
                 });
             }
-            SourceEvent::Connection(Connection::Failing { error, scope: None }) => {
-                let why = error
-                    .split("; retrying in")
-                    .next()
-                    .unwrap_or(&error)
-                    .to_string();
+            SourceEvent::Connection(Connection::Failing {
+                error, scope: None, ..
+            }) => {
+                let why = error;
                 tell.send_modify(|seen| seen.failing = Some(why));
             }
             _ => {}

@@ -72,6 +72,8 @@ pub enum Connection {
         /// The part of the source that fails, when only part of it does (the kube source's
         /// clusters), so the status bar can name it.
         scope: Option<String>,
+        /// When the source tries again, when it says.
+        retry_in: Option<std::time::Duration>,
     },
 }
 
@@ -84,6 +86,19 @@ impl Connection {
             Connection::Failing {
                 scope: Some(scope), ..
             } => format!("failing: {scope}"),
+        }
+    }
+
+    /// What failed, and when it is tried again: "503 unavailable; retrying in 4 s".
+    pub fn failure(&self) -> Option<String> {
+        match self {
+            Connection::Failing {
+                error,
+                retry_in: Some(wait),
+                ..
+            } => Some(format!("{error}; retrying in {}", http::seconds(*wait))),
+            Connection::Failing { error, .. } => Some(error.clone()),
+            Connection::Connecting | Connection::Live => None,
         }
     }
 }

@@ -302,8 +302,8 @@ fn unread_line(app: &App, width: u16) -> Option<String> {
 fn draw_empty(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let text = if let Some(tenants) = app.loading() {
         format!("Judging and ordering {}…", count(tenants, "tenant"))
-    } else if let (false, Connection::Failing { error, .. }) = (app.has_data(), &app.connection) {
-        format!("Never read: {error}")
+    } else if let (false, Some(failure)) = (app.has_data(), app.connection.failure()) {
+        format!("Never read: {failure}")
     } else if !app.has_data() {
         "Waiting for the first answer from the source…".to_string()
     } else if app.fleet.is_empty() && !app.unread.is_empty() {

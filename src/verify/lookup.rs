@@ -54,8 +54,10 @@ async fn restore_and_fleet(
         match events.recv().await {
             Some(SourceEvent::Fleet { tenants: t, .. }) => tenants = Some(t),
             Some(SourceEvent::Restores { restores: r, .. }) => restores = Some(r),
-            Some(SourceEvent::Connection(Connection::Failing { error, scope: None })) => {
-                let why = error.split("; retrying in").next().unwrap_or(&error);
+            Some(SourceEvent::Connection(Connection::Failing {
+                error, scope: None, ..
+            })) => {
+                let why = &error;
                 return Err(format!("the source could not be read: {why}"));
             }
             Some(_) => {}

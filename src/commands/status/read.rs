@@ -107,9 +107,11 @@ impl<'a> Reading<'a> {
                 let restores = std::mem::take(&mut self.restores);
                 Some(Ok(self.done(Some(Ok(Lists { restores, requests })))))
             }
-            Some(SourceEvent::Connection(Connection::Failing { error, scope: None })) => {
+            Some(SourceEvent::Connection(Connection::Failing {
+                error, scope: None, ..
+            })) => {
                 // `status` does not retry: the retry the loop announces is not ours.
-                let why = error.split("; retrying in").next().unwrap_or(&error);
+                let why = &error;
                 Some(Ok(self.failed(why.to_string())))
             }
             Some(_) => None,

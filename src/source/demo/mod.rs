@@ -141,6 +141,7 @@ impl DemoSource {
             let _ = events.send(SourceEvent::Connection(Connection::Failing {
                 error,
                 scope: None,
+                retry_in: None,
             }));
             return;
         };

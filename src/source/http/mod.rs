@@ -34,7 +34,8 @@ use crate::source::{
 };
 use commands::Retries;
 use fleet::{PollState, Polled};
-use transport::{Transport, seconds};
+use transport::Transport;
+pub(crate) use transport::seconds;
 
 /// Everything the http source is built from.
 #[derive(Debug, Clone)]
@@ -254,11 +255,12 @@ impl Loop {
                 self.live = false;
                 let wait = self.backoff.next(failure.retry_after);
                 self.next = Instant::now() + wait;
-                let error = format!("{}; retrying in {}", failure.message, seconds(wait));
-                tracing::warn!(%error, "control plane read failed");
+                let error = failure.message.clone();
+                tracing::warn!(%error, retry_in = %seconds(wait), "control plane read failed");
                 send(SourceEvent::Connection(Connection::Failing {
                     error,
                     scope: None,
+                    retry_in: Some(wait),
                 }))?;
                 for id in answering {
                     let outcome = Err(failure.clone().into_command_error());

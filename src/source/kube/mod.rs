@@ -389,6 +389,7 @@ impl Loop {
             Connection::Failing {
                 error: failing.join(" · "),
                 scope: Some(names.join(", ")),
+                retry_in: None,
             }
         } else if self.first_sent {
             Connection::Live
