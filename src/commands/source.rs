@@ -47,12 +47,15 @@ pub fn acting_source(config: &Config, doing: &str) -> Result<(Box<dyn Source>, S
             config.source.name()
         )));
     }
-    let source = source_of(config, None)?;
-    let label = match config.source {
+    Ok((source_of(config, None)?, label_of(config)))
+}
+
+/// Where writes go, as the journal names it: "http https://…", "demo".
+pub fn label_of(config: &Config) -> String {
+    match config.source {
         SourceKind::Http => format!("http {}", config.http.base_url.clone().unwrap_or_default()),
-        _ => source.info().kind.to_string(),
-    };
-    Ok((source, label))
+        kind => kind.name().to_string(),
+    }
 }
 
 /// The http source, or why it cannot start (no URL, no token, plain http to another host);

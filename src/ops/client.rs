@@ -1,5 +1,6 @@
-//! The drill runner's view of a source: commands answered by their id (many drills wait at
-//! once), and the fleet and restores as last sent, each drill watching its own restore.
+//! The one headless reader of a source, for every command: commands answered by their id
+//! (many drills wait at once), and the lists the source pushes as last sent — the fleet, its
+//! unread parts, restores, DNS swaps, open tickets — each waiter watching what it needs.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -10,11 +11,16 @@ use chrono::{DateTime, Utc};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tokio::sync::{oneshot, watch};
 
+use crate::domain::dns::DnsSwap;
 use crate::domain::ids::RestoreId;
+use crate::domain::request::RestoreRequest;
 use crate::domain::restore::Restore;
+use crate::domain::restore_point::{RestorePoint, point_of};
 use crate::domain::tenant::Tenant;
+use crate::domain::verify::request::POINTS_LOOKED_THROUGH;
 use crate::source::{
     self, CommandError, CommandId, Connection, Op, Reply, Source, SourceCommand, SourceEvent,
+    Unread,
 };
 
 type Answers = Arc<Mutex<HashMap<CommandId, oneshot::Sender<Result<Reply, CommandError>>>>>;
@@ -34,6 +40,14 @@ pub struct Seen {
     pub failing: Option<String>,
     /// Both the fleet and the restores have come at least once.
     pub complete: bool,
+    /// The parts of the source never read (a cluster that failed before it listed).
+    pub unread: Vec<Unread>,
+    /// `None` until they come (a source without the list never sends them).
+    pub swaps: Option<Vec<DnsSwap>>,
+    /// `None` until they come; every source that keeps them sends them last.
+    pub requests: Option<Vec<RestoreRequest>>,
+    /// The source has stopped: nothing more will come.
+    pub stopped: bool,
 }
 
 impl Seen {
@@ -131,6 +145,61 @@ impl Client {
         })
     }
 
+    /// Waits until the source has sent what a command reads first — the fleet, and with
+    /// `lists` its restores, swaps and open tickets (the tickets come last) — or has failed
+    /// or stopped first: what it said by then.
+    pub async fn first(&self, lists: bool) -> Seen {
+        let mut seen = self.watch();
+        loop {
+            {
+                let now = seen.borrow_and_update();
+                let read = now.at.is_some() && (!lists || now.requests.is_some());
+                if read || now.failing.is_some() || now.stopped {
+                    return now.clone();
+                }
+            }
+            if seen.changed().await.is_err() {
+                let mut now = self.seen();
+                now.stopped = true;
+                return now;
+            }
+        }
+    }
+
+    /// The point `restore` was made from, page by page through its tenant's history (as far
+    /// as the monitor looks), or why it is not known.
+    pub async fn point_of(&self, restore: &Restore) -> Result<RestorePoint, String> {
+        let (mut cursor, mut read) = (None, 0);
+        loop {
+            let op = Op::RestorePoints {
+                tenant: restore.tenant_id.clone(),
+                cursor: cursor.take(),
+            };
+            let page = match self.call(op).await {
+                Ok(Reply::RestorePoints(page)) => page,
+                Ok(_) => return Err("the source answered with something else".into()),
+                Err(e) => {
+                    return Err(format!(
+                        "the tenant's history could not be read: {}",
+                        e.message
+                    ));
+                }
+            };
+            if let Some(point) = point_of(restore, &page.items) {
+                return Ok(point.clone());
+            }
+            read += page.items.len();
+            match page.next_cursor {
+                Some(next) if read < POINTS_LOOKED_THROUGH => cursor = Some(next),
+                _ => break,
+            }
+        }
+        Err(match &restore.restore_point_id {
+            Some(point) => format!("restore point {point} is not in the tenant's history"),
+            None => "no restore point before the restore was asked for".to_string(),
+        })
+    }
+
     /// Sends `op` and waits for its one answer.
     pub async fn call(&self, op: Op) -> Result<Reply, CommandError> {
         let id = CommandId(self.next.fetch_add(1, Ordering::Relaxed));
@@ -222,11 +291,16 @@ async fn pump(
             }
             SourceEvent::Connection(Connection::Failing {
                 error, scope: None, ..
-            }) => {
-                let why = error;
-                tell.send_modify(|seen| seen.failing = Some(why));
+            }) => tell.send_modify(|seen| seen.failing = Some(error)),
+            SourceEvent::Unread(parts) => tell.send_modify(|seen| seen.unread = parts),
+            SourceEvent::DnsSwaps { swaps, .. } => {
+                tell.send_modify(|seen| seen.swaps = Some(swaps))
+            }
+            SourceEvent::Requests { requests, .. } => {
+                tell.send_modify(|seen| seen.requests = Some(requests))
             }
             _ => {}
         }
     }
+    tell.send_modify(|seen| seen.stopped = true);
 }

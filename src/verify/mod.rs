@@ -7,7 +7,7 @@ pub mod db;
 
 pub mod files;
 pub mod fingerprint;
-pub mod lookup;
+
 pub mod password;
 pub mod report;
 pub mod site;

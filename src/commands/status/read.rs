@@ -7,8 +7,9 @@ use chrono::{DateTime, Utc};
 
 use super::acting::Lists;
 use crate::domain::tenant::Tenant;
+use crate::ops::client::{Client, Seen};
 use crate::source::demo::Sim;
-use crate::source::{self, Connection, Source, SourceEvent, Unread};
+use crate::source::{Source, Unread};
 
 /// The tenants read, the parts of the source that could not be, and the acting side.
 pub struct FirstRead {
@@ -46,109 +47,44 @@ pub fn first_read(source: Box<dyn Source>, whole: &str) -> Result<FirstRead, Str
         .enable_all()
         .build()
         .map_err(|e| format!("could not start the async runtime: {e}"))?;
-    let keeps_restores = source.info().cannot_act.is_none();
-    let read = runtime.block_on(async {
-        let source::Started {
-            mut events, task, ..
-        } = source::start(source);
-        let mut reading = Reading::new(whole, keeps_restores);
-        let read = loop {
-            if let Some(done) = reading.take(events.recv().await) {
-                break done;
-            }
-        };
-        task.abort();
-        read
+    let keeps_lists = source.info().cannot_act.is_none();
+    let seen = runtime.block_on(async {
+        let client = Client::start(source);
+        client.first(keeps_lists).await
     });
     runtime.shutdown_timeout(std::time::Duration::from_millis(10));
-    read
+    read_of(seen, whole, keeps_lists)
 }
 
-/// The events seen so far of a first read.
-struct Reading<'a> {
-    whole: &'a str,
-    keeps_restores: bool,
-    unread: Vec<Unread>,
-    fleet: Option<(DateTime<Utc>, Vec<Arc<Tenant>>)>,
-    restores: Vec<crate::domain::restore::Restore>,
-}
-
-impl<'a> Reading<'a> {
-    fn new(whole: &'a str, keeps_restores: bool) -> Self {
-        Reading {
-            whole,
-            keeps_restores,
-            unread: Vec::new(),
-            fleet: None,
-            restores: Vec::new(),
-        }
-    }
-
-    /// Takes one event; the read once it is complete. The restores come before the tickets
-    /// in every source that sends them, so the tickets close the read.
-    fn take(&mut self, event: Option<SourceEvent>) -> Option<Result<FirstRead, String>> {
-        match event {
-            Some(SourceEvent::Fleet {
-                tenants,
-                generated_at,
-            }) => {
-                self.fleet = Some((generated_at, tenants));
-                (!self.keeps_restores).then(|| Ok(self.done(None)))
-            }
-            Some(SourceEvent::Unread(parts)) => {
-                self.unread = parts;
-                None
-            }
-            Some(SourceEvent::Restores { restores, .. }) => {
-                self.restores = restores;
-                None
-            }
-            Some(SourceEvent::Requests { requests, .. }) if self.fleet.is_some() => {
-                let restores = std::mem::take(&mut self.restores);
-                Some(Ok(self.done(Some(Ok(Lists { restores, requests })))))
-            }
-            Some(SourceEvent::Connection(Connection::Failing {
-                error, scope: None, ..
-            })) => {
-                // `status` does not retry: the retry the loop announces is not ours.
-                let why = &error;
-                Some(Ok(self.failed(why.to_string())))
-            }
-            Some(_) => None,
-            None if self.fleet.is_some() => {
-                let why = "the source stopped before sending its restores and tickets";
-                Some(Ok(self.done(Some(Err(why.to_string())))))
-            }
-            None => Some(Err(
-                "the source stopped before sending the fleet".to_string()
-            )),
-        }
-    }
-
-    /// The source failed: before the fleet, the whole of it is unread (said once, as the
-    /// fleet's unread part); after, its restores and tickets are.
-    fn failed(&mut self, why: String) -> FirstRead {
-        if self.fleet.is_some() {
-            return self.done(Some(Err(why)));
-        }
-        FirstRead {
-            tenants: Vec::new(),
-            unread: vec![Unread {
-                part: self.whole.to_string(),
-                why,
-            }],
-            generated_at: None,
-            acting: None,
-        }
-    }
-
-    fn done(&mut self, acting: Option<Result<Lists, String>>) -> FirstRead {
-        let (generated_at, tenants) = self.fleet.take().unwrap_or((Utc::now(), Vec::new()));
-        FirstRead {
-            tenants,
-            unread: std::mem::take(&mut self.unread),
-            generated_at: Some(generated_at),
-            acting,
-        }
-    }
+/// What a first read saw, as `status` judges it.
+fn read_of(seen: Seen, whole: &str, keeps_lists: bool) -> Result<FirstRead, String> {
+    let Some(generated_at) = seen.at else {
+        // `status` does not retry: the source failed (or stopped) before its fleet.
+        return match seen.failing {
+            Some(why) => Ok(FirstRead {
+                tenants: Vec::new(),
+                unread: vec![Unread {
+                    part: whole.to_string(),
+                    why,
+                }],
+                generated_at: None,
+                acting: None,
+            }),
+            None => Err("the source stopped before sending the fleet".to_string()),
+        };
+    };
+    let acting = keeps_lists.then(|| match (seen.requests, seen.failing) {
+        (Some(requests), _) => Ok(Lists {
+            restores: seen.restores,
+            requests,
+        }),
+        (None, Some(why)) => Err(why),
+        (None, None) => Err("the source stopped before sending its restores and tickets".into()),
+    });
+    Ok(FirstRead {
+        tenants: seen.tenants,
+        unread: seen.unread,
+        generated_at: Some(generated_at),
+        acting,
+    })
 }

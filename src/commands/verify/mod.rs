@@ -1,6 +1,8 @@
 //! `snapdeck verify`: snapdeck's own checks of one restore, by its id through the source
 //! (the targets from `[verify]`), or of targets named on the command line.
 
+pub mod lookup;
+
 use std::process::ExitCode;
 
 use super::{Failure, print_out, runtime, user};
@@ -83,7 +85,7 @@ pub fn restore(config: &Config, id: &str, json: bool) -> Result<ExitCode, Failur
     let restore = crate::domain::ids::RestoreId::from(id);
     let within = config.http.timeout.max(std::time::Duration::from_secs(10)) * 6;
     let request = runtime
-        .block_on(verify::lookup::request(source, &restore, within))
+        .block_on(lookup::request(source, &restore, within))
         .map_err(|why| user(format!("cannot verify {id}: {why}")))?;
     let fingerprint = request.overwrite.then(|| match journal::path() {
         Some(path) => verify::fingerprint::find_in(&path, id),
