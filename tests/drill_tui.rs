@@ -226,3 +226,42 @@ fn type_goto(app: &mut snapdeck::app::App, line: &str, effects: &mut Vec<Effect>
     type_text(app, line);
     effects.extend(key(app, KeyCode::Enter));
 }
+
+#[tokio::test]
+async fn x_on_a_running_drill_stops_its_workflow_discarded_and_never_recorded() {
+    let mut w = Wired::start().await;
+    let (id, slug) = launch_drill(&mut w).await;
+    // Past queued: a drill under way is discarded, not cancelled.
+    for round in 0..3 {
+        w.clock.advance(Duration::minutes(3));
+        refresh(&mut w, round).await;
+    }
+    key(&mut w.app, KeyCode::Char('X'));
+    type_text(&mut w.app, &slug);
+    let effects = key(&mut w.app, KeyCode::Enter);
+    let sent: Vec<&Op> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Write { command, .. } => Some(&command.op),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        matches!(sent.as_slice(), [Op::DiscardRestore { reason, .. }] if reason == "the drill run was stopped"),
+        "{sent:?}"
+    );
+    w.run(effects).await;
+    let Some(Stage::Done(end)) = stage(&w, &id) else {
+        panic!("{:?}", stage(&w, &id))
+    };
+    assert_eq!(end.ending, Ending::Interrupted);
+    assert_eq!(end.torn_down, Some(Ok(())));
+    let journal = read_journal(&w.journal_path).unwrap();
+    let ops: Vec<Action> = journal
+        .entries
+        .iter()
+        .map(|e| e.intent.op.clone())
+        .collect();
+    assert_eq!(ops, [Action::CreateRestore, Action::DiscardRestore]);
+    assert!(journal.entries.iter().all(|e| e.intent.is_drill()));
+}

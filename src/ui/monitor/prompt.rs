@@ -33,6 +33,9 @@ pub(super) fn next_move<'a>(
                      the slug typed)."
                 }
             }
+        } else if restore.phase.can_cancel() && app.drill_flow(&restore.id).is_some() {
+            "A drill this dashboard runs: X stops it (type the slug): cancelled while queued, \
+             its spoke discarded after, nothing recorded."
         } else if restore.phase.can_cancel() {
             "It is running: X cancels it (type the slug)."
         } else if restore.phase == RestorePhase::Failed && discard {
