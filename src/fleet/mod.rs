@@ -1,19 +1,22 @@
 //! The fleet as the app knows it: tenants, their health at the last evaluation, and what
 //! filtering needs, kept in step so that no frame recomputes any of it.
 
+mod judging;
 mod membership;
 pub mod order;
 pub mod view;
 
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::domain::drill::DrillResult;
 use crate::domain::health::{self, HealthContext};
 use crate::domain::run_times::ScheduleCache;
 use crate::domain::{FlagKind, Health, Level, Tenant, TenantId};
+pub use judging::fold_case;
+use judging::{Judged, haystack, joined, judge, judge_everyone, same_flags};
 use membership::Membership;
 pub use membership::Widest;
 
@@ -66,10 +69,6 @@ impl Summary {
     }
 }
 
-/// Below this many tenants per core, a new fleet is judged on one thread: starting threads
-/// would cost more than they save.
-const JUDGED_PER_THREAD_AT_LEAST: usize = 20_000;
-
 #[derive(Debug)]
 pub struct Fleet {
     /// Shared with the source that sent them: a tenant is held once.
@@ -91,6 +90,10 @@ pub struct Fleet {
     /// only those; `None` when it must re-sort everything (a new fleet, a new tenant, or more
     /// changes than re-placing one by one would beat).
     touched: Option<Vec<usize>>,
+    /// When each tenant's health must be judged again (`Health::recheck_at`), soonest first:
+    /// a second's tick looks at the few that are due, not at every tenant. An entry whose
+    /// tenant has since been given another instant is skipped when it comes up.
+    due: BinaryHeap<Reverse<(DateTime<Utc>, usize)>>,
 }
 
 /// Changes the view re-places one by one at most; past this a full sort is cheaper.
@@ -111,6 +114,7 @@ impl Fleet {
             summary: Summary::default(),
             stale_since_outdated: false,
             touched: None,
+            due: BinaryHeap::new(),
         }
     }
 
@@ -309,28 +313,6 @@ impl Fleet {
 
     /// Re-judges every tenant at `now`. Returns whether any tenant's level or flags changed.
     pub fn evaluate_all(&mut self, now: DateTime<Utc>) -> bool {
-        self.evaluate_where(now, |_| true)
-    }
-
-    /// Re-judges only the tenants whose health time alone can have changed by `now` (their
-    /// `recheck_at` has come): most seconds that is none of 100 000. Returns whether any
-    /// tenant's level or flags changed.
-    pub fn evaluate_due(&mut self, now: DateTime<Utc>) -> bool {
-        self.evaluate_where(now, |h| h.recheck_at.is_some_and(|at| at <= now))
-    }
-
-    /// Re-judges one tenant now even if nothing is due: its explanations say "3h ago", and
-    /// the open card must not show yesterday's words.
-    pub fn rejudge(&mut self, id: &TenantId, now: DateTime<Utc>) -> bool {
-        let Some(i) = self.position(id) else {
-            return false;
-        };
-        let changed = self.evaluate_one(i, &self.context(now));
-        self.refresh_stale_since();
-        changed
-    }
-
-    fn evaluate_where(&mut self, now: DateTime<Utc>, due: impl Fn(&Health) -> bool) -> bool {
         let fresh = self.health.len() != self.tenants.len();
         let ctx = self.context(now);
         self.evaluated_at = Some(now);
@@ -341,10 +323,61 @@ impl Fleet {
         }
         let mut changed = false;
         for i in 0..self.tenants.len() {
-            if due(&self.health[i]) {
-                changed |= self.evaluate_one(i, &ctx);
+            changed |= self.evaluate_one(i, &ctx);
+        }
+        self.refresh_stale_since();
+        changed
+    }
+
+    /// Re-judges only the tenants whose health time alone can have changed by `now` (their
+    /// `recheck_at` has come): most seconds that is none of 100 000. Returns whether any
+    /// tenant's level or flags changed.
+    pub fn evaluate_due(&mut self, now: DateTime<Utc>) -> bool {
+        if self.health.len() != self.tenants.len() {
+            return self.evaluate_all(now);
+        }
+        let mut due = Vec::new();
+        while let Some(Reverse((at, i))) = self.due.peek().copied() {
+            if at > now {
+                break;
+            }
+            self.due.pop();
+            // Still this tenant's instant (not one it was given since), and not taken twice.
+            if self.health.get(i).is_some_and(|h| h.recheck_at == Some(at)) {
+                due.push(i);
             }
         }
+        due.sort_unstable();
+        due.dedup();
+        let ctx = self.context(now);
+        self.evaluated_at = Some(now);
+        let mut changed = false;
+        for i in due {
+            changed |= self.evaluate_one(i, &ctx);
+        }
+        self.refresh_stale_since();
+        changed
+    }
+
+    /// Every tenant's next judgement, afresh: after the whole fleet was judged, or when
+    /// skipped entries outnumber the tenants.
+    fn schedule_everyone(&mut self) {
+        let due: Vec<_> = self
+            .health
+            .iter()
+            .enumerate()
+            .filter_map(|(i, h)| h.recheck_at.map(|at| Reverse((at, i))))
+            .collect();
+        self.due = BinaryHeap::from(due);
+    }
+
+    /// Re-judges one tenant now even if nothing is due: its explanations say "3h ago", and
+    /// the open card must not show yesterday's words.
+    pub fn rejudge(&mut self, id: &TenantId, now: DateTime<Utc>) -> bool {
+        let Some(i) = self.position(id) else {
+            return false;
+        };
+        let changed = self.evaluate_one(i, &self.context(now));
         self.refresh_stale_since();
         changed
     }
@@ -360,6 +393,12 @@ impl Fleet {
             self.haystacks[i] = haystack(tenant, &h);
             self.touch(i);
         }
+        if let Some(at) = h
+            .recheck_at
+            .filter(|at| Some(*at) != self.health[i].recheck_at)
+        {
+            self.due.push(Reverse((at, i)));
+        }
         // The header's counts follow each change, so no evaluation counts all 100 000.
         let old = std::mem::replace(&mut self.health[i], h);
         let new = &self.health[i];
@@ -368,6 +407,9 @@ impl Fleet {
         self.summary.stale =
             (self.summary.stale + usize::from(is)).saturating_sub(usize::from(was));
         self.stale_since_outdated |= was || is;
+        if self.due.len() > 2 * self.tenants.len() + 1024 {
+            self.schedule_everyone();
+        }
         changed
     }
 
@@ -387,6 +429,7 @@ impl Fleet {
                 self.haystacks.push(hay);
             }
         }
+        self.schedule_everyone();
     }
 
     /// The longest silence among stale tenants, found again only when the stale set or one
@@ -438,123 +481,4 @@ pub fn changes(old: &[Arc<Tenant>], new: &[Arc<Tenant>]) -> usize {
         }
     }
     changed + (before.len() - kept)
-}
-
-fn same_flags(a: &Health, b: &Health) -> bool {
-    a.level == b.level
-        && a.flags.len() == b.flags.len()
-        && a.flags.iter().zip(&b.flags).all(|(x, y)| x.kind == y.kind)
-}
-
-/// What the filter's words are looked for in: names, places, ids, state and flags. The
-/// level is not in it: a level word matches the level itself (`red` must not match
-/// "fred-college"), and the view checks that apart.
-/// Verdicts and filter texts in fleet order, in parts, each with the schedules it worked out.
-type Judged = Vec<(Vec<(Health, String)>, ScheduleCache)>;
-
-/// Judges a whole new fleet, split over the machine's cores: at a million tenants this is
-/// seconds of the wait for the first table, and each verdict stands on its own. Each part
-/// works out schedules in its own copy of the cache.
-fn judge_everyone(
-    tenants: &[Arc<Tenant>],
-    schedules: &ScheduleCache,
-    ctx: &HealthContext,
-) -> Judged {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let part = tenants
-        .len()
-        .div_ceil(cores)
-        .max(JUDGED_PER_THREAD_AT_LEAST);
-    std::thread::scope(|scope| {
-        let running: Vec<_> = tenants
-            .chunks(part)
-            .map(|tenants| {
-                let mut schedules = schedules.clone();
-                scope.spawn(move || {
-                    let verdicts = tenants
-                        .iter()
-                        .map(|t| {
-                            let h = judge(t, &mut schedules, ctx);
-                            let hay = haystack(t, &h);
-                            (h, hay)
-                        })
-                        .collect();
-                    (verdicts, schedules)
-                })
-            })
-            .collect();
-        running.into_iter().map(joined).collect()
-    })
-}
-
-/// A scoped thread's result; its panic goes on in the caller, as if it had been one thread.
-fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
-    handle
-        .join()
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-}
-
-/// One tenant's verdict, its schedule's facts worked out in (or taken from) `schedules`.
-fn judge(tenant: &Tenant, schedules: &mut ScheduleCache, ctx: &HealthContext) -> Health {
-    let at = health::judged_at(tenant, ctx);
-    let look_back = Duration::days(i64::from(tenant.backup.retention_days));
-    let facts = schedules.facts(&tenant.backup.schedule, at, look_back);
-    health::evaluate(tenant, facts, ctx)
-}
-
-fn haystack(t: &Tenant, h: &Health) -> String {
-    let mut s = String::with_capacity(160);
-    let (tier, state) = (t.tier.label(), t.state.label());
-    let words = [
-        t.slug.as_str(),
-        &t.display_name,
-        &t.hostname,
-        &t.id.0,
-        &t.region,
-        &tier,
-        &state,
-        t.cluster_name(),
-    ];
-    for (i, word) in words.into_iter().enumerate() {
-        if i > 0 {
-            s.push(' ');
-        }
-        push_folded(&mut s, word);
-    }
-    s.push_str(match t.backup.last_drill.as_ref().map(|d| &d.result) {
-        None if !crate::domain::drill::knows_drills(t) => "",
-        None => " drill:never",
-        Some(DrillResult::Passed) => " drill:passed",
-        Some(DrillResult::Warning) => " drill:warning",
-        Some(DrillResult::Failed) => " drill:failed",
-        Some(DrillResult::Unknown(_)) => " drill:unknown",
-    });
-    for f in &h.flags {
-        for word in [f.kind.id(), f.kind.title(), f.kind.short()] {
-            s.push(' ');
-            push_folded(&mut s, word);
-        }
-    }
-    s.shrink_to_fit();
-    s
-}
-
-/// Text as the filter compares it: lower case, char by char (the filter's own words go
-/// through this too, so the two always agree).
-pub fn fold_case(text: &str) -> String {
-    let mut s = String::with_capacity(text.len());
-    push_folded(&mut s, text);
-    s
-}
-
-/// Appends `text` lower-cased; ASCII in place (nine in ten haystacks hold one "—", and
-/// lower-casing all of them char by char was a tenth of judging a million tenants).
-fn push_folded(s: &mut String, text: &str) {
-    if text.is_ascii() {
-        let start = s.len();
-        s.push_str(text);
-        s[start..].make_ascii_lowercase();
-    } else {
-        s.extend(text.chars().flat_map(char::to_lowercase));
-    }
 }
