@@ -95,3 +95,38 @@ fn too_many_changes_or_a_new_tenant_sort_everything_again() {
     same_as_a_full_sort(&view, &fleet, "after new tenants");
     assert!(view.rows().iter().any(|r| !r.is_child));
 }
+
+/// Each second's tick judges only the tenants whose time has come (a heap of their recheck
+/// instants); over two days of changes, hour by hour, their verdicts must be exactly those
+/// of judging every tenant every time.
+#[test]
+fn judging_only_the_due_tenants_gives_the_verdicts_of_judging_everyone() {
+    let (tenants, _) = fleet_at(7, 400, now());
+    let mut due_only = Fleet::new(Duration::seconds(30));
+    let mut everyone = Fleet::new(Duration::seconds(30));
+    due_only.replace(tenants.clone(), now(), now());
+    everyone.replace(tenants.clone(), now(), now());
+    let mut rng = Lcg(11);
+    for step in 1..=96 {
+        let at = now() + Duration::minutes(30 * step);
+        if step % 7 == 0 {
+            let changed = changes(&tenants, &mut rng, 5);
+            due_only.upsert(changed.clone(), at, at);
+            everyone.upsert(changed, at, at);
+        }
+        due_only.evaluate_due(at);
+        everyone.evaluate_all(at);
+        for i in 0..everyone.len() {
+            let (a, b) = (due_only.health(i), everyone.health(i));
+            let kinds = |h: &snapdeck::domain::Health| -> Vec<_> {
+                h.flags.iter().map(|f| f.kind.clone()).collect()
+            };
+            assert_eq!(
+                (a.level, kinds(a)),
+                (b.level, kinds(b)),
+                "step {step}, {}",
+                everyone.tenant(i).slug
+            );
+        }
+    }
+}

@@ -344,7 +344,7 @@ impl Fleet {
             self.due.pop();
             // Still this tenant's instant (not one it was given since), and not taken twice.
             if self.health.get(i).is_some_and(|h| h.recheck_at == Some(at)) {
-                due.push(i);
+                due.push((i, at));
             }
         }
         due.sort_unstable();
@@ -352,8 +352,12 @@ impl Fleet {
         let ctx = self.context(now);
         self.evaluated_at = Some(now);
         let mut changed = false;
-        for i in due {
+        for (i, at) in due {
             changed |= self.evaluate_one(i, &ctx);
+            // Judged again to the same instant: it stays due, as it would in a full scan.
+            if self.health[i].recheck_at == Some(at) {
+                self.due.push(Reverse((at, i)));
+            }
         }
         self.refresh_stale_since();
         changed
