@@ -119,7 +119,7 @@ fn judging_only_the_due_tenants_gives_the_verdicts_of_judging_everyone() {
         for i in 0..everyone.len() {
             let (a, b) = (due_only.health(i), everyone.health(i));
             let kinds = |h: &snapdeck::domain::Health| -> Vec<_> {
-                h.flags.iter().map(|f| f.kind.clone()).collect()
+                h.flags.iter().map(|f| f.kind).collect()
             };
             assert_eq!(
                 (a.level, kinds(a)),
