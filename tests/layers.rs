@@ -82,48 +82,37 @@ fn sources() -> Vec<(Vec<String>, String)> {
         .collect()
 }
 
-#[test]
-fn no_module_imports_from_a_layer_above_its_own() {
+/// "module uses crate::path" for every path a module names that `forbidden` refuses.
+fn uses_where(forbidden: impl Fn(&[String], &[String]) -> bool) -> Vec<String> {
     let mut wrong = Vec::new();
     for (module, text) in sources() {
-        let own = layer(&module[0]);
         for path in paths(&text) {
-            if layer(&path[0]) > own {
-                wrong.push(format!(
-                    "{} uses crate::{}",
-                    module.join("::"),
-                    path.join("::")
-                ));
+            if forbidden(&module, &path) {
+                let (module, path) = (module.join("::"), path.join("::"));
+                wrong.push(format!("{module} uses crate::{path}"));
             }
         }
     }
     wrong.sort();
     wrong.dedup();
+    wrong
+}
+
+#[test]
+fn no_module_imports_from_a_layer_above_its_own() {
+    let wrong = uses_where(|module, path| layer(&path[0]) > layer(&module[0]));
     assert!(wrong.is_empty(), "upward imports:\n{}", wrong.join("\n"));
 }
 
 #[test]
 fn the_commands_never_reach_into_the_dashboards_app_and_app_and_config_never_into_verify() {
-    let mut wrong = Vec::new();
-    for (module, text) in sources() {
-        for path in paths(&text) {
-            let command =
-                module[0] == "commands" && module.get(1).is_some_and(|c| c != "dashboard");
-            let below_verify = module[0] == "app" || module[0] == "config";
-            let verify_like = ["verify", "ops"].contains(&module[0].as_str());
-            if (command || verify_like) && ["app", "ui", "tui"].contains(&path[0].as_str())
-                || below_verify && path[0] == "verify"
-            {
-                wrong.push(format!(
-                    "{} uses crate::{}",
-                    module.join("::"),
-                    path.join("::")
-                ));
-            }
-        }
-    }
-    wrong.sort();
-    wrong.dedup();
+    let wrong = uses_where(|module, path| {
+        let command = module[0] == "commands" && module.get(1).is_some_and(|c| c != "dashboard");
+        let below_verify = module[0] == "app" || module[0] == "config";
+        let verify_like = ["verify", "ops"].contains(&module[0].as_str());
+        (command || verify_like) && ["app", "ui", "tui"].contains(&path[0].as_str())
+            || below_verify && path[0] == "verify"
+    });
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
