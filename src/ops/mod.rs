@@ -22,7 +22,7 @@ use crate::domain::verify::Check;
 use crate::domain::workflow::{DrillFlow, Event, Want, Write};
 use crate::journal::{Intent, Journal, Outcome};
 use crate::source::writes::{Ended, Keys, event_of};
-use crate::source::{CommandError, Op, Reply};
+use crate::source::{Op, Reply};
 
 /// How often the workflows hear that time went by.
 const TICK: std::time::Duration = std::time::Duration::from_secs(1);
@@ -187,11 +187,6 @@ impl Runner {
     fn lock_journal(&self) -> std::sync::MutexGuard<'_, Journal> {
         self.journal.lock().unwrap_or_else(|e| e.into_inner())
     }
-}
-
-/// An error as the summary says it (`CommandError::words`).
-pub fn words(e: &CommandError) -> String {
-    e.words()
 }
 
 /// The line says so when the restore moved (phase or step progress).

@@ -29,7 +29,7 @@ pub use crate::domain::workflow::Ending;
 use crate::domain::workflow::{DrillFlow, DrillSpec, Stage};
 use crate::ops::client::{Client, Seen};
 use crate::ops::progress::Progress;
-use crate::ops::{Runner, Writer, words};
+use crate::ops::{Runner, Writer};
 use crate::source::{Op, Reply, Source};
 
 /// How long the source may take to send the fleet at start.
@@ -215,7 +215,7 @@ impl Drills {
             )),
             Err(e) => Err(CouldNotRun(format!(
                 "the control plane's drills could not be read: {}",
-                words(&e)
+                e.words()
             ))),
         }
     }
@@ -407,7 +407,7 @@ impl Drills {
             Err(e) => {
                 return Err(format!(
                     "its restore points could not be read: {}",
-                    words(&e)
+                    e.words()
                 ));
             }
         };
