@@ -85,6 +85,7 @@ fn loopback(c: &mut Criterion) {
             tenants: TENANTS,
             clock,
             tokens: Tokens::new(TOKEN.into(), None).unwrap(),
+            outages: Vec::new(),
         };
         tokio::spawn(serve::run(listener, config, std::future::pending()));
         format!("http://{address}")

@@ -167,6 +167,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 seed: config.demo.seed,
                 tenants: config.demo.tenants,
                 speed: config.demo.speed,
+                outages: config.demo.outages.clone(),
                 token_file,
                 viewer_token_file,
             };

@@ -134,6 +134,15 @@ impl Verifier {
 }
 
 impl Verifier {
+    /// Runs pure but heavy work (a region's exposure over 100 000 tenants) on the blocking
+    /// pool; its message comes back with the checks' results.
+    fn off_task(&self, work: impl FnOnce() -> Msg + Send + 'static) {
+        let done = self.done.clone();
+        tokio::task::spawn_blocking(move || {
+            let _ = done.send(work());
+        });
+    }
+
     /// Takes live's fingerprint into the overwrite's intent, then hands the write back. The
     /// launch goes ahead without one (its why in the details): the operator asked for it.
     fn fingerprint(
@@ -390,6 +399,10 @@ fn apply(effects: Vec<Effect>, app: &mut App, clock: &dyn Clock, channels: &mut 
                 let journal = channels.journal.as_ref().ok().map(|j| j.path());
                 let copied = crate::clipboard::copy_report(&wanted, journal, &mut io::stdout());
                 Some(Msg::ReportCopied(copied))
+            }
+            Effect::Expose(wanted) => {
+                channels.verifier.off_task(move || wanted.run());
+                None
             }
             Effect::ReadJournal => Some(Msg::JournalRead(match &channels.journal {
                 Ok(journal) => read_journal(journal.path()).map_err(|e| e.to_string()),

@@ -90,6 +90,8 @@ fn unanswered_restore(app: &App) -> Intent {
         .unwrap();
     let tenant = app.fleet.tenant(i);
     let request = CreateRestore {
+        target_region: None,
+        batch: None,
         restore_point_id: tenant
             .backup
             .last_success

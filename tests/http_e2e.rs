@@ -36,6 +36,7 @@ fn serve(listener: TcpListener, clock: Arc<ManualClock>) -> oneshot::Sender<()> 
         tenants: 60,
         clock,
         tokens: Tokens::new(TOKEN.into(), None).unwrap(),
+        outages: Vec::new(),
     };
     let (stop, stopped) = oneshot::channel::<()>();
     tokio::spawn(serve::run(listener, config, async {
@@ -179,6 +180,8 @@ fn restore(reply: Result<Reply, CommandError>) -> Restore {
 
 fn new_spoke(ticket: &str) -> CreateRestore {
     CreateRestore {
+        target_region: None,
+        batch: None,
         restore_point_id: None,
         mode: RestoreMode::NewSpoke,
         target_slug: None,
@@ -497,6 +500,8 @@ async fn a_new_spoke_is_discarded_over_http_and_an_overwrite_is_refused_in_words
         wire.ask(Op::CreateRestore {
             tenant: tenant.id.clone(),
             request: CreateRestore {
+                target_region: None,
+                batch: None,
                 mode: RestoreMode::Overwrite,
                 ..new_spoke("SUP-4821")
             },

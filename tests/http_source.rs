@@ -590,6 +590,8 @@ fn create_restore(key: &str) -> SourceCommand {
         op: Op::CreateRestore {
             tenant: TenantId::from("ten_1"),
             request: CreateRestore {
+                target_region: None,
+                batch: None,
                 restore_point_id: None,
                 mode: RestoreMode::NewSpoke,
                 target_slug: None,

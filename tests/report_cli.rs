@@ -144,6 +144,8 @@ async fn restored(server: &Server, journal: &mut Journal) -> Value {
         .collect();
     for (n, tenant) in candidates.iter().enumerate() {
         let request = CreateRestore {
+            target_region: None,
+            batch: None,
             restore_point_id: None,
             mode: RestoreMode::NewSpoke,
             target_slug: None,

@@ -351,6 +351,8 @@ fn a_demo_restore_restores_the_points_own_sizes() {
         .clone();
     let gib = |b: Option<u64>| b.unwrap() as f64 / (1u64 << 30) as f64;
     let request = CreateRestore {
+        target_region: None,
+        batch: None,
         restore_point_id: None,
         mode: RestoreMode::NewSpoke,
         target_slug: None,

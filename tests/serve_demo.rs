@@ -40,6 +40,7 @@ impl Served {
             tenants,
             clock: clock.clone(),
             tokens: Tokens::new(OPERATOR.into(), Some(VIEWER.into())).unwrap(),
+            outages: Vec::new(),
         };
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(serve::run(listener, config, async {

@@ -74,6 +74,8 @@ fn drills_are_marked_in_the_restores_list_and_can_be_left_out_or_listed_alone() 
         .map(|t| (t.id.clone(), t.slug.clone()))
         .unwrap();
     let drill = CreateRestore {
+        target_region: None,
+        batch: None,
         restore_point_id: None,
         mode: RestoreMode::NewSpoke,
         target_slug: Some(format!("{}-drill-20261126", spoke.1)),

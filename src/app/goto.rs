@@ -14,6 +14,7 @@ pub enum Goto {
     Fleet,
     Restores,
     Requests,
+    Regions,
     Journal,
     Tenant(String),
     /// A drill's wizard for the tenant of exactly this slug (a write: no guessing).
@@ -26,6 +27,10 @@ pub const GOTOS: &[(&str, &str)] = &[
     ("fleet", "every tenant, worst first"),
     ("restores", "every active and recent restore"),
     ("requests", "restore requests waiting for on-call"),
+    (
+        "regions",
+        "every region: status, and what its failure would cost",
+    ),
     ("journal", "every action taken from this machine"),
     ("tenant", "SLUG: one tenant's screen"),
     ("drill", "SLUG: a restore drill of one tenant…"),
@@ -52,6 +57,7 @@ pub fn parse(line: &str) -> Result<Goto, String> {
         ("fleet", None) => Ok(Goto::Fleet),
         ("restores", None) => Ok(Goto::Restores),
         ("requests", None) => Ok(Goto::Requests),
+        ("regions", None) => Ok(Goto::Regions),
         ("journal", None) => Ok(Goto::Journal),
         _ => Ok(Goto::Quit),
     }
@@ -219,6 +225,7 @@ impl App {
             Goto::Restores => self.on_common_action(Action::ShowRestores),
             Goto::Journal => self.open_journal(),
             Goto::Requests => self.on_common_action(Action::ShowRequests),
+            Goto::Regions => self.on_common_action(Action::ShowRegions),
             Goto::Quit => self.effects.push(Effect::Quit),
             Goto::Tenant(slug) => self.open_tenant_named(&slug),
             Goto::Drill(slug) => {
@@ -315,7 +322,7 @@ mod tests {
         );
         let (line, offered) = complete("re", std::iter::empty());
         assert_eq!(line, "re");
-        assert_eq!(offered.words, ["requests", "restores"]);
+        assert_eq!(offered.words, ["regions", "requests", "restores"]);
         let (line, offered) = complete("tenant nor", slugs.iter().copied());
         assert_eq!(line, "tenant northfield-");
         assert_eq!(offered.words, ["northfield-arts", "northfield-hub"]);

@@ -45,6 +45,7 @@ impl App {
             (Screen::Restores(_), Some(action)) => self.on_restores_action(action),
             (Screen::Journal(_), Some(action)) => self.on_journal_action(action),
             (Screen::Requests(_), Some(action)) => self.on_requests_action(action),
+            (Screen::Regions(_), Some(action)) => self.on_regions_action(action),
         }
     }
 
@@ -105,6 +106,13 @@ impl App {
                 |s| matches!(s, Screen::Requests(_)),
                 || Screen::Requests(Default::default()),
             ),
+            Action::ShowRegions => {
+                self.switch_to(
+                    |s| matches!(s, Screen::Regions(_)),
+                    || Screen::Regions(Default::default()),
+                );
+                self.want_exposure(self.now);
+            }
             Action::Quit => self.effects.push(Effect::Quit),
             _ => self.dirty = false,
         }

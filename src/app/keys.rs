@@ -7,8 +7,8 @@ mod typing;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 pub use screens::{
-    COMMON_KEYS, DNS_KEYS, FLEET_KEYS, JOURNAL_KEYS, MONITOR_KEYS, REQUESTS_KEYS, RESTORES_KEYS,
-    TENANT_KEYS,
+    COMMON_KEYS, DNS_KEYS, FLEET_KEYS, JOURNAL_KEYS, MONITOR_KEYS, REGIONS_KEYS, REQUESTS_KEYS,
+    RESTORES_KEYS, TENANT_KEYS,
 };
 pub use typing::{
     CONFIRM_PROMPT_KEYS, FILTER_KEYS, GOTO_KEYS, PROMPT_KEYS, WIZARD_DONE_KEYS, WIZARD_KEYS,
@@ -57,6 +57,10 @@ pub enum Action {
     SwitchPane,
     /// The requests screen (support tickets).
     ShowRequests,
+    /// The regions screen (status and exposure).
+    ShowRegions,
+    /// The restore wizard: the tenant's own region, or its secondary from its copy.
+    ToggleRegion,
     /// The requests screen: confirm receipt of the selected ticket.
     Acknowledge,
     /// The restore wizard for the selected tenant: an action on the platform.

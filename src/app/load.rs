@@ -18,6 +18,7 @@ pub struct Loader {
     pub(super) refresh_interval: chrono::Duration,
     pub(super) drill_max_age: Option<chrono::Duration>,
     pub(super) schedules: ScheduleCache,
+    pub(super) regions: crate::domain::region::Regions,
     pub(super) view: FleetView,
 }
 
@@ -47,7 +48,8 @@ impl Loader {
         drop(self.old);
         let mut fleet = Fleet::new(self.refresh_interval)
             .with_drill_max_age(self.drill_max_age)
-            .with_schedules(self.schedules);
+            .with_schedules(self.schedules)
+            .with_regions(self.regions);
         fleet.replace(tenants, heard_at, now);
         let mut view = self.view;
         view.rebuild(&fleet);

@@ -123,6 +123,8 @@ pub struct App {
     received_data: bool,
     verify_configured: bool,
     own_checks: std::collections::HashMap<crate::domain::ids::RestoreId, own_checks::OwnChecks>,
+    /// Each region's exposure, for the regions screen.
+    pub exposure: screens::regions::Exposure,
 }
 
 impl App {
@@ -166,6 +168,7 @@ impl App {
             dirty: true,
             verify_configured: settings.verify,
             own_checks: Default::default(),
+            exposure: Default::default(),
             received_data: false,
         }
     }
@@ -261,6 +264,7 @@ impl App {
                 self.effects.push(Effect::Write { intent, command });
             }
             Msg::ReportCopied(result) => self.report_copied(result),
+            Msg::Exposed { at, regions } => self.on_exposed(at, regions),
             Msg::Hint(text) => {
                 self.set_flash(FlashKind::Info, text);
                 if let Some(flash) = self.flash.as_mut() {

@@ -91,6 +91,11 @@ pub enum Msg {
     },
     /// The ticket report asked for with `Effect::CopyReport`: where it went, or why not.
     ReportCopied(Result<String, String>),
+    /// Each region's exposure, worked out off the UI task (`Effect::Expose`) as of `at`.
+    Exposed {
+        at: chrono::DateTime<chrono::Utc>,
+        regions: Vec<crate::domain::region::exposure::RegionExposure>,
+    },
 }
 
 /// What the app asks the outside world to do; `update` answers a list of them, in order.
@@ -120,6 +125,8 @@ pub enum Effect {
     /// Build a restore's ticket report with the journal, save it and hand it to the
     /// terminal's clipboard (answered with `Msg::ReportCopied`).
     CopyReport(Box<crate::clipboard::ReportWanted>),
+    /// Work out each region's exposure away from the keys (answered with `Msg::Exposed`).
+    Expose(Box<super::screens::regions::ExposeWanted>),
 }
 
 pub struct Settings {

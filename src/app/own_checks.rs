@@ -151,13 +151,14 @@ impl App {
     /// The request, `None` while the point is being looked for, or why there can be none.
     fn verify_request(&mut self, restore: &Restore) -> Result<Option<VerifyRequest>, String> {
         // Why it cannot be, before anything is fetched for it.
-        request_for(restore, self.fleet.tenants(), DateTime::<Utc>::MIN_UTC)?;
+        let (tenants, regions) = (self.fleet.tenants(), self.fleet.regions());
+        request_for(restore, tenants, DateTime::<Utc>::MIN_UTC, regions)?;
         let Some(point) = self.point_of(restore)? else {
             let tenant = restore.tenant_id.clone();
             self.want_points(&tenant, POINTS_LOOKED_THROUGH);
             return Ok(None);
         };
-        request_for(restore, self.fleet.tenants(), point).map(Some)
+        request_for(restore, self.fleet.tenants(), point, self.fleet.regions()).map(Some)
     }
 
     /// When the restore's point's dump started, from the tenant's history: `None` while it

@@ -25,6 +25,7 @@ impl App {
         self.poll_event_logs(false);
         self.tick_drills();
         self.fleet.evaluate_due(now);
+        self.want_exposure(now);
         if let Screen::Tenant(card) = self.screen() {
             let id = card.id.clone();
             self.fleet.rejudge(&id, now);
@@ -92,6 +93,12 @@ impl App {
                 self.requests = requests;
                 screens::requests::order(&mut self.requests, &self.calendar);
             }
+            SourceEvent::Regions(regions) => {
+                if self.fleet.set_regions(regions, now) {
+                    self.catch_up_order();
+                }
+                self.exposure.outdated = true;
+            }
             SourceEvent::Answer { id, outcome } => self.on_answer(id, outcome),
             SourceEvent::Unread(unread) => self.unread = unread,
             SourceEvent::Connection(connection) => {
@@ -110,6 +117,7 @@ impl App {
             refresh_interval: self.fleet.refresh_interval(),
             drill_max_age: self.fleet.drill_max_age(),
             schedules: self.fleet.schedules().clone(),
+            regions: self.fleet.regions().clone(),
             view: self.view.settings(),
         }
     }
@@ -126,6 +134,7 @@ impl App {
         self.view = view;
         self.received_data = true;
         self.loading = None;
+        self.exposure.outdated = true;
         self.last_load_changes = changed;
     }
 

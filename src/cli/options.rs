@@ -7,6 +7,7 @@ use clap::builder::{PossibleValue, StringValueParser, TypedValueParser};
 use clap::{Args, ValueEnum, ValueHint};
 
 use crate::config::MAX_DEMO_SPEED;
+use crate::domain::region::{Outage, RegionStatus};
 
 /// Every group, as the dashboard takes them: the options in force for any command once
 /// the ones given before its name are merged with its own (`Dashboard::overlaid`).
@@ -51,6 +52,12 @@ impl Dashboard {
         if let Some(speed) = self.demo.demo_speed {
             config.demo.speed = speed;
         }
+        let outages = self
+            .demo
+            .region_down
+            .iter()
+            .chain(&self.demo.region_degraded);
+        config.demo.outages.extend(outages.cloned());
         if let Some(theme) = &self.theme {
             config.theme = theme.clone();
         }
@@ -72,9 +79,7 @@ impl Dashboard {
     /// `self` (given before a command's name) under `later` (given after it): the later value
     /// wins, as it did when these options were global to every command.
     pub fn overlaid(self, later: Dashboard) -> Dashboard {
-        let list = |later: Vec<String>, earlier: Vec<String>| {
-            if later.is_empty() { earlier } else { later }
-        };
+        let list = list_of::<String>;
         Dashboard {
             file: ConfigFile {
                 config: later.file.config.or(self.file.config),
@@ -93,6 +98,8 @@ impl Dashboard {
                 seed: later.demo.seed.or(self.demo.seed),
                 tenants: later.demo.tenants.or(self.demo.tenants),
                 demo_speed: later.demo.demo_speed.or(self.demo.demo_speed),
+                region_down: list_of(later.demo.region_down, self.demo.region_down),
+                region_degraded: list_of(later.demo.region_degraded, self.demo.region_degraded),
             },
             theme: later.theme.or(self.theme),
             read_only: ReadOnly {
@@ -100,6 +107,11 @@ impl Dashboard {
             },
         }
     }
+}
+
+/// A list given after the command's name replaces one given before it.
+fn list_of<T>(later: Vec<T>, earlier: Vec<T>) -> Vec<T> {
+    if later.is_empty() { earlier } else { later }
 }
 
 #[derive(Debug, Clone, Default, Args)]
@@ -158,6 +170,22 @@ pub struct DemoOptions {
     /// How many times faster than real time the demo clock runs.
     #[arg(long, value_name = "FACTOR", allow_hyphen_values = true, value_parser = parse_speed)]
     pub demo_speed: Option<f64>,
+    /// Simulate an outage: REGION is down from the start, or DURATION (simulated time: 10m,
+    /// 2h, 1h30m) after it. Its sites stop answering, its backups fail, restores into it are
+    /// refused; its copies elsewhere stay usable. Repeat for more regions.
+    #[arg(long, value_name = "REGION[@+DURATION]", value_parser = parse_down)]
+    pub region_down: Vec<Outage>,
+    /// Like --region-down, for a region that is degraded (slow, still up).
+    #[arg(long, value_name = "REGION[@+DURATION]", value_parser = parse_degraded)]
+    pub region_degraded: Vec<Outage>,
+}
+
+fn parse_down(text: &str) -> Result<Outage, String> {
+    Outage::parse(text, RegionStatus::Down)
+}
+
+fn parse_degraded(text: &str) -> Result<Outage, String> {
+    Outage::parse(text, RegionStatus::Degraded)
 }
 
 /// For the commands that would write (the dashboard, drills).

@@ -21,12 +21,15 @@ pub fn source_of(
     Ok(match config.source {
         SourceKind::Http => Box::new(http_source(config)?),
         SourceKind::Kube => Box::new(kube_source(config)?),
-        SourceKind::Demo => Box::new(DemoSource::new(
-            config.demo.seed,
-            config.demo.tenants,
-            clock.unwrap_or_else(|| demo_clock(config)),
-            config.refresh_interval,
-        )),
+        SourceKind::Demo => Box::new(
+            DemoSource::new(
+                config.demo.seed,
+                config.demo.tenants,
+                clock.unwrap_or_else(|| demo_clock(config)),
+                config.refresh_interval,
+            )
+            .with_outages(config.demo.outages.clone()),
+        ),
     })
 }
 

@@ -114,6 +114,8 @@ pub struct DemoConfig {
     pub tenants: usize,
     /// Demo clock speed-up factor, above 0 and at most `MAX_DEMO_SPEED`.
     pub speed: f64,
+    /// Regions made down or degraded during the run (`--region-down`, `--region-degraded`).
+    pub outages: Vec<crate::domain::region::Outage>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -263,6 +265,7 @@ impl Default for DemoConfig {
             seed: 42,
             tenants: 60,
             speed: 1.0,
+            outages: Vec::new(),
         }
     }
 }

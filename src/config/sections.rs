@@ -140,6 +140,7 @@ impl Check<'_> {
             speed: or_default(raw.speed.as_ref(), defaults.speed, |v| {
                 self.positive(v, "demo.speed", MAX_DEMO_SPEED)
             })?,
+            outages: defaults.outages,
         })
     }
 
@@ -329,7 +330,8 @@ holidays = ["2026-12-28", 2026-12-25, "2026-12-28"]
             DemoConfig {
                 seed: 7,
                 tenants: 100_000,
-                speed: 60.0
+                speed: 60.0,
+                outages: Vec::new(),
             }
         );
         assert_eq!(

@@ -7,6 +7,7 @@
 mod flags_backup;
 mod flags_drills;
 mod flags_history;
+mod flags_region;
 
 use chrono::{DateTime, Duration, Utc};
 use serde::ser::SerializeStruct;
@@ -19,8 +20,9 @@ use flags_backup::{
     Rpo, last_snapshot_failed, never_backed_up, pair_incoherent, rpo_breached, schedule_misses_rpo,
     schedule_overdue,
 };
-use flags_drills::{drill_over_rto, last_drill_failed, restore_untested};
+use flags_drills::{drill_over_rto, failover_untested, last_drill_failed, restore_untested};
 use flags_history::{cross_region_lagging, history_short, retention_exceeded};
+pub use flags_region::region_down;
 
 pub use super::level::Level;
 
@@ -45,6 +47,8 @@ pub enum FlagKind {
     RestoreUntested,
     LastDrillFailed,
     DrillOverRto,
+    RegionDown,
+    FailoverUntested,
     RestoreRunning,
     FirstBackupPending,
     CannotTell,
@@ -52,7 +56,7 @@ pub enum FlagKind {
 }
 
 impl FlagKind {
-    pub const ALL: [FlagKind; 16] = [
+    pub const ALL: [FlagKind; 18] = [
         FlagKind::NeverBackedUp,
         FlagKind::RpoBreached,
         FlagKind::LastSnapshotFailed,
@@ -65,6 +69,8 @@ impl FlagKind {
         FlagKind::RestoreUntested,
         FlagKind::LastDrillFailed,
         FlagKind::DrillOverRto,
+        FlagKind::RegionDown,
+        FlagKind::FailoverUntested,
         FlagKind::RestoreRunning,
         FlagKind::FirstBackupPending,
         FlagKind::CannotTell,
@@ -73,7 +79,7 @@ impl FlagKind {
 
     pub fn level(self) -> Level {
         match self {
-            FlagKind::NeverBackedUp | FlagKind::RpoBreached => Level::Red,
+            FlagKind::NeverBackedUp | FlagKind::RpoBreached | FlagKind::RegionDown => Level::Red,
             FlagKind::RestoreRunning | FlagKind::FirstBackupPending => Level::Info,
             FlagKind::DataStale | FlagKind::CannotTell => Level::Unknown,
             _ => Level::Amber,
@@ -95,6 +101,8 @@ impl FlagKind {
             FlagKind::RestoreUntested => "restore_untested",
             FlagKind::LastDrillFailed => "last_drill_failed",
             FlagKind::DrillOverRto => "drill_over_rto",
+            FlagKind::RegionDown => "region_down",
+            FlagKind::FailoverUntested => "failover_untested",
             FlagKind::RestoreRunning => "restore_running",
             FlagKind::FirstBackupPending => "first_backup_pending",
             FlagKind::CannotTell => "cannot_tell",
@@ -117,6 +125,8 @@ impl FlagKind {
             FlagKind::RestoreUntested => "restore untested",
             FlagKind::LastDrillFailed => "last drill failed",
             FlagKind::DrillOverRto => "drill over RTO",
+            FlagKind::RegionDown => "region down",
+            FlagKind::FailoverUntested => "failover untested",
             FlagKind::RestoreRunning => "restore running",
             FlagKind::FirstBackupPending => "first backup pending",
             FlagKind::CannotTell => "cannot tell",
@@ -139,6 +149,8 @@ impl FlagKind {
             FlagKind::RestoreUntested => "UNTESTED",
             FlagKind::LastDrillFailed => "DRILLFAIL",
             FlagKind::DrillOverRto => "DRILL>RTO",
+            FlagKind::RegionDown => "REGION",
+            FlagKind::FailoverUntested => "NOFAILOVER",
             FlagKind::RestoreRunning => "RESTORE",
             FlagKind::FirstBackupPending => "FIRST",
             FlagKind::CannotTell => "UNKNOWN",
@@ -253,6 +265,7 @@ pub fn evaluate(tenant: &Tenant, schedule: ScheduleFacts<'_>, ctx: &HealthContex
         restore_untested(tenant, &judged, w),
         last_drill_failed(tenant),
         drill_over_rto(tenant),
+        failover_untested(tenant, &judged, w),
         restore_running(tenant),
         unknown_tier(tenant),
     ];

@@ -38,6 +38,10 @@ pub struct LastDrill {
     pub summary: String,
     #[serde(default)]
     pub restore_duration_seconds: Option<i64>,
+    /// A contract addition: the region restored into when it was not the tenant's own
+    /// (a drill from the cross-region copy); absent or null: in-region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_region: Option<String>,
 }
 
 impl LastDrill {

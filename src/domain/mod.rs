@@ -12,6 +12,7 @@ pub mod natural;
 pub mod next_run;
 pub mod point_choice;
 pub mod policy;
+pub mod region;
 pub mod report;
 pub mod request;
 pub mod restore;

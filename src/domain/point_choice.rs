@@ -122,15 +122,19 @@ impl std::error::Error for ChoiceError {}
 ///
 /// "Most recent" is not bounded by `now`: a point the control plane stamped a few seconds
 /// ahead of our clock is still the most recent one, not a reason to fall back a day.
-pub fn choose_point(
-    points: &[RestorePoint],
+///
+/// `from`: the region restored in from its copy there (`None`: the tenant's own); only
+/// points whose copy there has landed are usable then.
+pub fn choose_point<'a>(
+    points: &'a [RestorePoint],
     wanted: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
-) -> Result<PointChoice<'_>, ChoiceError> {
+    from: Option<&str>,
+) -> Result<PointChoice<'a>, ChoiceError> {
     if let Some(at) = wanted.filter(|at| *at > now) {
         return Err(ChoiceError::InFuture { at, now });
     }
-    let usable = || points.iter().filter(|p| p.is_usable(now));
+    let usable = || points.iter().filter(|p| p.unusable_in(from, now).is_none());
     let oldest = usable()
         .map(|p| p.taken_at)
         .min()
@@ -155,12 +159,13 @@ pub fn check_point<'a>(
     points: &'a [RestorePoint],
     id: &RestorePointId,
     now: DateTime<Utc>,
+    from: Option<&str>,
 ) -> Result<PointChoice<'a>, ChoiceError> {
     let point = points
         .iter()
         .find(|p| p.id == *id)
         .ok_or_else(|| ChoiceError::UnknownPoint(id.clone()))?;
-    match point.unusable_reason(now) {
+    match point.unusable_in(from, now) {
         Some(reason) => Err(ChoiceError::Unusable {
             id: id.clone(),
             reason,
@@ -242,7 +247,7 @@ mod tests {
     #[test]
     fn most_recent_is_the_newest_usable_point() {
         let points = history();
-        let choice = choose_point(&points, None, now()).unwrap();
+        let choice = choose_point(&points, None, now(), None).unwrap();
         assert_eq!(choice.point.id.to_string(), "rp_26");
         assert_eq!(choice.lost_before_requested, None);
         assert_eq!(choice.lost_until_now, Duration::minutes(10));
@@ -256,23 +261,23 @@ mod tests {
         points[1].status = PointStatus::Partial;
         points[2].expires_at = Some(now());
         points[3].volume.status = PointStatus::Failed;
-        assert_eq!(chosen_id(choose_point(&points, None, now())), "rp_22");
+        assert_eq!(chosen_id(choose_point(&points, None, now(), None)), "rp_22");
     }
 
     #[test]
     fn most_recent_does_not_depend_on_order_or_our_clock() {
         let mut points = history();
         points.reverse();
-        assert_eq!(chosen_id(choose_point(&points, None, now())), "rp_26");
+        assert_eq!(chosen_id(choose_point(&points, None, now(), None)), "rp_26");
         // Stamped a second after our now: still the most recent, and nothing lost.
         let ahead = vec![point("rp_ahead", now() + SECOND)];
-        let choice = choose_point(&ahead, None, now()).unwrap();
+        let choice = choose_point(&ahead, None, now(), None).unwrap();
         assert_eq!(choice.lost_until_now, Duration::zero());
     }
 
     /// The point chosen for a time, and the data lost before that time and before now.
     fn at(points: &[RestorePoint], wanted: DateTime<Utc>) -> (String, Duration, Duration) {
-        let choice = choose_point(points, Some(wanted), now()).unwrap();
+        let choice = choose_point(points, Some(wanted), now(), None).unwrap();
         let before = choice.lost_before_requested.unwrap();
         (choice.point.id.to_string(), before, choice.lost_until_now)
     }
@@ -308,10 +313,10 @@ mod tests {
     fn a_time_in_the_future_is_refused_but_now_is_not() {
         let points = history();
         assert_eq!(
-            chosen_id(choose_point(&points, Some(now()), now())),
+            chosen_id(choose_point(&points, Some(now()), now(), None)),
             "rp_26"
         );
-        let error = choose_point(&points, Some(now() + SECOND), now()).unwrap_err();
+        let error = choose_point(&points, Some(now() + SECOND), now(), None).unwrap_err();
         assert_eq!(
             error.to_string(),
             "2026-11-26 03:10:01 UTC is in the future (it is now 2026-11-26 03:10 UTC): \
@@ -325,7 +330,7 @@ mod tests {
         // The oldest point is expired, so the oldest usable is the 23rd.
         points[4].expires_at = Some(now() - SECOND);
         let at = utc(2026, 11, 23, 3, 0) - SECOND;
-        let error = choose_point(&points, Some(at), now()).unwrap_err();
+        let error = choose_point(&points, Some(at), now(), None).unwrap_err();
         assert_eq!(
             error,
             ChoiceError::BeforeOldestUsable {
@@ -342,7 +347,7 @@ mod tests {
 
     #[test]
     fn no_usable_point_at_all_is_refused() {
-        let error = choose_point(&[], None, now()).unwrap_err();
+        let error = choose_point(&[], None, now(), None).unwrap_err();
         assert_eq!(
             error.to_string(),
             "no usable restore point: this tenant has no restore points"
@@ -351,7 +356,7 @@ mod tests {
         for p in &mut points {
             p.status = PointStatus::Failed;
         }
-        let error = choose_point(&points, Some(now()), now()).unwrap_err();
+        let error = choose_point(&points, Some(now()), now(), None).unwrap_err();
         assert_eq!(error, ChoiceError::NoUsablePoint { points: 5 });
         assert_eq!(
             error.to_string(),
@@ -364,9 +369,12 @@ mod tests {
     fn an_incoherent_pair_is_usable_with_a_warning() {
         let mut points = history();
         points[0].skew_seconds = COHERENT_SKEW_SECONDS;
-        assert_eq!(choose_point(&points, None, now()).unwrap().warning, None);
+        assert_eq!(
+            choose_point(&points, None, now(), None).unwrap().warning,
+            None
+        );
         points[0].skew_seconds = COHERENT_SKEW_SECONDS + 1;
-        let choice = choose_point(&points, None, now()).unwrap();
+        let choice = choose_point(&points, None, now(), None).unwrap();
         assert_eq!(choice.point.id.to_string(), "rp_26");
         let warning = choice.warning.unwrap();
         assert_eq!(warning, PointWarning::Incoherent { skew_seconds: 301 });
@@ -386,7 +394,7 @@ mod tests {
     #[test]
     fn a_named_usable_point_is_accepted() {
         let points = history();
-        let choice = check_point(&points, &"rp_24".into(), now()).unwrap();
+        let choice = check_point(&points, &"rp_24".into(), now(), None).unwrap();
         assert_eq!(choice.point.id.to_string(), "rp_24");
         assert_eq!(choice.lost_before_requested, None);
         assert_eq!(choice.lost_until_now, Duration::minutes(48 * 60 + 10));
@@ -401,7 +409,7 @@ mod tests {
         points[1].database.error = Some("pg_dump: connection reset".into());
         points[2].expires_at = Some(now());
         let words = |id: &str| {
-            check_point(&points, &id.into(), now())
+            check_point(&points, &id.into(), now(), None)
                 .unwrap_err()
                 .to_string()
         };
@@ -420,7 +428,7 @@ mod tests {
             "restore point rp_x is not in this tenant's history"
         );
         assert!(matches!(
-            check_point(&points, &"rp_25".into(), now()),
+            check_point(&points, &"rp_25".into(), now(), None),
             Err(ChoiceError::Unusable { .. })
         ));
     }

@@ -32,7 +32,7 @@ wire_enum!(
 wire_enum!(
     /// Why a restore was made (a contract addition): asked for, or a drill to be checked and
     /// thrown away. A server without drills sends none: a request.
-    RestorePurpose { Request => "request", Drill => "drill" }
+    RestorePurpose { Request => "request", Drill => "drill", Failover => "failover" }
 );
 
 impl RestorePurpose {
@@ -129,6 +129,13 @@ pub struct Restore {
     pub confirmed_at: Option<DateTime<Utc>>,
     #[serde(default)]
     pub purpose: RestorePurpose,
+    /// A contract addition: the region restored into, when the server says (null or absent:
+    /// the tenant's own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_region: Option<String>,
+    /// A contract addition: the failover batch this restore belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch: Option<String>,
 }
 
 impl Restore {
@@ -207,6 +214,13 @@ pub struct CreateRestore {
     /// would not know).
     #[serde(default, skip_serializing_if = "RestorePurpose::is_request")]
     pub purpose: RestorePurpose,
+    /// A contract addition: restore into this region (the tenant's `secondary_region`, from
+    /// a copied point) instead of its own. Sent only to a server that reports regions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_region: Option<String>,
+    /// A contract addition: the failover batch (`fo_…`), sent with `purpose: "failover"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch: Option<String>,
 }
 
 /// How many target slugs `free_target_slug` tries (the bare one, then `-2` … `-1000`) before

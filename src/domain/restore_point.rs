@@ -97,6 +97,32 @@ impl RestorePoint {
         }
     }
 
+    /// Why this point cannot be restored in `region` from its copy there (`None`: in the
+    /// tenant's own region, judged as `unusable_reason`): it must be usable and its copy
+    /// there must have landed.
+    pub fn unusable_in(&self, region: Option<&str>, now: DateTime<Utc>) -> Option<Unusable> {
+        if let Some(reason) = self.unusable_reason(now) {
+            return Some(reason);
+        }
+        let region = region?;
+        let copy = self.copies.iter().find(|c| c.region == region);
+        match copy {
+            Some(c) if c.status == CopyStatus::Copied => None,
+            _ => Some(Unusable::NotCopied {
+                region: region.to_string(),
+                copy: copy.map(|c| c.status.clone()),
+            }),
+        }
+    }
+
+    /// When its copy in `region` landed, if it has.
+    pub fn copied_to(&self, region: &str) -> Option<DateTime<Utc>> {
+        self.copies
+            .iter()
+            .find(|c| c.region == region && c.status == CopyStatus::Copied)
+            .and_then(|c| c.copied_at)
+    }
+
     fn failed_halves(&self) -> Vec<HalfTrouble> {
         let database = HalfTrouble {
             half: Half::Database,
@@ -163,6 +189,11 @@ pub enum Unusable {
     HalfNotSucceeded(HalfTrouble),
     /// Past its retention: pruned, or about to be.
     Expired { at: DateTime<Utc> },
+    /// Restored in another region, it needs a landed copy there (`422 copy_unavailable`).
+    NotCopied {
+        region: String,
+        copy: Option<CopyStatus>,
+    },
 }
 
 impl fmt::Display for Unusable {
@@ -177,6 +208,13 @@ impl fmt::Display for Unusable {
                 write!(f, "not whole: marked succeeded, but {half}")
             }
             Unusable::Expired { at } => write!(f, "expired: it expired at {}", instant_utc(*at)),
+            Unusable::NotCopied { region, copy: None } => {
+                write!(f, "not copied to {region}: no copy of it is kept there")
+            }
+            Unusable::NotCopied {
+                region,
+                copy: Some(status),
+            } => write!(f, "not copied to {region} yet (its copy is {status})"),
         }
     }
 }

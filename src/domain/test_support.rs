@@ -39,6 +39,8 @@ pub fn request(requested_at: DateTime<Utc>) -> RestoreRequest {
 pub fn restore(phase: crate::domain::restore::RestorePhase) -> crate::domain::restore::Restore {
     use crate::domain::restore::{Restore, RestoreMode, RestorePurpose};
     Restore {
+        target_region: None,
+        batch: None,
         id: "rst_41c".into(),
         tenant_id: "ten_9q1".into(),
         source_slug: "nf-s3".into(),
@@ -67,5 +69,57 @@ pub fn own_check(verdict: crate::domain::verify::Verdict) -> crate::domain::veri
         verdict,
         summary: "37 of the 200 newest files missing".into(),
         details: Vec::new(),
+    }
+}
+
+/// A healthy Dedicated hub, one year old, backed up 10 minutes ago.
+pub fn dedicated(n: DateTime<Utc>) -> crate::domain::tenant::Tenant {
+    use crate::domain::tenant::{
+        AttemptStatus, BackupSchedule, BackupSummary, CrossRegion, CrossRegionStatus, LastAttempt,
+        LastSuccess, Tenant, TenantId, TenantKind, TenantState, Tier,
+    };
+    use chrono::Duration;
+    Tenant {
+        id: TenantId("ten_1".into()),
+        slug: "northfield-hub".into(),
+        kind: TenantKind::Hub,
+        hub_id: None,
+        display_name: "Northfield College".into(),
+        tier: Tier::Dedicated,
+        region: "eu-west-1".into(),
+        secondary_region: Some("eu-central-1".into()),
+        hostname: "learn.northfield.ac.uk".into(),
+        state: TenantState::Active,
+        created_at: n - Duration::days(365),
+        backup: BackupSummary {
+            schedule: BackupSchedule {
+                cron: "0 * * * *".into(),
+                timezone: "UTC".into(),
+                next_run_at: Some(n + Duration::minutes(50)),
+            },
+            retention_days: 90,
+            last_success: Some(LastSuccess {
+                restore_point_id: "rp_1".into(),
+                taken_at: n - Duration::minutes(10),
+                skew_seconds: 29,
+            }),
+            last_attempt: Some(LastAttempt {
+                restore_point_id: "rp_1".into(),
+                taken_at: n - Duration::minutes(10),
+                status: AttemptStatus::Succeeded,
+                error: None,
+            }),
+            oldest_restore_point_at: Some(n - Duration::days(90)),
+            restore_point_count: 2160,
+            cross_region: Some(CrossRegion {
+                last_copied_at: Some(n - Duration::hours(1)),
+                status: CrossRegionStatus::Ok,
+            }),
+            last_drill: None,
+        },
+        active_restore_id: None,
+        restore_of: None,
+        cluster: None,
+        observed_at: Some(n),
     }
 }

@@ -133,7 +133,7 @@ fn in_zone(typed: NaiveDateTime, zone: Tz) -> Result<DateTime<Utc>, TypedTimeErr
 
 /// The sum of `<digits><unit>` parts (`2h`, `90m`, `1h30m`): `None` when malformed (so the
 /// caller says what it expects), `Some(None)` when well formed but too large for a `Duration`.
-fn relative_amount(text: &str) -> Option<Option<Duration>> {
+pub fn relative_amount(text: &str) -> Option<Option<Duration>> {
     if text.is_empty() {
         return None;
     }

@@ -7,6 +7,7 @@ use chrono::Duration;
 
 use crate::domain::drill::DrillResult;
 use crate::domain::health::{self, HealthContext};
+use crate::domain::region::Regions;
 use crate::domain::run_times::ScheduleCache;
 use crate::domain::{Health, Tenant};
 
@@ -30,6 +31,7 @@ pub(super) fn judge_everyone(
     tenants: &[Arc<Tenant>],
     schedules: &ScheduleCache,
     ctx: &HealthContext,
+    regions: &Regions,
 ) -> Judged {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let part = tenants
@@ -45,7 +47,7 @@ pub(super) fn judge_everyone(
                     let verdicts = tenants
                         .iter()
                         .map(|t| {
-                            let h = judge(t, &mut schedules, ctx);
+                            let h = judge(t, &mut schedules, ctx, regions);
                             let hay = haystack(t, &h);
                             (h, hay)
                         })
@@ -65,12 +67,22 @@ pub(super) fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
-/// One tenant's verdict, its schedule's facts worked out in (or taken from) `schedules`.
-pub(super) fn judge(tenant: &Tenant, schedules: &mut ScheduleCache, ctx: &HealthContext) -> Health {
+/// One tenant's verdict, its schedule's facts worked out in (or taken from) `schedules`,
+/// with *region down* when `regions` says its region is.
+pub(super) fn judge(
+    tenant: &Tenant,
+    schedules: &mut ScheduleCache,
+    ctx: &HealthContext,
+    regions: &Regions,
+) -> Health {
     let at = health::judged_at(tenant, ctx);
     let look_back = Duration::days(i64::from(tenant.backup.retention_days));
     let facts = schedules.facts(&tenant.backup.schedule, at, look_back);
-    health::evaluate(tenant, facts, ctx)
+    let verdict = health::evaluate(tenant, facts, ctx);
+    match health::region_down(tenant, regions, ctx.now) {
+        Some(flag) => verdict.with_flag(flag),
+        None => verdict,
+    }
 }
 
 /// What the filter's words are looked for in: names, places, ids, state and flags. The
@@ -85,6 +97,7 @@ pub(super) fn haystack(t: &Tenant, h: &Health) -> String {
         &t.hostname,
         &t.id.0,
         &t.region,
+        &format!("region:{}", t.region),
         &tier,
         &state,
         t.cluster_name(),

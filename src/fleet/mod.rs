@@ -13,6 +13,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 
 use crate::domain::health::{self, HealthContext};
+use crate::domain::region::Regions;
 use crate::domain::run_times::ScheduleCache;
 use crate::domain::{FlagKind, Health, Level, Tenant, TenantId};
 pub use judging::fold_case;
@@ -81,6 +82,8 @@ pub struct Fleet {
     refresh_interval: Duration,
     /// `[drills] max_age_days`, when drills are set up.
     drill_max_age: Option<Duration>,
+    /// What the source reports of regions: a tenant whose region is down is flagged.
+    regions: Regions,
     source_heard_at: Option<DateTime<Utc>>,
     evaluated_at: Option<DateTime<Utc>>,
     summary: Summary,
@@ -109,6 +112,7 @@ impl Fleet {
             schedules: ScheduleCache::default(),
             refresh_interval,
             drill_max_age: None,
+            regions: Regions::Unread,
             source_heard_at: None,
             evaluated_at: None,
             summary: Summary::default(),
@@ -212,7 +216,7 @@ impl Fleet {
         // Membership and health depend on different things: worked out side by side.
         let (members, judged) = std::thread::scope(|scope| {
             let members = scope.spawn(|| Membership::of(&self.tenants));
-            let judged = judge_everyone(&self.tenants, &self.schedules, &ctx);
+            let judged = judge_everyone(&self.tenants, &self.schedules, &ctx, &self.regions);
             (joined(members), judged)
         });
         self.members = members;
@@ -234,6 +238,38 @@ impl Fleet {
     pub fn with_drill_max_age(mut self, max_age: Option<Duration>) -> Self {
         self.drill_max_age = max_age;
         self
+    }
+
+    /// The regions known before the fleet comes (a fleet loaded to replace another).
+    pub fn with_regions(mut self, regions: Regions) -> Self {
+        self.regions = regions;
+        self
+    }
+
+    pub fn regions(&self) -> &Regions {
+        &self.regions
+    }
+
+    /// The source's regions, as of now. The tenants of a region whose status changed (and
+    /// those whose copies are held there) are judged again; answers whether any verdict did.
+    pub fn set_regions(&mut self, regions: Regions, now: DateTime<Utc>) -> bool {
+        let status = |r: &Regions, name: &str| r.get(name).map(|r| r.status.clone());
+        let before = std::mem::replace(&mut self.regions, regions);
+        if self.health.len() != self.tenants.len() {
+            return false;
+        }
+        let ctx = self.context(now);
+        let mut changed = false;
+        for i in 0..self.tenants.len() {
+            let t = &self.tenants[i];
+            let moved = |name: &str| status(&before, name) != status(&self.regions, name);
+            let affected = moved(&t.region) || t.secondary_region.as_deref().is_some_and(moved);
+            if affected {
+                changed |= self.evaluate_one(i, &ctx);
+            }
+        }
+        self.refresh_stale_since();
+        changed
     }
 
     pub fn drill_max_age(&self) -> Option<Duration> {
@@ -390,7 +426,7 @@ impl Fleet {
     /// not, from one evaluation to the next). Returns whether they changed.
     fn evaluate_one(&mut self, i: usize, ctx: &HealthContext) -> bool {
         let tenant = &self.tenants[i];
-        let h = judge(tenant, &mut self.schedules, ctx);
+        let h = judge(tenant, &mut self.schedules, ctx, &self.regions);
         // An empty filter text means new data (or none yet): it is always rebuilt then.
         let changed = self.haystacks[i].is_empty() || !same_flags(&self.health[i], &h);
         if changed {
@@ -419,7 +455,7 @@ impl Fleet {
 
     fn judge_everyone(&mut self, ctx: &HealthContext) {
         self.touched = None;
-        let judged = judge_everyone(&self.tenants, &self.schedules, ctx);
+        let judged = judge_everyone(&self.tenants, &self.schedules, ctx, &self.regions);
         self.take_judged(judged);
     }
 

@@ -46,6 +46,8 @@ pub struct Seen {
     pub swaps: Option<Vec<DnsSwap>>,
     /// `None` until they come; every source that keeps them sends them last.
     pub requests: Option<Vec<RestoreRequest>>,
+    /// What the source reports of regions; sources send them before the restores list.
+    pub regions: crate::domain::region::Regions,
     /// The source has stopped: nothing more will come.
     pub stopped: bool,
 }
@@ -299,6 +301,7 @@ async fn pump(
             SourceEvent::Requests { requests, .. } => {
                 tell.send_modify(|seen| seen.requests = Some(requests))
             }
+            SourceEvent::Regions(regions) => tell.send_modify(|seen| seen.regions = regions),
             _ => {}
         }
     }

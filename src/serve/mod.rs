@@ -45,6 +45,8 @@ pub struct ServeConfig {
     /// `ManualClock`).
     pub clock: Arc<dyn Clock>,
     pub tokens: Tokens,
+    /// Regions that go down or degraded during the run (`--region-down`).
+    pub outages: Vec<crate::domain::region::Outage>,
 }
 
 /// A generated fleet, ready to serve.
@@ -61,12 +63,14 @@ impl Server {
             tenants,
             clock,
             tokens,
+            outages,
         } = config;
         let at = clock.now();
         let count = tenants.min(MAX_TENANTS);
-        let sim = tokio::task::spawn_blocking(move || Sim::new(seed, count, at))
-            .await
-            .map_err(|e| format!("the demo fleet could not be generated: {e}"))?;
+        let sim =
+            tokio::task::spawn_blocking(move || Sim::new(seed, count, at).with_outages(&outages))
+                .await
+                .map_err(|e| format!("the demo fleet could not be generated: {e}"))?;
         let epoch = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());

@@ -17,6 +17,7 @@ use super::paging::{self, Paging};
 use super::state::Shared;
 use crate::contract::{EventsPage, Page};
 use crate::domain::ids::{DnsSwapId, RestoreId, TenantId};
+use crate::domain::region::RegionsPage;
 use crate::domain::tenant::Tenant;
 
 pub type Params = Result<Query<HashMap<String, String>>, QueryRejection>;
@@ -109,18 +110,31 @@ pub async fn restore_points(
     Ok(Json(page).into_response())
 }
 
-/// `GET /restores` (every restore the control plane knows) and `?active=true` (those not
-/// yet completed, failed or cancelled).
+/// `GET /restores` (every restore the control plane knows), `?active=true` (those not
+/// yet completed, failed or cancelled) and `?batch=fo_…` (one failover batch's).
 pub async fn restores(State(shared): State<Arc<Shared>>, query: Params) -> Answer {
     let query = params(query)?;
     let paging = Paging::from_query(&query)?;
     let active = paging::flag(&query, "active")?;
+    let batch = query.get("batch");
     let (items, next_cursor) = {
         let control = shared.now().await;
         let all = control.sim.restores();
-        paging::page_where(all, paging, |r| !active || r.phase.is_active())
+        paging::page_where(all, paging, |r| {
+            (!active || r.phase.is_active()) && batch.is_none_or(|b| r.batch.as_ref() == Some(b))
+        })
     };
     Ok(Json(Page { items, next_cursor }).into_response())
+}
+
+/// `GET /regions` (a v1 addition, not paged): every region and its status.
+pub async fn regions(State(shared): State<Arc<Shared>>) -> Answer {
+    let control = shared.now().await;
+    let page = RegionsPage {
+        generated_at: control.sim.now(),
+        items: control.sim.regions(),
+    };
+    Ok(Json(page).into_response())
 }
 
 /// `GET /drills?tenant_id=` (a v1 addition): the tenant's past drills, newest first.

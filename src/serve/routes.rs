@@ -35,6 +35,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
             post(writes::drill_result),
         )
         .route(&at("/drills"), get(reads::drills))
+        .route(&at("/regions"), get(reads::regions))
         // The list is an extension of the contract (see `reads::dns_swaps`).
         .route(&at("/dns-swaps"), get(reads::dns_swaps))
         .route(&at("/dns-swaps/{id}"), get(reads::dns_swap))

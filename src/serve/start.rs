@@ -21,6 +21,7 @@ pub struct ServeOptions {
     pub seed: u64,
     pub tenants: usize,
     pub speed: f64,
+    pub outages: Vec<crate::domain::region::Outage>,
     pub token_file: Option<PathBuf>,
     pub viewer_token_file: Option<PathBuf>,
 }
@@ -81,6 +82,7 @@ async fn serve(options: ServeOptions, tokens: Tokens, origin: Origin) -> Result<
         tenants: options.tenants,
         clock,
         tokens,
+        outages: options.outages.clone(),
     };
     let server = tokio::select! {
         server = Server::start(config) => server?,

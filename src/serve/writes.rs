@@ -71,6 +71,8 @@ pub async fn create_restore(
         Some(purpose) => purpose,
     };
     let request = CreateRestore {
+        target_region: None,
+        batch: None,
         restore_point_id: body.restore_point_id,
         mode,
         target_slug: body.target_slug,

@@ -50,6 +50,9 @@ pub enum SourceEvent {
         generated_at: DateTime<Utc>,
         requests: Vec<RestoreRequest>,
     },
+    /// The regions and their status (a contract addition), whole list; or why this source
+    /// cannot tell.
+    Regions(crate::domain::region::Regions),
     /// The parts of the source never read so far (whole list, sent when it changes and
     /// before the fleet they are missing from): their tenants are unknown, not absent.
     Unread(Vec<Unread>),

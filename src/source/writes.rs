@@ -106,7 +106,7 @@ impl Op {
                 tenant, request, ..
             } => Op::CreateRestore {
                 tenant,
-                request,
+                request: *request,
                 key,
             },
             Write::Record { restore, findings } => Op::RecordDrill {

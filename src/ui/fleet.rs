@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Cell, Paragraph, Row, Table, TableState};
@@ -20,6 +20,17 @@ use crate::source::Connection;
 use crate::theme::Theme;
 
 pub fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, now: DateTime<Utc>) {
+    // A region down comes first, before anything that could push it off a narrow line.
+    let badge = region_badge(app, now);
+    let badge_width = (badge.chars().count() as u16).min(area.width / 2);
+    let area = if badge.is_empty() {
+        area
+    } else {
+        let [left, rest] =
+            Layout::horizontal([Constraint::Length(badge_width), Constraint::Fill(1)]).areas(area);
+        frame.render_widget(Paragraph::new(Span::styled(badge, theme.red)), left);
+        rest
+    };
     // Counts in words when they fit with what must follow them (the overdue tickets); else
     // with glyphs only, as on narrow terminals. Every level keeps its glyph.
     let wide = header_start(app, theme, false, false);
@@ -71,6 +82,20 @@ pub fn draw_header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, now:
     }
     spans.extend(tickets);
     frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.header), area);
+}
+
+/// "⚠ eu-west-1 DOWN 42m " for each region down; empty when none is.
+fn region_badge(app: &App, now: DateTime<Utc>) -> String {
+    let down: Vec<String> = app
+        .fleet
+        .regions()
+        .all_down()
+        .map(|r| crate::domain::region::badge(r, now))
+        .collect();
+    if down.is_empty() {
+        return String::new();
+    }
+    format!("⚠ {} ", down.join(" · "))
 }
 
 /// The header's restore counts, long and short: the platform's work ("⟳ 1 restoring") and
@@ -468,8 +493,8 @@ fn cross_region_cell<'a>(t: &Tenant, ctx: &CellContext<'a>) -> Cell<'a> {
     }
 }
 
-/// Days since the last drill and how it went ("12d ✓", "3d ✗"), or "never"; amber when a
-/// drill flag says so.
+/// Days since the last drill and how it went ("12d ✓", "3d ✗", "5d ✓⇄" for a region drill
+/// from the cross-region copy), or "never"; amber when a drill flag says so.
 fn drill_cell<'a>(t: &Tenant, h: &Health, ctx: &CellContext<'a>) -> Cell<'a> {
     if !crate::domain::drill::knows_drills(t) {
         return Cell::from(Span::styled("—", ctx.theme.dim));
@@ -493,8 +518,13 @@ fn drill_cell<'a>(t: &Tenant, h: &Health, ctx: &CellContext<'a>) -> Cell<'a> {
         true => ctx.theme.amber,
         false => Style::default(),
     };
+    let across = drill.target_region.as_ref().is_some_and(|r| *r != t.region);
     Cell::from(Span::styled(
-        format!("{days}d {}", drill.result.glyph()),
+        format!(
+            "{days}d {}{}",
+            drill.result.glyph(),
+            if across { "⇄" } else { "" }
+        ),
         style,
     ))
 }

@@ -1,6 +1,7 @@
 //! How instants and durations read on screen, in UTC or local time (`t` toggles).
 
 use chrono::{DateTime, Local, Utc};
+use ratatui::text::Line;
 
 use crate::app::TimeDisplay;
 use crate::domain::humanize::{coarse, duration};
@@ -148,6 +149,29 @@ pub fn ellipsized_front(text: &str, width: usize) -> String {
     let mut cut = String::from("…");
     cut.extend(text.chars().skip(len - keep));
     cut
+}
+
+/// A rounded panel with `title`; a title "(… · N overdue)" says its alarming count in red.
+pub fn panel<'a>(title: Line<'a>, theme: &crate::theme::Theme) -> ratatui::widgets::Block<'a> {
+    ratatui::widgets::Block::default()
+        .borders(ratatui::widgets::Borders::ALL)
+        .border_type(ratatui::widgets::BorderType::Rounded)
+        .border_style(theme.border)
+        .title(title)
+}
+
+/// " Requests (3 open · 2 overdue) ": `lead`, then `alarm` in red when `alarming`.
+pub fn counted_title<'a>(
+    lead: String,
+    alarm: String,
+    alarming: bool,
+    theme: &crate::theme::Theme,
+) -> Line<'a> {
+    Line::from(vec![
+        ratatui::text::Span::styled(lead, theme.title),
+        ratatui::text::Span::styled(alarm, if alarming { theme.red } else { theme.title }),
+        ratatui::text::Span::styled(") ", theme.title),
+    ])
 }
 
 #[cfg(test)]

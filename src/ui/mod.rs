@@ -8,7 +8,8 @@ mod history;
 mod journal;
 pub mod layout;
 pub mod monitor;
-pub mod requests;
+pub mod regions;
+mod requests;
 pub mod restores;
 pub mod status;
 pub mod tenant;
@@ -78,6 +79,11 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, now: DateTime<Utc>) -> 
                 frame.render_widget(Clear, areas.toolbar);
                 requests::draw_toolbar(frame, areas.toolbar, theme);
                 requests::draw(frame, areas.table, app, list, theme, now);
+            }
+            Screen::Regions(list) => {
+                frame.render_widget(Clear, areas.toolbar);
+                regions::draw_toolbar(frame, areas.toolbar, app, list, theme);
+                regions::draw(frame, areas.table, app, list, theme, now);
             }
             Screen::Wizard(form) => wizard::draw(frame, below_header, app, form, theme, now),
             Screen::Monitor(restore) => {

@@ -48,7 +48,15 @@ pub fn draw(
         );
         return;
     };
-    let outer = block(title(restore, usize::from(area.width)), theme);
+    let home = app
+        .fleet
+        .position(&restore.tenant_id)
+        .map(|i| app.fleet.tenant(i).region.as_str());
+    let across = restore
+        .target_region
+        .as_deref()
+        .filter(|r| home.is_some_and(|home| home != *r));
+    let outer = block(title(restore, across, usize::from(area.width)), theme);
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     let width = usize::from(inner.width);
@@ -95,15 +103,25 @@ fn text_of(line: &Line) -> String {
     line.spans.iter().map(|s| s.content.as_ref()).collect()
 }
 
-/// " Restore rst_41c · nf-s3 → nf-s3-restore-20261126 (new spoke) ", shorter when the box is
+/// " Restore rst_41c · nf-s3 → nf-s3-restore-20261126 (new spoke) ", with " in eu-central-1,
+/// from the copy" when it restores in another region (`across`); shorter when the box is
 /// narrow: never cut into its own border.
-fn title(restore: &Restore, box_width: usize) -> String {
+fn title(restore: &Restore, across: Option<&str>, box_width: usize) -> String {
     let room = box_width.saturating_sub(4);
     let mode = restore.mode.label().replace('_', " ");
     let (id, source, target) = (&restore.id, &restore.source_slug, &restore.target_slug);
+    let (far, near) = match across {
+        Some(region) => (
+            format!(" in {region}, from the copy"),
+            format!(" in {region}"),
+        ),
+        None => (String::new(), String::new()),
+    };
     let candidates = [
-        format!(" Restore {id} · {source} → {target} ({mode}) "),
-        format!(" Restore {id} · {source} → {target} "),
+        format!(" Restore {id} · {source} → {target}{far} ({mode}) "),
+        format!(" Restore {id} · {source} → {target}{near} ({mode}) "),
+        format!(" Restore {id} · {source} → {target}{near} "),
+        format!(" {id} → {target}{near} "),
         format!(" {id} → {target} "),
     ];
     match candidates.iter().find(|t| t.chars().count() <= room) {

@@ -4,12 +4,12 @@
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{
-    Block, BorderType, Borders, Cell, Clear, Paragraph, Row, Table, TableState,
-};
+use ratatui::text::Span;
+use ratatui::widgets::{Cell, Clear, Paragraph, Row, Table, TableState};
 
-use super::format::{business_deadline_short, coarse_age, ellipsized, short_timestamp};
+use super::format::{
+    business_deadline_short, coarse_age, counted_title, ellipsized, panel, short_timestamp,
+};
 use crate::app::App;
 use crate::app::screens::requests::{RequestsScreen, ack_counts};
 use crate::domain::humanize::coarse;
@@ -99,25 +99,16 @@ pub fn draw(
 ) {
     frame.render_widget(Clear, area);
     let (waiting, overdue) = ack_counts(&app.requests, &app.calendar, now);
-    let title = Line::from(vec![
-        Span::styled(
-            format!(
-                " Requests ({} open · {waiting} unacknowledged · ",
-                app.requests.len()
-            ),
-            theme.title,
+    let title = counted_title(
+        format!(
+            " Requests ({} open · {waiting} unacknowledged · ",
+            app.requests.len()
         ),
-        Span::styled(
-            format!("{overdue} overdue"),
-            if overdue > 0 { theme.red } else { theme.title },
-        ),
-        Span::styled(") ", theme.title),
-    ]);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border)
-        .title(title);
+        format!("{overdue} overdue"),
+        overdue > 0,
+        theme,
+    );
+    let block = panel(title, theme);
     if app.requests.is_empty() {
         let text = "No restore request is open. Support tickets asking for a restore show here.";
         frame.render_widget(Paragraph::new(text).style(theme.dim).block(block), area);

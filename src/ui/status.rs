@@ -76,6 +76,16 @@ pub fn draw_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, now:
             Span::styled(format!("{long}  "), theme.level(Level::Amber)),
         ));
     }
+    let down: Vec<&str> = app
+        .fleet
+        .regions()
+        .all_down()
+        .map(|r| r.name.as_str())
+        .collect();
+    if !down.is_empty() {
+        let text = format!("⚠ region down: {} (5)  ", down.join(", "));
+        parts.push((0, Span::styled(text, theme.red)));
+    }
     if app.read_only {
         parts.push((0, Span::styled(" READ-ONLY ", theme.callout)));
     }

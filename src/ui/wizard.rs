@@ -94,6 +94,7 @@ fn form<'a>(
     }
     lines.push(when);
     lines.extend(point_lines(app, &pick, now, theme));
+    lines.extend(region_lines(app, tenant, wizard, &pick, theme, now));
     if wizard.is_drill() {
         lines.extend(drill_lines(tenant, wizard, theme));
         lines.push(Line::raw(""));
@@ -148,6 +149,76 @@ fn form<'a>(
     lines.push(Line::raw(""));
     lines.push(Line::from(Span::styled("Review", theme.title)));
     lines.push(Line::from(review(app, tenant, wizard, &pick, now)));
+    lines
+}
+
+/// Where it restores: the tenant's own region or its secondary from the copy there, with
+/// the copy's age; why not, when this source cannot restore across regions. Nothing for a
+/// tenant without a copy.
+fn region_lines<'a>(
+    app: &App,
+    tenant: &Tenant,
+    wizard: &WizardScreen,
+    pick: &PointPick,
+    theme: &Theme,
+    now: DateTime<Utc>,
+) -> Vec<Line<'a>> {
+    let Some(secondary) = &tenant.secondary_region else {
+        return Vec::new();
+    };
+    let regions = app.fleet.regions();
+    if let Some(why) = regions.not_offered() {
+        return vec![fact("Region", format!("{} · {why}", tenant.region), theme)];
+    }
+    let (own, copy) = match wizard.region {
+        Some(_) => ("( )", "(•)"),
+        None => ("(•)", "( )"),
+    };
+    let down = |name: &str| {
+        if regions.down(name).is_some() {
+            " — DOWN"
+        } else {
+            ""
+        }
+    };
+    let own_style = if regions.down(&tenant.region).is_some() {
+        theme.red
+    } else {
+        Style::default()
+    };
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(format!("{:LABEL$}", "Region"), theme.dim),
+            Span::styled(
+                format!("{own} {} (its own){}", tenant.region, down(&tenant.region)),
+                own_style,
+            ),
+        ]),
+        fact(
+            "",
+            format!(
+                "{copy} {secondary}, from its copy there{}   (Ctrl-R switches)",
+                down(secondary)
+            ),
+            theme,
+        ),
+    ];
+    if let (Some(region), PointPick::Chosen { choice, .. }) = (&wizard.region, pick)
+        && let Some(landed) = choice.point.copied_to(region)
+    {
+        lines.push(Line::from(vec![
+            Span::raw(" ".repeat(LABEL)),
+            Span::styled(
+                format!(
+                    "its copy in {region} landed {} ({}); data loss if restored now: {}",
+                    timestamp(landed, app.time),
+                    age(now, landed),
+                    duration((now - choice.point.taken_at).max(chrono::Duration::zero()))
+                ),
+                theme.dim,
+            ),
+        ]));
+    }
     lines
 }
 
@@ -214,7 +285,13 @@ fn drill_review(app: &App, tenant: &Tenant, wizard: &WizardScreen, pick: &PointP
          and no DNS moves. The monitor follows it: once it awaits confirmation it is checked \
          {checks}, the result is recorded and the spoke discarded; {rto}.",
         timestamp(taken_at, app.time),
-        wizard.target,
+        match &wizard.region {
+            Some(region) => format!(
+                "{} in {region} (a region drill, from its copy)",
+                wizard.target
+            ),
+            None => wizard.target.clone(),
+        },
     )
 }
 
@@ -322,10 +399,17 @@ fn review(
             "over {} itself (the site goes into maintenance)",
             tenant.slug
         ),
-        _ => format!(
-            "into a new spoke {}; the original keeps running",
-            wizard.target
-        ),
+        _ => match &wizard.region {
+            Some(region) => format!(
+                "into a new spoke {} in {region}, from its copy there; the original stays \
+                 where it is",
+                wizard.target
+            ),
+            None => format!(
+                "into a new spoke {}; the original keeps running",
+                wizard.target
+            ),
+        },
     };
     // The customer has waited since the ticket, when the wizard was opened from one.
     let waited_since = wizard.request.as_ref().map_or(now, |r| r.requested_at);

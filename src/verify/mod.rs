@@ -41,6 +41,8 @@ pub struct Side {
 pub enum LiveSide {
     Db(Side),
     Fingerprint(Read<Fingerprint>),
+    /// Cannot be reached (its region is down): why, said by every check that needs it.
+    Unreachable(String),
 }
 
 impl LiveSide {
@@ -52,7 +54,7 @@ impl LiveSide {
                 "its fingerprint, taken at launch ({})",
                 crate::domain::humanize::instant_utc(print.taken_at)
             ),
-            LiveSide::Fingerprint(Err(why)) => why.clone(),
+            LiveSide::Fingerprint(Err(why)) | LiveSide::Unreachable(why) => why.clone(),
         }
     }
 }
@@ -122,9 +124,10 @@ pub fn plan_for(
     request: &crate::domain::verify::request::VerifyRequest,
     fingerprint: Option<Read<Fingerprint>>,
 ) -> Result<Plan, String> {
-    let live = match fingerprint {
-        Some(print) => LiveSide::Fingerprint(print),
-        None => LiveSide::Db(side(config, &request.source, "live")?),
+    let live = match (fingerprint, &request.live_down) {
+        (Some(print), _) => LiveSide::Fingerprint(print),
+        (None, Some(why)) => LiveSide::Unreachable(why.clone()),
+        (None, None) => LiveSide::Db(side(config, &request.source, "live")?),
     };
     Ok(Plan {
         restored: side(config, &request.target, "restored")?,
@@ -183,6 +186,7 @@ pub async fn gather(plan: &Plan, progress: &(dyn Fn(usize) + Sync)) -> verify::F
         match &plan.live {
             LiveSide::Db(side) => Live::Db(open(side, "live", plan).await),
             LiveSide::Fingerprint(print) => Live::Fingerprint(print),
+            LiveSide::Unreachable(why) => Live::Db(Err(why.clone())),
         }
     };
     let (restored, live) = tokio::join!(open(&plan.restored, "restored", plan), live);

@@ -74,6 +74,8 @@ pub fn sim_with_launched_restores() -> snapdeck::source::demo::Sim {
         .collect();
     for id in spokes {
         let request = CreateRestore {
+            target_region: None,
+            batch: None,
             restore_point_id: None,
             mode: RestoreMode::NewSpoke,
             target_slug: None,

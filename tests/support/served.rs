@@ -38,6 +38,7 @@ pub async fn serve(operator: &str, viewer: Option<&str>) -> Server {
         tenants: 60,
         clock: clock.clone(),
         tokens: Tokens::new(operator.into(), viewer.map(str::to_string)).unwrap(),
+        outages: Vec::new(),
     };
     let (stop, stopped) = oneshot::channel::<()>();
     tokio::spawn(serve::run(listener, config, async {

@@ -294,6 +294,40 @@ pub const REQUESTS_KEYS: &[Binding] = &[
     },
 ];
 
+pub const REGIONS_KEYS: &[Binding] = &[
+    MOVE,
+    Binding {
+        keys: &[(ch('g'), Action::First), (ch('G'), Action::Last)],
+        label: "g  G",
+        what: "first / last region",
+        hint: None,
+    },
+    Binding {
+        keys: &[(ch('s'), Action::NextSort), (ch('S'), Action::ReverseSort)],
+        label: "s  S",
+        what: "sort by the next column / reverse",
+        hint: Some(("s", "sort")),
+    },
+    Binding {
+        keys: &[(ch('f'), Action::ProblemsOnly)],
+        label: "f",
+        what: "only regions in trouble (down, degraded, tenants without a copy)",
+        hint: Some(("f", "trouble only")),
+    },
+    Binding {
+        keys: &[(code(KeyCode::Enter), Action::Open)],
+        label: "Enter",
+        what: "the region's tenants in the fleet (region:NAME)",
+        hint: Some(("Enter", "tenants")),
+    },
+    Binding {
+        keys: &[(code(KeyCode::Esc), Action::Back)],
+        label: "Esc",
+        what: "back",
+        hint: Some(("Esc", "back")),
+    },
+];
+
 /// Keys that work the same on every screen, listed after each screen's own.
 pub const COMMON_KEYS: &[Binding] = &[
     Binding {
@@ -314,9 +348,10 @@ pub const COMMON_KEYS: &[Binding] = &[
             (ch('2'), Action::ShowRestores),
             (ch('3'), Action::ShowRequests),
             (ch('4'), Action::ShowJournal),
+            (ch('5'), Action::ShowRegions),
         ],
-        label: "1 2 3 4",
-        what: "fleet/restores/requests/journal",
+        label: "1 2 3 4 5",
+        what: "fleet/restores/requests/journal/regions",
         hint: Some(("2", "restores")),
     },
     Binding {

@@ -76,6 +76,12 @@ pub const WIZARD_KEYS: &[Binding] = &[
         hint: Some(("Ctrl-T", "mode")),
     },
     Binding {
+        keys: &[(ctrl('r'), Action::ToggleRegion)],
+        label: "Ctrl-R",
+        what: "its own region / its secondary region, from the copy there",
+        hint: Some(("Ctrl-R", "region")),
+    },
+    Binding {
         keys: &[(code(KeyCode::Esc), Action::Back)],
         label: "Esc",
         what: "cancel: nothing is sent",

@@ -7,6 +7,7 @@ pub mod event_log;
 pub mod fleet;
 pub mod journal;
 pub mod monitor;
+pub mod regions;
 pub mod requests;
 pub mod restores;
 pub mod tenant;
@@ -14,11 +15,13 @@ pub mod wizard;
 
 use super::keys::{
     Binding, CONFIRM_PROMPT_KEYS, DNS_KEYS, FILTER_KEYS, FLEET_KEYS, GOTO_KEYS, JOURNAL_KEYS,
-    MONITOR_KEYS, PROMPT_KEYS, REQUESTS_KEYS, RESTORES_KEYS, TENANT_KEYS, WIZARD_KEYS,
+    MONITOR_KEYS, PROMPT_KEYS, REGIONS_KEYS, REQUESTS_KEYS, RESTORES_KEYS, TENANT_KEYS,
+    WIZARD_KEYS,
 };
 use dns::DnsScreen;
 use journal::JournalScreen;
 use monitor::MonitorScreen;
+use regions::RegionsScreen;
 use requests::RequestsScreen;
 use restores::RestoresScreen;
 use tenant::TenantScreen;
@@ -34,6 +37,8 @@ pub enum Screen {
     Restores(RestoresScreen),
     /// Support tickets waiting for on-call, most urgent first.
     Requests(RequestsScreen),
+    /// Every region: its status and what its failure now would cost.
+    Regions(RegionsScreen),
     /// Launching a restore of one tenant.
     Wizard(Box<WizardScreen>),
     /// Every action taken from this machine, with its outcome.
@@ -53,6 +58,7 @@ impl Screen {
             Screen::Journal(_) => JOURNAL_KEYS,
             Screen::Restores(_) => RESTORES_KEYS,
             Screen::Requests(_) => REQUESTS_KEYS,
+            Screen::Regions(_) => REGIONS_KEYS,
             Screen::Wizard(_) => WIZARD_KEYS,
             Screen::Monitor(m) if m.prompt.as_ref().is_some_and(|p| p.what.takes_notes()) => {
                 CONFIRM_PROMPT_KEYS
@@ -82,6 +88,7 @@ impl Screen {
             Screen::Journal(_) => "journal",
             Screen::Restores(_) => "restores",
             Screen::Requests(_) => "requests",
+            Screen::Regions(_) => "regions",
             Screen::Wizard(_) => "restore",
             Screen::Monitor(_) => "monitor",
             Screen::Dns(_) => "DNS swap",

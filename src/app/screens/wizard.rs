@@ -14,6 +14,7 @@ use crate::domain::TenantId;
 use crate::domain::ids::IdempotencyKey;
 use crate::domain::ids::RestorePointId;
 use crate::domain::point_choice::{ChoiceError, PointChoice, check_point, choose_point};
+use crate::domain::region::CrossCopy;
 use crate::domain::restore::{CreateRestore, RestoreMode, RestorePurpose, free_target_slug};
 use crate::domain::tenant::LastSuccess;
 use crate::domain::typed_time::parse_typed_time;
@@ -61,6 +62,9 @@ pub struct WizardScreen {
     /// A drill (`D`): into `<slug>-drill-<yyyymmdd>`, checked, recorded and discarded; the
     /// slug typed to start it.
     pub purpose: RestorePurpose,
+    /// Restore in this region from the tenant's copy there (its secondary region), instead
+    /// of its own: only ever set when the source reports regions.
+    pub region: Option<String>,
 }
 
 impl PartialEq for WizardScreen {
@@ -89,6 +93,7 @@ impl WizardScreen {
             launched_id: None,
             request: None,
             purpose: RestorePurpose::Request,
+            region: None,
         }
     }
 
@@ -202,6 +207,8 @@ impl App {
         let id = self.fleet.tenant(i).id.clone();
         let mut wizard = WizardScreen::new(id.clone(), target);
         wizard.picked = picked;
+        // Its region down and a copy elsewhere: restoring from the copy is the one move.
+        wizard.region = self.copy_region_if_down(i);
         self.open_screen(Screen::Wizard(Box::new(wizard)));
         // The point is judged against the history: its first page, at least.
         self.want_points(&id, 1);
@@ -227,11 +234,69 @@ impl App {
             tenants.iter().any(|t| t.slug == taken)
         });
         let id = t.id.clone();
-        self.open_screen(Screen::Wizard(Box::new(WizardScreen::drill(
-            id.clone(),
-            target,
-        ))));
+        let mut wizard = WizardScreen::drill(id.clone(), target);
+        wizard.region = self.copy_region_if_down(i);
+        self.open_screen(Screen::Wizard(Box::new(wizard)));
         self.want_points(&id, 1);
+    }
+
+    /// The secondary region of the tenant at `i` when its own is down and it has a usable
+    /// copy there, and the source can restore across regions.
+    fn copy_region_if_down(&self, i: usize) -> Option<String> {
+        let regions = self.fleet.regions();
+        let tenant = self.fleet.tenant(i);
+        regions.down(&tenant.region)?;
+        match CrossCopy::of(tenant, regions) {
+            CrossCopy::Usable { region, .. } if regions.cross_region_offered() => Some(region),
+            _ => None,
+        }
+    }
+
+    /// `Ctrl-R`: the tenant's own region, or its secondary region from its copy there; said
+    /// in words when it cannot be (no regions from this source, a Standard tenant).
+    fn toggle_region(&mut self) {
+        let Some(Screen::Wizard(wizard)) = self.screens.last() else {
+            return;
+        };
+        let tenant = self
+            .fleet
+            .position(&wizard.tenant)
+            .map(|i| self.fleet.tenant(i).clone());
+        let regions = self.fleet.regions();
+        let choice = match (&wizard.region, tenant) {
+            (Some(_), _) => Ok(None),
+            (None, None) => Err("this tenant is no longer in the fleet".to_string()),
+            (None, Some(t)) => match (regions.not_offered(), &t.secondary_region) {
+                (Some(why), _) => Err(format!("no restore across regions: {why}")),
+                (None, None) => Err(format!(
+                    "{} has no cross-region copy ({}): it can only be restored in {}",
+                    t.slug,
+                    t.tier.label(),
+                    t.region
+                )),
+                (None, Some(secondary)) if regions.down(secondary).is_some() => {
+                    Err(format!("{secondary}, where its copies are, is down"))
+                }
+                (None, Some(secondary)) => Ok(Some(secondary.clone())),
+            },
+        };
+        let Some(Screen::Wizard(wizard)) = self.screens.last_mut() else {
+            return;
+        };
+        match choice {
+            Ok(region) => {
+                wizard.region = region;
+                wizard.picked = None;
+                wizard.problem = None;
+                if wizard.region.is_some() {
+                    wizard.mode = RestoreMode::NewSpoke;
+                    if wizard.field == Field::Confirm && !wizard.is_drill() {
+                        wizard.field = Field::Ticket;
+                    }
+                }
+            }
+            Err(why) => wizard.problem = Some(why),
+        }
     }
 
     pub(in crate::app) fn on_wizard_key(
@@ -262,6 +327,14 @@ impl App {
                 wizard.problem =
                     Some("a drill always restores into a new spoke, never over the tenant".into());
             }
+            Some(Action::ToggleMode) if wizard.region.is_some() => {
+                wizard.problem = Some(
+                    "a restore from the copy makes a new spoke in that region: it cannot \
+                     overwrite (Ctrl-R goes back to the tenant's own region)"
+                        .into(),
+                );
+            }
+            Some(Action::ToggleRegion) => self.toggle_region(),
             Some(Action::ToggleMode) => {
                 wizard.mode = match wizard.mode {
                     RestoreMode::Overwrite => RestoreMode::NewSpoke,
@@ -305,15 +378,16 @@ impl App {
             Ok(ask) => ask,
             Err(problem) => return PointPick::Refused(problem),
         };
+        let from = wizard.region.as_deref();
         let history = self.history_of(&wizard.tenant);
         let Some(history) = history.filter(|h| h.is_loaded()) else {
-            return self.without_history(&wizard.tenant, &ask);
+            return self.without_history(wizard, &ask);
         };
         let points = &history.points;
         let chosen = match &ask {
-            PointAsk::MostRecent => choose_point(points, None, self.now),
-            PointAsk::Typed(at) => choose_point(points, Some(*at), self.now),
-            PointAsk::Picked(id) => check_point(points, id, self.now),
+            PointAsk::MostRecent => choose_point(points, None, self.now, from),
+            PointAsk::Typed(at) => choose_point(points, Some(*at), self.now, from),
+            PointAsk::Picked(id) => check_point(points, id, self.now, from),
         };
         match chosen {
             Ok(choice) => PointPick::Chosen { choice, ask },
@@ -346,14 +420,21 @@ impl App {
 
     /// Before the history comes (or when it cannot be read): the most recent success the
     /// fleet reports can still be restored; anything else waits for the history.
-    fn without_history(&self, tenant: &TenantId, ask: &PointAsk) -> PointPick<'_> {
+    fn without_history(&self, wizard: &WizardScreen, ask: &PointAsk) -> PointPick<'_> {
+        let tenant = &wizard.tenant;
         let error = self.history_of(tenant).and_then(|h| h.error.clone());
         let last = self
             .fleet
             .position(tenant)
             .and_then(|i| self.fleet.tenant(i).backup.last_success.as_ref());
+        let from_copy = wizard.region.is_some();
         match (error, ask, last) {
             (None, _, _) => PointPick::Loading,
+            // The summary cannot say which point was copied: the history must.
+            (Some(error), _, _) if from_copy => PointPick::Refused(format!(
+                "the restore-point history could not be read ({error}): the copied points \
+                 cannot be told apart until it can"
+            )),
             (Some(_), PointAsk::MostRecent, Some(last)) => PointPick::Summary(last),
             (Some(error), _, _) => PointPick::Refused(format!(
                 "the restore-point history could not be read ({error}); only the most \
@@ -412,6 +493,19 @@ impl App {
             .position(&wizard.tenant)
             .ok_or("this tenant is no longer in the fleet")?;
         let tenant = self.fleet.tenant(i);
+        let region = wizard.region.as_deref().unwrap_or(&tenant.region);
+        if let Some(down) = self.fleet.regions().down(region) {
+            let what = match CrossCopy::of(tenant, self.fleet.regions()) {
+                CrossCopy::Usable { region, .. } if wizard.region.is_none() => {
+                    format!("restore it in {region} from its copy (Ctrl-R)")
+                }
+                _ => "it comes back with the region".to_string(),
+            };
+            return Err(format!(
+                "{} is down: nothing can be restored into it; {what}",
+                down.name
+            ));
+        }
         let (point, instant) = match self.point_pick(wizard) {
             PointPick::Chosen { choice, .. } => (
                 choice.point.id.clone(),
@@ -436,6 +530,7 @@ impl App {
         if wizard.is_drill() {
             return drill_request(wizard, &tenant.slug, point);
         }
+        let target_region = wizard.region.clone();
         let ticket = wizard.ticket.value().trim().to_string();
         if let Some(problem) = ticket_problem(&ticket) {
             return Err(problem);
@@ -448,6 +543,8 @@ impl App {
         }
         let reason = wizard.reason.value().trim();
         let request = CreateRestore {
+            target_region,
+            batch: None,
             restore_point_id: Some(point),
             mode: wizard.mode.clone(),
             target_slug: (wizard.mode == RestoreMode::Overwrite).then(|| tenant.slug.clone()),
@@ -520,6 +617,8 @@ fn drill_request(
     Ok(Checked {
         slug: slug.to_string(),
         request: CreateRestore {
+            target_region: wizard.region.clone(),
+            batch: None,
             restore_point_id: Some(point),
             mode: RestoreMode::NewSpoke,
             target_slug: Some(wizard.target.clone()),

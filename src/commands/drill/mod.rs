@@ -436,6 +436,8 @@ impl Drills {
         let now: DateTime<Utc> = seen.at.unwrap_or_else(Utc::now);
         let slug = free_drill_slug(&t.slug, now, |s| seen.tenants.iter().any(|t| t.slug == s));
         CreateRestore {
+            target_region: None,
+            batch: None,
             restore_point_id: Some(point.id.clone()),
             mode: RestoreMode::NewSpoke,
             target_slug: Some(slug),
@@ -455,9 +457,10 @@ impl Drills {
             return Box::pin(async { None });
         };
         let instant = point.database.started_at.unwrap_or(point.taken_at);
-        let tenants = self.runner.client.seen().tenants;
+        let seen = self.runner.client.seen();
+        let (tenants, regions) = (seen.tenants, seen.regions);
         Box::pin(async move {
-            let checks = match crate::verify::request_for(&restore, &tenants, instant) {
+            let checks = match crate::verify::request_for(&restore, &tenants, instant, &regions) {
                 Ok(request) => crate::verify::run_for(&config, &request, None, &|_| {}).await,
                 Err(why) => crate::domain::verify::could_not_run(&why),
             };

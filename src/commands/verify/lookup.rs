@@ -23,10 +23,15 @@ pub async fn request(
         let seen = client.first_report(within).await?;
         let restore = checkable(seen.restore(id).cloned(), id)?;
         // Why it cannot be checked at all, before its history is read.
-        request_for(&restore, &seen.tenants, DateTime::<Utc>::MIN_UTC)?;
+        request_for(
+            &restore,
+            &seen.tenants,
+            DateTime::<Utc>::MIN_UTC,
+            &seen.regions,
+        )?;
         let point = client.point_of(&restore).await?;
         let instant = point.database.started_at.unwrap_or(point.taken_at);
-        request_for(&restore, &seen.tenants, instant)
+        request_for(&restore, &seen.tenants, instant, &seen.regions)
     })
     .await
     .unwrap_or_else(|_| {

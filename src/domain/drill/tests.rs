@@ -26,6 +26,7 @@ fn tenant(slug: &str, tier: &str) -> Tenant {
 
 fn drilled(mut t: Tenant, result: DrillResult, finished_at: DateTime<Utc>) -> Tenant {
     t.backup.last_drill = Some(LastDrill {
+        target_region: None,
         restore_id: RestoreId("rst_d".into()),
         restore_point_id: None,
         point_taken_at: None,
@@ -121,6 +122,8 @@ fn a_tenant_busy_restoring_a_restore_target_or_one_never_backed_up_is_not_picked
 
 fn restore(phase: RestorePhase, checks: &[(&str, CheckStatus)]) -> Restore {
     Restore {
+        target_region: None,
+        batch: None,
         id: RestoreId("rst_1".into()),
         tenant_id: TenantId("ten_oak".into()),
         source_slug: "oak".into(),

@@ -86,3 +86,61 @@ pub(super) fn drill_over_rto(t: &Tenant) -> Option<Flag> {
         ),
     )
 }
+
+/// With drills on, a Dedicated tenant needs a passed drill from its cross-region copy, into
+/// its secondary region, no older than `max_age`: nobody has proved the copies restore
+/// otherwise. Only the most recent drill is in the summary, so an in-region drill after a
+/// cross-region one hides it; the words say so.
+pub(super) fn failover_untested(
+    t: &Tenant,
+    ctx: &HealthContext,
+    watch: &mut Watch,
+) -> Option<Flag> {
+    let max_age = ctx
+        .drill_max_age
+        .filter(|_| crate::domain::drill::knows_drills(t))?;
+    let secondary = t.secondary_region.as_deref()?;
+    if t.tier != crate::domain::tenant::Tier::Dedicated {
+        return None;
+    }
+    let due = period(max_age);
+    let Some(last) = &t.backup.last_drill else {
+        return flag(
+            FlagKind::FailoverUntested,
+            format!(
+                "No drill from its copy in {secondary} has ever been run: nobody has proved \
+                 this tenant can fail over (region drills are due every {due})."
+            ),
+        );
+    };
+    let when = last.finished_at.format("%Y-%m-%d %H:%M UTC");
+    let across = last.target_region.as_deref().is_some_and(|r| r != t.region);
+    if !across {
+        return flag(
+            FlagKind::FailoverUntested,
+            format!(
+                "Its most recent drill ({when}) restored in its own region: no passed drill \
+                 from its copy in {secondary} is known (region drills are due every {due})."
+            ),
+        );
+    }
+    if last.result != DrillResult::Passed {
+        return flag(
+            FlagKind::FailoverUntested,
+            format!(
+                "Its most recent drill from its copy in {secondary} ({when}) did not pass: \
+                 nobody has proved this tenant can fail over."
+            ),
+        );
+    }
+    watch.flip_after(last.finished_at, max_age);
+    let age = ctx.now - last.finished_at;
+    (age > max_age).then(|| Flag {
+        kind: FlagKind::FailoverUntested,
+        explanation: format!(
+            "The last passed drill from its copy in {secondary} was {} ago ({when}): region \
+             drills are due every {due}.",
+            duration(age)
+        ),
+    })
+}

@@ -335,6 +335,7 @@ fn discarded_drill() -> (Facts, Journaled) {
     let record = DrillRecord {
         tenant_id: "ten_9q1".into(),
         drill: LastDrill {
+            target_region: None,
             restore_id: r.id.clone(),
             restore_point_id: Some("rp_7".into()),
             point_taken_at: Some(utc(2026, 11, 26, 3, 0)),

@@ -1,6 +1,7 @@
 //! What snapdeck's own checks of one restore need: the tenant it came from, its target
 //! spoke, and the instant its point's dump started. Pure, for the dashboard and the CLI alike.
 
+use crate::domain::region::Regions;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -26,6 +27,9 @@ pub struct VerifyRequest {
     pub point: DateTime<Utc>,
     /// Live was replaced: compare with the fingerprint taken at launch.
     pub overwrite: bool,
+    /// Live cannot be reached (its region is down): why, and the checks that need it say so
+    /// instead of failing.
+    pub live_down: Option<String>,
 }
 
 /// Live to fingerprint before an overwrite replaces it, as of the point being restored.
@@ -51,6 +55,7 @@ pub fn request_for(
     restore: &Restore,
     tenants: &[Arc<Tenant>],
     point: DateTime<Utc>,
+    regions: &Regions,
 ) -> Result<VerifyRequest, String> {
     let Some(tenant) = tenants.iter().find(|t| t.id == restore.tenant_id) else {
         return Err(format!(
@@ -66,15 +71,23 @@ pub fn request_for(
     let target = Vars {
         slug: restore.target_slug.clone(),
         hostname: restore.target_hostname.clone(),
-        region: source.region.clone(),
+        // A restore from the copy runs in another region: its templates are filled for it.
+        region: restore
+            .target_region
+            .clone()
+            .unwrap_or_else(|| source.region.clone()),
         tenant_id: target_id,
     };
+    let live_down = regions
+        .down(&source.region)
+        .map(|r| format!("could not check: {} is down", r.name));
     Ok(VerifyRequest {
         restore: restore.id.clone(),
         source,
         target,
         point,
         overwrite: restore.mode == RestoreMode::Overwrite,
+        live_down,
     })
 }
 

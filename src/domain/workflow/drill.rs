@@ -121,7 +121,7 @@ impl DrillFlow {
         let wants = flow.send(Write::Launch {
             tenant,
             slug,
-            request,
+            request: Box::new(request),
         });
         (flow, wants)
     }

@@ -23,7 +23,7 @@ pub enum Write {
     Launch {
         tenant: TenantId,
         slug: String,
-        request: CreateRestore,
+        request: Box<CreateRestore>,
     },
     /// A drill's result, recorded once.
     Record {

@@ -16,6 +16,7 @@ use crate::domain::restore::{
     CreateRestore, Restore, RestoreEvent, RestoreMode, RestorePhase, RestorePurpose,
     free_target_slug,
 };
+use crate::domain::restore_point::{CopyStatus, RestorePoint};
 use crate::domain::tenant::{BackupSchedule, BackupSummary, Tenant, TenantKind, TenantState};
 use crate::source::{CommandError, Op, Reply};
 
@@ -79,7 +80,12 @@ impl Sim {
         if request.purpose == RestorePurpose::Drill {
             self.check_drill(&tenant, request)?;
         }
-        let point = self.usable_point(index, &tenant, request)?;
+        let region = self.target_region(&tenant, request)?;
+        let point = if region == tenant.region {
+            self.usable_point(index, &tenant, request)?
+        } else {
+            self.copied_point(index, &tenant, &region, request)?
+        };
         let restore_point_id = point.clone();
         let (target_slug, target_hostname) = self.target(&tenant, request)?;
         let now = self.now();
@@ -105,6 +111,8 @@ impl Sim {
                 ticket: request.ticket.clone(),
                 requested_by: OPERATOR,
                 purpose: request.purpose.clone(),
+                target_region: region,
+                batch: request.batch.clone(),
             },
         );
         let mut plan = plan;
@@ -229,6 +237,91 @@ impl Sim {
         Ok(restore)
     }
 
+    /// The region restored into: the tenant's own, or (a contract addition) its secondary
+    /// region, for a new spoke only; never a region that is down.
+    fn target_region(
+        &self,
+        tenant: &Tenant,
+        request: &CreateRestore,
+    ) -> Result<String, CommandError> {
+        let region = request
+            .target_region
+            .clone()
+            .unwrap_or_else(|| tenant.region.clone());
+        if self.is_down(&region) {
+            return Err(CommandError::new(
+                422,
+                "region_unavailable",
+                format!("region {region} is down: nothing can be restored into it"),
+            ));
+        }
+        if region == tenant.region {
+            return Ok(region);
+        }
+        let no_copy = |why: String| Err(CommandError::new(422, "copy_unavailable", why));
+        if tenant.secondary_region.as_deref() != Some(region.as_str()) {
+            return no_copy(match &tenant.secondary_region {
+                Some(secondary) => format!(
+                    "{} is copied to {secondary}, not {region}: restore it there",
+                    tenant.slug
+                ),
+                None => format!("{} has no cross-region copy (Standard)", tenant.slug),
+            });
+        }
+        if request.mode != RestoreMode::NewSpoke {
+            return no_copy(format!(
+                "a restore in {region} makes a new spoke there: it cannot overwrite {}",
+                tenant.slug
+            ));
+        }
+        Ok(region)
+    }
+
+    /// The point to restore in `region` from its copy: the one named, if its copy there has
+    /// landed, else the newest point copied there (`422 copy_unavailable` when none).
+    fn copied_point(
+        &mut self,
+        index: usize,
+        tenant: &Tenant,
+        region: &str,
+        request: &CreateRestore,
+    ) -> Result<RestorePointId, CommandError> {
+        let now = self.now();
+        let copied = |p: &RestorePoint| {
+            p.unusable_reason(now).is_none()
+                && p.copies
+                    .iter()
+                    .any(|c| c.region == region && c.status == CopyStatus::Copied)
+        };
+        let no_copy = |why: String| Err(CommandError::new(422, "copy_unavailable", why));
+        match &request.restore_point_id {
+            Some(id) => match self.restore_point(index, id) {
+                Some(point) if copied(&point) => Ok(id.clone()),
+                Some(point) => {
+                    let state = point
+                        .copies
+                        .iter()
+                        .find(|c| c.region == region)
+                        .map_or("none".to_string(), |c| c.status.label().into_owned());
+                    no_copy(format!(
+                        "restore point {id} has no landed copy in {region} (copy: {state})"
+                    ))
+                }
+                None => no_copy(format!(
+                    "restore point {id} is not a point of {}",
+                    tenant.slug
+                )),
+            },
+            None => match self.history_of(index).into_iter().find(|p| copied(p)) {
+                Some(point) => Ok(point.id),
+                None => no_copy(format!(
+                    "{} has no point copied to {region} yet",
+                    tenant.slug
+                )),
+            },
+        }
+    }
+
     /// The point the request names, if it can be restored from: the most recent successful
     /// one when none is named; any other point of the tenant's history is judged as the
     /// contract says (`422 restore_point_unusable` for a failed, partial or expired one).
@@ -312,8 +405,16 @@ impl Sim {
             hub_id: Some(source.group_id().clone()),
             display_name: format!("{} (restore)", source.display_name),
             tier: source.tier.clone(),
-            region: source.region.clone(),
-            secondary_region: source.secondary_region.clone(),
+            // A spoke restored from the copy is a tenant of that region, copied back to the
+            // original's (so a fail-back is the same request the other way).
+            region: restore
+                .target_region
+                .clone()
+                .unwrap_or_else(|| source.region.clone()),
+            secondary_region: match &restore.target_region {
+                Some(region) if *region != source.region => Some(source.region.clone()),
+                _ => source.secondary_region.clone(),
+            },
             hostname: restore.target_hostname.clone(),
             state: TenantState::Restoring,
             created_at: restore.requested_at,

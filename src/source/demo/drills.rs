@@ -23,10 +23,12 @@ const FAILED: [&str; 3] = [
 ];
 
 /// The drill the tenant at `index` last had when the fleet starts, if any.
+/// Two in three of a Dedicated tenant's drills are region drills, from its copy in
+/// `secondary` (the others in its own region: *failover untested*).
 pub fn generated_last_drill(
     seed: u64,
     index: usize,
-    tier: &Tier,
+    (tier, secondary): (&Tier, &str),
     created_at: DateTime<Utc>,
     backup: &BackupSummary,
     now: DateTime<Utc>,
@@ -65,7 +67,9 @@ pub fn generated_last_drill(
     if finished_at - restore_duration <= created_at {
         return None;
     }
+    let across = *tier == Tier::Dedicated && rng.range(0, 3) > 0;
     Some(LastDrill {
+        target_region: across.then(|| secondary.to_string()),
         restore_id: RestoreId(format!("rst_d{}", base36(rng.next_u64(), 4))),
         restore_point_id: None,
         point_taken_at: Some(finished_at - restore_duration - Duration::hours(rng.range(1, 20))),

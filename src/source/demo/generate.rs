@@ -284,7 +284,7 @@ impl Generator {
         backup.last_drill = super::drills::generated_last_drill(
             self.seed,
             index,
-            &subject.tier,
+            (&subject.tier, hub.region.secondary),
             subject.created_at,
             &backup,
             as_of,

@@ -69,6 +69,7 @@ pub use restores::{Verdict as CheckOutcome, failure_of, verdict_of};
 pub use sim::{DEFAULT_STALE_FOR, MAX_TENANTS, Sim};
 
 use crate::clock::Clock;
+use crate::domain::region::{Outage, Regions};
 use crate::domain::request::RestoreRequest;
 use crate::domain::restore::Restore;
 use crate::domain::tenant::Tenant;
@@ -95,6 +96,7 @@ pub fn requests_at(seed: u64, tenants: usize, now: DateTime<Utc>) -> Vec<Restore
 pub struct DemoSource {
     seed: u64,
     tenants: usize,
+    outages: Vec<Outage>,
     clock: Arc<dyn Clock>,
     refresh_interval: std::time::Duration,
 }
@@ -109,9 +111,16 @@ impl DemoSource {
         Self {
             seed,
             tenants: tenants.min(MAX_TENANTS),
+            outages: Vec::new(),
             clock,
             refresh_interval,
         }
+    }
+
+    /// Regions go down or degraded as `outages` say (`--region-down`).
+    pub fn with_outages(mut self, outages: Vec<Outage>) -> Self {
+        self.outages = outages;
+        self
     }
 
     /// The stale group has been silent for longer than two refresh intervals, whatever the
@@ -128,9 +137,10 @@ impl DemoSource {
     ) {
         let (seed, count, start, stale_for) =
             (self.seed, self.tenants, self.clock.now(), self.stale_for());
+        let outages = self.outages.clone();
         let generated = off_the_runtime(move || {
             let started = std::time::Instant::now();
-            let sim = Sim::with_stale_for(seed, count, start, stale_for);
+            let sim = Sim::with_stale_for(seed, count, start, stale_for).with_outages(&outages);
             let fleet = sim.tenants().to_vec();
             let ms = started.elapsed().as_millis();
             tracing::info!(tenants = fleet.len(), ms, "demo fleet generated");
@@ -147,7 +157,7 @@ impl DemoSource {
         };
         // Live once there is something to be live about: a million tenants take seconds to
         // generate, and "live" over "no data yet" would claim a fleet that is not there.
-        if send_fleet(&events, fleet, &sim).is_err()
+        if send_fleet(&events, fleet, &mut sim).is_err()
             || events
                 .send(SourceEvent::Connection(Connection::Live))
                 .is_err()
@@ -290,6 +300,7 @@ fn report(
             tenants,
         },
     )?;
+    send_regions(events, sim, false)?;
     if sim.take_restores_changed() {
         send_restores(events, sim)?;
     }
@@ -302,7 +313,7 @@ fn report(
 fn send_fleet(
     events: &UnboundedSender<SourceEvent>,
     tenants: Vec<Arc<Tenant>>,
-    sim: &Sim,
+    sim: &mut Sim,
 ) -> Result<(), Closed> {
     send(
         events,
@@ -311,9 +322,29 @@ fn send_fleet(
             tenants,
         },
     )?;
+    send_regions(events, sim, true)?;
     send_restores(events, sim)?;
     send_dns_swaps(events, sim)?;
     send_requests(events, sim.now(), sim.open_requests())
+}
+
+/// The regions, when they changed (or `always`, with a whole fleet).
+fn send_regions(
+    events: &UnboundedSender<SourceEvent>,
+    sim: &mut Sim,
+    always: bool,
+) -> Result<(), Closed> {
+    let changed = sim.take_regions_changed();
+    match changed.or_else(|| always.then(|| sim.regions())) {
+        Some(items) => send(
+            events,
+            SourceEvent::Regions(Regions::Reported {
+                generated_at: sim.now(),
+                items,
+            }),
+        ),
+        None => Ok(()),
+    }
 }
 
 fn send_dns_swaps(events: &UnboundedSender<SourceEvent>, sim: &Sim) -> Result<(), Closed> {

@@ -65,7 +65,7 @@ impl Sim {
     }
 
     /// Every point of the tenant at `index`, newest first.
-    fn history_of(&mut self, index: usize) -> Vec<RestorePoint> {
+    pub(super) fn history_of(&mut self, index: usize) -> Vec<RestorePoint> {
         let now = self.now();
         let Some(tenant) = self.tenants().get(index).cloned() else {
             return Vec::new();

@@ -111,6 +111,9 @@ pub struct Launch<'a> {
     pub ticket: Option<String>,
     pub requested_by: &'a str,
     pub purpose: RestorePurpose,
+    /// Where it restores (a contract addition, echoed on the restore).
+    pub target_region: String,
+    pub batch: Option<String>,
 }
 
 /// What the generator asks for: a restore of `tenant`, requested `ago` before start.
@@ -174,6 +177,8 @@ fn plan_one(
         ),
     };
     let base = Restore {
+        target_region: None,
+        batch: None,
         id: restore_id(seed, k),
         tenant_id: tenant.id.clone(),
         source_slug: tenant.slug.clone(),
@@ -228,6 +233,8 @@ impl RestorePlan {
         let mut rng = Rng::keyed(seed, &[0x4E57, k as u64]);
         let (queued, durations) = timeline(&mut rng);
         let base = Restore {
+            target_region: Some(launch.target_region),
+            batch: launch.batch,
             id: restore_id(seed, k),
             tenant_id: tenant.id.clone(),
             source_slug: tenant.slug.clone(),

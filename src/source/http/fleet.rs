@@ -12,6 +12,7 @@ use super::transport::{Failure, Transport, parse};
 use crate::contract::{MAX_LIMIT, Page, TenantsPage};
 use crate::domain::dns::DnsSwap;
 use crate::domain::ids::TenantId;
+use crate::domain::region::{self, Regions, RegionsPage};
 use crate::domain::request::RestoreRequest;
 use crate::domain::restore::Restore;
 use crate::domain::tenant::Tenant;
@@ -29,6 +30,8 @@ pub struct PollState {
     last: Option<HashMap<TenantId, Arc<Tenant>>>,
     /// A server without the DNS swap list answers 404 there: stop asking.
     dns_swaps_listed: bool,
+    /// A server without regions answers 404 there: stop asking (said once, as an event).
+    regions_listed: bool,
     /// The last `generated_at` and when it came: a `304` carries no instant, and the
     /// heartbeat it makes must stay on the control plane's clock, not this machine's.
     clock: Option<(DateTime<Utc>, std::time::Instant)>,
@@ -40,6 +43,7 @@ impl Default for PollState {
             etag: None,
             last: None,
             dns_swaps_listed: true,
+            regions_listed: true,
             clock: None,
         }
     }
@@ -87,6 +91,17 @@ async fn poll_into(
             state.etag = etag;
             state.clock = Some((generated_at, std::time::Instant::now()));
             events.push(state.fleet_event(generated_at, tenants, whole));
+        }
+    }
+    if state.regions_listed {
+        match read_regions(t).await {
+            Ok(regions) => events.push(SourceEvent::Regions(regions)),
+            Err(f) if f.status == Some(404) => {
+                state.regions_listed = false;
+                let why = region::NOT_OFFERED_HTTP.to_string();
+                events.push(SourceEvent::Regions(Regions::NotOffered(why)));
+            }
+            Err(f) => return Err(f),
         }
     }
     let restores: Vec<Restore> = read_all(t, &["restores"], &[], "GET /restores").await?;
@@ -222,6 +237,16 @@ async fn read_fleet(
         }
     }
     Ok(first.map(|(generated_at, etag)| (generated_at, tenants, etag)))
+}
+
+/// `GET /regions` (a contract addition, not paged).
+async fn read_regions(t: &Transport) -> Result<Regions, Failure> {
+    let answer = t.get(t.url(&["regions"], &[]), None).await?;
+    let page: RegionsPage = parse(&answer, "GET /regions")?;
+    Ok(Regions::Reported {
+        generated_at: page.generated_at,
+        items: page.items,
+    })
 }
 
 /// Every page of a list.

@@ -32,6 +32,7 @@ use super::{
 };
 use crate::config::{KubeConfig, SelfHostConfig};
 use crate::contract::DEFAULT_LIMIT;
+use crate::domain::region::Regions;
 use crate::domain::tenant::Tenant;
 
 /// Changes are gathered this long before they are sent: a burst of watch events is one
@@ -213,12 +214,19 @@ struct Loop {
     unread: Vec<Unread>,
 }
 
+/// Clusters say where they run, not whether a region is up or what its copies hold.
+pub const NO_REGIONS: &str =
+    "the kube source reads no regions: their status and restores across them need the http source";
+
 async fn serve(
     settings: KubeSettings,
     events: UnboundedSender<SourceEvent>,
     mut commands: UnboundedReceiver<SourceCommand>,
 ) {
     let _ = events.send(SourceEvent::Connection(Connection::Connecting));
+    let _ = events.send(SourceEvent::Regions(Regions::NotOffered(
+        NO_REGIONS.to_string(),
+    )));
     let settings = Arc::new(settings);
     let kubeconfig = Arc::new(settings.kubeconfig.clone());
     let watching = Arc::new(settings.watching.clone());

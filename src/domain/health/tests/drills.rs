@@ -13,6 +13,7 @@ fn the_flag(h: &Health, kind: FlagKind) -> &Flag {
 fn drilled(result: crate::domain::drill::DrillResult, ago: Duration, took: Duration) -> Tenant {
     let mut t = dedicated();
     t.backup.last_drill = Some(crate::domain::drill::LastDrill {
+        target_region: None,
         restore_id: "rst_d1".into(),
         restore_point_id: Some("rp_77a".into()),
         point_taken_at: Some(now() - ago - took - Duration::hours(1)),

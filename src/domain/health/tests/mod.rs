@@ -10,8 +10,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use super::*;
 use crate::domain::tenant::{
-    AttemptStatus, BackupSchedule, BackupSummary, CrossRegion, CrossRegionStatus, LastAttempt,
-    LastSuccess, Tenant, TenantId, TenantKind, TenantState, Tier,
+    AttemptStatus, CrossRegion, CrossRegionStatus, LastAttempt, Tenant, TenantId, TenantState, Tier,
 };
 
 const HOUR: Option<Duration> = Some(Duration::hours(1));
@@ -32,50 +31,7 @@ fn ctx() -> HealthContext {
 
 /// A healthy Dedicated hub, one year old, backed up 10 minutes ago.
 fn dedicated() -> Tenant {
-    let n = now();
-    Tenant {
-        id: TenantId("ten_1".into()),
-        slug: "northfield-hub".into(),
-        kind: TenantKind::Hub,
-        hub_id: None,
-        display_name: "Northfield College".into(),
-        tier: Tier::Dedicated,
-        region: "eu-west-1".into(),
-        secondary_region: Some("eu-central-1".into()),
-        hostname: "learn.northfield.ac.uk".into(),
-        state: TenantState::Active,
-        created_at: n - Duration::days(365),
-        backup: BackupSummary {
-            schedule: BackupSchedule {
-                cron: "0 * * * *".into(),
-                timezone: "UTC".into(),
-                next_run_at: Some(n + Duration::minutes(50)),
-            },
-            retention_days: 90,
-            last_success: Some(LastSuccess {
-                restore_point_id: "rp_1".into(),
-                taken_at: n - Duration::minutes(10),
-                skew_seconds: 29,
-            }),
-            last_attempt: Some(LastAttempt {
-                restore_point_id: "rp_1".into(),
-                taken_at: n - Duration::minutes(10),
-                status: AttemptStatus::Succeeded,
-                error: None,
-            }),
-            oldest_restore_point_at: Some(n - Duration::days(90)),
-            restore_point_count: 2160,
-            cross_region: Some(CrossRegion {
-                last_copied_at: Some(n - Duration::hours(1)),
-                status: CrossRegionStatus::Ok,
-            }),
-            last_drill: None,
-        },
-        active_restore_id: None,
-        restore_of: None,
-        cluster: None,
-        observed_at: Some(n),
-    }
+    crate::domain::test_support::dedicated(now())
 }
 
 fn standard() -> Tenant {

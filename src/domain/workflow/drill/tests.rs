@@ -80,6 +80,8 @@ use crate::domain::test_support::own_check as own;
 #[test]
 fn a_launch_asks_for_its_restore_and_watches_what_comes_back() {
     let request = CreateRestore {
+        target_region: None,
+        batch: None,
         restore_point_id: None,
         mode: RestoreMode::NewSpoke,
         target_slug: Some("nf-s3-drill-20261126".into()),
@@ -93,7 +95,7 @@ fn a_launch_asks_for_its_restore_and_watches_what_comes_back() {
         &Write::Launch {
             tenant: "ten_9q1".into(),
             slug: "nf-s3".into(),
-            request
+            request: Box::new(request)
         }
     );
     let wants = flow.step(Event::Answered {
@@ -122,6 +124,8 @@ fn a_refused_or_unjournaled_launch_could_not_start_and_tears_nothing_down() {
 
 fn dummy_request() -> CreateRestore {
     CreateRestore {
+        target_region: None,
+        batch: None,
         restore_point_id: None,
         mode: RestoreMode::NewSpoke,
         target_slug: None,

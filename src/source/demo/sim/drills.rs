@@ -47,9 +47,15 @@ impl Sim {
         if let Some(earlier) = self.generated_drill(index) {
             self.drill_records.push(earlier);
         }
+        // In-region drills carry no region, as a server without regions would send them.
+        let home = self.tenants().get(index).map(|t| t.region.clone());
         let record = DrillRecord {
             tenant_id: restore.tenant_id.clone(),
             drill: LastDrill {
+                target_region: restore
+                    .target_region
+                    .clone()
+                    .filter(|r| Some(r) != home.as_ref()),
                 restore_id: id.clone(),
                 restore_point_id: restore.restore_point_id.clone(),
                 point_taken_at,

@@ -7,6 +7,7 @@
 
 mod dns;
 mod drills;
+mod regions;
 mod requests;
 
 use std::cmp::Reverse;
@@ -23,7 +24,8 @@ use super::restores::RestorePlan;
 use crate::domain::dns::DnsSwap;
 use crate::domain::restore::Restore;
 use crate::domain::tenant::{
-    BackupSummary, CrossRegion, CrossRegionStatus, LastSuccess, Tenant, TenantState, Tier,
+    AttemptStatus, BackupSummary, CrossRegion, CrossRegionStatus, LastAttempt, LastSuccess, Tenant,
+    TenantState, Tier,
 };
 use dns::DnsPlan;
 use requests::Requests;
@@ -73,6 +75,8 @@ pub struct Sim {
     /// A spoke left the fleet since the last look: the whole fleet is sent again, as a
     /// changed-tenants report cannot remove one.
     fleet_shrunk: bool,
+    /// Regions down or degraded on the operator's word (`--region-down`).
+    outages: regions::Outages,
 }
 
 /// How long a torn-down spoke stays listed as `deleting` before it leaves the fleet.
@@ -121,6 +125,7 @@ impl Sim {
             tearing_down: Vec::new(),
             gone: std::collections::HashSet::new(),
             fleet_shrunk: false,
+            outages: regions::Outages::default(),
         }
     }
 
@@ -386,8 +391,13 @@ impl Sim {
         true
     }
 
-    /// The attempt in flight ends as its plan says.
+    /// The attempt in flight ends as its plan says (failed, while its region is down).
     fn finish(&mut self, index: usize) -> bool {
+        let down = self
+            .tenants
+            .get(index)
+            .map(|t| t.region.clone())
+            .filter(|region| self.is_down(region));
         let (Some(tenant), Some(behaviour)) = (
             self.tenants.get_mut(index).map(Arc::make_mut),
             self.behaviours.get_mut(index),
@@ -398,6 +408,15 @@ impl Sim {
             return false;
         };
         let plan = attempt_plan(self.seed, index, behaviour, run);
+        if let Some(region) = down {
+            // Its cluster is unreachable: the run fires and fails, and nothing is copied.
+            tenant.backup.last_attempt = Some(LastAttempt {
+                status: AttemptStatus::Failed,
+                error: Some(format!("region {region} is down")),
+                ..plan.finished()
+            });
+            return true;
+        }
         tenant.backup.last_attempt = Some(plan.finished());
         let Some(success) = plan.success() else {
             return true;

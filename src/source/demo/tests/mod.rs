@@ -4,6 +4,7 @@
 
 mod fleet;
 mod over_time;
+mod regions;
 mod source_task;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -75,9 +76,10 @@ fn health_of(tenants: &[Arc<Tenant>], slug: &str, at: DateTime<Utc>) -> Health {
 }
 
 /// Every flag the demo fleet shows: all but "cannot tell", which only a cluster's odd
-/// objects raise (the kube source's tests cover it).
+/// objects raise (the kube source's tests cover it), and "region down", which shows only
+/// when an outage is asked for (`regions` tests it).
 fn demo_flags() -> impl Iterator<Item = FlagKind> {
     FlagKind::ALL
         .into_iter()
-        .filter(|k| *k != FlagKind::CannotTell)
+        .filter(|k| !matches!(k, FlagKind::CannotTell | FlagKind::RegionDown))
 }

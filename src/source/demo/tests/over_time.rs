@@ -240,6 +240,8 @@ fn a_confirmed_restored_spoke_runs_its_sources_schedule_even_across_a_restart() 
         .map(|(t, _)| Arc::clone(t))
         .expect("a healthy hourly dedicated tenant");
     let request = crate::domain::restore::CreateRestore {
+        target_region: None,
+        batch: None,
         restore_point_id: None,
         mode: crate::domain::restore::RestoreMode::NewSpoke,
         target_slug: None,

@@ -108,6 +108,8 @@ fn key(text: &str) -> IdempotencyKey {
 
 fn newest(mode: RestoreMode) -> CreateRestore {
     CreateRestore {
+        target_region: None,
+        batch: None,
         restore_point_id: None,
         mode,
         target_slug: None,

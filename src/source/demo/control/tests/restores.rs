@@ -235,6 +235,8 @@ fn a_drill_is_a_new_spoke_recorded_once_and_its_discarded_spoke_leaves_the_fleet
         .unwrap()
         .clone();
     let drill = |target: Option<&str>, mode: RestoreMode| CreateRestore {
+        target_region: None,
+        batch: None,
         target_slug: target.map(str::to_string),
         ticket: None,
         purpose: RestorePurpose::Drill,

@@ -17,6 +17,8 @@ fn now() -> DateTime<Utc> {
 
 fn new_spoke() -> CreateRestore {
     CreateRestore {
+        target_region: None,
+        batch: None,
         restore_point_id: None,
         mode: RestoreMode::NewSpoke,
         target_slug: None,
