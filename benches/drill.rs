@@ -57,6 +57,7 @@ fn one_drill(c: &mut Criterion) {
                     point: PointChoice::Latest,
                     parallel: 1,
                     time_limit: Some(Duration::days(3650)),
+                    cross_region: false,
                     verify: None,
                     journal: Some(dir.path().join("journal.jsonl")),
                     operator: "bench".into(),

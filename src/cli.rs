@@ -216,6 +216,10 @@ pub enum Command {
         /// Minutes a drill may take before it has failed (default: its tier's RTO).
         #[arg(long, value_name = "MINUTES", value_parser = clap::value_parser!(u32).range(1..))]
         time_limit: Option<u32>,
+        /// Region drills (test failover): restore the newest point copied to each Dedicated
+        /// tenant's secondary region, there. Needs a control plane that reports regions.
+        #[arg(long)]
+        cross_region: bool,
         /// The summary as one JSON document.
         #[arg(long)]
         json: bool,

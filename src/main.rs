@@ -142,6 +142,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             point,
             parallel,
             time_limit,
+            cross_region,
             json,
             ..
         }) => {
@@ -154,7 +155,13 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             };
             let limit = time_limit.map(|m| chrono::Duration::minutes(i64::from(m)));
             let parallel = usize::from(parallel);
-            commands::drill::command(&config, which, point.into(), parallel, limit, json)
+            let how = commands::drill::How {
+                point: point.into(),
+                parallel,
+                time_limit: limit,
+                cross_region,
+            };
+            commands::drill::command(&config, which, how, json)
         }
         Some(Command::ServeDemo {
             listen,

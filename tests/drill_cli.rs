@@ -522,6 +522,7 @@ async fn the_demo_source_drills_the_least_proved_tenants_and_records_them() {
         point: PointChoice::Random,
         parallel: 2,
         time_limit: None,
+        cross_region: false,
         verify: None,
         journal: Some(dir.path().join("journal.jsonl")),
         operator: "drill-test".into(),

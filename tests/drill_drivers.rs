@@ -267,6 +267,7 @@ async fn through_cli(fault: Fault, stop_at: StopAt) -> Run {
         point: PointChoice::Latest,
         parallel: 1,
         time_limit: None,
+        cross_region: false,
         verify: None,
         journal: Some(journal.clone()),
         operator: "night".into(),

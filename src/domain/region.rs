@@ -7,7 +7,7 @@ pub mod exposure;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::humanize::duration;
+use super::humanize::coarse;
 use super::tenant::{CrossRegionStatus, Tenant, Tier};
 use crate::wire_enum;
 
@@ -161,7 +161,7 @@ impl CrossCopy {
                 point_at,
                 exact,
             } => {
-                let age = duration((now - *point_at).max(Duration::zero()));
+                let age = coarse((now - *point_at).max(Duration::zero()));
                 let bound = if *exact { "" } else { "at least " };
                 format!(
                     "copy in {region} from {}, {bound}{age} ago",
@@ -180,7 +180,7 @@ pub fn badge(region: &Region, now: DateTime<Utc>) -> String {
         Some(since) => format!(
             "{} DOWN {}",
             region.name,
-            duration((now - since).max(Duration::zero()))
+            coarse((now - since).max(Duration::zero()))
         ),
         None => format!("{} DOWN", region.name),
     }

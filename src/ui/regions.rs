@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, TableState, Wr
 use super::format::{counted_title, ellipsized, panel, short_timestamp};
 use crate::app::App;
 use crate::app::screens::regions::RegionsScreen;
-use crate::domain::humanize::{coarse, count, duration};
+use crate::domain::humanize::{coarse, count};
 use crate::domain::region::RegionStatus;
 use crate::domain::region::exposure::RegionExposure;
 use crate::theme::Theme;
@@ -136,8 +136,8 @@ fn draw_table(
                 .and_then(|r| r.since)
                 .map_or("—".to_string(), |at| short_timestamp(at, app.time));
             let loss = |d: Option<Duration>| match d {
-                Some(d) if r.bounded > 0 => format!("≥ {}", duration(d)),
-                Some(d) => duration(d),
+                Some(d) if r.bounded > 0 => format!("≥ {}", coarse(d)),
+                Some(d) => coarse(d),
                 None => "—".to_string(),
             };
             let no_copy = Cell::from(r.no_copy.len().to_string()).style(if r.no_copy.is_empty() {
@@ -218,8 +218,8 @@ fn draw_detail(
             "{} of {} Dedicated could fail over now: data loss p50 {}, max {}{}.",
             r.with_copy,
             r.dedicated,
-            duration(p50),
-            duration(max),
+            coarse(p50),
+            coarse(max),
             if r.bounded > 0 {
                 format!(
                     " ({} only bounded: the newest copy landed then, the point is older)",
@@ -241,7 +241,7 @@ fn draw_detail(
             .iter()
             .map(|e| {
                 let bound = if e.exact { "" } else { "≥ " };
-                format!("{} {bound}{}", e.slug, duration(e.loss))
+                format!("{} {bound}{}", e.slug, coarse(e.loss))
             })
             .collect();
         lines.push(Line::from(vec![

@@ -4,20 +4,13 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use super::{CouldNotRun, Options, PointChoice, Which, operator, report, run};
+use super::{CouldNotRun, How, Options, Which, operator, report, run};
 use crate::commands::{Failure, print_out, runtime, session_id, user};
 use crate::config::Config;
 use crate::journal;
 use crate::ops::progress;
 
-pub fn command(
-    config: &Config,
-    which: Which,
-    point: PointChoice,
-    parallel: usize,
-    time_limit: Option<chrono::Duration>,
-    json: bool,
-) -> Result<ExitCode, Failure> {
+pub fn command(config: &Config, which: Which, how: How, json: bool) -> Result<ExitCode, Failure> {
     use std::io::IsTerminal;
     if config.read_only {
         return Err(user(
@@ -31,9 +24,10 @@ pub fn command(
     )?;
     let options = Options {
         which,
-        point,
-        parallel,
-        time_limit,
+        point: how.point,
+        parallel: how.parallel,
+        time_limit: how.time_limit,
+        cross_region: how.cross_region,
         verify: config.verify.clone(),
         journal: journal::path(),
         operator: operator(config.operator.as_deref()),

@@ -43,12 +43,24 @@ pub enum Which {
     Pick { count: usize, tier: Option<Tier> },
 }
 
+/// How each drill runs, as the command line says.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct How {
+    pub point: PointChoice,
+    pub parallel: usize,
+    pub time_limit: Option<Duration>,
+    pub cross_region: bool,
+}
+
 pub struct Options {
     pub which: Which,
     pub point: PointChoice,
     pub parallel: usize,
     /// A drill taking longer than this has failed; `None`: the tier's RTO.
     pub time_limit: Option<Duration>,
+    /// Region drills: each restores the newest point copied to the tenant's secondary
+    /// region, in that region.
+    pub cross_region: bool,
     pub verify: Option<VerifyConfig>,
     pub journal: Option<PathBuf>,
     /// Who the journal says acted, and where the writes went ("http https://…").
@@ -65,6 +77,8 @@ pub struct DrillReport {
     pub tenant: String,
     pub tier: Tier,
     pub target: Option<String>,
+    /// The region restored in, for a region drill.
+    pub region: Option<String>,
     pub restore: Option<RestoreId>,
     pub point_taken_at: Option<DateTime<Utc>>,
     pub restore_duration: Option<Duration>,
@@ -170,6 +184,11 @@ pub async fn run(
         progress,
     };
     drills.has_drills(&seen).await?;
+    if drills.options.cross_region
+        && let Some(why) = seen.regions.not_offered()
+    {
+        return Err(CouldNotRun(format!("--cross-region: {why}")));
+    }
     let mut summary = Summary {
         leftovers: drills.discard_leftovers(&seen).await?,
         ..Summary::default()
@@ -218,6 +237,33 @@ impl Drills {
                 e.words()
             ))),
         }
+    }
+
+    /// Why `t` cannot have a region drill, when region drills are asked for: no copy
+    /// elsewhere, or its copies' region is down.
+    fn no_region_drill(&self, t: &Tenant, seen: &Seen) -> Option<String> {
+        if !self.options.cross_region {
+            return None;
+        }
+        match &t.secondary_region {
+            None => Some(format!(
+                "{} has no cross-region copy ({}): nothing to drill across regions",
+                t.slug,
+                t.tier.label()
+            )),
+            Some(region) if seen.regions.down(region).is_some() => {
+                Some(format!("{region}, where its copies are, is down"))
+            }
+            Some(_) => None,
+        }
+    }
+
+    /// The region a drill of `t` restores in: its secondary for a region drill.
+    fn region_of<'a>(&self, t: &'a Tenant) -> Option<&'a str> {
+        self.options
+            .cross_region
+            .then_some(t.secondary_region.as_deref())
+            .flatten()
     }
 
     fn spec(&self, tenant: &str, limit: Duration) -> DrillSpec {
@@ -296,7 +342,7 @@ impl Drills {
                             "there is no tenant {slug} in the fleet"
                         )));
                     };
-                    match cannot_drill(t) {
+                    match cannot_drill(t).or_else(|| self.no_region_drill(t, seen)) {
                         Some(why) => skipped.push((slug.clone(), why)),
                         None => chosen.push(t.clone()),
                     }
@@ -308,7 +354,8 @@ impl Drills {
                     .tenants
                     .iter()
                     .map(|t| t.as_ref())
-                    .filter(|t| tier.as_ref().is_none_or(|tier| t.tier == *tier));
+                    .filter(|t| tier.as_ref().is_none_or(|tier| t.tier == *tier))
+                    .filter(|t| self.no_region_drill(t, seen).is_none());
                 let picked: Vec<TenantId> = drill::pick(pool, *count)
                     .iter()
                     .map(|t| t.id.clone())
@@ -359,6 +406,7 @@ impl Drills {
             tenant: t.slug.clone(),
             tier: t.tier.clone(),
             target: None,
+            region: self.region_of(t).map(str::to_string),
             restore: None,
             point_taken_at: None,
             restore_duration: None,
@@ -413,20 +461,25 @@ impl Drills {
         };
         let now = self.runner.client.now();
         let window = now - Duration::days(i64::from(t.backup.retention_days));
+        let from = self.region_of(t);
         let usable: Vec<&RestorePoint> = points
             .iter()
-            .filter(|p| p.unusable_reason(now).is_none() && p.taken_at >= window)
+            .filter(|p| p.unusable_in(from, now).is_none() && p.taken_at >= window)
             .collect();
         let chosen = match self.options.point {
             PointChoice::Latest => usable.first().copied(),
             PointChoice::Random => (!usable.is_empty())
                 .then(|| usable[pick_index(self.options.seed, &t.id.0, usable.len())]),
         };
-        chosen.cloned().ok_or_else(|| {
-            format!(
+        chosen.cloned().ok_or_else(|| match from {
+            Some(region) => format!(
+                "{} has no point copied to {region} among its newest (the first page)",
+                t.slug
+            ),
+            None => format!(
                 "{} has no restorable point within its retention window",
                 t.slug
-            )
+            ),
         })
     }
 
@@ -436,13 +489,16 @@ impl Drills {
         let now: DateTime<Utc> = seen.at.unwrap_or_else(Utc::now);
         let slug = free_drill_slug(&t.slug, now, |s| seen.tenants.iter().any(|t| t.slug == s));
         CreateRestore {
-            target_region: None,
+            target_region: self.region_of(t).map(str::to_string),
             batch: None,
             restore_point_id: Some(point.id.clone()),
             mode: RestoreMode::NewSpoke,
             target_slug: Some(slug),
             ticket: None,
-            reason: Some("restore drill".into()),
+            reason: Some(match self.region_of(t) {
+                Some(region) => format!("region drill, from the copy in {region}"),
+                None => "restore drill".into(),
+            }),
             purpose: RestorePurpose::Drill,
         }
     }

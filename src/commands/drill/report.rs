@@ -97,7 +97,11 @@ fn row(d: &DrillReport) -> [String; 6] {
     });
     [
         d.tenant.clone(),
-        d.target.clone().unwrap_or_else(|| "—".into()),
+        match (&d.target, &d.region) {
+            (Some(target), Some(region)) => format!("{target} in {region}"),
+            (Some(target), None) => target.clone(),
+            (None, _) => "—".into(),
+        },
         point,
         result,
         took,
@@ -126,6 +130,7 @@ pub fn json(summary: &Summary) -> String {
                 "tenant": d.tenant,
                 "tier": d.tier,
                 "target_slug": d.target,
+                "target_region": d.region,
                 "restore_id": d.restore,
                 "point_taken_at": d.point_taken_at,
                 "result": result,

@@ -10,13 +10,14 @@ use crate::commands::config::refresh_interval;
 use crate::commands::source::source_of;
 use crate::commands::{Failure, stdout_written, user};
 use crate::config::{Config, SourceKind};
+use crate::domain::region::exposure::exposure;
 use crate::fleet::Fleet;
 
 pub fn command(config: &Config, format: StatusFormat, problems: bool) -> Result<ExitCode, Failure> {
     let read = match config.source {
         SourceKind::Http => first_read(source_of(config, None)?, "the control plane"),
         SourceKind::Kube => first_read(source_of(config, None)?, "the clusters"),
-        SourceKind::Demo => Ok(demo(config.demo.seed, config.demo.tenants, Utc::now())),
+        SourceKind::Demo => Ok(demo(&config.demo, Utc::now())),
     }
     .map_err(user)?;
     let calendar = config
@@ -28,9 +29,14 @@ pub fn command(config: &Config, format: StatusFormat, problems: bool) -> Result<
     for part in &read.unread {
         eprintln!("snapdeck: {part}");
     }
-    let mut fleet =
-        Fleet::new(refresh_interval(config)).with_drill_max_age(config.drills.map(|d| d.max_age));
+    if let Some(why) = read.regions.not_offered() {
+        eprintln!("snapdeck: regions not reported: {why}");
+    }
+    let mut fleet = Fleet::new(refresh_interval(config))
+        .with_drill_max_age(config.drills.map(|d| d.max_age))
+        .with_regions(read.regions);
     fleet.replace(read.tenants, now, now);
+    let exposure = exposure(fleet.tenants(), fleet.regions(), now);
     let acting = super::judge_acting(read.acting, &fleet, &calendar, now);
     if let Some(why) = &acting.unread {
         eprintln!("snapdeck: restores and restore requests never read: {why}");
@@ -39,6 +45,7 @@ pub fn command(config: &Config, format: StatusFormat, problems: bool) -> Result<
         fleet: &fleet,
         unread: &read.unread,
         acting: &acting,
+        exposure: &exposure,
     };
     use std::io::Write;
     let stdout = std::io::stdout().lock();

@@ -6,6 +6,7 @@ use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
 use super::{Acting, Page, Status, ordered};
+use crate::domain::region::exposure::RegionExposure;
 use crate::domain::{Health, Level, Tenant};
 use crate::fleet::Fleet;
 
@@ -34,7 +35,7 @@ impl Serialize for Document<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let fleet = self.status.fleet;
         let summary = fleet.summary();
-        let mut map = s.serialize_map(Some(6))?;
+        let mut map = s.serialize_map(Some(8))?;
         map.serialize_entry("generated_at", &fleet.evaluated_at())?;
         map.serialize_entry("refresh_interval_seconds", &self.refresh_interval_seconds)?;
         map.serialize_entry(
@@ -52,6 +53,9 @@ impl Serialize for Document<'_> {
             .collect();
         map.serialize_entry("unread", &unread)?;
         map.serialize_entry("acting", &ActingPart::of(self.status.acting))?;
+        map.serialize_entry("regions_not_reported", &fleet.regions().not_offered())?;
+        let regions: Vec<RegionPart> = self.status.exposure.iter().map(RegionPart::of).collect();
+        map.serialize_entry("regions", &regions)?;
         map.serialize_entry(
             "tenants",
             &Tenants {
@@ -60,6 +64,78 @@ impl Serialize for Document<'_> {
             },
         )?;
         map.end()
+    }
+}
+
+/// A region: its status as the control plane reports it (`null`: not reported) and what its
+/// failure now would cost, in seconds of data lost.
+#[derive(Serialize)]
+struct RegionPart<'a> {
+    name: &'a str,
+    status: Option<&'a str>,
+    since: Option<chrono::DateTime<chrono::Utc>>,
+    message: Option<&'a str>,
+    dedicated: usize,
+    standard: usize,
+    /// Dedicated tenants with a copy they can be restored from in their secondary region.
+    with_copy: usize,
+    /// Of those, how many losses are lower bounds (the summary does not name the point).
+    loss_bounded: usize,
+    data_loss_p50_seconds: Option<i64>,
+    data_loss_max_seconds: Option<i64>,
+    worst: Vec<Exposed<'a>>,
+    no_copy: Vec<NoCopy<'a>>,
+}
+
+#[derive(Serialize)]
+struct Exposed<'a> {
+    slug: &'a str,
+    tenant_id: &'a str,
+    data_loss_seconds: i64,
+    exact: bool,
+}
+
+#[derive(Serialize)]
+struct NoCopy<'a> {
+    slug: &'a str,
+    tenant_id: &'a str,
+    why: &'a str,
+}
+
+impl<'a> RegionPart<'a> {
+    fn of(r: &'a RegionExposure) -> Self {
+        let region = r.region.as_ref();
+        RegionPart {
+            name: &r.name,
+            status: region.map(|r| r.status.as_str()),
+            since: region.and_then(|r| r.since),
+            message: region.and_then(|r| r.message.as_deref()),
+            dedicated: r.dedicated,
+            standard: r.standard,
+            with_copy: r.with_copy,
+            loss_bounded: r.bounded,
+            data_loss_p50_seconds: r.p50.map(|d| d.num_seconds()),
+            data_loss_max_seconds: r.max.map(|d| d.num_seconds()),
+            worst: r
+                .worst
+                .iter()
+                .map(|e| Exposed {
+                    slug: &e.slug,
+                    tenant_id: &e.tenant.0,
+                    data_loss_seconds: e.loss.num_seconds(),
+                    exact: e.exact,
+                })
+                .collect(),
+            no_copy: r
+                .no_copy
+                .iter()
+                .map(|n| NoCopy {
+                    slug: &n.slug,
+                    tenant_id: &n.tenant.0,
+                    why: &n.why,
+                })
+                .collect(),
+        }
     }
 }
 

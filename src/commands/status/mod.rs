@@ -21,6 +21,7 @@ pub use command::command;
 
 use crate::domain::Level;
 use crate::domain::calendar::BusinessCalendar;
+use crate::domain::region::exposure::RegionExposure;
 use crate::fleet::Fleet;
 use crate::fleet::view::FleetView;
 use crate::source::Unread;
@@ -35,6 +36,8 @@ pub struct Status<'a> {
     pub fleet: &'a Fleet,
     pub unread: &'a [Unread],
     pub acting: &'a Acting,
+    /// Each region's status and what its failure now would cost.
+    pub exposure: &'a [RegionExposure],
 }
 
 impl Status<'_> {
@@ -43,7 +46,8 @@ impl Status<'_> {
     pub fn exit_code(&self) -> u8 {
         let s = self.fleet.summary();
         let acting = self.acting.level();
-        if s.red > 0 || acting == Level::Red {
+        let region_down = self.fleet.regions().all_down().next().is_some();
+        if s.red > 0 || acting == Level::Red || region_down {
             2
         } else if s.unknown > 0 || !self.unread.is_empty() || acting == Level::Unknown {
             3
@@ -90,10 +94,12 @@ pub fn write_json(
     refresh_interval_seconds: i64,
 ) -> io::Result<()> {
     let acting = Acting::not_kept();
+    let exposure = Vec::new();
     let status = Status {
         fleet,
         unread,
         acting: &acting,
+        exposure: &exposure,
     };
     status.write_json(out, problems_only, refresh_interval_seconds)
 }

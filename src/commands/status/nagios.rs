@@ -35,6 +35,17 @@ pub(super) fn write(out: &mut impl Write, status: &Status<'_>) -> io::Result<()>
         words if words.is_empty() => String::new(),
         words => format!(": {words}"),
     };
+    let down: Vec<String> = status
+        .exposure
+        .iter()
+        .filter(|r| r.is_down())
+        .map(|r| format!("{} DOWN", r.name))
+        .collect();
+    let down_words = if down.is_empty() {
+        String::new()
+    } else {
+        format!("REGION {}; ", down.join(", "))
+    };
     let unread_words = if status.unread.is_empty() {
         String::new()
     } else {
@@ -43,8 +54,9 @@ pub(super) fn write(out: &mut impl Write, status: &Status<'_>) -> io::Result<()>
     };
     writeln!(
         out,
-        "SNAPDECK {state} - {} of {}{named}{unread_words}{} | red={} unknown={} amber={} info={} \
-         ok={} tenants={} restoring={} awaiting_confirmation={} unread={}",
+        "SNAPDECK {state} - {down_words}{} of {}{named}{unread_words}{} | red={} unknown={} \
+         amber={} info={} ok={} tenants={} restoring={} awaiting_confirmation={} unread={} \
+         regions_down={}",
         problem_counts(&s),
         count(s.tenants, "tenant"),
         acting_words(status.acting),
@@ -56,7 +68,8 @@ pub(super) fn write(out: &mut impl Write, status: &Status<'_>) -> io::Result<()>
         s.tenants,
         status.acting.active.restoring,
         status.acting.active.awaiting,
-        status.unread.len() + usize::from(status.acting.unread.is_some())
+        status.unread.len() + usize::from(status.acting.unread.is_some()),
+        down.len()
     )
 }
 

@@ -6,6 +6,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use super::acting::Lists;
+use crate::config::DemoConfig;
+use crate::domain::region::Regions;
 use crate::domain::tenant::Tenant;
 use crate::ops::client::{Client, Seen};
 use crate::source::demo::Sim;
@@ -20,19 +22,26 @@ pub struct FirstRead {
     /// The restores and open tickets, or why they could not be read; `None` for a source
     /// that keeps none (the clusters).
     pub acting: Option<Result<Lists, String>>,
+    /// The regions and their status, or why the source cannot tell.
+    pub regions: Regions,
 }
 
 /// The demo fleet of `seed` as it stands at `now`, its restores and open tickets: built
 /// once, without running anything.
-pub fn demo(seed: u64, tenants: usize, now: DateTime<Utc>) -> FirstRead {
-    let sim = Sim::new(seed, tenants, now);
+pub fn demo(demo: &DemoConfig, now: DateTime<Utc>) -> FirstRead {
+    let sim = Sim::new(demo.seed, demo.tenants, now).with_outages(&demo.outages);
     let requests = sim.open_requests();
+    let regions = Regions::Reported {
+        generated_at: now,
+        items: sim.regions(),
+    };
     let (tenants, restores) = sim.into_parts();
     FirstRead {
         tenants,
         unread: Vec::new(),
         generated_at: None,
         acting: Some(Ok(Lists { restores, requests })),
+        regions,
     }
 }
 
@@ -69,6 +78,7 @@ fn read_of(seen: Seen, whole: &str, keeps_lists: bool) -> Result<FirstRead, Stri
                 }],
                 generated_at: None,
                 acting: None,
+                regions: Regions::Unread,
             }),
             None => Err("the source stopped before sending the fleet".to_string()),
         };
@@ -86,5 +96,6 @@ fn read_of(seen: Seen, whole: &str, keeps_lists: bool) -> Result<FirstRead, Stri
         unread: seen.unread,
         generated_at: Some(generated_at),
         acting,
+        regions: seen.regions,
     })
 }

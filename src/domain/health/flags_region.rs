@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::{Flag, FlagKind, Health};
-use crate::domain::humanize::duration;
+use crate::domain::humanize::coarse;
 use crate::domain::region::{CrossCopy, Regions};
 use crate::domain::tenant::{Tenant, TenantState};
 
@@ -19,14 +19,14 @@ pub fn region_down(t: &Tenant, regions: &Regions, now: DateTime<Utc>) -> Option<
         Some(at) => format!(
             " since {} ({})",
             at.format("%H:%M UTC"),
-            duration((now - at).max(Duration::zero()))
+            coarse((now - at).max(Duration::zero()))
         ),
         None => String::new(),
     };
     let copy = CrossCopy::of(t, regions);
     let what = match &copy {
         CrossCopy::Usable { region: to, .. } => format!(
-            "{}: restore it in {to} from that copy (R, then the region)",
+            "{}: restore it in {to} from that copy (R offers it)",
             copy.words(now)
         ),
         CrossCopy::NotCopied => {
@@ -37,7 +37,7 @@ pub fn region_down(t: &Tenant, regions: &Regions, now: DateTime<Utc>) -> Option<
     Some(Flag {
         kind: FlagKind::RegionDown,
         explanation: format!(
-            "Region {} is down{since}: this site does not answer. {}.",
+            "Region {} has been down{since}: this site does not answer. {}.",
             t.region,
             capitalised(&what)
         ),

@@ -1,13 +1,13 @@
 //! What snapdeck's own checks of one restore need: the tenant it came from, its target
 //! spoke, and the instant its point's dump started. Pure, for the dashboard and the CLI alike.
 
-use crate::domain::region::Regions;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
 use super::template::Vars;
 use crate::domain::ids::RestoreId;
+use crate::domain::region::Regions;
 use crate::domain::restore::{Restore, RestoreMode};
 use crate::domain::restore_point::RestorePoint;
 use crate::domain::tenant::Tenant;
