@@ -41,8 +41,10 @@ fn tab_completes_and_tenant_opens_the_tenant_screen() {
     key(&mut app, KeyCode::Char(':'));
     type_text(&mut app, "re");
     key(&mut app, KeyCode::Tab);
-    assert_eq!(app.goto_offered.words, ["requests", "restores"]);
+    assert_eq!(app.goto_offered.words, ["regions", "requests", "restores"]);
     // Tab again cycles them; Shift-Tab goes back; Enter goes where the line says.
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.goto_line.value(), "regions");
     key(&mut app, KeyCode::Tab);
     assert_eq!(app.goto_line.value(), "requests");
     key(&mut app, KeyCode::Tab);

@@ -408,6 +408,33 @@ async fn the_fleet_is_paged_then_an_unchanged_fleet_is_one_request_and_a_heartbe
 }
 
 #[tokio::test]
+async fn a_server_without_regions_is_said_once_in_words_and_not_asked_again() {
+    let server = Server::start().await;
+    let mut running = run(&server.url());
+    let events = &mut running.source.events;
+    let regions = wait_for(events, |e| match e {
+        SourceEvent::Regions(regions) => Some(regions.clone()),
+        _ => None,
+    })
+    .await;
+    assert!(!regions.cross_region_offered());
+    assert_eq!(
+        regions.not_offered(),
+        Some(snapdeck::domain::region::NOT_OFFERED_HTTP)
+    );
+    // Two more refreshes: the list is not asked for again, and nothing else is said of it.
+    for _ in 0..2 {
+        wait_for(events, |e| match e {
+            SourceEvent::Changed { .. } => Some(()),
+            SourceEvent::Regions(_) => panic!("regions are said once"),
+            _ => None,
+        })
+        .await;
+    }
+    assert_eq!(server.seen("/api/v1/regions").len(), 1);
+}
+
+#[tokio::test]
 async fn a_changed_fleet_sends_only_the_tenants_that_differ() {
     let server = Server::start().await;
     let mut running = run(&server.url());

@@ -143,6 +143,29 @@ fn shoot_all(dir: &Path) -> Vec<PathBuf> {
     key(&mut drill, KeyCode::Char('D'));
     type_text(&mut drill, "ashford");
     paths.push(shoot(dir, "drill-wizard", &mut drill, &theme, (160, 45)));
+    // eu-west-1 down: the Regions screen, then one tenant restored from its copy.
+    let down = || snapdeck::domain::region::RegionStatus::Down;
+    let mut regions = app(60);
+    let told = snapdeck::source::SourceEvent::Regions(support::regions_with(down()));
+    regions.update(snapdeck::app::Msg::Source(told.clone()), support::now());
+    let wanted = key(&mut regions, KeyCode::Char('5'));
+    support::expose(&mut regions, wanted);
+    paths.push(shoot(dir, "regions", &mut regions, &theme, (160, 45)));
+    let mut from_copy = app(60);
+    from_copy.update(snapdeck::app::Msg::Source(told), support::now());
+    key(&mut from_copy, KeyCode::Char('/'));
+    type_text(&mut from_copy, "northfield-hub");
+    key(&mut from_copy, KeyCode::Enter);
+    key(&mut from_copy, KeyCode::Enter);
+    key(&mut from_copy, KeyCode::Char('R'));
+    type_text(&mut from_copy, "SUP-7001");
+    paths.push(shoot(
+        dir,
+        "restore-from-copy",
+        &mut from_copy,
+        &theme,
+        (160, 45),
+    ));
     let mut journal = app(60);
     key(&mut journal, KeyCode::Char(':'));
     type_text(&mut journal, "ten north");

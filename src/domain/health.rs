@@ -150,7 +150,7 @@ impl FlagKind {
             FlagKind::LastDrillFailed => "DRILLFAIL",
             FlagKind::DrillOverRto => "DRILL>RTO",
             FlagKind::RegionDown => "REGION",
-            FlagKind::FailoverUntested => "NOFAILOVER",
+            FlagKind::FailoverUntested => "XUNTESTED",
             FlagKind::RestoreRunning => "RESTORE",
             FlagKind::FirstBackupPending => "FIRST",
             FlagKind::CannotTell => "UNKNOWN",

@@ -39,6 +39,18 @@ struct CreateRestoreBody {
     ticket: Option<String>,
     reason: Option<String>,
     purpose: Option<RestorePurpose>,
+    /// Additions: the region to restore in (the tenant's secondary, from its copy), and the
+    /// failover batch the restore belongs to.
+    target_region: Option<String>,
+    batch: Option<String>,
+}
+
+/// A failover batch's id, as the contract spells it: `[a-z0-9_-]{3,64}`.
+fn valid_batch(batch: &str) -> bool {
+    (3..=64).contains(&batch.len())
+        && batch
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
 }
 
 /// `POST /tenants/{id}/restores` → `202` with the restore.
@@ -70,9 +82,15 @@ pub async fn create_restore(
         }
         Some(purpose) => purpose,
     };
+    if let Some(batch) = body.batch.as_deref().filter(|b| !valid_batch(b)) {
+        return Err(ApiError::bad_request(
+            "invalid_body",
+            format!("batch must be 3 to 64 of a-z, 0-9, _ and - (got {batch:?})"),
+        ));
+    }
     let request = CreateRestore {
-        target_region: None,
-        batch: None,
+        target_region: body.target_region,
+        batch: body.batch,
         restore_point_id: body.restore_point_id,
         mode,
         target_slug: body.target_slug,

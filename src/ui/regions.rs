@@ -286,8 +286,12 @@ fn draw_detail(
         ));
     }
     lines.push(Line::styled(standard, theme.dim));
-    let text = Paragraph::new(lines)
-        .block(block)
-        .wrap(Wrap { trim: false });
-    frame.render_widget(text, area);
+    let text = Paragraph::new(lines).wrap(Wrap { trim: false });
+    // As tall as what it says, not the whole screen.
+    let rows = text.line_count(area.width.saturating_sub(2)) as u16 + 2;
+    let area = Rect {
+        height: rows.min(area.height),
+        ..area
+    };
+    frame.render_widget(text.block(block), area);
 }

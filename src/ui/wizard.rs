@@ -9,13 +9,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 use tui_input::Input;
 
-use super::format::{age, timestamp};
+use super::format::{age, coarse_age, timestamp};
 use super::layout::centered;
 use crate::app::keys;
 use crate::app::screens::wizard::{Field, PointAsk, PointPick, WizardScreen};
 use crate::app::{App, TimeDisplay};
 use crate::domain::Tenant;
-use crate::domain::humanize::duration;
+use crate::domain::humanize::{coarse, duration};
+use crate::domain::region::Regions;
 use crate::domain::restore::RestoreMode;
 use crate::domain::rto::{Counting, RtoState, rto_clock};
 use crate::theme::Theme;
@@ -167,8 +168,13 @@ fn region_lines<'a>(
         return Vec::new();
     };
     let regions = app.fleet.regions();
-    if let Some(why) = regions.not_offered() {
-        return vec![fact("Region", format!("{} · {why}", tenant.region), theme)];
+    match regions {
+        // Nothing is said before the source has: most sources tell at once.
+        Regions::Unread => return Vec::new(),
+        Regions::NotOffered(why) => {
+            return vec![fact("Region", format!("{} · {why}", tenant.region), theme)];
+        }
+        Regions::Reported { .. } => {}
     }
     let (own, copy) = match wizard.region {
         Some(_) => ("( )", "(•)"),
@@ -210,10 +216,10 @@ fn region_lines<'a>(
             Span::raw(" ".repeat(LABEL)),
             Span::styled(
                 format!(
-                    "its copy in {region} landed {} ({}); data loss if restored now: {}",
+                    "copy landed {} ({}) · data loss {}",
                     timestamp(landed, app.time),
-                    age(now, landed),
-                    duration((now - choice.point.taken_at).max(chrono::Duration::zero()))
+                    coarse_age(now, landed),
+                    coarse((now - choice.point.taken_at).max(chrono::Duration::zero()))
                 ),
                 theme.dim,
             ),

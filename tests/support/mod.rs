@@ -63,7 +63,6 @@ pub fn app(tenants: usize) -> App {
 /// spokes three hours ago: at `now()` most await confirmation (some with a check warned or
 /// failed), and a few failed halfway. Answers the simulator too, to read their event logs.
 pub fn sim_with_launched_restores() -> snapdeck::source::demo::Sim {
-    use snapdeck::domain::restore::{CreateRestore, RestoreMode};
     let mut sim = snapdeck::source::demo::Sim::new(SEED, 60, now() - Duration::hours(3));
     let spokes: Vec<_> = sim
         .tenants()
@@ -73,17 +72,7 @@ pub fn sim_with_launched_restores() -> snapdeck::source::demo::Sim {
         .take(16)
         .collect();
     for id in spokes {
-        let request = CreateRestore {
-            target_region: None,
-            batch: None,
-            restore_point_id: None,
-            mode: RestoreMode::NewSpoke,
-            target_slug: None,
-            ticket: Some("SUP-4821".into()),
-            reason: None,
-            purpose: Default::default(),
-        };
-        sim.create_restore(&id, &request).unwrap();
+        sim.create_restore(&id, &new_spoke_for_ticket()).unwrap();
     }
     sim.advance(now());
     sim
@@ -426,4 +415,58 @@ pub fn monitor_with_own_checks() -> App {
         now(),
     );
     app
+}
+
+/// A new-spoke restore of `tenant`, as the demo control plane makes it at the fixed clock.
+pub fn restore_of(tenant: &snapdeck::domain::tenant::Tenant) -> snapdeck::domain::restore::Restore {
+    let mut sim = Sim::new(SEED, 60, now());
+    sim.create_restore(&tenant.id, &new_spoke_for_ticket())
+        .unwrap()
+}
+
+/// A new spoke from the most recent backup, for ticket SUP-4821.
+pub fn new_spoke_for_ticket() -> snapdeck::domain::restore::CreateRestore {
+    snapdeck::domain::restore::CreateRestore {
+        target_region: None,
+        batch: None,
+        restore_point_id: None,
+        mode: snapdeck::domain::restore::RestoreMode::NewSpoke,
+        target_slug: None,
+        ticket: Some("SUP-4821".into()),
+        reason: None,
+        purpose: Default::default(),
+    }
+}
+
+/// The control plane's regions at the fixed clock: eu-west-1 `west` for the last 42 minutes,
+/// eu-central-1, us-east-1 and us-west-2 up.
+pub fn regions_with(
+    west: snapdeck::domain::region::RegionStatus,
+) -> snapdeck::domain::region::Regions {
+    use snapdeck::domain::region::{Region, RegionStatus, Regions};
+    let region = |name: &str, status: RegionStatus| Region {
+        name: name.into(),
+        status,
+        since: Some(now() - Duration::minutes(42)),
+        message: Some("provider incident: zones a, b, c unreachable".into()),
+    };
+    Regions::Reported {
+        generated_at: now(),
+        items: ["eu-central-1", "eu-west-1", "us-east-1", "us-west-2"]
+            .into_iter()
+            .map(|name| match name {
+                "eu-west-1" => region(name, west.clone()),
+                _ => region(name, RegionStatus::Ok),
+            })
+            .collect(),
+    }
+}
+
+/// Carries out the exposure the app asked for, as the runner does off the UI task.
+pub fn expose(app: &mut App, effects: Vec<Effect>) {
+    for effect in effects {
+        if let Effect::Expose(wanted) = effect {
+            app.update(wanted.run(), now());
+        }
+    }
 }

@@ -347,12 +347,19 @@ pub const COMMON_KEYS: &[Binding] = &[
             (ch('1'), Action::ShowFleet),
             (ch('2'), Action::ShowRestores),
             (ch('3'), Action::ShowRequests),
+        ],
+        label: "1 2 3",
+        what: "fleet / restores / requests",
+        hint: Some(("2", "restores")),
+    },
+    Binding {
+        keys: &[
             (ch('4'), Action::ShowJournal),
             (ch('5'), Action::ShowRegions),
         ],
-        label: "1 2 3 4 5",
-        what: "fleet/restores/requests/journal/regions",
-        hint: Some(("2", "restores")),
+        label: "4 5",
+        what: "journal / regions",
+        hint: None,
     },
     Binding {
         keys: &[(ch(':'), Action::GotoLine)],

@@ -4,6 +4,8 @@
 //! intent is journaled before it is sent, and a second `Enter` while it is on its way sends
 //! nothing.
 
+mod region;
+
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
@@ -14,7 +16,6 @@ use crate::domain::TenantId;
 use crate::domain::ids::IdempotencyKey;
 use crate::domain::ids::RestorePointId;
 use crate::domain::point_choice::{ChoiceError, PointChoice, check_point, choose_point};
-use crate::domain::region::CrossCopy;
 use crate::domain::restore::{CreateRestore, RestoreMode, RestorePurpose, free_target_slug};
 use crate::domain::tenant::LastSuccess;
 use crate::domain::typed_time::parse_typed_time;
@@ -240,65 +241,6 @@ impl App {
         self.want_points(&id, 1);
     }
 
-    /// The secondary region of the tenant at `i` when its own is down and it has a usable
-    /// copy there, and the source can restore across regions.
-    fn copy_region_if_down(&self, i: usize) -> Option<String> {
-        let regions = self.fleet.regions();
-        let tenant = self.fleet.tenant(i);
-        regions.down(&tenant.region)?;
-        match CrossCopy::of(tenant, regions) {
-            CrossCopy::Usable { region, .. } if regions.cross_region_offered() => Some(region),
-            _ => None,
-        }
-    }
-
-    /// `Ctrl-R`: the tenant's own region, or its secondary region from its copy there; said
-    /// in words when it cannot be (no regions from this source, a Standard tenant).
-    fn toggle_region(&mut self) {
-        let Some(Screen::Wizard(wizard)) = self.screens.last() else {
-            return;
-        };
-        let tenant = self
-            .fleet
-            .position(&wizard.tenant)
-            .map(|i| self.fleet.tenant(i).clone());
-        let regions = self.fleet.regions();
-        let choice = match (&wizard.region, tenant) {
-            (Some(_), _) => Ok(None),
-            (None, None) => Err("this tenant is no longer in the fleet".to_string()),
-            (None, Some(t)) => match (regions.not_offered(), &t.secondary_region) {
-                (Some(why), _) => Err(format!("no restore across regions: {why}")),
-                (None, None) => Err(format!(
-                    "{} has no cross-region copy ({}): it can only be restored in {}",
-                    t.slug,
-                    t.tier.label(),
-                    t.region
-                )),
-                (None, Some(secondary)) if regions.down(secondary).is_some() => {
-                    Err(format!("{secondary}, where its copies are, is down"))
-                }
-                (None, Some(secondary)) => Ok(Some(secondary.clone())),
-            },
-        };
-        let Some(Screen::Wizard(wizard)) = self.screens.last_mut() else {
-            return;
-        };
-        match choice {
-            Ok(region) => {
-                wizard.region = region;
-                wizard.picked = None;
-                wizard.problem = None;
-                if wizard.region.is_some() {
-                    wizard.mode = RestoreMode::NewSpoke;
-                    if wizard.field == Field::Confirm && !wizard.is_drill() {
-                        wizard.field = Field::Ticket;
-                    }
-                }
-            }
-            Err(why) => wizard.problem = Some(why),
-        }
-    }
-
     pub(in crate::app) fn on_wizard_key(
         &mut self,
         key: crossterm::event::KeyEvent,
@@ -493,18 +435,8 @@ impl App {
             .position(&wizard.tenant)
             .ok_or("this tenant is no longer in the fleet")?;
         let tenant = self.fleet.tenant(i);
-        let region = wizard.region.as_deref().unwrap_or(&tenant.region);
-        if let Some(down) = self.fleet.regions().down(region) {
-            let what = match CrossCopy::of(tenant, self.fleet.regions()) {
-                CrossCopy::Usable { region, .. } if wizard.region.is_none() => {
-                    format!("restore it in {region} from its copy (Ctrl-R)")
-                }
-                _ => "it comes back with the region".to_string(),
-            };
-            return Err(format!(
-                "{} is down: nothing can be restored into it; {what}",
-                down.name
-            ));
+        if let Some(why) = self.region_refused(tenant, wizard) {
+            return Err(why);
         }
         let (point, instant) = match self.point_pick(wizard) {
             PointPick::Chosen { choice, .. } => (

@@ -67,7 +67,9 @@ pub fn generated_last_drill(
     if finished_at - restore_duration <= created_at {
         return None;
     }
-    let across = *tier == Tier::Dedicated && rng.range(0, 3) > 0;
+    // Its own draw, so the rest of the history stays what it was before regions.
+    let across =
+        *tier == Tier::Dedicated && Rng::keyed(seed, &[0xD712, index as u64]).range(0, 3) > 0;
     Some(LastDrill {
         target_region: across.then(|| secondary.to_string()),
         restore_id: RestoreId(format!("rst_d{}", base36(rng.next_u64(), 4))),
