@@ -555,3 +555,82 @@ async fn the_demo_source_drills_the_least_proved_tenants_and_records_them() {
         assert!(point > clock.now() - Duration::days(31), "{point}");
     }
 }
+
+/// A tenant's entry in `status --json`.
+fn tenant_in<'a>(doc: &'a Value, slug: &str) -> &'a Value {
+    doc["tenants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["slug"] == slug)
+        .unwrap()
+}
+
+fn has_flag(tenant: &Value, id: &str) -> bool {
+    tenant["health"]["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["id"] == id)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_region_drill_restores_from_the_copy_records_discards_and_clears_failover_untested() {
+    let server = server().await;
+    let home = Home::new();
+    let config = home.dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "refresh_interval_secs = 1\n[drills]\nmax_age_days = 30\n",
+    )
+    .unwrap();
+    let before = home.run(&server, OPERATOR, &["status", "--json"]).await;
+    let before: Value = serde_json::from_slice(&before.stdout).unwrap();
+    // A Dedicated tenant whose copies have never been proved: its last drill was in-region.
+    let slug = before["tenants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| {
+            has_flag(t, "failover_untested")
+                && t["active_restore_id"].is_null()
+                && t["backup"]["last_drill"].is_object()
+                && !has_flag(t, "data_stale")
+        })
+        .and_then(|t| t["slug"].as_str())
+        .expect("a Dedicated tenant with an in-region drill")
+        .to_string();
+    let secondary = tenant_in(&before, &slug)["secondary_region"].clone();
+    let _tick = ticking(server.clock.clone(), Duration::seconds(30));
+    let out = home
+        .run(
+            &server,
+            OPERATOR,
+            &["drill", "--tenant", &slug, "--cross-region", "--json"],
+        )
+        .await;
+    let doc = summary(&out);
+    let drill = &doc["drills"][0];
+    assert_eq!(drill["target_region"], secondary, "{doc}");
+    assert_eq!(drill["discarded"], json!(true), "{doc}");
+    let after = home.run(&server, OPERATOR, &["status", "--json"]).await;
+    let after: Value = serde_json::from_slice(&after.stdout).unwrap();
+    let tenant = tenant_in(&after, &slug);
+    assert_eq!(tenant["backup"]["last_drill"]["target_region"], secondary);
+    let passed = drill["result"] == "passed";
+    assert_eq!(has_flag(tenant, "failover_untested"), !passed, "{tenant}");
+    // A Standard tenant has no copy to drill from: skipped in words, nothing made.
+    let standard = home
+        .run(
+            &server,
+            OPERATOR,
+            &["drill", "--tenant", "riverside-hub", "--cross-region"],
+        )
+        .await;
+    let stderr = String::from_utf8_lossy(&standard.stderr);
+    let stdout = String::from_utf8_lossy(&standard.stdout);
+    assert!(
+        format!("{stdout}{stderr}").contains("riverside-hub has no cross-region copy"),
+        "{stdout}{stderr}"
+    );
+}
