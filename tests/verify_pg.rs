@@ -461,6 +461,24 @@ async fn an_overwrite_is_checked_against_lives_fingerprint_taken_at_launch() {
 }
 
 #[tokio::test]
+async fn with_lives_region_down_the_checks_against_live_say_so_and_the_others_run() {
+    let Some(f) = fixture() else { return };
+    let site = site_answering(200, LOGIN_PAGE).await;
+    let mut plan = plan(f, &f.restored, &f.restored_files, Some(site));
+    plan.live = LiveSide::Unreachable("could not check: eu-west-1 is down".into());
+    let checks = snapdeck::verify::run(&plan).await;
+    for kind in [CheckKind::Identity, CheckKind::DataAtPoint] {
+        let c = check(&checks, kind);
+        assert_eq!(c.verdict, Verdict::CouldNotCheck, "{c:?}");
+        assert!(c.summary.contains("eu-west-1 is down"), "{}", c.summary);
+    }
+    for kind in [CheckKind::Moodledata, CheckKind::Site] {
+        assert_eq!(check(&checks, kind).verdict, Verdict::Passed, "{kind:?}");
+    }
+    ran("with_lives_region_down_the_checks_against_live_say_so_and_the_others_run");
+}
+
+#[tokio::test]
 async fn missing_and_changed_files_fail_moodledata() {
     let Some(f) = fixture() else { return };
     let dir = tempfile::tempdir().unwrap();

@@ -94,14 +94,14 @@ impl Regions {
 
 /// What a tenant could be restored from in its secondary region, judged from its summary.
 #[derive(Debug, Clone, PartialEq)]
-pub enum CrossCopy {
+pub enum CrossCopy<'a> {
     /// A Standard tenant: it has no copy, it waits for its region.
     NotCopied,
     /// A copy that can be restored in `region`: the newest copied point was taken at
     /// `point_at`. `exact` is false when the summary only bounds it (the newest copy landed
     /// at `point_at`, so the point is at least that old).
     Usable {
-        region: String,
+        region: &'a str,
         point_at: DateTime<Utc>,
         exact: bool,
     },
@@ -109,13 +109,14 @@ pub enum CrossCopy {
     Unusable(String),
 }
 
-impl CrossCopy {
-    /// The copy a tenant has, with `regions` saying which regions are down.
-    pub fn of(t: &Tenant, regions: &Regions) -> CrossCopy {
+impl<'a> CrossCopy<'a> {
+    /// The copy a tenant has, with `regions` saying which regions are down. (Borrowed: the
+    /// exposure asks this of 100 000 tenants.)
+    pub fn of(t: &'a Tenant, regions: &Regions) -> CrossCopy<'a> {
         if t.tier != Tier::Dedicated {
             return CrossCopy::NotCopied;
         }
-        let Some(region) = t.secondary_region.clone() else {
+        let Some(region) = t.secondary_region.as_deref() else {
             return CrossCopy::Unusable("no secondary region is set".to_string());
         };
         let Some(cross) = &t.backup.cross_region else {
@@ -124,7 +125,7 @@ impl CrossCopy {
         let Some(landed) = cross.last_copied_at else {
             return CrossCopy::Unusable(format!("no copy has ever landed in {region}"));
         };
-        if regions.down(&region).is_some() {
+        if regions.down(region).is_some() {
             return CrossCopy::Unusable(format!("its copies are in {region}, which is down too"));
         }
         // `ok` says the newest success is the one copied: the loss is exact then.

@@ -83,14 +83,19 @@ pub fn exposure(
     regions: &Regions,
     now: DateTime<Utc>,
 ) -> Vec<RegionExposure> {
-    let mut by_name: BTreeMap<&str, (RegionExposure, Vec<Exposed>)> = BTreeMap::new();
+    // Losses as (loss, exact, index): the names are taken for the worst few only.
+    type Losses = Vec<(Duration, bool, usize)>;
+    let mut by_name: BTreeMap<&str, (RegionExposure, Losses)> = BTreeMap::new();
     for r in regions.items() {
         by_name.insert(
             &r.name,
             (RegionExposure::named(&r.name, regions), Vec::new()),
         );
     }
-    for t in tenants.iter().filter(|t| t.state != TenantState::Deleting) {
+    for (i, t) in tenants.iter().enumerate() {
+        if t.state == TenantState::Deleting {
+            continue;
+        }
         let (region, losses) = by_name
             .entry(t.region.as_str())
             .or_insert_with(|| (RegionExposure::named(&t.region, regions), Vec::new()));
@@ -108,40 +113,50 @@ pub fn exposure(
                 region.dedicated += 1;
                 region.with_copy += 1;
                 region.bounded += usize::from(!exact);
-                losses.push(Exposed {
-                    tenant: t.id.clone(),
-                    slug: t.slug.clone(),
-                    loss: copy.data_loss(now).unwrap_or_default(),
-                    exact,
-                });
+                losses.push((copy.data_loss(now).unwrap_or_default(), exact, i));
             }
         }
     }
     by_name
         .into_values()
         .map(|(mut region, losses)| {
-            summarise(&mut region, losses);
+            summarise(&mut region, losses, tenants);
             region
         })
         .collect()
 }
 
 /// p50, max and the worst few of a region's losses; the no-copy list by slug.
-fn summarise(region: &mut RegionExposure, mut losses: Vec<Exposed>) {
+fn summarise(
+    region: &mut RegionExposure,
+    mut losses: Vec<(Duration, bool, usize)>,
+    tenants: &[Arc<Tenant>],
+) {
     region.no_copy.sort_by(|a, b| a.slug.cmp(&b.slug));
     if losses.is_empty() {
         return;
     }
     let mid = (losses.len() - 1) / 2;
-    let (_, median, _) = losses.select_nth_unstable_by_key(mid, |e| e.loss);
-    region.p50 = Some(median.loss);
-    let worst_first = |a: &Exposed, b: &Exposed| b.loss.cmp(&a.loss).then(a.slug.cmp(&b.slug));
+    let (_, median, _) = losses.select_nth_unstable_by_key(mid, |l| l.0);
+    region.p50 = Some(median.0);
+    let slug = |i: usize| tenants[i].slug.as_str();
+    let worst_first = |a: &(Duration, bool, usize), b: &(Duration, bool, usize)| {
+        b.0.cmp(&a.0).then_with(|| slug(a.2).cmp(slug(b.2)))
+    };
     let keep = WORST.min(losses.len());
     if losses.len() > keep {
         losses.select_nth_unstable_by(keep - 1, worst_first);
         losses.truncate(keep);
     }
     losses.sort_by(worst_first);
-    region.max = losses.first().map(|e| e.loss);
-    region.worst = losses;
+    region.max = losses.first().map(|l| l.0);
+    region.worst = losses
+        .into_iter()
+        .map(|(loss, exact, i)| Exposed {
+            tenant: tenants[i].id.clone(),
+            slug: tenants[i].slug.clone(),
+            loss,
+            exact,
+        })
+        .collect();
 }

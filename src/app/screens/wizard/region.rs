@@ -15,7 +15,9 @@ impl App {
         let tenant = self.fleet.tenant(i);
         regions.down(&tenant.region)?;
         match CrossCopy::of(tenant, regions) {
-            CrossCopy::Usable { region, .. } if regions.cross_region_offered() => Some(region),
+            CrossCopy::Usable { region, .. } if regions.cross_region_offered() => {
+                Some(region.to_string())
+            }
             _ => None,
         }
     }
