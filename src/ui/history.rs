@@ -81,7 +81,7 @@ pub fn draw(
         .column_spacing(1);
     frame.render_widget(table, table_area);
     if let Some(point) = selected.and_then(|i| history.points.get(i)) {
-        let lines = details(point, app, now, theme);
+        let lines = details(point, tenant, app, now, theme);
         frame.render_widget(
             Paragraph::new(lines).wrap(Wrap { trim: false }),
             detail_area,
@@ -300,11 +300,34 @@ fn error(p: &RestorePoint) -> String {
 }
 
 /// The selected point in words: every fact, whatever the width.
-fn details<'a>(p: &RestorePoint, app: &App, now: DateTime<Utc>, theme: &Theme) -> Vec<Line<'a>> {
-    let usable = match p.unusable_reason(now) {
-        None if p.is_coherent() => Span::styled("✓ usable", theme.ok),
-        None => Span::styled("▲ usable, but the pair is not coherent", theme.amber),
-        Some(why) => Span::styled(format!("✗ cannot be restored from: {why}"), theme.red),
+fn details<'a>(
+    p: &RestorePoint,
+    tenant: &Tenant,
+    app: &App,
+    now: DateTime<Utc>,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
+    // While its region is down, a point is only as good as its copy elsewhere.
+    let down = app.fleet.regions().down(&tenant.region).is_some();
+    let copy = tenant
+        .secondary_region
+        .as_deref()
+        .filter(|r| app.fleet.regions().down(r).is_none() && p.copied_to(r).is_some());
+    let usable = match (p.unusable_reason(now), down, copy) {
+        (Some(why), _, _) => Span::styled(format!("✗ cannot be restored from: {why}"), theme.red),
+        (None, true, Some(region)) => Span::styled(
+            format!(
+                "✓ usable in {region}, from its copy ({} is down)",
+                tenant.region
+            ),
+            theme.ok,
+        ),
+        (None, true, None) => Span::styled(
+            format!("✗ held only in {}, which is down", tenant.region),
+            theme.red,
+        ),
+        (None, false, _) if p.is_coherent() => Span::styled("✓ usable", theme.ok),
+        (None, false, _) => Span::styled("▲ usable, but the pair is not coherent", theme.amber),
     };
     let first = Line::from(vec![
         Span::styled(format!("{} ", p.id), theme.accent),
