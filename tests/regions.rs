@@ -125,6 +125,16 @@ fn an_outage_declared_mid_session_shows_its_badge_flags_and_exposure() {
         !shown.is_empty() && shown.iter().all(|r| r == "eu-west-1"),
         "{shown:?}"
     );
+    // The region word is exact, and can be left out like any word.
+    app.view.set_filter("region:eu-west", &app.fleet);
+    assert_eq!(app.view.matches(), 0);
+    app.view.set_filter("!region:eu-west-1", &app.fleet);
+    let left = app.view.matches();
+    assert_eq!(
+        left + shown.len(),
+        app.fleet.len(),
+        "every tenant is in or out"
+    );
 }
 
 #[test]
@@ -262,4 +272,38 @@ fn own_checks_of_a_restore_from_the_copy_say_live_cannot_be_checked() {
     )
     .unwrap();
     assert_eq!(up.live_down, None);
+}
+
+#[test]
+fn a_drill_from_the_dashboard_can_be_a_region_drill() {
+    let mut app = app(60);
+    tell(&mut app, regions(RegionStatus::Ok));
+    let tenant = copied_tenant(&app);
+    key(&mut app, KeyCode::Char(':'));
+    type_text(&mut app, &format!("drill {}", tenant.slug));
+    key(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 'r');
+    type_text(&mut app, &tenant.slug);
+    let effects = key(&mut app, KeyCode::Enter);
+    let request = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Write { command, .. } => match &command.op {
+                Op::CreateRestore { request, .. } => Some(request.clone()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .expect("the drill is launched");
+    assert_eq!(
+        request.purpose,
+        snapdeck::domain::restore::RestorePurpose::Drill
+    );
+    assert_eq!(request.target_region.as_deref(), Some("eu-central-1"));
+    assert!(
+        request
+            .target_slug
+            .unwrap()
+            .starts_with(&format!("{}-drill-", tenant.slug))
+    );
 }

@@ -107,9 +107,6 @@ pub(super) fn haystack(t: &Tenant, h: &Health) -> String {
         }
         push_folded(&mut s, word);
     }
-    // `region:eu-west-1`, the word the Regions screen's Enter filters by.
-    s.push_str(" region:");
-    push_folded(&mut s, &t.region);
     s.push_str(match t.backup.last_drill.as_ref().map(|d| &d.result) {
         None if !crate::domain::drill::knows_drills(t) => "",
         None => " drill:never",

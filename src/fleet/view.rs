@@ -281,7 +281,7 @@ impl FleetView {
             problem
                 && terms
                     .iter()
-                    .all(|term| term.matches(level, fleet.haystack(i)))
+                    .all(|term| term.matches(level, fleet.haystack(i), &fleet.tenant(i).region))
         };
         let Some((&head, members)) = group.split_first() else {
             return 0;
@@ -397,11 +397,13 @@ impl FleetView {
     }
 }
 
-/// One word of the filter: a level word matches the level, `!word` excludes, anything else
-/// is looked for in the tenant's names, ids, places, state and flags.
+/// One word of the filter: a level word matches the level, `region:NAME` the tenant's
+/// region exactly (the Regions screen's `Enter`), `!word` excludes, anything else is looked
+/// for in the tenant's names, ids, places, state and flags.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Term {
     Level(Level),
+    Region(String),
     Text(String),
     Not(Box<Term>),
 }
@@ -411,17 +413,21 @@ impl Term {
         if let Some(rest) = word.strip_prefix('!').filter(|r| !r.is_empty()) {
             return Term::Not(Box::new(Term::parse(rest)));
         }
+        if let Some(region) = word.strip_prefix("region:").filter(|r| !r.is_empty()) {
+            return Term::Region(region.to_string());
+        }
         match Level::ALL.into_iter().find(|l| l.as_str() == word) {
             Some(level) => Term::Level(level),
             None => Term::Text(word.to_string()),
         }
     }
 
-    fn matches(&self, level: Level, haystack: &str) -> bool {
+    fn matches(&self, level: Level, haystack: &str, region: &str) -> bool {
         match self {
             Term::Level(l) => *l == level,
+            Term::Region(name) => region.eq_ignore_ascii_case(name),
             Term::Text(text) => haystack.contains(text.as_str()),
-            Term::Not(term) => !term.matches(level, haystack),
+            Term::Not(term) => !term.matches(level, haystack, region),
         }
     }
 }
