@@ -103,6 +103,10 @@ fn draw_table(
     now: DateTime<Utc>,
 ) {
     let narrow = area.width < 110;
+    // Below this the tiers and the max give way: the region, its status, its median loss and
+    // who cannot fail over are what a small window must still say.
+    let tiny = area.width < 74;
+    let keep = |i: usize| !tiny || !matches!(i, 2 | 4);
     let header = if narrow {
         vec![
             "REGION",
@@ -125,7 +129,14 @@ fn draw_table(
             "NO COPY",
         ]
     };
-    let header = Row::new(header.into_iter().map(Cell::from)).style(theme.table_header);
+    let header = Row::new(
+        header
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| keep(*i))
+            .map(|(_, h)| Cell::from(h)),
+    )
+    .style(theme.table_header);
     let body: Vec<Row> = rows
         .iter()
         .map(|r| {
@@ -157,11 +168,17 @@ fn draw_table(
             cells.push(Cell::from(loss(r.p50)));
             cells.push(Cell::from(loss(r.max)));
             cells.push(no_copy);
-            Row::new(cells)
+            let kept = cells.into_iter().enumerate().filter(|(i, _)| keep(*i));
+            Row::new(kept.map(|(_, c)| c))
         })
         .collect();
     let widths: Vec<Constraint> = if narrow {
-        [14, 16, 11, 10, 10, 7].map(Constraint::Length).to_vec()
+        [14, 16, 11, 10, 10, 7]
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| keep(*i))
+            .map(|(_, w)| Constraint::Length(w))
+            .collect()
     } else {
         [16, 18, 11, 8, 10, 9, 11, 11, 8]
             .map(Constraint::Length)
