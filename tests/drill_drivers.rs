@@ -93,6 +93,27 @@ enum StopAt {
     JournalFull,
 }
 
+/// The progress lines a run writes, kept to be looked at while it runs.
+#[derive(Clone, Default)]
+struct Said(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Said {
+    fn contains(&self, text: &str) -> bool {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).contains(text)
+    }
+}
+
+impl std::io::Write for Said {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Files this process writes cannot grow past their size now, until dropped.
 struct JournalFull {
     before: libc::rlimit,
@@ -279,7 +300,9 @@ async fn through_cli(fault: Fault, stop_at: StopAt) -> Run {
         inner: demo(clock.clone()),
         fault,
     });
-    let progress = Arc::new(Plain::new(Box::new(std::io::sink())));
+    // What the run says of its drill, to stop it once it has seen the restore under way.
+    let said = Said::default();
+    let progress = Arc::new(Plain::new(Box::new(said.clone())));
     let run = tokio::spawn(drill::run(source, options, progress, stopped));
     // The platform's time: still until the launch is journaled, then as the scenario says.
     let launched = || {
@@ -300,8 +323,17 @@ async fn through_cli(fault: Fault, stop_at: StopAt) -> Run {
         StopAt::Queued => stop.send(true).unwrap(),
         StopAt::Restoring(minutes) => {
             clock.advance(Duration::minutes(minutes));
-            // Long enough for the list (every 5 ms) to show it restoring.
-            tokio::time::sleep(Wait::from_millis(300)).await;
+            // Stopped once the run has seen it under way (a fixed wait raced a busy machine,
+            // which then saw it still queued and cancelled it).
+            for _ in 0..2000 {
+                if ["provisioning", "restoring"]
+                    .iter()
+                    .any(|p| said.contains(p))
+                {
+                    break;
+                }
+                tokio::time::sleep(Wait::from_millis(5)).await;
+            }
             stop.send(true).unwrap();
         }
         StopAt::Never => {}
