@@ -31,7 +31,7 @@ impl App {
         let tenant = self
             .fleet
             .position(&wizard.tenant)
-            .map(|i| self.fleet.tenant(i).clone());
+            .map(|i| self.fleet.tenant(i));
         let regions = self.fleet.regions();
         let choice = match (&wizard.region, tenant) {
             (Some(_), _) => Ok(None),

@@ -45,13 +45,7 @@ impl Sim {
     }
 
     fn region(&self, name: &str) -> Region {
-        let begun = self
-            .outages
-            .list
-            .iter()
-            .filter(|(o, at)| o.region == name && *at <= self.now)
-            .max_by_key(|(_, at)| *at);
-        match begun {
+        match self.begun(name) {
             Some((outage, at)) => Region {
                 name: name.to_string(),
                 status: outage.status.clone(),
@@ -74,12 +68,17 @@ impl Sim {
 
     /// Whether `region` is down now.
     pub fn is_down(&self, region: &str) -> bool {
+        self.begun(region)
+            .is_some_and(|(o, _)| o.status == RegionStatus::Down)
+    }
+
+    /// The latest outage of `region` that has begun, and when it began.
+    fn begun(&self, region: &str) -> Option<&(Outage, DateTime<Utc>)> {
         self.outages
             .list
             .iter()
             .filter(|(o, at)| o.region == region && *at <= self.now)
             .max_by_key(|(_, at)| *at)
-            .is_some_and(|(o, _)| o.status == RegionStatus::Down)
     }
 
     /// The regions, when they changed since last asked (the first time, always).
