@@ -3,6 +3,7 @@
 //! theme for the dashboard alone. Options given before a command's name (`snapdeck --seed 7
 //! status`) still count when the command takes them, and are refused in words when not.
 
+mod failover;
 mod options;
 
 use std::ffi::OsString;
@@ -11,6 +12,7 @@ use std::path::PathBuf;
 use clap::parser::ValueSource;
 use clap::{ArgGroup, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum, ValueHint};
 
+pub use failover::{FailoverAction, PlanArgs, RunArgs};
 pub use options::{
     ConfigFile, Dashboard, DemoOptions, KubeOptions, ReadOnly, SourceArg, SourceChoice,
 };
@@ -247,6 +249,12 @@ pub enum Command {
         #[command(flatten)]
         demo: DemoOptions,
     },
+    /// Fail a region over: plan it, run it as one tracked batch, resume it, fail it back
+    /// (README, "Failing a region over").
+    Failover {
+        #[command(subcommand)]
+        action: FailoverAction,
+    },
     /// Print the shell completion script for bash, zsh or fish (README, "Shell completion").
     Completions {
         #[arg(value_enum)]
@@ -325,6 +333,7 @@ impl Command {
                 demo: demo.clone(),
                 ..none
             },
+            Command::Failover { action } => action.options(),
             Command::Completions { .. } | Command::Man { .. } => none,
             Command::Config { config, .. } => Dashboard {
                 file: ConfigFile {

@@ -7,13 +7,17 @@ use snapdeck::cli::{Cli, Command, StatusFormat};
 use snapdeck::commands::{self, Failure, UserError, print_out, user};
 use snapdeck::config;
 
+#[cfg(feature = "jemalloc")]
+#[global_allocator]
+static JEMALLOC: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     one_malloc_arena();
     // `status` is read by monitoring systems: when it cannot judge (bad arguments or config,
     // output not writable) it exits UNKNOWN (3), never 2, which would read as red.
     let for_monitoring = std::env::args()
         .skip(1)
-        .any(|a| a == "status" || a == "verify" || a == "drill" || a == "report");
+        .any(|a| ["status", "verify", "drill", "report", "failover"].contains(&a.as_str()));
     let cannot_judge = if for_monitoring {
         commands::status::CANNOT_JUDGE
     } else {
@@ -163,6 +167,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             };
             commands::drill::command(&config, which, how, json)
         }
+        Some(Command::Failover { action }) => commands::failover::command(&config, action),
         Some(Command::ServeDemo {
             listen,
             token_file,

@@ -70,9 +70,13 @@ impl App {
             }
             (Waiter::Drills, Reply::Drills(page)) => self.on_drills(&pending.op, page),
             // A reply that answers nothing on screen (a read for a screen since closed).
-            (_, Reply::RestorePoints(_) | Reply::RestoreEvents(_) | Reply::Drills(_)) => {
-                self.dirty = false
-            }
+            (
+                _,
+                Reply::RestorePoints(_)
+                | Reply::RestoreEvents(_)
+                | Reply::Drills(_)
+                | Reply::Restores(_),
+            ) => self.dirty = false,
         }
     }
 
@@ -150,7 +154,7 @@ impl App {
             Waiter::Monitor => self.answered_monitor(id, Err(problem)),
             Waiter::Wizard => self.answered_wizard(id, Err(problem)),
             Waiter::Dns => self.answered_dns(id, Err(problem)),
-            Waiter::Flash => {}
+            Waiter::Flash | Waiter::Batch => {}
         }
         let text = if error.code == "not_sent" || error.code == crate::source::UNJOURNALED {
             error.message

@@ -27,6 +27,8 @@ pub enum Waiter {
     Drills,
     /// A drill launched here, following its restore closely.
     Follow,
+    /// The failover batch this dashboard runs, walking its restores.
+    Batch,
     /// Nobody but the flash line: a refresh, an acknowledgement, a re-send from the journal.
     Flash,
 }
@@ -45,6 +47,7 @@ impl Waiter {
             Op::RestorePoints { .. } => Waiter::History,
             Op::Drills { .. } => Waiter::Drills,
             Op::Restore { .. } => Waiter::Follow,
+            Op::BatchRestores { .. } => Waiter::Batch,
             Op::Refresh | Op::AcknowledgeRequest { .. } => Waiter::Flash,
         }
     }

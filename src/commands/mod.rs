@@ -6,6 +6,7 @@ pub mod completions;
 pub mod config;
 pub mod dashboard;
 pub mod drill;
+pub mod failover;
 pub mod journal;
 pub mod man;
 pub mod report;

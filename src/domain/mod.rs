@@ -3,6 +3,7 @@
 pub mod calendar;
 pub mod dns;
 pub mod drill;
+pub mod failover;
 pub mod health;
 pub mod humanize;
 pub mod ids;

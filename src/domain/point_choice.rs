@@ -197,7 +197,7 @@ fn choice(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::restore_point::{DatabaseDump, PointStatus, VolumeSnapshot};
+    use crate::domain::restore_point::PointStatus;
     use crate::domain::test_support::utc;
 
     const SECOND: Duration = Duration::seconds(1);
@@ -207,29 +207,9 @@ mod tests {
     }
 
     fn point(id: &str, taken_at: DateTime<Utc>) -> RestorePoint {
-        RestorePoint {
-            id: RestorePointId::from(id),
-            taken_at,
-            status: PointStatus::Succeeded,
-            database: DatabaseDump {
-                status: PointStatus::Succeeded,
-                started_at: Some(taken_at),
-                finished_at: None,
-                size_bytes: None,
-                error: None,
-            },
-            volume: VolumeSnapshot {
-                status: PointStatus::Succeeded,
-                snapshot_name: format!("moodledata-{id}"),
-                created_at: Some(taken_at),
-                ready_to_use: true,
-                restore_size_bytes: None,
-                error: None,
-            },
-            skew_seconds: 29,
-            copies: Vec::new(),
-            expires_at: taken_at.checked_add_signed(Duration::days(30)),
-        }
+        let mut p = crate::domain::test_support::point(id, taken_at);
+        p.expires_at = taken_at.checked_add_signed(Duration::days(30));
+        p
     }
 
     /// Daily points at 03:00, newest first, 2026-11-26 back to 2026-11-22.

@@ -139,6 +139,13 @@ pub struct Restore {
 }
 
 impl Restore {
+    /// The control plane's checks came, and every one passed.
+    pub fn checks_all_passed(&self) -> bool {
+        self.verification
+            .as_deref()
+            .is_some_and(|checks| checks.iter().all(|c| c.status == CheckStatus::Passed))
+    }
+
     /// The contract's discard: `RestorePhase::can_discard`, and a drill's spoke in any phase
     /// after `queued` (a drill is thrown away whatever it found).
     pub fn can_discard(&self) -> bool {

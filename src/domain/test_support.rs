@@ -123,3 +123,31 @@ pub fn dedicated(n: DateTime<Utc>) -> crate::domain::tenant::Tenant {
         observed_at: Some(n),
     }
 }
+
+/// A succeeded, coherent restore point `id` taken at `taken_at`, sizes unknown, no copies.
+pub fn point(id: &str, taken_at: DateTime<Utc>) -> crate::domain::restore_point::RestorePoint {
+    use crate::domain::restore_point::{DatabaseDump, PointStatus, RestorePoint, VolumeSnapshot};
+    RestorePoint {
+        id: id.into(),
+        taken_at,
+        status: PointStatus::Succeeded,
+        database: DatabaseDump {
+            status: PointStatus::Succeeded,
+            started_at: Some(taken_at),
+            finished_at: None,
+            size_bytes: None,
+            error: None,
+        },
+        volume: VolumeSnapshot {
+            status: PointStatus::Succeeded,
+            snapshot_name: format!("moodledata-{id}"),
+            created_at: Some(taken_at),
+            ready_to_use: true,
+            restore_size_bytes: None,
+            error: None,
+        },
+        skew_seconds: 29,
+        copies: Vec::new(),
+        expires_at: taken_at.checked_add_signed(chrono::Duration::days(90)),
+    }
+}

@@ -227,6 +227,8 @@ impl Intent {
             Write::Record { restore, .. } => (Action::RecordDrill, restore.0.clone()),
             Write::Cancel { restore, .. } => (Action::CancelRestore, restore.0.clone()),
             Write::Discard { restore, .. } => (Action::DiscardRestore, restore.0.clone()),
+            Write::Confirm { restore, .. } => (Action::ConfirmRestore, restore.0.clone()),
+            Write::Swap { slug, .. } => (Action::CreateDnsSwap, slug.clone()),
         };
         let mut intent = Intent::new(action, target, source, key);
         intent.operator = operator.to_string();
@@ -240,6 +242,16 @@ impl Intent {
                 if *drill {
                     intent.details.insert("purpose".into(), "drill".into());
                 }
+            }
+            Write::Confirm { notes, .. } => {
+                intent
+                    .details
+                    .insert("notes".into(), Value::String(notes.clone()));
+            }
+            Write::Swap { restore, .. } => {
+                intent
+                    .details
+                    .insert("restore_id".into(), Value::String(restore.0.clone()));
             }
             Write::Discard { reason, drill, .. } => {
                 intent

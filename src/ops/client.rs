@@ -23,6 +23,10 @@ use crate::source::{
     Unread,
 };
 
+/// Pages of a batch's restores read at most, per walk: bounded even against a server that
+/// pages its whole restores list.
+pub const MOST_BATCH_PAGES: usize = 50;
+
 type Answers = Arc<Mutex<HashMap<CommandId, oneshot::Sender<Result<Reply, CommandError>>>>>;
 
 /// What the source has said so far.
@@ -200,6 +204,32 @@ impl Client {
             Some(point) => format!("restore point {point} is not in the tenant's history"),
             None => "no restore point before the restore was asked for".to_string(),
         })
+    }
+
+    /// Every restore of failover batch `batch`, every page up to `MOST_BATCH_PAGES` (only
+    /// the batch's own: a server without the additions ignores `batch=` and lists them all).
+    pub async fn list_batch(&self, batch: &str) -> Result<Vec<Restore>, String> {
+        let mut restores = Vec::new();
+        let mut cursor = None;
+        for _ in 0..MOST_BATCH_PAGES {
+            let op = Op::BatchRestores {
+                batch: batch.to_string(),
+                cursor: cursor.take(),
+            };
+            match self.call(op).await {
+                Ok(Reply::Restores(page)) => {
+                    let ours = page.items.into_iter();
+                    restores.extend(ours.filter(|r| r.batch.as_deref() == Some(batch)));
+                    match page.next_cursor {
+                        Some(next) => cursor = Some(next),
+                        None => break,
+                    }
+                }
+                Ok(_) => return Err("the source answered something else".into()),
+                Err(e) => return Err(format!("batch {batch} could not be listed: {}", e.words())),
+            }
+        }
+        Ok(restores)
     }
 
     /// Sends `op` and waits for its one answer.

@@ -4,6 +4,8 @@
 //! and steps the workflow with what happened, until it is done. A stop signal is an event
 //! like any other: the workflow says what it does.
 
+pub mod batch;
+pub mod batch_voice;
 pub mod client;
 pub mod progress;
 
@@ -25,7 +27,7 @@ use crate::source::writes::{Ended, Keys, event_of};
 use crate::source::{Op, Reply};
 
 /// How often the workflows hear that time went by.
-const TICK: std::time::Duration = std::time::Duration::from_secs(1);
+pub(crate) const TICK: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Runs snapdeck's own checks on a restore awaiting confirmation (`None`: no `[verify]`).
 pub type Checker<'a> = &'a (dyn Fn(Restore) -> BoxFuture<'static, Option<Vec<Check>>> + Sync);
@@ -70,6 +72,43 @@ impl Runner {
             journal: Mutex::new(journal),
             stop,
         })
+    }
+
+    /// Who the journal says acts.
+    pub fn operator(&self) -> &str {
+        &self.writer.operator
+    }
+
+    /// Writes an earlier run journaled without a definite answer, as `rebuild` makes them
+    /// again (it picks which): their keys are kept, so each goes again with its own. How
+    /// many were taken up.
+    pub fn adopt_unsettled(
+        &self,
+        rebuild: impl Fn(&crate::journal::Intent) -> Option<Op>,
+    ) -> usize {
+        let path = self.lock_journal().path().to_path_buf();
+        let Ok(read) = crate::journal::read_journal(&path) else {
+            return 0;
+        };
+        let settled: std::collections::HashSet<&IdempotencyKey> = read
+            .entries
+            .iter()
+            .filter_map(|e| e.outcome.as_ref())
+            .filter(|o| o.result == crate::journal::Verdict::Ok || o.status.is_some_and(definite))
+            .map(|o| &o.idempotency_key)
+            .collect();
+        let mut adopted = std::collections::HashSet::new();
+        for entry in &read.entries {
+            let key = &entry.intent.idempotency_key;
+            if settled.contains(key) || adopted.contains(key) {
+                continue;
+            }
+            if let Some(op) = rebuild(&entry.intent) {
+                self.lock_keys().adopt(op);
+                adopted.insert(key);
+            }
+        }
+        adopted.len()
     }
 
     pub fn stopped(&self) -> bool {
@@ -187,6 +226,11 @@ impl Runner {
     fn lock_journal(&self) -> std::sync::MutexGuard<'_, Journal> {
         self.journal.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// A journaled answer with this status was the control plane's considered no.
+fn definite(status: u16) -> bool {
+    crate::source::writes::definite_refusal(&crate::source::CommandError::new(status, "", ""))
 }
 
 /// The line says so when the restore moved (phase or step progress).

@@ -200,6 +200,12 @@ pub enum Op {
         tenant: TenantId,
         cursor: Option<String>,
     },
+    /// A contract addition: one page of a failover batch's restores (`GET
+    /// /restores?batch=`), whoever launched them.
+    BatchRestores {
+        batch: String,
+        cursor: Option<String>,
+    },
 }
 
 impl Op {
@@ -219,6 +225,7 @@ impl Op {
             Op::RestoreEvents { .. } => "restore events",
             Op::Restore { .. } => "restore read",
             Op::Drills { .. } => "drills",
+            Op::BatchRestores { .. } => "batch restores",
         }
     }
 
@@ -229,7 +236,8 @@ impl Op {
             | Op::RestorePoints { .. }
             | Op::Restore { .. }
             | Op::RestoreEvents { .. }
-            | Op::Drills { .. } => None,
+            | Op::Drills { .. }
+            | Op::BatchRestores { .. } => None,
             Op::CreateRestore { key, .. }
             | Op::ConfirmRestore { key, .. }
             | Op::CancelRestore { key, .. }
@@ -248,7 +256,8 @@ impl Op {
             | Op::RestorePoints { .. }
             | Op::Restore { .. }
             | Op::RestoreEvents { .. }
-            | Op::Drills { .. } => None,
+            | Op::Drills { .. }
+            | Op::BatchRestores { .. } => None,
             Op::CreateRestore { key, .. }
             | Op::ConfirmRestore { key, .. }
             | Op::CancelRestore { key, .. }
@@ -280,6 +289,8 @@ pub enum Reply {
     Drill(Box<DrillRecord>),
     /// One page of past drills.
     Drills(Page<DrillRecord>),
+    /// One page of restores.
+    Restores(Page<Restore>),
 }
 
 pub use crate::contract::Page;
@@ -298,7 +309,8 @@ impl Reply {
             Reply::Refreshed
             | Reply::RestorePoints(_)
             | Reply::RestoreEvents(_)
-            | Reply::Drills(_) => None,
+            | Reply::Drills(_)
+            | Reply::Restores(_) => None,
         }
     }
 }

@@ -73,6 +73,13 @@ impl Keys {
         write
     }
 
+    /// A write an earlier run sent without a definite answer, with its key: the same write
+    /// sent now goes with that key.
+    pub fn adopt(&mut self, write: Op) {
+        self.unsettled.retain(|sent| !same_write(sent, &write));
+        self.unsettled.push(write);
+    }
+
     /// `write` was answered: its key is kept only while it is unsettled.
     pub fn ended(&mut self, write: &Op, ended: Ended) {
         if write.key().is_none() {
@@ -115,6 +122,18 @@ impl Op {
                 key,
             },
             Write::Cancel { restore, .. } => Op::CancelRestore { restore, key },
+            Write::Confirm { restore, notes } => Op::ConfirmRestore {
+                restore,
+                notes,
+                key,
+            },
+            Write::Swap {
+                tenant, restore, ..
+            } => Op::CreateDnsSwap {
+                tenant,
+                restore,
+                key,
+            },
             Write::Discard {
                 restore, reason, ..
             } => Op::DiscardRestore {

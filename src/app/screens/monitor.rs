@@ -14,7 +14,7 @@ use super::super::{App, Effect, FlashKind};
 use super::Screen;
 use super::event_log::{EventLog, LOG_PAGE};
 use crate::domain::ids::RestoreId;
-use crate::domain::restore::{CheckStatus, Restore, RestoreMode};
+use crate::domain::restore::{Restore, RestoreMode};
 use crate::journal::{Action as Journaled, Intent};
 use crate::source::{CommandId, Op};
 
@@ -139,10 +139,7 @@ pub fn cannot_move(restore: &Restore, what: Move) -> Option<String> {
 /// Whether every verification check passed (a confirm over a failed or warned check is the
 /// operator's call, and the typed slug says they made it).
 pub fn checks_all_passed(restore: &Restore) -> bool {
-    restore
-        .verification
-        .as_deref()
-        .is_some_and(|checks| checks.iter().all(|c| c.status == CheckStatus::Passed))
+    restore.checks_all_passed()
 }
 
 impl App {

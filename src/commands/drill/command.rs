@@ -11,6 +11,18 @@ use crate::journal;
 use crate::ops::progress;
 
 pub fn command(config: &Config, which: Which, how: How, json: bool) -> Result<ExitCode, Failure> {
+    let summary = drills(config, which, how)?;
+    let text = if json {
+        report::json(&summary)
+    } else {
+        report::table(&summary)
+    };
+    print_out(&text)?;
+    Ok(ExitCode::from(summary.exit_code()))
+}
+
+/// Runs the drills, saying how they go on stderr: their summary, or why they could not run.
+pub fn drills(config: &Config, which: Which, how: How) -> Result<super::Summary, Failure> {
     use std::io::IsTerminal;
     if config.read_only {
         return Err(user(
@@ -55,14 +67,7 @@ pub fn command(config: &Config, which: Which, how: How, json: bool) -> Result<Ex
         });
         run(source, options, progress, stopped).await
     });
-    let summary = summary.map_err(|CouldNotRun(why)| user(why))?;
-    let text = if json {
-        report::json(&summary)
-    } else {
-        report::table(&summary)
-    };
-    print_out(&text)?;
-    Ok(ExitCode::from(summary.exit_code()))
+    summary.map_err(|CouldNotRun(why)| user(why))
 }
 
 /// Ctrl-C or SIGTERM (a timer's stop), whichever comes first.

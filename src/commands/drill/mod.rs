@@ -11,7 +11,7 @@
 mod command;
 pub mod report;
 
-pub use command::command;
+pub use command::{command, drills, stopping_signal};
 
 use std::path::PathBuf;
 use std::sync::Arc;

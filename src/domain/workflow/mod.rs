@@ -6,6 +6,7 @@
 //! the two cannot drift apart.
 
 pub mod drill;
+pub mod failover;
 
 use chrono::{DateTime, Utc};
 
@@ -32,6 +33,14 @@ pub enum Write {
     },
     /// A restore still queued, called off.
     Cancel { restore: RestoreId, drill: bool },
+    /// A restore awaiting confirmation, confirmed (a failover's, with its checks in `notes`).
+    Confirm { restore: RestoreId, notes: String },
+    /// The tenant's DNS moved to its restore (a failover's).
+    Swap {
+        tenant: TenantId,
+        slug: String,
+        restore: RestoreId,
+    },
     /// A new spoke nobody was pointed at, torn down.
     Discard {
         restore: RestoreId,

@@ -554,6 +554,15 @@ pub fn apply(sim: &mut Sim, done: &mut Idempotency, op: &Op) -> Result<Reply, Co
                 next_cursor: None,
             })
         }),
+        Op::BatchRestores { batch, .. } => Ok(Reply::Restores(crate::source::Page {
+            items: sim
+                .restores()
+                .iter()
+                .filter(|r| r.batch.as_deref() == Some(batch.as_str()))
+                .cloned()
+                .collect(),
+            next_cursor: None,
+        })),
         Op::Restore { restore } => sim
             .restores()
             .iter()

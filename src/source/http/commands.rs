@@ -142,6 +142,13 @@ fn request(t: &Transport, op: &Op) -> Result<(Request, String), Failure> {
             }
             Request::Get(t.url(&["drills"], &query))
         }
+        Op::BatchRestores { batch, cursor } => {
+            let mut query = vec![("batch", batch.as_str())];
+            if let Some(c) = cursor {
+                query.push(("cursor", c.as_str()));
+            }
+            Request::Get(t.url(&["restores"], &query))
+        }
         Op::Restore { restore } => Request::Get(t.url(&["restores", &restore.0], &[])),
         Op::RestoreEvents { restore, after } => {
             let after = after.to_string();
@@ -208,6 +215,7 @@ fn reply(op: &Op, answer: &Answer, what: &str) -> Result<Reply, Failure> {
         Op::RestoreEvents { .. } => Reply::RestoreEvents(parse::<EventsPage>(answer, what)?.items),
         Op::RecordDrill { .. } => Reply::Drill(Box::new(parse(answer, what)?)),
         Op::Drills { .. } => Reply::Drills(parse::<Page<_>>(answer, what)?),
+        Op::BatchRestores { .. } => Reply::Restores(parse::<Page<_>>(answer, what)?),
         Op::Refresh => Reply::Refreshed,
     })
 }

@@ -438,9 +438,11 @@ impl Loop {
                 Ok(Reply::Refreshed)
             }
             Op::RestorePoints { tenant, cursor } => self.points(tenant, cursor.as_deref()),
-            Op::Restore { .. } | Op::RestoreEvents { .. } => Err(not_here(
-                "a restore's events come from the control plane; the clusters do not keep them",
-            )),
+            Op::Restore { .. } | Op::RestoreEvents { .. } | Op::BatchRestores { .. } => {
+                Err(not_here(
+                    "a restore's events come from the control plane; the clusters do not keep them",
+                ))
+            }
             _ => Err(not_here(READ_ONLY)),
         };
         let _ = self.events.send(SourceEvent::Answer {
