@@ -71,8 +71,15 @@ impl Cli {
 
 /// Why an option given before the command's name does not apply to it, if one does not.
 fn misplaced(root: &clap::Command, matches: &clap::ArgMatches) -> Option<String> {
-    let (name, _) = matches.subcommand()?;
-    let command = root.find_subcommand(name)?;
+    // The command that runs: `failover plan`, not `failover`.
+    let (first, mut inner) = matches.subcommand()?;
+    let mut command = root.find_subcommand(first)?;
+    let mut name = first.to_string();
+    while let Some((next, below)) = inner.subcommand() {
+        command = command.find_subcommand(next)?;
+        name = format!("{name} {next}");
+        inner = below;
+    }
     let given = |arg: &&clap::Arg| {
         matches.value_source(arg.get_id().as_str()) == Some(ValueSource::CommandLine)
     };

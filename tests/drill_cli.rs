@@ -10,68 +10,15 @@ use std::time::Duration as StdDuration;
 use chrono::{Duration, TimeZone, Utc};
 use serde_json::{Value, json};
 use snapdeck::clock::{Clock, ManualClock};
-use tokio::net::TcpListener;
 
 const OPERATOR: &str = "operator-token-for-drills";
 const VIEWER: &str = "viewer-token-for-drills";
 
+use support::home::{Home, summary, ticking};
 use support::served::Server;
 
 async fn server() -> Server {
     support::served::serve(OPERATOR, Some(VIEWER)).await
-}
-
-/// Moves the server's clock on by `step` every 20 ms until dropped: about 1500× real time
-/// at 30 s steps.
-fn ticking(clock: Arc<ManualClock>, step: Duration) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        loop {
-            tokio::time::sleep(StdDuration::from_millis(20)).await;
-            clock.advance(step);
-        }
-    })
-}
-
-/// A temporary home for the journal and a config polling every second.
-struct Home {
-    dir: tempfile::TempDir,
-}
-
-impl Home {
-    fn new() -> Home {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("config.toml"),
-            "refresh_interval_secs = 1\n",
-        )
-        .unwrap();
-        Home { dir }
-    }
-
-    fn journal(&self) -> std::path::PathBuf {
-        self.dir.path().join("journal.jsonl")
-    }
-
-    fn command(&self, server: &Server, token: &str, args: &[&str]) -> std::process::Command {
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_snapdeck"));
-        command
-            .arg("--config")
-            .arg(self.dir.path().join("config.toml"))
-            .args(["--source", "http", "--url", &server.url])
-            .args(args)
-            .env("SNAPDECK_TOKEN", token)
-            .env("SNAPDECK_JOURNAL", self.journal())
-            .env_remove("SNAPDECK_CONFIG");
-        command
-    }
-
-    /// Runs to the end off the runtime, so the server on it keeps answering.
-    async fn run(&self, server: &Server, token: &str, args: &[&str]) -> std::process::Output {
-        let mut command = self.command(server, token, args);
-        tokio::task::spawn_blocking(move || command.output().unwrap())
-            .await
-            .unwrap()
-    }
 }
 
 async fn api(server: &Server, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
@@ -105,16 +52,6 @@ async fn tenants(server: &Server) -> Vec<Value> {
 async fn restores(server: &Server) -> Vec<Value> {
     let page = api(server, reqwest::Method::GET, "/restores?limit=1000", None).await;
     page["items"].as_array().unwrap().clone()
-}
-
-fn summary(output: &std::process::Output) -> Value {
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    serde_json::from_str(&stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {stdout}\nstderr: {}",
-            String::from_utf8_lossy(&output.stderr)
-        )
-    })
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -433,39 +370,19 @@ async fn a_drill_that_cannot_run_prints_its_error_as_json() {
 /// A control plane of v1 without the additions: everything is forwarded to the reference
 /// server but the drill paths, which answer the contract's 404.
 async fn without_the_additions(upstream: String) -> String {
-    use axum::body::Bytes;
-    use axum::http::{HeaderMap, Method, StatusCode, Uri};
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let forward = move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
-        let upstream = upstream.clone();
-        async move {
-            let path = uri.path_and_query().map_or("/", |p| p.as_str()).to_string();
-            if path.contains("/drills") || path.contains("/drill-result") {
-                let body = json!({"error": {"code": "not_found", "message": "no such path"}});
-                return (StatusCode::NOT_FOUND, HeaderMap::new(), body.to_string());
-            }
-            let client = reqwest::Client::new();
-            let mut request = client.request(method, format!("{upstream}{path}"));
-            for (name, value) in &headers {
-                if name != "host" {
-                    request = request.header(name, value);
-                }
-            }
-            let answer = request.body(body).send().await.unwrap();
-            let status = answer.status();
-            let mut back = HeaderMap::new();
-            for (name, value) in answer.headers() {
-                if name == "content-type" || name == "etag" {
-                    back.insert(name, value.clone());
-                }
-            }
-            (status, back, answer.text().await.unwrap())
+    use support::proxy::{Instead, error, proxy};
+    let rule: support::proxy::Rule = std::sync::Arc::new(|_, path: &str| {
+        if path.contains("/drills") || path.contains("/drill-result") {
+            error(
+                axum::http::StatusCode::NOT_FOUND,
+                "not_found",
+                "no such path",
+            )
+        } else {
+            Instead::Forward
         }
-    };
-    let app = axum::Router::new().fallback(forward);
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    format!("http://{address}")
+    });
+    proxy(upstream, rule).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

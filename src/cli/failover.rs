@@ -57,6 +57,13 @@ pub enum FailoverAction {
         /// The batch (fo_…), as `failover run` named it.
         #[arg(long, value_name = "BATCH")]
         batch: String,
+        /// Launch every failed restore of the batch again (a new idempotency key each).
+        #[arg(long)]
+        retry_failed: bool,
+        /// Confirm this tenant's restore whatever its checks said (typed on purpose, after
+        /// reading them), by slug (repeatable).
+        #[arg(long = "confirm-tenant", value_name = "SLUG")]
+        confirm_tenants: Vec<String>,
         #[command(flatten)]
         run: RunArgs,
         #[command(flatten)]

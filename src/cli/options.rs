@@ -171,12 +171,13 @@ pub struct DemoOptions {
     #[arg(long, value_name = "FACTOR", allow_hyphen_values = true, value_parser = parse_speed)]
     pub demo_speed: Option<f64>,
     /// Simulate an outage: REGION is down from the start, or DURATION (simulated time: 10m,
-    /// 2h, 1h30m) after it. Its sites stop answering, its backups fail, restores into it are
-    /// refused; its copies elsewhere stay usable. Repeat for more regions.
-    #[arg(long, value_name = "REGION[@+DURATION]", value_parser = parse_down)]
+    /// 2h, 1h30m) after it; with ..+END it is back END after the start. Its sites stop
+    /// answering, its backups fail, restores into it are refused; its copies elsewhere stay
+    /// usable. Repeat for more regions.
+    #[arg(long, value_name = "REGION[@+DURATION][..+END]", value_parser = parse_down)]
     pub region_down: Vec<Outage>,
     /// Like --region-down, for a region that is degraded (slow, still up).
-    #[arg(long, value_name = "REGION[@+DURATION]", value_parser = parse_degraded)]
+    #[arg(long, value_name = "REGION[@+DURATION][..+END]", value_parser = parse_degraded)]
     pub region_degraded: Vec<Outage>,
 }
 

@@ -190,18 +190,38 @@ pub fn badge(region: &Region, now: DateTime<Utc>) -> String {
 #[cfg(test)]
 mod tests;
 
-/// A simulated outage (the demo's and `serve-demo`'s `--region-down REGION[@+DURATION]`):
-/// `region` turns `status` `after` the simulation starts, on the simulated clock.
+/// A simulated outage (the demo's and `serve-demo`'s `--region-down
+/// REGION[@+START][..+END]`): `region` turns `status` `after` the simulation starts, on the
+/// simulated clock, and is `ok` again `until` after the start, when that is given.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outage {
     pub region: String,
     pub status: RegionStatus,
     pub after: Duration,
+    pub until: Option<Duration>,
 }
 
 impl Outage {
-    /// `eu-west-1` (at once) or `eu-west-1@+10m` (`d`, `h`, `m`, `s`, combined as `1h30m`).
+    /// `eu-west-1` (at once), `eu-west-1@+10m` (`d`, `h`, `m`, `s`, combined as `1h30m`),
+    /// either with `..+4h` for the instant, after the start, when it is over.
     pub fn parse(text: &str, status: RegionStatus) -> Result<Outage, String> {
+        let (text, until) = match text.split_once("..") {
+            None => (text, None),
+            Some((head, end)) => {
+                let end = end
+                    .strip_prefix('+')
+                    .and_then(super::typed_time::relative_amount);
+                match end {
+                    Some(Some(end)) => (head, Some(end)),
+                    _ => {
+                        return Err(format!(
+                            "{text:?}: after the .. comes when it is over, after the start, as \
+                             +4h"
+                        ));
+                    }
+                }
+            }
+        };
         let (region, after) = match text.split_once('@') {
             None => (text, Duration::zero()),
             Some((region, when)) => {
@@ -228,10 +248,14 @@ impl Outage {
                 "{text:?}: a region is named like eu-west-1 (lower-case letters, digits, -)"
             ));
         }
+        if until.is_some_and(|end| end <= after) {
+            return Err(format!("{text:?}: an outage is over after it begins"));
+        }
         Ok(Outage {
             region: region.to_string(),
             status,
             after,
+            until,
         })
     }
 }

@@ -171,6 +171,11 @@ pub fn event_of(
         },
         Ok(_) => Event::Answered { restore: None, at },
         Err(e) if e.code == super::UNJOURNALED => Event::Unjournaled(e.message.clone()),
+        // The contract's 409 for a swap whose hostname already points at the restore: what
+        // the write was for is done (a resumed batch cannot tell swapped from confirmed).
+        Err(e) if e.status == Some(409) && e.code == "already_swapped" => {
+            Event::Answered { restore: None, at }
+        }
         Err(e) if definite_refusal(e) => Event::Refused(e.words()),
         Err(e) => Event::Undeliverable(e.words()),
     }

@@ -1,7 +1,9 @@
 //! Shared fixtures: the demo fleet at a fixed clock and seed, loaded into an app.
 #![allow(dead_code)]
 
+pub mod home;
 pub mod kube_fleet;
+pub mod proxy;
 pub mod served;
 pub mod wired;
 

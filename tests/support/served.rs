@@ -29,16 +29,26 @@ impl Server {
 
 /// Serves until the `Server` is dropped, taking `operator`'s token (and `viewer`'s, read-only).
 pub async fn serve(operator: &str, viewer: Option<&str>) -> Server {
+    serve_with(operator, viewer, 60, Vec::new()).await
+}
+
+/// `serve`, with `tenants` and simulated `outages`.
+pub async fn serve_with(
+    operator: &str,
+    viewer: Option<&str>,
+    tenants: usize,
+    outages: Vec<snapdeck::domain::region::Outage>,
+) -> Server {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let clock = Arc::new(ManualClock::new(super::now()));
     let config = ServeConfig {
         seed: super::SEED,
-        tenants: 60,
+        tenants,
         clock: clock.clone(),
         tokens: Tokens::new(operator.into(), viewer.map(str::to_string)).unwrap(),
-        outages: Vec::new(),
+        outages,
     };
     let (stop, stopped) = oneshot::channel::<()>();
     tokio::spawn(serve::run(listener, config, async {

@@ -44,7 +44,19 @@ pub fn command(config: &Config, action: FailoverAction) -> Result<ExitCode, Fail
             drill,
             ..
         } => run::run(config, &plan, &run, confirm, fail_back, drill),
-        FailoverAction::Resume { batch, run, .. } => run::resume(config, &batch, &run),
+        FailoverAction::Resume {
+            batch,
+            run,
+            retry_failed,
+            confirm_tenants,
+            ..
+        } => {
+            let asked = run::Asked {
+                retry_failed,
+                confirm: confirm_tenants,
+            };
+            run::resume(config, &batch, &run, &asked)
+        }
     }
 }
 

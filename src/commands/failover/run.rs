@@ -20,7 +20,7 @@ use crate::domain::region::RegionStatus;
 use crate::domain::restore::{CreateRestore, Restore, RestoreMode, RestorePurpose};
 use crate::domain::tenant::TenantId;
 use crate::domain::verify::Check;
-use crate::domain::workflow::failover::{BatchFlow, BatchSpec, Stage};
+use crate::domain::workflow::failover::{BatchEvent, BatchFlow, BatchSpec, Stage};
 use crate::journal;
 use crate::ops::batch_voice::{self, Voice};
 use crate::ops::client::Client;
@@ -106,11 +106,24 @@ pub fn run(
             path.display(),
             file.batch
         ));
-        drive(config, &runner, &file, run, &*voice).await
+        drive(config, &runner, &file, run, &*voice, &Asked::default()).await
     })
 }
 
-pub fn resume(config: &Config, batch: &str, run: &RunArgs) -> Result<ExitCode, Failure> {
+/// What a person asks of a resumed batch once it has been listed.
+#[derive(Debug, Default)]
+pub struct Asked {
+    pub retry_failed: bool,
+    /// Slugs whose restore is confirmed whatever its checks said.
+    pub confirm: Vec<String>,
+}
+
+pub fn resume(
+    config: &Config,
+    batch: &str,
+    run: &RunArgs,
+    asked: &Asked,
+) -> Result<ExitCode, Failure> {
     refuse_read_only(config)?;
     let file = batch_file::load(journal_path()?.as_path(), batch).map_err(user)?;
     let (source, label) = crate::commands::source::acting_source(
@@ -133,7 +146,7 @@ pub fn resume(config: &Config, batch: &str, run: &RunArgs) -> Result<ExitCode, F
             if unsent == 1 { "its" } else { "their" },
             if unsent == 1 { "" } else { "s" },
         ));
-        drive(config, &runner, &file, run, &*voice).await
+        drive(config, &runner, &file, run, &*voice, asked).await
     })
 }
 
@@ -247,7 +260,16 @@ async fn drive(
     file: &BatchFile,
     run: &RunArgs,
     voice: &dyn Voice,
+    asked: &Asked,
 ) -> Result<ExitCode, Failure> {
+    for slug in &asked.confirm {
+        if !file.members.iter().any(|m| &m.slug == slug) {
+            return Err(user(format!(
+                "--confirm-tenant {slug}: no tenant of batch {} is called that",
+                file.batch
+            )));
+        }
+    }
     let spec = BatchSpec {
         batch: file.batch.clone(),
         region: file.region.clone(),
@@ -263,7 +285,25 @@ async fn drive(
         .filter(|m| !m.excluded)
         .map(BatchMember::member)
         .collect();
-    let (flow, wants) = BatchFlow::new(spec, members);
+    let (mut flow, mut wants) = BatchFlow::new(spec, members);
+    if asked.retry_failed || !asked.confirm.is_empty() {
+        // What was asked applies to the batch as it is now: listed first.
+        wants = flow.step(runner.list(&file.batch).await);
+        let failed: Vec<TenantId> = flow
+            .members
+            .iter()
+            .filter(|m| asked.retry_failed && m.stage == Stage::Failed)
+            .map(|m| m.tenant.clone())
+            .collect();
+        for tenant in failed {
+            wants.extend(flow.step(BatchEvent::Retry(tenant)));
+        }
+        for slug in &asked.confirm {
+            if let Some(m) = file.members.iter().find(|m| &m.slug == slug) {
+                wants.extend(flow.step(BatchEvent::ConfirmOne(m.tenant.clone())));
+            }
+        }
+    }
     let points: HashMap<TenantId, DateTime<Utc>> = file
         .members
         .iter()
@@ -361,18 +401,61 @@ fn summary_table(flow: &BatchFlow) -> String {
             m.checks_words(),
         ));
     }
-    let awaiting = flow
+    out.push_str(&next_steps(flow));
+    out
+}
+
+/// What a person can do next, each with its command.
+fn next_steps(flow: &BatchFlow) -> String {
+    let batch = &flow.spec.batch;
+    let awaiting = |passed: bool| {
+        flow.members
+            .iter()
+            .filter(|m| m.stage == Stage::Awaiting && m.checks_passed(flow.spec.verify) == passed)
+            .map(|m| m.slug.as_str())
+            .collect::<Vec<_>>()
+    };
+    let (passed, not) = (awaiting(true), awaiting(false));
+    let count = |s: &[&str]| humanize::count(s.len(), "restore");
+    let mut out = String::new();
+    if !passed.is_empty() {
+        out.push_str(&format!(
+            "\n{} passed every check and await confirmation: snapdeck failover resume --batch \
+             {batch} --confirm-passed --swap-dns\n",
+            count(&passed)
+        ));
+    }
+    if !not.is_empty() {
+        out.push_str(&format!(
+            "\n{} did not pass every check (or were not checked): read each one's checks \
+             (snapdeck verify RESTORE_ID, or the dashboard), then confirm it alone: snapdeck \
+             failover resume --batch {batch} --confirm-tenant {}\n",
+            count(&not),
+            not[0]
+        ));
+    }
+    let failed = flow
         .members
         .iter()
-        .filter(|m| m.stage == Stage::Awaiting)
+        .filter(|m| m.stage == Stage::Failed)
         .count();
-    if awaiting > 0 {
+    if failed > 0 {
         out.push_str(&format!(
-            "\n{} awaiting a person: `snapdeck failover resume --batch {} --confirm-passed \
-             --swap-dns` confirms those whose checks all passed; the others one by one in the \
-             dashboard\n",
-            humanize::count(awaiting, "restore"),
-            flow.spec.batch
+            "\n{} failed: snapdeck failover resume --batch {batch} --retry-failed launches \
+             them again\n",
+            humanize::count(failed, "restore")
+        ));
+    }
+    let confirmed = flow
+        .members
+        .iter()
+        .filter(|m| m.stage == Stage::Confirmed)
+        .count();
+    if confirmed > 0 {
+        out.push_str(&format!(
+            "\n{} confirmed, DNS not moved yet: snapdeck failover resume --batch {batch} \
+             --swap-dns\n",
+            humanize::count(confirmed, "restore")
         ));
     }
     out

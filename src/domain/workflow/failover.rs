@@ -176,10 +176,12 @@ impl BatchFlow {
             }
             BatchEvent::ConfirmPassed => {
                 let verify = self.spec.verify;
-                self.confirm_where(|m| m.checks_passed(verify))
+                self.confirm_where(Asker::Person, |m| m.checks_passed(verify))
             }
-            BatchEvent::ConfirmOne(tenant) => self.confirm_where(|m| m.tenant == tenant),
-            BatchEvent::SwapConfirmed => self.swap_confirmed(),
+            BatchEvent::ConfirmOne(tenant) => {
+                self.confirm_where(Asker::Person, |m| m.tenant == tenant)
+            }
+            BatchEvent::SwapConfirmed => self.swap_confirmed(Asker::Person),
             BatchEvent::Retry(tenant) => {
                 if let Some(m) = self
                     .member_mut(&tenant)
@@ -262,19 +264,19 @@ impl BatchFlow {
         let mut wants = Vec::new();
         if self.spec.confirm_passed {
             let verify = self.spec.verify;
-            wants.extend(self.confirm_where(|m| m.checks_passed(verify)));
+            wants.extend(self.confirm_where(Asker::Rule, |m| m.checks_passed(verify)));
         }
         if self.spec.swap_dns {
-            wants.extend(self.swap_confirmed());
+            wants.extend(self.swap_confirmed(Asker::Rule));
         }
         wants
     }
 
-    fn confirm_where(&mut self, which: impl Fn(&Member) -> bool) -> Vec<BatchWant> {
+    fn confirm_where(&mut self, asker: Asker, which: impl Fn(&Member) -> bool) -> Vec<BatchWant> {
         let batch = self.spec.batch.clone();
         let mut wants = Vec::new();
         for m in self.members.iter_mut() {
-            if m.stage != Stage::Awaiting || m.sending.is_some() || !which(m) {
+            if m.stage != Stage::Awaiting || !asker.may(m) || !which(m) {
                 continue;
             }
             let Some(restore) = m.restore.as_ref().map(|r| r.id.clone()) else {
@@ -287,10 +289,10 @@ impl BatchFlow {
         wants
     }
 
-    fn swap_confirmed(&mut self) -> Vec<BatchWant> {
+    fn swap_confirmed(&mut self, asker: Asker) -> Vec<BatchWant> {
         let mut wants = Vec::new();
         for m in self.members.iter_mut() {
-            if m.stage != Stage::Confirmed || m.sending.is_some() {
+            if m.stage != Stage::Confirmed || !asker.may(m) {
                 continue;
             }
             let Some(restore) = m.restore.as_ref().map(|r| r.id.clone()) else {
@@ -349,6 +351,7 @@ impl BatchFlow {
             Event::Refused(why) | Event::Unjournaled(why) => {
                 m.sending = None;
                 m.resend_at = None;
+                m.held = true;
                 m.note = Some(why);
                 m.stage = match m.stage {
                     Stage::Launching => Stage::Failed,
@@ -380,7 +383,10 @@ impl BatchFlow {
 
     /// The batch's list: each restore goes to its member, by id, or by tenant for a member
     /// whose launch has not been answered (a resumed batch, a launch answered too late).
-    fn listed(&mut self, restores: Vec<Restore>, at: DateTime<Utc>) -> Vec<BatchWant> {
+    fn listed(&mut self, mut restores: Vec<Restore>, at: DateTime<Utc>) -> Vec<BatchWant> {
+        // Newest first: a tenant launched again after a failure is its newest restore, and
+        // a resumed batch must not take the old failure for it.
+        restores.sort_by_key(|r| std::cmp::Reverse(r.requested_at));
         self.list_failing = None;
         self.listed_at = Some(at);
         let verify = self.spec.verify;
@@ -451,7 +457,22 @@ impl BatchFlow {
     }
 }
 
+/// Who asks for a confirm or a swap: a person (again, after a refusal), or the batch's own
+/// `--confirm-passed` / `--swap-dns`, which never insists on a write refused once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Asker {
+    Person,
+    Rule,
+}
+
+impl Asker {
+    fn may(self, m: &Member) -> bool {
+        m.sending.is_none() && (self == Asker::Person || !m.held)
+    }
+}
+
 fn send(m: &mut Member, write: Write) -> BatchWant {
+    m.held = false;
     m.sending = Some((write.clone(), 1));
     m.resend_at = None;
     BatchWant::Send {

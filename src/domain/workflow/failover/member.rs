@@ -79,6 +79,8 @@ pub struct Member {
     pub note: Option<String>,
     /// How many times it was launched (a retry launches it again, with a new key).
     pub launches: u32,
+    /// Its last write was refused: nothing is sent for it again without a person.
+    pub held: bool,
     /// Its earlier restores, failed and launched again: never taken for its current one.
     pub retired: Vec<RestoreId>,
     /// The write in flight and how many times it went.
@@ -101,6 +103,7 @@ impl Member {
             note: None,
             launches: 0,
             retired: Vec::new(),
+            held: false,
             sending: None,
             resend_at: None,
         }

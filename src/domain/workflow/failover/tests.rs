@@ -430,3 +430,57 @@ fn a_failed_restore_is_said_in_its_own_words() {
     assert!(flow.is_done());
     assert_eq!(flow.totals().failed, 1);
 }
+
+#[test]
+fn a_refused_swap_or_confirm_is_not_sent_again_without_a_person() {
+    let (mut flow, _) = BatchFlow::new(
+        BatchSpec {
+            confirm_passed: true,
+            swap_dns: true,
+            verify: false,
+            ..spec(1)
+        },
+        members(1),
+    );
+    listed(&mut flow, vec![restore(0, RestorePhase::Completed)], 0);
+    // Adopted confirmed (a resumed batch): the rule asks for the swap once.
+    assert_eq!(flow.member(&id(0)).unwrap().stage, Stage::Swapping);
+    let wants = flow.step(BatchEvent::Member {
+        tenant: id(0),
+        event: Box::new(Event::Refused("409 swap_in_progress".into())),
+    });
+    assert!(wants.is_empty(), "{wants:?}");
+    for _ in 0..20 {
+        assert!(
+            !flow
+                .step(BatchEvent::Tick)
+                .iter()
+                .any(|w| matches!(w, BatchWant::Send { .. }))
+        );
+    }
+    assert!(flow.is_done());
+    // A person asks again: it goes.
+    let wants = flow.step(BatchEvent::SwapConfirmed);
+    assert!(matches!(
+        &wants[..],
+        [BatchWant::Send {
+            write: Write::Swap { .. },
+            ..
+        }]
+    ));
+}
+
+#[test]
+fn a_resumed_batch_takes_a_tenants_newest_restore_not_its_old_failure() {
+    let (mut flow, _) = BatchFlow::new(spec(1), members(1));
+    let mut old = restore(0, RestorePhase::Failed);
+    old.requested_at = at() - Duration::hours(1);
+    let mut again = restore(0, RestorePhase::RestoringVolume);
+    again.id = "rst_0b".into();
+    listed(&mut flow, vec![old, again], 0);
+    let m = flow.member(&id(0)).unwrap();
+    assert_eq!(
+        (m.stage.clone(), m.restore.as_ref().unwrap().id.0.as_str()),
+        (Stage::Running, "rst_0b")
+    );
+}

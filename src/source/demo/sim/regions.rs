@@ -17,6 +17,8 @@ pub(crate) struct Outages {
     /// The statuses last reported, to send the list again only when one changed.
     reported: Vec<Region>,
     up_since: Option<DateTime<Utc>>,
+    /// When the simulation started: outages end counted from it.
+    started: Option<DateTime<Utc>>,
 }
 
 impl Sim {
@@ -27,6 +29,7 @@ impl Sim {
             .iter()
             .map(|o| (o.clone(), now.checked_add_signed(o.after).unwrap_or(now)))
             .collect();
+        self.outages.started = Some(now);
         let start = now - UP_FOR;
         self.outages.up_since = Some(start.duration_trunc(Duration::hours(1)).unwrap_or(start));
         self
@@ -60,7 +63,7 @@ impl Sim {
             None => Region {
                 name: name.to_string(),
                 status: RegionStatus::Ok,
-                since: self.outages.up_since,
+                since: self.back_since(name).or(self.outages.up_since),
                 message: None,
             },
         }
@@ -72,13 +75,33 @@ impl Sim {
             .is_some_and(|(o, _)| o.status == RegionStatus::Down)
     }
 
-    /// The latest outage of `region` that has begun, and when it began.
+    /// The latest outage of `region` that has begun and is not over, and when it began.
     fn begun(&self, region: &str) -> Option<&(Outage, DateTime<Utc>)> {
         self.outages
             .list
             .iter()
-            .filter(|(o, at)| o.region == region && *at <= self.now)
+            .filter(|(o, at)| o.region == region && *at <= self.now && !self.over(o))
             .max_by_key(|(_, at)| *at)
+    }
+
+    /// Whether `outage` has ended by now.
+    fn over(&self, outage: &Outage) -> bool {
+        let started = self.outages.started.unwrap_or(self.now);
+        outage
+            .until
+            .and_then(|end| started.checked_add_signed(end))
+            .is_some_and(|end| end <= self.now)
+    }
+
+    /// When `region`'s last outage that is over ended: it is `ok` since then.
+    fn back_since(&self, region: &str) -> Option<DateTime<Utc>> {
+        let started = self.outages.started?;
+        self.outages
+            .list
+            .iter()
+            .filter(|(o, _)| o.region == region && self.over(o))
+            .filter_map(|(o, _)| started.checked_add_signed(o.until?))
+            .max()
     }
 
     /// The regions, when they changed since last asked (the first time, always).
