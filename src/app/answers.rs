@@ -20,6 +20,7 @@ impl App {
                 .push(Effect::Record(Box::new(journal_outcome(key, &outcome))));
         }
         self.drill_answered(&pending.op, &outcome);
+        self.batch_answered(&pending, &outcome);
         match outcome {
             Ok(reply) => self.deliver_reply(id, &pending, reply),
             Err(error) => self.deliver_error(id, &pending, error),
@@ -31,6 +32,7 @@ impl App {
             (Waiter::EventLog, reply) => self.answered_events(id, Ok(reply)),
             (Waiter::History, Reply::RestorePoints(page)) => self.on_points(id, &pending.op, page),
             (Waiter::Follow, Reply::Restore(restore)) => self.followed(*restore),
+            (Waiter::Batch, Reply::Restores(page)) => self.on_batch_page(page),
             (_, Reply::Refreshed) => {
                 let what = match self.last_load_changes {
                     0 => "nothing changed".to_string(),

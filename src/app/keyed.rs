@@ -39,6 +39,7 @@ impl App {
             (Screen::Wizard(_), _) => self.on_wizard_key(key, action),
             (Screen::Monitor(_), _) => self.on_monitor_key(key, action),
             (Screen::Dns(_), _) => self.on_dns_key(key, action),
+            (Screen::Failover(_), _) => self.on_failover_key(key, action),
             (_, None) => self.dirty = false,
             (Screen::Fleet, Some(action)) => self.on_fleet_action(action),
             (Screen::Tenant(_), Some(action)) => self.on_tenant_action(action),

@@ -1,11 +1,13 @@
 //! Keys as data: each screen and modal has a table of bindings, and its key handler, its `?`
 //! help and its hint line are all read from that one table, so they cannot drift apart.
 
+mod failover;
 mod screens;
 mod typing;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+pub use failover::{FAILOVER_BATCH_KEYS, FAILOVER_PLAN_KEYS};
 pub use screens::{
     COMMON_KEYS, DNS_KEYS, FLEET_KEYS, JOURNAL_KEYS, MONITOR_KEYS, REGIONS_KEYS, REQUESTS_KEYS,
     RESTORES_KEYS, TENANT_KEYS,
@@ -84,6 +86,14 @@ pub enum Action {
     /// Point the tenant's hostname at its restored spoke, or back (each asks for the slug).
     SwapDns,
     RollbackDns,
+    /// The Regions screen's `F`: the region's failover plan.
+    PlanFailover,
+    MoreAtOnce,
+    FewerAtOnce,
+    ToggleExclude,
+    ConfirmAllPassed,
+    RetryFailed,
+    DropTenant,
 }
 
 impl Action {
@@ -100,6 +110,9 @@ impl Action {
                 | Action::SwapDns
                 | Action::RollbackDns
                 | Action::Acknowledge
+                | Action::ConfirmAllPassed
+                | Action::RetryFailed
+                | Action::DropTenant
         )
     }
 }

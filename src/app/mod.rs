@@ -4,6 +4,7 @@ mod answers;
 pub mod columns;
 pub mod drill_runs;
 pub mod drills;
+pub mod failover_runs;
 pub mod goto;
 pub mod history;
 mod keyed;
@@ -90,6 +91,8 @@ pub struct App {
     /// The tenant screen's past drills (the tenant in front).
     drills: Option<drills::PastDrills>,
     /// Drills launched from this dashboard, each followed to its end.
+    /// A region's failover plan and, once launched, its batch.
+    failover: Option<Box<screens::failover::FailoverRun>>,
     drill_flows: std::collections::HashMap<
         crate::domain::ids::RestoreId,
         crate::domain::workflow::DrillFlow,
@@ -149,6 +152,7 @@ impl App {
             history: None,
             drills: None,
             drill_flows: std::collections::HashMap::new(),
+            failover: None,
             restores_seen_at: None,
             follow_ticks: 0,
             outbox: outbox::Outbox::new(settings.session),
@@ -465,6 +469,7 @@ impl App {
             self.effects.push(Effect::Record(Box::new(outcome)));
         }
         self.drill_answered(&pending.op, &Err(error.clone()));
+        self.batch_answered(&pending, &Err(error.clone()));
         self.deliver_error(id, &pending, error);
     }
 

@@ -75,6 +75,11 @@ impl Outbox {
         }
     }
 
+    /// This dashboard's session, the first part of its keys.
+    pub fn session(&self) -> &str {
+        self.keys.session()
+    }
+
     /// `write` with its key (`Keys::keyed`, the one policy).
     pub fn keyed(&mut self, write: Op) -> Op {
         self.keys.keyed(write)

@@ -24,6 +24,7 @@ impl App {
         }
         self.poll_event_logs(false);
         self.tick_drills();
+        self.tick_batch();
         self.fleet.evaluate_due(now);
         self.want_exposure(now);
         if let Screen::Tenant(card) = self.screen() {

@@ -35,11 +35,14 @@ pub fn totals_words(t: &Totals) -> String {
 pub fn projected_words(flow: &BatchFlow, now: DateTime<Utc>) -> String {
     match flow.projected(now) {
         None => "nothing left to restore".into(),
-        Some((last, 0)) => format!("all back by {} UTC, within the RTO", clock(last, now)),
+        Some((last, 0)) => format!(
+            "all back by {} UTC, within the RTO",
+            clock(last, flow.spec.deadline)
+        ),
         Some((last, past)) => format!(
             "all back by {} UTC, {past} past the RTO ({} UTC)",
-            clock(last, now),
-            clock(flow.spec.deadline, now)
+            clock(last, flow.spec.deadline),
+            flow.spec.deadline.format("%H:%M")
         ),
     }
 }
@@ -49,7 +52,7 @@ fn member_words(flow: &BatchFlow, tenant: &TenantId) -> String {
     let Some(m) = flow.member(tenant) else {
         return String::new();
     };
-    let mut words = format!("{}: {}", m.slug, m.stage.word());
+    let mut words = format!("{}: {}", m.slug, m.state_word());
     if let Some(r) = &m.restore {
         words.push_str(&format!(" · {}", r.id));
     }

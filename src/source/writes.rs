@@ -47,6 +47,11 @@ pub struct Keys {
 }
 
 impl Keys {
+    /// This run's part of every key.
+    pub fn session(&self) -> &str {
+        &self.session
+    }
+
     pub fn new(session: String) -> Keys {
         Keys {
             session,

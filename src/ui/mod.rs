@@ -1,6 +1,7 @@
 //! Drawing only: reads app state, writes to the frame. No I/O, no state changes.
 
 pub mod dns;
+pub mod failover;
 pub mod fleet;
 pub mod format;
 pub mod help;
@@ -90,6 +91,9 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, now: DateTime<Utc>) -> 
                 monitor::draw(frame, below_header, app, restore, theme, now);
             }
             Screen::Dns(swap) => dns::draw(frame, below_header, app, swap, theme, now),
+            Screen::Failover(screen) => {
+                failover::draw(frame, below_header, app, screen, theme, now)
+            }
         }
     }
     if app.modal() == Some(Modal::Help) {

@@ -19,7 +19,7 @@ const NEW_DRILL: Binding = Binding {
     hint: None,
 };
 
-const MOVE: Binding = Binding {
+pub(super) const MOVE: Binding = Binding {
     keys: &[
         (code(KeyCode::Up), Action::Up),
         (code(KeyCode::Down), Action::Down),
@@ -319,6 +319,12 @@ pub const REGIONS_KEYS: &[Binding] = &[
         label: "Enter",
         what: "the region's tenants in the fleet (region:NAME)",
         hint: Some(("Enter", "tenants")),
+    },
+    Binding {
+        keys: &[(ch('F'), Action::PlanFailover)],
+        label: "F",
+        what: "plan the region's failover: who, from what, when each is back against the RTO",
+        hint: Some(("F", "failover plan")),
     },
     Binding {
         keys: &[(code(KeyCode::Esc), Action::Back)],

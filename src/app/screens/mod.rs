@@ -4,6 +4,7 @@
 
 pub mod dns;
 pub mod event_log;
+pub mod failover;
 pub mod fleet;
 pub mod journal;
 pub mod monitor;
@@ -14,11 +15,12 @@ pub mod tenant;
 pub mod wizard;
 
 use super::keys::{
-    Binding, CONFIRM_PROMPT_KEYS, DNS_KEYS, FILTER_KEYS, FLEET_KEYS, GOTO_KEYS, JOURNAL_KEYS,
-    MONITOR_KEYS, PROMPT_KEYS, REGIONS_KEYS, REQUESTS_KEYS, RESTORES_KEYS, TENANT_KEYS,
-    WIZARD_KEYS,
+    Binding, CONFIRM_PROMPT_KEYS, DNS_KEYS, FAILOVER_BATCH_KEYS, FAILOVER_PLAN_KEYS, FILTER_KEYS,
+    FLEET_KEYS, GOTO_KEYS, JOURNAL_KEYS, MONITOR_KEYS, PROMPT_KEYS, REGIONS_KEYS, REQUESTS_KEYS,
+    RESTORES_KEYS, TENANT_KEYS, WIZARD_KEYS,
 };
 use dns::DnsScreen;
+pub use failover::FailoverScreen;
 use journal::JournalScreen;
 use monitor::MonitorScreen;
 use regions::RegionsScreen;
@@ -47,6 +49,8 @@ pub enum Screen {
     Monitor(Box<MonitorScreen>),
     /// Pointing a tenant's hostname at its restored spoke: the plan, then the swap as it goes.
     Dns(Box<DnsScreen>),
+    /// A region's failover: the plan, then the batch.
+    Failover(Box<FailoverScreen>),
 }
 
 impl Screen {
@@ -67,6 +71,9 @@ impl Screen {
             Screen::Monitor(_) => MONITOR_KEYS,
             Screen::Dns(d) if d.prompt.is_some() => PROMPT_KEYS,
             Screen::Dns(_) => DNS_KEYS,
+            Screen::Failover(f) if f.prompt.is_some() => PROMPT_KEYS,
+            Screen::Failover(f) if f.launched => FAILOVER_BATCH_KEYS,
+            Screen::Failover(_) => FAILOVER_PLAN_KEYS,
         }
     }
 
@@ -76,6 +83,7 @@ impl Screen {
             Screen::Wizard(_) => true,
             Screen::Monitor(m) => m.prompt.is_some(),
             Screen::Dns(d) => d.prompt.is_some(),
+            Screen::Failover(f) => f.prompt.is_some(),
             _ => false,
         }
     }
@@ -92,6 +100,7 @@ impl Screen {
             Screen::Wizard(_) => "restore",
             Screen::Monitor(_) => "monitor",
             Screen::Dns(_) => "DNS swap",
+            Screen::Failover(_) => "failover",
         }
     }
 }

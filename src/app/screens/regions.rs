@@ -174,6 +174,10 @@ impl App {
             }
             Action::Back => return self.close_screen(),
             Action::Open => return self.show_region(rows.get(row).cloned()),
+            Action::PlanFailover => match rows.get(row).cloned() {
+                Some(name) => return self.plan_failover(name),
+                None => return,
+            },
             other => return self.on_common_action(other),
         };
         list.selected = rows.get(to).cloned();

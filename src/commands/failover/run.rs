@@ -396,7 +396,7 @@ fn summary_table(flow: &BatchFlow) -> String {
         out.push_str(&format!(
             "{:<width$}  {:<13}  {:<10}  {:<18}  {note}\n",
             m.slug,
-            m.stage.word(),
+            m.state_word(),
             restore,
             m.checks_words(),
         ));
@@ -470,7 +470,7 @@ fn summary_json(flow: &BatchFlow) -> String {
             json!({
                 "tenant_id": m.tenant,
                 "slug": m.slug,
-                "state": m.stage.word(),
+                "state": m.state_word(),
                 "restore_id": m.restore.as_ref().map(|r| &r.id),
                 "target_slug": m.restore.as_ref().map(|r| &r.target_slug),
                 "phase": m.phase().map(|p| p.as_str()),

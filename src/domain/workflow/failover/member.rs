@@ -153,6 +153,30 @@ impl Member {
         format!("{passed} of {total} passed")
     }
 
+    /// Its state in a word, "queued" for a restore launched but not started.
+    pub fn state_word(&self) -> &'static str {
+        match (&self.stage, self.phase()) {
+            (Stage::Running, Some(RestorePhase::Queued)) => "queued",
+            (stage, _) => stage.word(),
+        }
+    }
+
+    /// How far its restore is: "42% restoring volume", "restored", "—".
+    pub fn progress_words(&self) -> String {
+        let Some(phase) = self.phase() else {
+            return "—".into();
+        };
+        match phase {
+            RestorePhase::AwaitingConfirmation | RestorePhase::Completed => "restored".into(),
+            RestorePhase::Queued => "queued".into(),
+            p if p.is_active() => match self.progress() {
+                Some(done) => format!("{:.0}% {}", done * 100.0, p.label().replace('_', " ")),
+                None => p.label().replace('_', " "),
+            },
+            p => p.label().replace('_', " "),
+        }
+    }
+
     /// Its restore's phase, when it has one.
     pub fn phase(&self) -> Option<&RestorePhase> {
         self.restore.as_ref().map(|r| &r.phase)
