@@ -143,7 +143,8 @@ fn request(t: &Transport, op: &Op) -> Result<(Request, String), Failure> {
             Request::Get(t.url(&["drills"], &query))
         }
         Op::BatchRestores { batch, cursor } => {
-            let mut query = vec![("batch", batch.as_str())];
+            // The contract's largest page: a walk of 2 000 restores is two requests.
+            let mut query = vec![("batch", batch.as_str()), ("limit", "1000")];
             if let Some(c) = cursor {
                 query.push(("cursor", c.as_str()));
             }
