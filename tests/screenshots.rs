@@ -151,6 +151,19 @@ fn shoot_all(dir: &Path) -> Vec<PathBuf> {
     let wanted = key(&mut regions, KeyCode::Char('5'));
     support::expose(&mut regions, wanted);
     paths.push(shoot(dir, "regions", &mut regions, &theme, (160, 45)));
+    // `F` on eu-west-1: its failover plan, then the batch just launched.
+    key(&mut regions, KeyCode::Char('F'));
+    paths.push(shoot(dir, "failover-plan", &mut regions, &theme, (160, 45)));
+    key(&mut regions, KeyCode::Char('L'));
+    type_text(&mut regions, "eu-west-1");
+    key(&mut regions, KeyCode::Enter);
+    paths.push(shoot(
+        dir,
+        "failover-batch",
+        &mut regions,
+        &theme,
+        (160, 45),
+    ));
     let mut from_copy = app(60);
     from_copy.update(snapdeck::app::Msg::Source(told), support::now());
     key(&mut from_copy, KeyCode::Char('/'));
