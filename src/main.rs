@@ -7,10 +7,6 @@ use snapdeck::cli::{Cli, Command, StatusFormat};
 use snapdeck::commands::{self, Failure, UserError, print_out, user};
 use snapdeck::config;
 
-#[cfg(feature = "jemalloc")]
-#[global_allocator]
-static JEMALLOC: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
-
 fn main() -> ExitCode {
     one_malloc_arena();
     // `status` is read by monitoring systems: when it cannot judge (bad arguments or config,
@@ -198,8 +194,12 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
 /// (169.1 MB → 169.1 MB over 30 minutes). jemalloc (tikv-jemallocator, background thread,
 /// 1 s decay) loaded a million tenants in 4.3 s instead of 9.1 s but grew ~75 MB/h idle at
 /// 100 000 (decay 0 and one arena grew too) and peaked at 300 MB in `status --json`. It costs
-/// a million-tenant load time (the load's threads queue on its lock). Called before any
-/// thread starts, as glibc asks.
+/// a million-tenant load time (the load's threads queue on its lock). Tried again side by side
+/// (issue 26, tikv-jemallocator 0.6 with background threads, same source): jemalloc loaded a
+/// million in 5.2–5.8 s (this: 9.4 s) and ran `status --json` at 100 000 in 1.0–1.3 s (this:
+/// 1.6 s), but an idle 100 000-tenant screen grew ~58 MB/h over 30 minutes with either
+/// dirty/muzzy decay 500 ms/0 on 2 arenas or 0/0, where this stayed at 206.9 MB. A wall
+/// screen runs for days: flat memory wins. Called before any thread starts, as glibc asks.
 fn one_malloc_arena() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets an allocator parameter; no other thread exists yet.
