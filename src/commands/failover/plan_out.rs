@@ -60,7 +60,9 @@ pub fn table(plan: &Plan, projection: &Projection, unknown: &[String]) -> String
     let width = plan
         .entries
         .iter()
-        .map(|e| e.slug.chars().count())
+        .map(|e| e.slug.as_str())
+        .chain(plan.left_out.iter().map(|l| l.slug()))
+        .map(|slug| slug.chars().count())
         .max()
         .unwrap_or(6)
         .max(6);

@@ -47,12 +47,14 @@ pub fn command(config: &Config, format: StatusFormat, problems: bool) -> Result<
         acting: &acting,
         exposure: &exposure,
     };
-    use std::io::Write;
+    use std::io::{IsTerminal, Write};
     let stdout = std::io::stdout().lock();
+    let pretty = stdout.is_terminal();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout);
     let written = match format {
         StatusFormat::Json => {
-            judged.write_json(&mut out, problems, refresh_interval(config).num_seconds())
+            let interval = refresh_interval(config).num_seconds();
+            judged.write_json(&mut out, problems, interval, pretty)
         }
         StatusFormat::Table => judged.write_table(&mut out, problems, now),
         StatusFormat::Nagios => judged.write_nagios(&mut out),

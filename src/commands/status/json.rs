@@ -10,18 +10,25 @@ use crate::domain::region::exposure::RegionExposure;
 use crate::domain::{Health, Level, Tenant};
 use crate::fleet::Fleet;
 
+/// Indented for a person (`pretty`), compact for a script: at 100 000 tenants the indentation
+/// is a third of 157 MB, and of the time.
 pub(super) fn write(
     out: &mut impl Write,
     status: &Status<'_>,
     problems_only: bool,
     refresh_interval_seconds: i64,
+    pretty: bool,
 ) -> io::Result<()> {
     let doc = Document {
         status,
         rows: ordered(status.fleet, problems_only),
         refresh_interval_seconds,
     };
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
+    match pretty {
+        true => serde_json::to_writer_pretty(&mut *out, &doc),
+        false => serde_json::to_writer(&mut *out, &doc),
+    }
+    .map_err(io::Error::from)?;
     out.write_all(b"\n")
 }
 

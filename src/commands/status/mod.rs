@@ -59,14 +59,16 @@ impl Status<'_> {
     }
 
     /// `{"generated_at", "refresh_interval_seconds", "summary", "unread", "acting",
-    /// "tenants": [<contract tenant> + observed_at + health]}`, streamed.
+    /// "tenants": [<contract tenant> + observed_at + health]}`, streamed; indented when
+    /// `pretty` (a terminal), compact for a script.
     pub fn write_json(
         &self,
         out: &mut impl Write,
         problems_only: bool,
         refresh_interval_seconds: i64,
+        pretty: bool,
     ) -> io::Result<()> {
-        json::write(out, self, problems_only, refresh_interval_seconds)
+        json::write(out, self, problems_only, refresh_interval_seconds, pretty)
     }
 
     /// A plain-text table, the pages first, then one line per tenant, worst first.
@@ -101,7 +103,7 @@ pub fn write_json(
         acting: &acting,
         exposure: &exposure,
     };
-    status.write_json(out, problems_only, refresh_interval_seconds)
+    status.write_json(out, problems_only, refresh_interval_seconds, false)
 }
 
 /// The acting side as read: judged at `now` against the fleet's tenants (their slugs and

@@ -147,8 +147,14 @@ pub fn plan<'a>(
     let mut entries = Vec::new();
     let mut left_out = Vec::new();
     let mut drills = Vec::new();
+    let originals = originals(&scope, &tenants);
     for t in &candidates {
-        let own = estimate::drill_of(t, points.get(&t.id).map(Vec::as_slice));
+        // A failover's new spoke was never drilled: the tenant it was restored from was.
+        let drilled = match (&t.backup.last_drill, &t.restore_of) {
+            (None, Some(from)) => originals.get(from).copied().unwrap_or(*t),
+            _ => *t,
+        };
+        let own = estimate::drill_of(drilled, points.get(&drilled.id).map(Vec::as_slice));
         drills.extend(own);
         match judge(t, &scope, regions, points, now) {
             Ok((to, point)) => entries.push((*t, to, point, own)),
@@ -183,6 +189,14 @@ pub fn plan<'a>(
         left_out,
         rates,
         made_at: now,
+    }
+}
+
+/// For a fail-back, every tenant by id: the spokes' originals are looked up there.
+fn originals<'a>(scope: &PlanScope, tenants: &[&'a Tenant]) -> HashMap<TenantId, &'a Tenant> {
+    match scope {
+        PlanScope::FailBack { .. } => tenants.iter().map(|t| (t.id.clone(), *t)).collect(),
+        PlanScope::Region { .. } => HashMap::new(),
     }
 }
 

@@ -386,15 +386,22 @@ fn a_fail_back_plans_the_batch_spokes_into_their_original_region() {
         batch: "fo_1".into(),
         spokes: vec![spoke.id.clone()],
     };
+    // The spoke was never drilled; the tenant it was restored from was, in 25 minutes.
+    let fleet = [spoke, tenant("b"), drilled("a", 25)];
     let plan = plan(
         scope,
-        &[spoke, tenant("b")],
+        &fleet,
         &Regions::Unread,
         &Points::new(),
         &HashSet::new(),
         now(),
     );
     assert_eq!(slugs(&plan), ["a-restore-20261206"]);
+    let estimate = plan.entries[0].estimate;
+    assert_eq!(
+        (estimate.took, estimate.basis),
+        (Duration::minutes(25), Basis::OwnDrill)
+    );
     assert_eq!(plan.entries[0].to, "eu-west-1");
     assert_eq!(plan.region, "eu-central-1");
 }

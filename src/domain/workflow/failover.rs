@@ -188,6 +188,7 @@ impl BatchFlow {
                     .filter(|m| m.stage == Stage::Failed)
                 {
                     m.stage = Stage::Waiting;
+                    m.note = None;
                     m.retired.extend(m.restore.take().map(|r| r.id));
                     m.checks = None;
                 }
