@@ -17,50 +17,19 @@ use snapdeck::journal::{Action, IdempotencyKey, Intent, Journal, Outcome, detail
 const TOKEN: &str = "operator-token-for-reports";
 const TICKET: &str = "SUP-9001";
 
+use support::home::Home;
 use support::served::Server;
 
 async fn server() -> Server {
     support::served::serve(TOKEN, None).await
 }
 
-/// A temporary home: the config (polling every second) and the journal.
-struct Home {
-    dir: tempfile::TempDir,
-}
-
+/// The report's two forms, read through the binary in a temporary home.
 impl Home {
-    fn new() -> Home {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("config.toml"),
-            "refresh_interval_secs = 1\n",
-        )
-        .unwrap();
-        Home { dir }
-    }
-
-    fn journal_path(&self) -> std::path::PathBuf {
-        self.dir.path().join("journal.jsonl")
-    }
-
-    /// The binary with `args`, run to its end off the runtime so the server keeps answering.
-    async fn run(&self, server: &Server, args: &[&str]) -> std::process::Output {
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_snapdeck"));
-        command
-            .arg("--config")
-            .arg(self.dir.path().join("config.toml"))
-            .args(["--source", "http", "--url", &server.url])
-            .args(args)
-            .env("SNAPDECK_TOKEN", TOKEN)
-            .env("SNAPDECK_JOURNAL", self.journal_path())
-            .env_remove("SNAPDECK_CONFIG");
-        tokio::task::spawn_blocking(move || command.output().unwrap())
-            .await
-            .unwrap()
-    }
-
     async fn report(&self, server: &Server, id: &str) -> Value {
-        let out = self.run(server, &["report", id, "--format", "json"]).await;
+        let out = self
+            .run(server, TOKEN, &["report", id, "--format", "json"])
+            .await;
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert_eq!(
             out.status.code(),
@@ -72,7 +41,7 @@ impl Home {
     }
 
     async fn markdown(&self, server: &Server, id: &str) -> String {
-        let out = self.run(server, &["report", id]).await;
+        let out = self.run(server, TOKEN, &["report", id]).await;
         assert_eq!(out.status.code(), Some(0));
         String::from_utf8(out.stdout).unwrap()
     }
@@ -181,7 +150,7 @@ async fn restored(server: &Server, journal: &mut Journal) -> Value {
 async fn a_restore_walked_to_a_dns_swap_is_reported_as_the_journal_and_the_control_plane_say() {
     let server = server().await;
     let home = Home::new();
-    let mut journal = Journal::open(&home.journal_path()).unwrap();
+    let mut journal = Journal::open(&home.journal()).unwrap();
     let restore = restored(&server, &mut journal).await;
     let id = restore["id"].as_str().unwrap().to_string();
     let tenant_id = restore["tenant_id"].as_str().unwrap().to_string();
@@ -374,7 +343,9 @@ async fn a_discarded_drills_report_says_it_was_a_drill() {
     let server = server().await;
     let home = Home::new();
     let tick = ticking(server.clock.clone(), Duration::seconds(30));
-    let out = home.run(&server, &["drill", "--pick", "1", "--json"]).await;
+    let out = home
+        .run(&server, TOKEN, &["drill", "--pick", "1", "--json"])
+        .await;
     tick.abort();
     let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
     let drill = &summary["drills"][0];
@@ -438,7 +409,7 @@ async fn a_discarded_drills_report_says_it_was_a_drill() {
 async fn an_unknown_restore_exits_3_in_words() {
     let server = server().await;
     let home = Home::new();
-    let out = home.run(&server, &["report", "rst_nope"]).await;
+    let out = home.run(&server, TOKEN, &["report", "rst_nope"]).await;
     assert_eq!(out.status.code(), Some(3));
     assert!(out.stdout.is_empty());
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -453,7 +424,7 @@ async fn a_source_that_cannot_be_read_or_knows_no_restores_exits_3() {
     let server = server().await;
     let home = Home::new();
     let out = home
-        .run(&server, &["report", "rst_1", "--source", "kube"])
+        .run(&server, TOKEN, &["report", "rst_1", "--source", "kube"])
         .await;
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("the kube source knows no restores"));
@@ -464,7 +435,7 @@ async fn a_source_that_cannot_be_read_or_knows_no_restores_exits_3() {
         .arg(home.dir.path().join("config.toml"))
         .args(["report", "rst_1", "--source", "http", "--url", &server.url])
         .env("SNAPDECK_TOKEN", "not-the-token")
-        .env("SNAPDECK_JOURNAL", home.journal_path())
+        .env("SNAPDECK_JOURNAL", home.journal())
         .env_remove("SNAPDECK_CONFIG");
     let out = tokio::task::spawn_blocking(move || command.output().unwrap())
         .await

@@ -8,7 +8,6 @@ mod support;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde_json::{Value, json};
 use snapdeck::clock::Clock;
-use tokio::net::TcpListener;
 
 const TOKEN: &str = "operator-token-for-status";
 
@@ -255,43 +254,19 @@ async fn status_pages_overdue_tickets_late_restores_and_restores_awaiting_a_pers
 
 /// The reference server behind a proxy that answers `GET /restores` with a 500.
 async fn restores_broken(upstream: String) -> String {
-    use axum::body::Bytes;
-    use axum::http::{HeaderMap, Method, StatusCode, Uri};
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let forward = move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
-        let upstream = upstream.clone();
-        async move {
-            let path = uri.path_and_query().map_or("/", |p| p.as_str()).to_string();
-            if uri.path() == "/api/v1/restores" {
-                let body =
-                    json!({"error": {"code": "internal", "message": "the database is down"}});
-                return (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    HeaderMap::new(),
-                    body.to_string(),
-                );
-            }
-            let mut request = reqwest::Client::new().request(method, format!("{upstream}{path}"));
-            for (name, value) in &headers {
-                if name != "host" {
-                    request = request.header(name, value);
-                }
-            }
-            let answer = request.body(body).send().await.unwrap();
-            let status = answer.status();
-            let mut back = HeaderMap::new();
-            for (name, value) in answer.headers() {
-                if name == "content-type" || name == "etag" {
-                    back.insert(name, value.clone());
-                }
-            }
-            (status, back, answer.text().await.unwrap())
+    use support::proxy::{Instead, error, proxy};
+    let rule: support::proxy::Rule = std::sync::Arc::new(|_, path: &str| {
+        if path.split('?').next() == Some("/api/v1/restores") {
+            error(
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "the database is down",
+            )
+        } else {
+            Instead::Forward
         }
-    };
-    let app = axum::Router::new().fallback(forward);
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    format!("http://{address}")
+    });
+    proxy(upstream, rule).await
 }
 
 /// Restores that cannot be read cannot be judged: UNKNOWN (CRITICAL beside a red tenant, as

@@ -6,7 +6,7 @@
 use super::own_checks::OwnChecks;
 use super::screens::failover::FailoverRun;
 use super::{App, Effect, FlashKind, outbox};
-use crate::domain::restore::{CreateRestore, RestoreMode, RestorePurpose};
+use crate::domain::failover::batch_id;
 use crate::domain::tenant::TenantId;
 use crate::domain::workflow::Event;
 use crate::domain::workflow::failover::{
@@ -22,11 +22,7 @@ impl App {
 
     /// The typed launch: the batch's workflow starts (it lists the batch first).
     pub(in crate::app) fn launch_batch(&mut self) {
-        let batch = format!(
-            "fo_{}_{}",
-            self.now.format("%Y%m%d%H%M"),
-            self.session_tail()
-        );
+        let batch = batch_id(self.now, &self.session_tail());
         let Some(run) = self.failover.as_mut() else {
             return;
         };
@@ -35,16 +31,7 @@ impl App {
             .plan
             .included()
             .map(|e| {
-                let request = CreateRestore {
-                    restore_point_id: e.point.id.clone(),
-                    mode: RestoreMode::NewSpoke,
-                    target_slug: None,
-                    ticket: None,
-                    reason: Some(format!("failover of {region} ({batch})")),
-                    purpose: RestorePurpose::Failover,
-                    target_region: Some(e.to.clone()),
-                    batch: Some(batch.clone()),
-                };
+                let request = run.plan.request(e, &batch);
                 Member::new(e.tenant.clone(), e.slug.clone(), request, e.estimate.took)
             })
             .collect();
@@ -178,6 +165,8 @@ impl App {
                 let restores = std::mem::take(&mut run.listing);
                 let at = self.now;
                 self.step_batch(BatchEvent::Listed { restores, at });
+                let swapped = crate::domain::dns::swapped_restores(&self.dns_swaps);
+                self.step_batch(BatchEvent::Swapped(swapped));
             }
         }
     }

@@ -18,6 +18,15 @@ wire_enum!(
     }
 );
 
+/// The restores these swaps point a hostname at, or are on their way to.
+pub fn swapped_restores<'a>(swaps: impl IntoIterator<Item = &'a DnsSwap>) -> Vec<RestoreId> {
+    swaps
+        .into_iter()
+        .filter(|s| !matches!(s.phase, DnsPhase::Failed | DnsPhase::RolledBack))
+        .map(|s| s.restore_id.clone())
+        .collect()
+}
+
 impl DnsPhase {
     /// The record is on its way somewhere: pending, applying or propagating.
     pub fn is_under_way(&self) -> bool {

@@ -11,5 +11,5 @@ pub mod projection;
 mod tests;
 
 pub use estimate::{Basis, Estimate, Rates};
-pub use plan::{LeftOut, Plan, PlanScope, Planned, PlannedPoint, Points, plan};
+pub use plan::{LeftOut, Plan, PlanScope, Planned, PlannedPoint, Points, batch_id, plan};
 pub use projection::{Projection, project};

@@ -55,7 +55,11 @@ impl Runner {
                         tenant,
                         event: Box::new(self.send(&write).await),
                     },
-                    BatchWant::List => self.list(&flow.spec.batch).await,
+                    BatchWant::List => {
+                        let listed = self.list(&flow.spec.batch).await;
+                        wants.extend(flow.step(listed));
+                        self.swapped()
+                    }
                 };
                 wants.extend(flow.step(event));
             }
@@ -77,6 +81,14 @@ impl Runner {
                 _ = ticks.tick() => wants.extend(flow.step(BatchEvent::Tick)),
             }
         }
+    }
+
+    /// The restores the source's swaps list points at (not failed, not rolled back).
+    fn swapped(&self) -> BatchEvent {
+        let seen = self.client.seen();
+        BatchEvent::Swapped(crate::domain::dns::swapped_restores(
+            seen.swaps.iter().flatten(),
+        ))
     }
 
     /// One walk of the batch's restores.

@@ -7,7 +7,6 @@ use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::failover::projection::clock;
 use crate::domain::tenant::TenantId;
 use crate::domain::workflow::failover::{BatchFlow, Stage, Totals};
 
@@ -17,34 +16,6 @@ pub trait Voice: Send + Sync {
     fn update(&self, flow: &BatchFlow, now: DateTime<Utc>);
     /// Something about the batch as a whole.
     fn note(&self, text: &str);
-}
-
-/// "3 queued · 4 restoring · 2 awaiting · 1 confirmed · 0 swapped · 0 failed".
-pub fn totals_words(t: &Totals) -> String {
-    let mut words = format!(
-        "{} queued · {} restoring · {} awaiting · {} confirmed · {} swapped · {} failed",
-        t.queued, t.restoring, t.awaiting, t.confirmed, t.swapped, t.failed
-    );
-    if t.dropped > 0 {
-        words.push_str(&format!(" · {} dropped", t.dropped));
-    }
-    words
-}
-
-/// "all back by 07:40 UTC, 3 past the RTO" from what is known now.
-pub fn projected_words(flow: &BatchFlow, now: DateTime<Utc>) -> String {
-    match flow.projected(now) {
-        None => "nothing left to restore".into(),
-        Some((last, 0)) => format!(
-            "all back by {} UTC, within the RTO",
-            clock(last, flow.spec.deadline)
-        ),
-        Some((last, past)) => format!(
-            "all back by {} UTC, {past} past the RTO ({} UTC)",
-            clock(last, flow.spec.deadline),
-            flow.spec.deadline.format("%H:%M")
-        ),
-    }
 }
 
 /// A member's line: "northfield-hub: awaiting you · 4 of 4 passed · rst_x".
@@ -107,7 +78,11 @@ impl Voice for Plain {
         let totals = flow.totals();
         if said.1 != Some(totals) {
             said.1 = Some(totals);
-            let text = format!("{} · {}", totals_words(&totals), projected_words(flow, now));
+            let text = format!(
+                "{} · {}",
+                totals.words(),
+                flow.projected_words(flow.projected(now))
+            );
             say(&self.out, &text);
         }
     }
@@ -169,7 +144,8 @@ impl Voice for Live {
         for ((_, bar), n) in self.states.iter().zip(counts) {
             bar.set_position(n as u64);
         }
-        self.projection.set_message(projected_words(flow, now));
+        self.projection
+            .set_message(flow.projected_words(flow.projected(now)));
         self.projection.tick();
     }
 

@@ -94,7 +94,11 @@ impl Runner {
             .entries
             .iter()
             .filter_map(|e| e.outcome.as_ref())
-            .filter(|o| o.result == crate::journal::Verdict::Ok || o.status.is_some_and(definite))
+            .filter(|o| {
+                o.result == crate::journal::Verdict::Ok
+                    || o.status
+                        .is_some_and(crate::source::writes::refused_for_good)
+            })
             .map(|o| &o.idempotency_key)
             .collect();
         let mut adopted = std::collections::HashSet::new();
@@ -226,11 +230,6 @@ impl Runner {
     fn lock_journal(&self) -> std::sync::MutexGuard<'_, Journal> {
         self.journal.lock().unwrap_or_else(|e| e.into_inner())
     }
-}
-
-/// A journaled answer with this status was the control plane's considered no.
-fn definite(status: u16) -> bool {
-    crate::source::writes::definite_refusal(&crate::source::CommandError::new(status, "", ""))
 }
 
 /// The line says so when the restore moved (phase or step progress).

@@ -32,9 +32,14 @@ impl Ended {
 /// garbled answer) it may have been done; only the kube source's read-only answer is a no.
 pub fn definite_refusal(error: &CommandError) -> bool {
     match error.status {
-        Some(status) => (400..500).contains(&status) && status != 408 && status != 429,
+        Some(status) => refused_for_good(status),
         None => error.code == "read_only",
     }
+}
+
+/// A status that says no for good: a 4xx other than 408 and 429.
+pub fn refused_for_good(status: u16) -> bool {
+    (400..500).contains(&status) && status != 408 && status != 429
 }
 
 #[derive(Debug)]

@@ -15,7 +15,6 @@ use crate::domain::failover::projection::clock;
 use crate::domain::failover::{LeftOut, Planned};
 use crate::domain::humanize::{coarse, count};
 use crate::domain::workflow::failover::{BatchFlow, Member, Stage};
-use crate::ops::batch_voice::{projected_words, totals_words};
 use crate::theme::Theme;
 
 pub fn draw(
@@ -104,11 +103,12 @@ fn head_lines<'a>(
             let t = batch.totals();
             let style = if t.failed > 0 { theme.red } else { theme.base };
             lines.push(Line::from(Span::styled(
-                ellipsized(&totals_words(&t), width),
+                ellipsized(&t.words(), width),
                 style,
             )));
-            let projected = projected_words(batch, now);
-            let style = if batch.projected(now).is_some_and(|(_, past)| past > 0) {
+            let projection = batch.projected(now);
+            let projected = batch.projected_words(projection);
+            let style = if projection.is_some_and(|(_, past)| past > 0) {
                 theme.amber
             } else {
                 theme.dim
@@ -290,13 +290,24 @@ fn draw_plan(frame: &mut Frame, area: Rect, run: &FailoverRun, selected: usize, 
             "none excluded".into()
         }
     );
-    let table = Table::new(rows, widths)
+    let table = table(rows, widths, header, title, theme);
+    let mut state = TableState::default().with_selected(Some(selected.saturating_sub(start)));
+    frame.render_stateful_widget(table, area, &mut state);
+}
+
+/// The rows in view, under `header`, in a panel titled `title`.
+fn table<'a>(
+    rows: Vec<Row<'a>>,
+    widths: Vec<Constraint>,
+    header: &[&'a str],
+    title: String,
+    theme: &Theme,
+) -> Table<'a> {
+    Table::new(rows, widths)
         .header(Row::new(header.iter().map(|h| Cell::from(*h))).style(theme.table_header))
         .block(panel(Line::from(Span::styled(title, theme.title)), theme))
         .column_spacing(1)
-        .row_highlight_style(theme.selected);
-    let mut state = TableState::default().with_selected(Some(selected.saturating_sub(start)));
-    frame.render_stateful_widget(table, area, &mut state);
+        .row_highlight_style(theme.selected)
 }
 
 fn stage_style(m: &Member, theme: &Theme) -> ratatui::style::Style {
@@ -401,11 +412,7 @@ fn draw_batch(
         count(members.len(), "tenant"),
         batch.spec.parallel
     );
-    let table = Table::new(rows, widths)
-        .header(Row::new(header.iter().map(|h| Cell::from(*h))).style(theme.table_header))
-        .block(panel(Line::from(Span::styled(title, theme.title)), theme))
-        .column_spacing(1)
-        .row_highlight_style(theme.selected);
+    let table = table(rows, widths, header, title, theme);
     let mut state = TableState::default().with_selected(Some(selected.saturating_sub(start)));
     frame.render_stateful_widget(table, area, &mut state);
 }

@@ -90,6 +90,22 @@ pub async fn reporting(plan: &Plan, progress: &(dyn Fn(usize) + Sync)) -> Vec<Ch
     verify::checks(&facts)
 }
 
+/// snapdeck's own checks of `restore` for a headless command (a drill, a failover batch):
+/// its point's dump started at `point`, its tenants and regions as the source last said; the
+/// reason in words when it cannot be checked.
+pub async fn checks_of(
+    config: &crate::config::VerifyConfig,
+    restore: &crate::domain::restore::Restore,
+    tenants: &[std::sync::Arc<crate::domain::tenant::Tenant>],
+    point: DateTime<Utc>,
+    regions: &crate::domain::region::Regions,
+) -> Vec<Check> {
+    match request_for(restore, tenants, point, regions) {
+        Ok(request) => run_for(config, &request, None, &|_| {}).await,
+        Err(why) => verify::could_not_run(&why),
+    }
+}
+
 /// Verifies the restore the app asked about, with `[verify]`'s templates filled in for its
 /// source tenant (live) and its target spoke (restored); an overwrite against the fingerprint
 /// its launch left in `journal`.

@@ -116,13 +116,12 @@ impl FailoverRun {
         }
     }
 
-    pub fn set_parallel(&mut self, n: usize, now: DateTime<Utc>) {
+    /// `n` at once, within bounds: the plan's projection follows; a running batch hears
+    /// it as its workflow's event (the caller steps it).
+    pub fn set_parallel(&mut self, n: usize, now: DateTime<Utc>) -> usize {
         self.parallel = n.clamp(1, MOST_AT_ONCE);
         self.projection = project(&self.plan, self.parallel, now);
-        if let Some(b) = self.batch.as_mut() {
-            // The workflow hears it at its next step; nothing is launched from here.
-            b.spec.parallel = self.parallel;
-        }
+        self.parallel
     }
 
     pub fn toggle(&mut self, tenant: &TenantId, now: DateTime<Utc>) {
@@ -208,8 +207,17 @@ impl App {
             Action::PageUp => screen.selected = selected.saturating_sub(20),
             Action::PageDown => screen.selected = (selected + 20).min(last),
             Action::Back => self.close_screen(),
-            Action::MoreAtOnce => run.set_parallel(run.parallel + 1, self.now),
-            Action::FewerAtOnce => run.set_parallel(run.parallel.saturating_sub(1), self.now),
+            Action::MoreAtOnce | Action::FewerAtOnce => {
+                let n = match action {
+                    Action::MoreAtOnce => run.parallel + 1,
+                    _ => run.parallel.saturating_sub(1),
+                };
+                let n = run.set_parallel(n, self.now);
+                if launched {
+                    // One more slot may launch the next at once.
+                    self.step_batch(BatchEvent::Parallel(n));
+                }
+            }
             Action::ToggleExclude if !launched => {
                 if let Some(t) = tenant {
                     run.toggle(&t, self.now);

@@ -516,11 +516,7 @@ impl Drills {
         let seen = self.runner.client.seen();
         let (tenants, regions) = (seen.tenants, seen.regions);
         Box::pin(async move {
-            let checks = match crate::verify::request_for(&restore, &tenants, instant, &regions) {
-                Ok(request) => crate::verify::run_for(&config, &request, None, &|_| {}).await,
-                Err(why) => crate::domain::verify::could_not_run(&why),
-            };
-            Some(checks)
+            Some(crate::verify::checks_of(&config, &restore, &tenants, instant, &regions).await)
         })
     }
 }

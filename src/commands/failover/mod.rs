@@ -12,7 +12,6 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::Utc;
 use futures_util::StreamExt;
 
 use super::{Failure, print_out, runtime, user};
@@ -214,17 +213,4 @@ async fn read_points(client: &Client, tenants: impl Iterator<Item = TenantId>) -
         .filter_map(|read| async move { read })
         .collect()
         .await
-}
-
-/// A new batch's id: `fo_` and this minute, and a few random letters against a second
-/// operator in the same minute.
-fn new_batch_id() -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    format!(
-        "fo_{}_{:04x}",
-        Utc::now().format("%Y%m%d%H%M"),
-        (nanos ^ std::process::id()) & 0xffff
-    )
 }

@@ -33,7 +33,7 @@ pub fn head(plan: &Plan, projection: &Projection) -> Vec<String> {
     let rate = match r.bytes_per_second {
         Some(bps) => format!(
             "the fleet's drills restore {} per minute (median of {})",
-            bytes(bps * 60.0),
+            humanize::bytes((bps * 60.0) as u64),
             humanize::count(r.measured, "drill")
         ),
         None => "no drill measured a rate".to_string(),
@@ -42,16 +42,6 @@ pub fn head(plan: &Plan, projection: &Projection) -> Vec<String> {
         "Estimates from the tenants' own drills where they have one; {rate}."
     ));
     lines
-}
-
-fn bytes(b: f64) -> String {
-    const GB: f64 = 1024.0 * 1024.0 * 1024.0;
-    const MB: f64 = 1024.0 * 1024.0;
-    if b >= GB {
-        format!("{:.1} GB", b / GB)
-    } else {
-        format!("{:.0} MB", b / MB)
-    }
 }
 
 pub fn table(plan: &Plan, projection: &Projection, unknown: &[String]) -> String {

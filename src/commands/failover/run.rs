@@ -9,15 +9,15 @@ use futures_util::future::BoxFuture;
 use serde_json::json;
 
 use super::batch_file::{self, BatchFile, BatchMember};
-use super::{first_read, make_plan, new_batch_id, plan_out, scope_of};
+use super::{first_read, make_plan, plan_out, scope_of};
 use crate::cli::{PlanArgs, RunArgs};
 use crate::commands::drill::{self, How, PointChoice, Which, stopping_signal};
 use crate::commands::{Failure, print_out, runtime, session_id, user};
 use crate::config::Config;
-use crate::domain::failover::{Plan, PlanScope, project};
+use crate::domain::failover::{Plan, PlanScope, batch_id, project};
 use crate::domain::humanize;
 use crate::domain::region::RegionStatus;
-use crate::domain::restore::{CreateRestore, Restore, RestoreMode, RestorePurpose};
+use crate::domain::restore::{CreateRestore, Restore};
 use crate::domain::tenant::TenantId;
 use crate::domain::verify::Check;
 use crate::domain::workflow::failover::{BatchEvent, BatchFlow, BatchSpec, Stage};
@@ -211,7 +211,12 @@ fn voice(members: usize) -> Box<dyn Voice> {
 
 /// The batch as it will be launched: each included tenant's restore, in the plan's order.
 fn batch_of(plan: &Plan, parallel: usize, label: &str, runner: &Runner) -> BatchFile {
-    let batch = new_batch_id();
+    // A few random characters against a second operator in the same minute.
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let tag = format!("{:04x}", (nanos ^ std::process::id()) & 0xffff);
+    let batch = batch_id(Utc::now(), &tag);
     let kind = match plan.scope {
         PlanScope::Region { .. } => "failover",
         PlanScope::FailBack { .. } => "fail_back",
@@ -222,20 +227,7 @@ fn batch_of(plan: &Plan, parallel: usize, label: &str, runner: &Runner) -> Batch
         .map(|e| BatchMember {
             tenant: e.tenant.clone(),
             slug: e.slug.clone(),
-            request: CreateRestore {
-                restore_point_id: e.point.id.clone(),
-                mode: RestoreMode::NewSpoke,
-                target_slug: None,
-                ticket: None,
-                reason: Some(format!(
-                    "{} of {} ({batch})",
-                    kind.replace('_', "-"),
-                    plan.region
-                )),
-                purpose: RestorePurpose::Failover,
-                target_region: Some(e.to.clone()),
-                batch: Some(batch.clone()),
-            },
+            request: plan.request(e, &batch),
             point_at: e.point.taken_at,
             estimate_seconds: e.estimate.took.num_seconds(),
             excluded: e.excluded,
@@ -344,12 +336,7 @@ fn own_checks(
     let seen = runner.client.seen();
     let (tenants, regions) = (seen.tenants, seen.regions);
     Box::pin(async move {
-        Some(
-            match crate::verify::request_for(&restore, &tenants, instant, &regions) {
-                Ok(request) => crate::verify::run_for(&verify, &request, None, &|_| {}).await,
-                Err(why) => crate::domain::verify::could_not_run(&why),
-            },
-        )
+        Some(crate::verify::checks_of(&verify, &restore, &tenants, instant, &regions).await)
     })
 }
 
@@ -376,7 +363,7 @@ fn summary_table(flow: &BatchFlow) -> String {
     let mut out = format!(
         "batch {} · {}\n\n{:<width$}  {:<13}  {:<10}  {:<18}  {}\n",
         flow.spec.batch,
-        batch_voice::totals_words(&flow.totals()),
+        flow.totals().words(),
         "TENANT",
         "STATE",
         "RESTORE",

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::estimate::{self, Estimate, Rates};
 use crate::domain::region::{CrossCopy, Regions};
+use crate::domain::restore::{CreateRestore, RestoreMode, RestorePurpose};
 use crate::domain::restore_point::RestorePoint;
 use crate::domain::tenant::{RestorePointId, Tenant, TenantId, TenantState, Tier};
 
@@ -125,12 +126,46 @@ impl Plan {
         self.entries.iter().filter(|e| !e.excluded)
     }
 
+    /// "failover" or "fail-back": what the batch's restores are, in their reason.
+    pub fn kind(&self) -> &'static str {
+        match self.scope {
+            PlanScope::Region { .. } => "failover",
+            PlanScope::FailBack { .. } => "fail-back",
+        }
+    }
+
+    /// `entry`'s restore in batch `batch`: a new spoke in its target region from its point,
+    /// `purpose: failover`, the batch named, whichever driver launches it.
+    pub fn request(&self, entry: &Planned, batch: &str) -> CreateRestore {
+        CreateRestore {
+            restore_point_id: entry.point.id.clone(),
+            mode: RestoreMode::NewSpoke,
+            target_slug: None,
+            ticket: None,
+            reason: Some(format!("{} of {} ({batch})", self.kind(), self.region)),
+            purpose: RestorePurpose::Failover,
+            target_region: Some(entry.to.clone()),
+            batch: Some(batch.to_string()),
+        }
+    }
+
     /// Leaves a tenant out of the launch, or takes it back in: the order does not change.
     pub fn toggle(&mut self, tenant: &TenantId) {
         if let Some(e) = self.entries.iter_mut().find(|e| &e.tenant == tenant) {
             e.excluded = !e.excluded;
         }
     }
+}
+
+/// A batch's id: `fo_`, the minute it was launched, and `tag` (a few characters against a
+/// second operator in the same minute), within the contract's `[a-z0-9_-]{3,64}`.
+pub fn batch_id(at: DateTime<Utc>, tag: &str) -> String {
+    let tag: String = tag
+        .chars()
+        .filter(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        .take(8)
+        .collect();
+    format!("fo_{}_{tag}", at.format("%Y%m%d%H%M"))
 }
 
 /// The plan for `scope` over the fleet's `tenants`, with the points read so far.

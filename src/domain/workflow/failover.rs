@@ -11,6 +11,7 @@
 //!   batch never launches a tenant twice.
 
 mod member;
+mod totals;
 
 #[cfg(test)]
 mod tests;
@@ -18,9 +19,11 @@ mod tests;
 use chrono::{DateTime, Duration, Utc};
 
 use super::{Event, Write};
+use crate::domain::failover::projection::clock;
 use crate::domain::restore::{Restore, RestorePhase};
 use crate::domain::tenant::{RestoreId, TenantId};
 pub use member::{Member, Stage};
+pub use totals::Totals;
 
 /// How often, in ticks, the batch's restores are listed (one walk of `GET /restores?batch=`).
 pub const LIST_EVERY_TICKS: u64 = 5;
@@ -72,6 +75,9 @@ pub enum BatchEvent {
     },
     /// The list could not be read: read again at the next interval.
     ListFailed(String),
+    /// The restores some DNS swap points at, or is on its way to (the source's swaps list):
+    /// a resumed batch cannot tell a swapped restore from a confirmed one by the restore.
+    Swapped(Vec<RestoreId>),
     Tick,
     /// Launch nothing new; leave running restores running.
     Stop,
@@ -87,18 +93,6 @@ pub enum BatchEvent {
     Drop(TenantId),
     /// A person: this many at once from now.
     Parallel(usize),
-}
-
-/// The batch's members counted by stage, as its totals line shows them.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Totals {
-    pub queued: usize,
-    pub restoring: usize,
-    pub awaiting: usize,
-    pub confirmed: usize,
-    pub swapped: usize,
-    pub failed: usize,
-    pub dropped: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -138,24 +132,6 @@ impl BatchFlow {
         self.members.iter().all(|m| m.stage.is_settled()) && !in_flight
     }
 
-    pub fn totals(&self) -> Totals {
-        let mut t = Totals::default();
-        for m in &self.members {
-            let queued = m.phase() == Some(&RestorePhase::Queued);
-            match m.stage {
-                Stage::Waiting | Stage::Launching => t.queued += 1,
-                Stage::Running if queued => t.queued += 1,
-                Stage::Running => t.restoring += 1,
-                Stage::Checking | Stage::Awaiting => t.awaiting += 1,
-                Stage::Confirming | Stage::Confirmed | Stage::Swapping => t.confirmed += 1,
-                Stage::Swapped => t.swapped += 1,
-                Stage::Failed => t.failed += 1,
-                Stage::Dropped => t.dropped += 1,
-            }
-        }
-        t
-    }
-
     pub fn member(&self, tenant: &TenantId) -> Option<&Member> {
         self.members.iter().find(|m| &m.tenant == tenant)
     }
@@ -170,6 +146,18 @@ impl BatchFlow {
                 Vec::new()
             }
             BatchEvent::Tick => self.tick(),
+            BatchEvent::Swapped(restores) => {
+                for m in self.members.iter_mut() {
+                    let swapped = m.restore.as_ref().is_some_and(|r| restores.contains(&r.id));
+                    if swapped && matches!(m.stage, Stage::Confirmed | Stage::Swapping) {
+                        m.stage = Stage::Swapped;
+                        m.sending = None;
+                        m.resend_at = None;
+                        m.note = None;
+                    }
+                }
+                Vec::new()
+            }
             BatchEvent::Stop => {
                 self.stopping = true;
                 Vec::new()
@@ -424,6 +412,20 @@ impl BatchFlow {
             }
         }
         wants
+    }
+
+    /// "all back by 07:40 UTC, 3 past the RTO (07:12 UTC)", of `projected` (`Self::projected`).
+    pub fn projected_words(&self, projected: Option<(DateTime<Utc>, usize)>) -> String {
+        let deadline = self.spec.deadline;
+        match projected {
+            None => "nothing left to restore".into(),
+            Some((last, 0)) => format!("all back by {} UTC, within the RTO", clock(last, deadline)),
+            Some((last, past)) => format!(
+                "all back by {} UTC, {past} past the RTO ({} UTC)",
+                clock(last, deadline),
+                deadline.format("%H:%M")
+            ),
+        }
     }
 
     /// When the batch is expected to be all back, from what is known now: the running ones

@@ -484,3 +484,32 @@ fn a_resumed_batch_takes_a_tenants_newest_restore_not_its_old_failure() {
         (Stage::Running, "rst_0b")
     );
 }
+
+#[test]
+fn a_restore_a_swap_points_at_is_swapped_whatever_its_own_phase_says() {
+    let (mut flow, _) = BatchFlow::new(
+        BatchSpec {
+            swap_dns: true,
+            verify: false,
+            ..spec(1)
+        },
+        members(1),
+    );
+    // Resumed: the restore is completed, the swap the first run made still propagating; the
+    // rule's swap is refused (409 swap_in_progress) and held.
+    listed(&mut flow, vec![restore(0, RestorePhase::Completed)], 0);
+    flow.step(BatchEvent::Member {
+        tenant: id(0),
+        event: Box::new(Event::Refused("409 swap_in_progress".into())),
+    });
+    assert_eq!(flow.member(&id(0)).unwrap().stage, Stage::Confirmed);
+    flow.step(BatchEvent::Swapped(vec!["rst_0".into()]));
+    let m = flow.member(&id(0)).unwrap();
+    assert_eq!((m.stage.clone(), m.note.clone()), (Stage::Swapped, None));
+    assert!(flow.is_done());
+    // Another restore's swap says nothing of this one.
+    let (mut other, _) = BatchFlow::new(spec(1), members(1));
+    listed(&mut other, vec![restore(0, RestorePhase::Completed)], 0);
+    other.step(BatchEvent::Swapped(vec!["rst_elsewhere".into()]));
+    assert_eq!(other.member(&id(0)).unwrap().stage, Stage::Confirmed);
+}
