@@ -392,9 +392,9 @@ fn draw_batch(
         vec![
             Constraint::Fill(1),
             Constraint::Length(12),
-            Constraint::Length(20),
+            Constraint::Length(18),
             Constraint::Length(13),
-            Constraint::Length(10),
+            Constraint::Length(12),
         ]
     } else {
         vec![
