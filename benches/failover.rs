@@ -142,7 +142,7 @@ fn members() -> Vec<Member> {
                 batch: Some("fo_bench".into()),
             };
             Member::new(
-                TenantId(format!("ten_{i}")),
+                TenantId(format!("ten_{i}").into()),
                 format!("t{i}"),
                 request,
                 Duration::minutes(40),

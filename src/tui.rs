@@ -249,6 +249,8 @@ async fn event_loop(
                         return Ok(());
                     }
                 }
+                // After the first frame of it, not before: the next tick.
+                loading.trim_pending = true;
             }
             Some(event) = channels.events.recv() => {
                 // Whatever else is waiting comes too, merged: the queue never outgrows a read.
@@ -272,6 +274,9 @@ async fn event_loop(
                 }
             }
             _ = tick.tick() => {
+                if std::mem::take(&mut loading.trim_pending) {
+                    give_back_freed_memory();
+                }
                 if !step(Msg::Tick, app, &*clock, channels) {
                     return Ok(());
                 }
@@ -287,6 +292,18 @@ fn step(msg: Msg, app: &mut App, clock: &dyn Clock, channels: &mut Channels) -> 
     apply(effects, app, clock, channels)
 }
 
+/// Hands the pages a load freed back to the system. Loading judges and orders a whole fleet
+/// with many short-lived allocations, and the old fleet goes with it; glibc keeps the freed
+/// holes inside its heap, where they count as this process's memory on a wall screen for
+/// days. Once per whole fleet, after its first frame.
+fn give_back_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free memory of the allocator's own; nothing is moved.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 /// A whole fleet being judged and ordered on the blocking pool, and the updates that came
 /// after it, held until it is swapped in.
 #[derive(Default)]
@@ -295,6 +312,8 @@ struct Loading {
     /// When the job started, and for how many tenants: the log says how long a load took.
     started: Option<(Instant, usize)>,
     held: Vec<SourceEvent>,
+    /// A load ended: its freed memory goes back at the next tick (`give_back_freed_memory`).
+    trim_pending: bool,
 }
 
 impl Loading {
@@ -306,8 +325,10 @@ impl Loading {
                 generated_at,
                 tenants,
             } => {
-                // A newer whole fleet supersedes a load under way and what came after it.
-                self.held.clear();
+                // A newer whole fleet supersedes a load under way and what came after it, but
+                // for the regions, which come before a fleet and are not in the one loading.
+                self.held
+                    .retain(|event| matches!(event, SourceEvent::Regions(_)));
                 let count = tenants.len();
                 let loader = app.loader();
                 self.started = Some((Instant::now(), count));

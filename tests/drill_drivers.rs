@@ -224,7 +224,7 @@ fn journaled(path: &std::path::Path) -> Vec<Write> {
     let keys: Vec<String> = journal
         .entries
         .iter()
-        .map(|e| e.intent.idempotency_key.0.clone())
+        .map(|e| e.intent.idempotency_key.0.to_string())
         .collect();
     journal
         .entries
@@ -275,7 +275,7 @@ fn demo(clock: Arc<ManualClock>) -> DemoSource {
 fn slug() -> String {
     let (tenants, _) = snapdeck::source::demo::fleet_at(42, 60, now());
     let picked = snapdeck::domain::drill::pick(tenants.iter().map(|t| t.as_ref()), 1);
-    picked[0].slug.clone()
+    picked[0].slug.to_string()
 }
 
 async fn through_cli(fault: Fault, stop_at: StopAt) -> Run {

@@ -62,7 +62,7 @@ async fn launch_drill(w: &mut Wired) -> (snapdeck::domain::ids::RestoreId, Strin
     let Screen::Monitor(monitor) = w.app.screen() else {
         panic!("Enter opens the drill's monitor");
     };
-    (monitor.id.clone(), slug)
+    (monitor.id.clone(), slug.to_string())
 }
 
 fn stage(w: &Wired, id: &snapdeck::domain::ids::RestoreId) -> Option<Stage> {

@@ -35,6 +35,30 @@ fn same_as_a_full_sort(view: &FleetView, fleet: &Fleet, what: &str) {
     assert_eq!(view.matches(), fresh.matches(), "{what}: match count");
 }
 
+/// A view of `fleet` sorted by the `sorts`-th key, as the operator would set it up; the
+/// fleet's changes so far are taken, so what follows is what the test changes.
+fn view_of(
+    fleet: &mut Fleet,
+    sorts: usize,
+    reversed: bool,
+    filter: &str,
+    problems_only: bool,
+) -> FleetView {
+    let mut view = FleetView::default();
+    for _ in 0..sorts {
+        view.cycle_sort(fleet, None);
+    }
+    if reversed {
+        view.toggle_direction(fleet);
+    }
+    view.set_filter(filter, fleet);
+    if problems_only {
+        view.toggle_problems_only(fleet);
+    }
+    fleet.take_touched();
+    view
+}
+
 #[test]
 fn re_placing_what_changed_gives_the_rows_of_a_full_sort() {
     let (tenants, _) = fleet_at(42, 150, now());
@@ -46,25 +70,18 @@ fn re_placing_what_changed_gives_the_rows_of_a_full_sort() {
             {
                 let mut fleet = Fleet::new(refresh);
                 fleet.replace(tenants.clone(), now(), now());
-                let mut view = FleetView::default();
-                for _ in 0..sorts {
-                    view.cycle_sort(&fleet, None);
-                }
-                if reversed {
-                    view.toggle_direction(&fleet);
-                }
-                view.set_filter(filter, &fleet);
-                if problems_only {
-                    view.toggle_problems_only(&fleet);
-                }
-                fleet.take_touched();
+                let mut view = view_of(&mut fleet, sorts, reversed, filter, problems_only);
                 let what = format!(
                     "sort {:?} reversed {reversed} filter {filter:?} problems only {problems_only}",
                     view.sort().0
                 );
-                for round in 0..4 {
+                for round in 0..6 {
                     let at = now() + Duration::minutes(10 * (round + 1));
-                    let count = 1 + rng.below(12);
+                    // A few (moved one by one) and many at once (merged in one pass).
+                    let count = match round % 2 {
+                        0 => 1 + rng.below(12),
+                        _ => 40 + rng.below(40),
+                    };
                     let changed = changes(fleet.tenants(), &mut rng, count);
                     fleet.upsert(changed, at, at);
                     // Time alone moves some tenants' health too (RPO breached, stale).
@@ -75,6 +92,37 @@ fn re_placing_what_changed_gives_the_rows_of_a_full_sort() {
                     same_as_a_full_sort(&view, &fleet, &format!("{what}, round {round}"));
                 }
             }
+        }
+    }
+}
+
+/// A minute's backups move thousands of groups at once: they are merged into the order in
+/// one pass, and the rows must still be exactly those of a full sort.
+#[test]
+fn many_groups_changed_at_once_give_the_rows_of_a_full_sort() {
+    let (tenants, _) = fleet_at(42, 3000, now());
+    let mut rng = Lcg(11);
+    for sorts in 0..SortKey::ALL.len() {
+        for (reversed, filter, problems_only) in [(false, "", false), (true, "hub", true)] {
+            let mut fleet = Fleet::new(Duration::seconds(30));
+            fleet.replace(tenants.clone(), now(), now());
+            let mut view = view_of(&mut fleet, sorts, reversed, filter, problems_only);
+            let at = now() + Duration::minutes(10);
+            let changed = changes(fleet.tenants(), &mut rng, 600);
+            fleet.upsert(changed, at, at);
+            let touched = fleet.take_touched();
+            let groups: std::collections::BTreeSet<_> = touched
+                .iter()
+                .flatten()
+                .map(|&i| fleet.tenant(i).group_id().clone())
+                .collect();
+            assert!(groups.len() > 100, "{} groups: not a merge", groups.len());
+            view.update(&fleet, touched);
+            let what = format!(
+                "sort {:?} reversed {reversed} filter {filter:?}",
+                view.sort()
+            );
+            same_as_a_full_sort(&view, &fleet, &what);
         }
     }
 }

@@ -124,7 +124,7 @@ fn hub_slugs(app: &snapdeck::app::App) -> Vec<String> {
         .rows()
         .iter()
         .filter(|r| !r.is_child)
-        .map(|r| app.fleet.tenant(r.tenant).slug.clone())
+        .map(|r| app.fleet.tenant(r.tenant).slug.to_string())
         .collect()
 }
 
@@ -365,7 +365,9 @@ fn judging_only_what_is_due_matches_judging_everything() {
                 let mut t = Tenant::clone(all.fleet.tenant(i));
                 t.active_restore_id = match t.active_restore_id {
                     Some(_) => None,
-                    None => Some(snapdeck::domain::ids::RestoreId(format!("rst_{step}_{k}"))),
+                    None => Some(snapdeck::domain::ids::RestoreId(
+                        format!("rst_{step}_{k}").into(),
+                    )),
                 };
                 if let Some(last) = t.backup.last_success.as_mut() {
                     last.taken_at = at - chrono::Duration::minutes(5);
@@ -424,7 +426,7 @@ fn shown_slugs(app: &App) -> Vec<String> {
         .rows()
         .iter()
         .filter(|r| !r.context_only)
-        .map(|r| app.fleet.tenant(r.tenant).slug.clone())
+        .map(|r| app.fleet.tenant(r.tenant).slug.to_string())
         .collect()
 }
 
@@ -457,12 +459,7 @@ fn the_filter_matches_hostname_id_and_state_and_excludes_with_a_bang() {
         "{shown:?}"
     );
     for slug in &shown {
-        let t = app
-            .fleet
-            .tenants()
-            .iter()
-            .find(|t| &t.slug == slug)
-            .unwrap();
+        let t = app.fleet.tenants().iter().find(|t| t.slug == slug).unwrap();
         assert_eq!(t.state.to_string(), "suspended", "{slug}");
     }
     key(&mut app, KeyCode::Esc);
@@ -480,7 +477,7 @@ fn the_filter_matches_hostname_id_and_state_and_excludes_with_a_bang() {
             .fleet
             .tenants()
             .iter()
-            .position(|t| &t.slug == slug)
+            .position(|t| t.slug == slug)
             .unwrap();
         assert_ne!(app.fleet.health(i).level, Level::Ok, "{slug}");
     }

@@ -634,7 +634,7 @@ async fn every_flag_shows_from_cluster_objects() {
     seen.until("every fixture tenant listed", Wait::from_secs(30), |app| {
         slugs
             .iter()
-            .all(|s| app.fleet.tenants().iter().any(|t| &t.slug == *s))
+            .all(|s| app.fleet.tenants().iter().any(|t| t.slug == *s))
     })
     .await;
 
@@ -1010,7 +1010,7 @@ async fn two_clusters_in_one_view_with_a_cluster_column() {
     seen.until("both clusters' tenants", Wait::from_secs(30), |app| {
         [&a, &b]
             .iter()
-            .all(|s| app.fleet.tenants().iter().any(|t| &t.slug == *s))
+            .all(|s| app.fleet.tenants().iter().any(|t| t.slug == *s))
     })
     .await;
     let screen = seen.screen(200, 60);

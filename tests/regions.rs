@@ -119,7 +119,7 @@ fn an_outage_declared_mid_session_shows_its_badge_flags_and_exposure() {
         .rows()
         .iter()
         .filter(|r| !r.context_only)
-        .map(|r| app.fleet.tenant(r.tenant).region.clone())
+        .map(|r| app.fleet.tenant(r.tenant).region.to_string())
         .collect();
     assert!(
         !shown.is_empty() && shown.iter().all(|r| r == "eu-west-1"),

@@ -590,7 +590,7 @@ fn select_longest_slug(app: &mut snapdeck::app::App) -> String {
     type_text(app, &slug);
     key(app, KeyCode::Enter);
     assert_eq!(support::selected_slug(app), slug);
-    slug
+    slug.to_string()
 }
 
 #[test]

@@ -433,7 +433,7 @@ impl App {
         let key = op
             .key()
             .cloned()
-            .unwrap_or_else(|| crate::domain::ids::IdempotencyKey(String::new()));
+            .unwrap_or_else(|| crate::domain::ids::IdempotencyKey(Default::default()));
         (op, key)
     }
 

@@ -187,7 +187,8 @@ pub struct Health {
     pub level: Level,
     pub flags: Vec<Flag>,
     /// The earliest instant at which time alone could change the flags (a limit is crossed,
-    /// a run falls due); `None` when only new data can. Lets the app re-judge only the
+    /// a run falls due, the tenant's own silence); `None` when only new data can. The
+    /// source's silence, which stales every tenant heard with it, is not in it. Lets the app re-judge only the
     /// tenants whose instant has come instead of all of them every second.
     #[serde(skip)]
     pub recheck_at: Option<DateTime<Utc>>,
@@ -277,7 +278,13 @@ pub fn evaluate(tenant: &Tenant, schedule: ScheduleFacts<'_>, ctx: &HealthContex
             None
         }
         None => {
-            if let Some(observed) = observed_at(tenant, ctx) {
+            // Only a tenant heard apart from its source is watched for its own silence: the
+            // rest go stale together when the source does, which the fleet watches once
+            // (`Fleet::evaluate_due`) instead of judging every tenant again each minute.
+            let own = tenant
+                .observed_at
+                .filter(|own| ctx.source_heard_at.is_none_or(|heard| *own < heard));
+            if let Some(observed) = own {
                 watch.flip_after(observed, ctx.refresh_interval * 2);
             }
             watch.next

@@ -11,7 +11,7 @@ macro_rules! opaque_id {
             serde::Serialize, serde::Deserialize,
         )]
         #[serde(transparent)]
-        pub struct $name(pub String);
+        pub struct $name(pub compact_str::CompactString);
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -21,7 +21,13 @@ macro_rules! opaque_id {
 
         impl From<&str> for $name {
             fn from(id: &str) -> Self {
-                $name(id.to_string())
+                $name(id.into())
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(id: String) -> Self {
+                $name(id.into())
             }
         }
     };

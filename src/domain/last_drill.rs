@@ -41,7 +41,7 @@ pub struct LastDrill {
     /// A contract addition: the region restored into when it was not the tenant's own
     /// (a drill from the cross-region copy); absent or null: in-region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target_region: Option<String>,
+    pub target_region: Option<compact_str::CompactString>,
 }
 
 impl LastDrill {

@@ -10,9 +10,10 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
 
 /// A key whose plain order is the natural order (up to leading zeros): each run of digits
 /// becomes its length in two digits, then the digits without leading zeros. Sorting a
-/// million names by a key computed once is far faster than comparing them naturally.
-pub fn natural_key(s: &str) -> String {
-    let mut key = String::with_capacity(s.len() + 8);
+/// million names by a key computed once is far faster than comparing them naturally; a
+/// slug's key is short enough to be held inline, so a million keys allocate nothing.
+pub fn natural_key(s: &str) -> compact_str::CompactString {
+    let mut key = compact_str::CompactString::default();
     let mut rest = s;
     while let Some(c) = rest.chars().next() {
         if c.is_ascii_digit() {

@@ -2,6 +2,7 @@
 //! contract's tenant object so that `status --json` and the http source share one model.
 
 use chrono::{DateTime, Utc};
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 use crate::wire_enum;
@@ -47,15 +48,15 @@ wire_enum!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Tenant {
     pub id: TenantId,
-    pub slug: String,
+    pub slug: CompactString,
     pub kind: TenantKind,
     pub hub_id: Option<TenantId>,
     #[serde(default)]
     pub display_name: String,
     pub tier: Tier,
-    pub region: String,
+    pub region: CompactString,
     #[serde(default)]
-    pub secondary_region: Option<String>,
+    pub secondary_region: Option<CompactString>,
     #[serde(default)]
     pub hostname: String,
     pub state: TenantState,
@@ -158,9 +159,9 @@ pub struct BackupSummary {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BackupSchedule {
     /// Five-field cron expression, as in the CronJob.
-    pub cron: String,
+    pub cron: CompactString,
     /// IANA time zone the cron expression is read in.
-    pub timezone: String,
+    pub timezone: CompactString,
     /// When the scheduler will next fire; in the past when the scheduler is stuck.
     pub next_run_at: Option<DateTime<Utc>>,
 }

@@ -52,7 +52,7 @@ impl Membership {
 fn slug_ranks(tenants: &[Arc<Tenant>]) -> Vec<u32> {
     // Keys computed once: comparing a million names naturally takes seconds, not this.
     // Names whose keys tie (they differ in leading zeros only) fall back to plain order.
-    let mut by_slug: Vec<(String, u32)> = tenants
+    let mut by_slug: Vec<(compact_str::CompactString, u32)> = tenants
         .iter()
         .enumerate()
         .map(|(i, t)| (natural_key(&t.slug), i as u32))

@@ -85,6 +85,8 @@ pub struct Fleet {
     /// What the source reports of regions: a tenant whose region is down is flagged.
     regions: Regions,
     source_heard_at: Option<DateTime<Utc>>,
+    /// The last hearing from the source whose silence every tenant was judged stale for.
+    judged_silent: Option<DateTime<Utc>>,
     evaluated_at: Option<DateTime<Utc>>,
     summary: Summary,
     /// Set when a stale tenant changed: `summary.stale_since` is looked for again.
@@ -99,8 +101,9 @@ pub struct Fleet {
     due: BinaryHeap<Reverse<(DateTime<Utc>, usize)>>,
 }
 
-/// Changes the view re-places one by one at most; past this a full sort is cheaper.
-const TOUCHED_UP_TO: usize = 4096;
+/// Changes the view re-places at most, as a share of the fleet: past it a full sort is
+/// cheaper than merging them in (`Order::replace_many`).
+const TOUCHED_UP_TO_ONE_IN: usize = 4;
 
 impl Fleet {
     pub fn new(refresh_interval: Duration) -> Self {
@@ -114,6 +117,7 @@ impl Fleet {
             drill_max_age: None,
             regions: Regions::Unread,
             source_heard_at: None,
+            judged_silent: None,
             evaluated_at: None,
             summary: Summary::default(),
             stale_since_outdated: false,
@@ -129,7 +133,7 @@ impl Fleet {
 
     fn touch(&mut self, i: usize) {
         if let Some(touched) = &mut self.touched {
-            if touched.len() < TOUCHED_UP_TO {
+            if touched.len() < (self.tenants.len() / TOUCHED_UP_TO_ONE_IN).max(4096) {
                 touched.push(i);
             } else {
                 self.touched = None;
@@ -370,6 +374,15 @@ impl Fleet {
     /// tenant's level or flags changed.
     pub fn evaluate_due(&mut self, now: DateTime<Utc>) -> bool {
         if self.health.len() != self.tenants.len() {
+            return self.evaluate_all(now);
+        }
+        // The source's silence stales every tenant heard with it at once: judged once for
+        // each silence, not watched tenant by tenant (a million rechecks a minute).
+        let silent = self
+            .source_heard_at
+            .is_some_and(|heard| now - heard > self.refresh_interval * 2);
+        if silent && self.judged_silent != self.source_heard_at {
+            self.judged_silent = self.source_heard_at;
             return self.evaluate_all(now);
         }
         let mut due = Vec::new();

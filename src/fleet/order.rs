@@ -183,6 +183,50 @@ impl Order {
     }
 }
 
+impl Order {
+    /// Computes the keys of tree groups `at` (sorted, distinct) again and re-places them all
+    /// at once: the others are kept in their order and the moved ones merged in, so a batch
+    /// costs one pass over the groups, not one shift each (a minute's backups at a million
+    /// tenants move ~17 000 groups). `None` as for `replace`.
+    pub fn replace_many(&mut self, fleet: &Fleet, at: &[usize]) -> Option<()> {
+        let (key, reversed) = self.key?;
+        let mut moving = vec![false; fleet.tree().len()];
+        let mut moved = Vec::with_capacity(at.len());
+        for &g in at {
+            moving[g] = true;
+            let mut group = fleet.tree()[g].clone();
+            for &m in &group {
+                self.keys[m] = tenant_key(fleet, m, key, reversed, &self.places)?;
+            }
+            group[1..].sort_unstable_by_key(|&i| self.keys[i]);
+            moved.push((group_key(&self.keys, &group), group));
+        }
+        moved.sort_unstable_by_key(|(k, _)| *k);
+        let (mut groups, mut keys) = (Vec::with_capacity(self.groups.len()), Vec::new());
+        keys.reserve(self.groups.len());
+        let kept = std::mem::take(&mut self.groups)
+            .into_iter()
+            .zip(std::mem::take(&mut self.group_keys))
+            .filter(|(group, _)| !moving[self.group_of[group[0]] as usize]);
+        let mut moved = moved.into_iter().peekable();
+        for (group, k) in kept {
+            while let Some((m, g)) = moved.next_if(|(m, _)| *m < k) {
+                keys.push(m);
+                groups.push(g);
+            }
+            keys.push(k);
+            groups.push(group);
+        }
+        for (m, g) in moved {
+            keys.push(m);
+            groups.push(g);
+        }
+        self.groups = groups;
+        self.group_keys = keys;
+        Some(())
+    }
+}
+
 /// Where the entry at `from` goes for its key to become `new` in ascending `keys`, with the
 /// keys between shifted over (the entry's own key is written by the caller).
 fn moved_to(keys: &mut [GroupKey], from: usize, new: GroupKey) -> usize {

@@ -224,10 +224,10 @@ impl Intent {
         use crate::domain::workflow::Write;
         let (action, target) = match write {
             Write::Launch { slug, .. } => (Action::CreateRestore, slug.clone()),
-            Write::Record { restore, .. } => (Action::RecordDrill, restore.0.clone()),
-            Write::Cancel { restore, .. } => (Action::CancelRestore, restore.0.clone()),
-            Write::Discard { restore, .. } => (Action::DiscardRestore, restore.0.clone()),
-            Write::Confirm { restore, .. } => (Action::ConfirmRestore, restore.0.clone()),
+            Write::Record { restore, .. } => (Action::RecordDrill, restore.0.to_string()),
+            Write::Cancel { restore, .. } => (Action::CancelRestore, restore.0.to_string()),
+            Write::Discard { restore, .. } => (Action::DiscardRestore, restore.0.to_string()),
+            Write::Confirm { restore, .. } => (Action::ConfirmRestore, restore.0.to_string()),
             Write::Swap { slug, .. } => (Action::CreateDnsSwap, slug.clone()),
         };
         let mut intent = Intent::new(action, target, source, key);
@@ -251,7 +251,7 @@ impl Intent {
             Write::Swap { restore, .. } => {
                 intent
                     .details
-                    .insert("restore_id".into(), Value::String(restore.0.clone()));
+                    .insert("restore_id".into(), Value::String(restore.0.to_string()));
             }
             Write::Discard { reason, drill, .. } => {
                 intent

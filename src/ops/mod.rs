@@ -201,7 +201,7 @@ impl Runner {
         let key = op
             .key()
             .cloned()
-            .unwrap_or_else(|| IdempotencyKey(String::new()));
+            .unwrap_or_else(|| IdempotencyKey(Default::default()));
         let intent = Intent::of_write(
             write,
             key.clone(),

@@ -105,7 +105,7 @@ pub async fn restore_points(
         let cursor = paging.cursor();
         control
             .sim
-            .restore_points_limited(&TenantId(id), cursor.as_deref(), paging.limit)?
+            .restore_points_limited(&TenantId(id.into()), cursor.as_deref(), paging.limit)?
     };
     Ok(Json(page).into_response())
 }
@@ -147,7 +147,11 @@ pub async fn drills(State(shared): State<Arc<Shared>>, query: Params) -> Answer 
             "tenant_id is required: the drills of which tenant",
         ));
     };
-    let all = shared.now().await.sim.drills(&TenantId(tenant.clone()))?;
+    let all = shared
+        .now()
+        .await
+        .sim
+        .drills(&TenantId(tenant.as_str().into()))?;
     let (items, next_cursor) = paging::page_where(&all, paging, |_| true);
     Ok(Json(Page { items, next_cursor }).into_response())
 }
@@ -188,7 +192,7 @@ pub async fn events(
     };
     let items = {
         let control = shared.now().await;
-        control.sim.restore_events(&RestoreId(id), after)?
+        control.sim.restore_events(&RestoreId(id.into()), after)?
     };
     Ok(Json(EventsPage { items }).into_response())
 }
@@ -207,7 +211,7 @@ pub async fn dns_swaps(State(shared): State<Arc<Shared>>, query: Params) -> Answ
 
 /// `GET /dns-swaps/{id}`.
 pub async fn dns_swap(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Answer {
-    let id = DnsSwapId(id);
+    let id = DnsSwapId(id.into());
     let swap = {
         let control = shared.now().await;
         control.sim.dns_swaps().iter().find(|s| s.id == id).cloned()

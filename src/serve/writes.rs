@@ -99,7 +99,7 @@ pub async fn create_restore(
         purpose,
     };
     let op = Op::CreateRestore {
-        tenant: TenantId(tenant),
+        tenant: TenantId(tenant.into()),
         request,
         key,
     };
@@ -116,7 +116,7 @@ pub async fn confirm(
     let key = idempotency_key(&headers)?;
     let ConfirmBody { notes } = json(body)?;
     let op = Op::ConfirmRestore {
-        restore: RestoreId(restore),
+        restore: RestoreId(restore.into()),
         notes,
         key,
     };
@@ -131,7 +131,7 @@ pub async fn cancel(
 ) -> Answer {
     let key = idempotency_key(&headers)?;
     let op = Op::CancelRestore {
-        restore: RestoreId(restore),
+        restore: RestoreId(restore.into()),
         key,
     };
     write(&shared, op, StatusCode::OK).await
@@ -154,7 +154,7 @@ pub async fn discard(
         ));
     }
     let op = Op::DiscardRestore {
-        restore: RestoreId(restore),
+        restore: RestoreId(restore.into()),
         reason,
         key,
     };
@@ -177,7 +177,7 @@ pub async fn drill_result(
         ));
     }
     let op = Op::RecordDrill {
-        restore: RestoreId(restore),
+        restore: RestoreId(restore.into()),
         findings,
         key,
     };
@@ -194,7 +194,7 @@ pub async fn create_dns_swap(
     let key = idempotency_key(&headers)?;
     let DnsSwapBody { restore_id } = json(body)?;
     let op = Op::CreateDnsSwap {
-        tenant: TenantId(tenant),
+        tenant: TenantId(tenant.into()),
         restore: restore_id,
         key,
     };
@@ -209,7 +209,7 @@ pub async fn rollback(
 ) -> Answer {
     let key = idempotency_key(&headers)?;
     let op = Op::RollbackDnsSwap {
-        swap: DnsSwapId(swap),
+        swap: DnsSwapId(swap.into()),
         key,
     };
     write(&shared, op, StatusCode::OK).await
@@ -267,7 +267,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<IdempotencyKey, ApiError> {
             ),
         ));
     }
-    Ok(IdempotencyKey(key.to_string()))
+    Ok(IdempotencyKey(key.into()))
 }
 
 /// The body as JSON; an empty body reads as `{}` (every field left out). Anything unreadable

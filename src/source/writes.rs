@@ -75,7 +75,7 @@ impl Keys {
             .and_then(|sent| sent.key().cloned());
         let key = reused.unwrap_or_else(|| {
             self.minted += 1;
-            IdempotencyKey(format!("{}-{}", self.session, self.minted))
+            IdempotencyKey(format!("{}-{}", self.session, self.minted).into())
         });
         if let Some(slot) = write.key_mut() {
             *slot = key;
@@ -107,7 +107,7 @@ fn same_write(a: &Op, b: &Op) -> bool {
     let (mut a, mut b) = (a.clone(), b.clone());
     for op in [&mut a, &mut b] {
         if let Some(key) = op.key_mut() {
-            *key = IdempotencyKey(String::new());
+            *key = IdempotencyKey(Default::default());
         }
     }
     a == b
@@ -117,7 +117,7 @@ impl Op {
     /// A workflow's write as the op that carries it, its key still to be set by `Keys`.
     pub fn of_write(write: &crate::domain::workflow::Write) -> Op {
         use crate::domain::workflow::Write;
-        let key = IdempotencyKey(String::new());
+        let key = IdempotencyKey(Default::default());
         match write.clone() {
             Write::Launch {
                 tenant, request, ..

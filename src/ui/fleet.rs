@@ -381,7 +381,7 @@ fn table_row<'a>(
 
 fn cell<'a>(
     col: SortKey,
-    t: &Tenant,
+    t: &'a Tenant,
     h: &Health,
     row: &ViewRow,
     last_child: bool,
@@ -396,7 +396,7 @@ fn cell<'a>(
         SortKey::Tenant => tenant_cell(t, row, last_child, ctx),
         SortKey::Cluster => Cell::from(t.cluster_name().to_string()),
         SortKey::Tier => Cell::from(t.tier_label().into_owned()),
-        SortKey::Region => Cell::from(t.region.clone()),
+        SortKey::Region => Cell::from(t.region.as_str()),
         SortKey::LastSuccess => last_success_cell(t, ctx),
         SortKey::NextRun => next_run_cell(t, ctx),
         SortKey::Retention => retention_cell(t, ctx),

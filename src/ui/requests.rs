@@ -191,7 +191,7 @@ fn cell<'a>(
 fn slug(app: &App, r: &RestoreRequest) -> String {
     app.fleet.position(&r.tenant_id).map_or_else(
         || r.tenant_id.to_string(),
-        |i| app.fleet.tenant(i).slug.clone(),
+        |i| app.fleet.tenant(i).slug.to_string(),
     )
 }
 

@@ -220,7 +220,7 @@ pub fn screen_text(terminal: &Terminal<TestBackend>) -> String {
 pub fn selected_slug(app: &App) -> String {
     let id = app.view.selected().expect("a selection");
     let i = app.fleet.position(id).expect("selected tenant exists");
-    app.fleet.tenant(i).slug.clone()
+    app.fleet.tenant(i).slug.to_string()
 }
 
 /// Opens the monitor of restore `id` from the restores screen, and answers its first event

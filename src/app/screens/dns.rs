@@ -238,7 +238,7 @@ impl App {
             return;
         }
         // The outbox keys it: the same move again, after no definite answer, keeps its key.
-        let key = IdempotencyKey(String::new());
+        let key = IdempotencyKey(Default::default());
         let (journaled, target, op) = match (what, swap) {
             (DnsMove::Swap, _) => (
                 Journaled::CreateDnsSwap,

@@ -321,7 +321,7 @@ impl App {
             return;
         }
         // The outbox keys it: the same move again, after no definite answer, keeps its key.
-        let key = crate::domain::ids::IdempotencyKey(String::new());
+        let key = crate::domain::ids::IdempotencyKey(Default::default());
         let (journaled, op) = match what {
             Move::Confirm => (
                 Journaled::ConfirmRestore,

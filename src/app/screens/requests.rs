@@ -138,7 +138,7 @@ impl App {
         }
         let (op, key) = self.keyed(Op::AcknowledgeRequest {
             ticket: ticket.clone(),
-            key: IdempotencyKey(String::new()),
+            key: IdempotencyKey(Default::default()),
         });
         let mut intent = self.intent(Journaled::AcknowledgeRequest, ticket.clone(), key);
         intent.ticket = Some(ticket);

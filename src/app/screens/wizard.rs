@@ -479,7 +479,7 @@ impl App {
             batch: None,
             restore_point_id: Some(point),
             mode: wizard.mode.clone(),
-            target_slug: (wizard.mode == RestoreMode::Overwrite).then(|| tenant.slug.clone()),
+            target_slug: (wizard.mode == RestoreMode::Overwrite).then(|| tenant.slug.to_string()),
             ticket: Some(ticket),
             reason: (!reason.is_empty()).then(|| reason.to_string()),
             purpose: RestorePurpose::Request,
@@ -493,7 +493,7 @@ impl App {
                 }
             });
         Ok(Checked {
-            slug: tenant.slug.clone(),
+            slug: tenant.slug.to_string(),
             request,
             fingerprint,
         })
@@ -510,7 +510,7 @@ impl App {
         let (op, key) = self.keyed(Op::CreateRestore {
             tenant: tenant.clone(),
             request,
-            key: IdempotencyKey(String::new()),
+            key: IdempotencyKey(Default::default()),
         });
         let mut intent = self.intent(Journaled::CreateRestore, slug, key);
         intent.ticket = ticket;

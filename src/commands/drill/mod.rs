@@ -403,7 +403,7 @@ impl Drills {
         let t = &target.tenant;
         let line = self.progress.start(&t.slug);
         let mut report = DrillReport {
-            tenant: t.slug.clone(),
+            tenant: t.slug.to_string(),
             tier: t.tier.clone(),
             target: None,
             region: self.region_of(t).map(str::to_string),

@@ -116,7 +116,7 @@ pub fn judge_acting(
 ) -> Acting {
     let lookup = |id: &crate::domain::TenantId| {
         let tenant = fleet.tenant(fleet.position(id)?);
-        Some((tenant.slug.clone(), tenant.tier.clone()))
+        Some((tenant.slug.to_string(), tenant.tier.clone()))
     };
     match read {
         None => Acting::not_kept(),

@@ -45,7 +45,7 @@ pub(super) fn write(
         let h = fleet.health(i);
         // Problems alone are listed flat: an indented spoke under an unlisted hub reads wrong.
         let name = if problems_only || t.is_hub() {
-            t.slug.clone()
+            t.slug.to_string()
         } else {
             format!("  {}", t.slug)
         };

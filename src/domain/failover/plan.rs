@@ -202,7 +202,7 @@ pub fn plan<'a>(
         .iter()
         .map(|(t, to, point, own)| Planned {
             tenant: t.id.clone(),
-            slug: t.slug.clone(),
+            slug: t.slug.to_string(),
             after_hub: t.hub_id.as_ref().is_some_and(|h| hubs.contains(h)),
             to: to.clone(),
             loss: (now - point.taken_at).max(Duration::zero()),
@@ -243,7 +243,7 @@ fn candidates<'a>(scope: &PlanScope, tenants: &[&'a Tenant]) -> (String, Vec<&'a
             tenants
                 .iter()
                 .copied()
-                .filter(|t| &t.region == name)
+                .filter(|t| t.region == name)
                 .collect(),
         ),
         PlanScope::FailBack { spokes, .. } => {
@@ -254,7 +254,7 @@ fn candidates<'a>(scope: &PlanScope, tenants: &[&'a Tenant]) -> (String, Vec<&'a
                 .filter(|t| wanted.contains(&t.id))
                 .collect();
             let region = chosen.first().map(|t| t.region.clone()).unwrap_or_default();
-            (region, chosen)
+            (region.to_string(), chosen)
         }
     }
 }
@@ -271,30 +271,49 @@ fn judge(
     let failing_back = matches!(scope, PlanScope::FailBack { .. });
     if t.restore_of.is_some() && !failing_back {
         let drill = t.slug.contains("-drill-");
-        return Err(LeftOut::RestoreTarget { slug, drill });
+        return Err(LeftOut::RestoreTarget {
+            slug: slug.to_string(),
+            drill,
+        });
     }
     if t.state != TenantState::Active {
         let state = t.state.as_str().to_string();
-        return Err(LeftOut::NotActive { slug, state });
+        return Err(LeftOut::NotActive {
+            slug: slug.to_string(),
+            state,
+        });
     }
     match &t.tier {
-        Tier::Standard => return Err(LeftOut::Standard { slug }),
+        Tier::Standard => {
+            return Err(LeftOut::Standard {
+                slug: slug.to_string(),
+            });
+        }
         Tier::Unknown(tier) => {
             let tier = tier.clone();
-            return Err(LeftOut::UnknownTier { slug, tier });
+            return Err(LeftOut::UnknownTier {
+                slug: slug.to_string(),
+                tier,
+            });
         }
         Tier::Dedicated => {}
     }
     if let Some(restore) = &t.active_restore_id {
         let restore = restore.0.clone();
-        return Err(LeftOut::RestoreActive { slug, restore });
+        return Err(LeftOut::RestoreActive {
+            slug: slug.to_string(),
+            restore: restore.to_string(),
+        });
     }
     if let (PlanScope::Region { to: Some(to), .. }, Some(secondary)) =
         (scope, t.secondary_region.as_ref())
         && to != secondary
     {
         let secondary = secondary.clone();
-        return Err(LeftOut::OtherSecondary { slug, secondary });
+        return Err(LeftOut::OtherSecondary {
+            slug: slug.to_string(),
+            secondary: secondary.to_string(),
+        });
     }
     let (to, summary) = match CrossCopy::of(t, regions) {
         CrossCopy::Usable {
@@ -302,8 +321,17 @@ fn judge(
             point_at,
             exact,
         } => (region.to_string(), (point_at, exact)),
-        CrossCopy::Unusable(reason) => return Err(LeftOut::NoUsableCopy { slug, reason }),
-        CrossCopy::NotCopied => return Err(LeftOut::Standard { slug }),
+        CrossCopy::Unusable(reason) => {
+            return Err(LeftOut::NoUsableCopy {
+                slug: slug.to_string(),
+                reason,
+            });
+        }
+        CrossCopy::NotCopied => {
+            return Err(LeftOut::Standard {
+                slug: slug.to_string(),
+            });
+        }
     };
     let Some(read) = points.get(&t.id) else {
         let (taken_at, exact) = summary;
@@ -330,7 +358,7 @@ fn judge(
             Ok((to, point))
         }
         None => Err(LeftOut::NoUsableCopy {
-            slug,
+            slug: slug.to_string(),
             reason: format!("no point of its {} is copied to {to}", read.len()),
         }),
     }

@@ -28,7 +28,7 @@ fn down() -> Regions {
 
 fn tenant(slug: &str) -> Tenant {
     let mut t = dedicated(now());
-    t.id = TenantId(format!("ten_{slug}"));
+    t.id = TenantId(format!("ten_{slug}").into());
     t.slug = slug.into();
     t
 }
@@ -37,7 +37,7 @@ fn tenant(slug: &str) -> Tenant {
 fn drilled(slug: &str, minutes: i64) -> Tenant {
     let mut t = tenant(slug);
     t.backup.last_drill = Some(LastDrill {
-        restore_id: RestoreId(format!("rst_{slug}")),
+        restore_id: RestoreId(format!("rst_{slug}").into()),
         restore_point_id: Some(format!("rp_{slug}_drilled").as_str().into()),
         point_taken_at: None,
         finished_at: now() - Duration::days(3),

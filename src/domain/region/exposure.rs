@@ -105,7 +105,7 @@ pub fn exposure(
                 region.dedicated += 1;
                 region.no_copy.push(NoCopy {
                     tenant: t.id.clone(),
-                    slug: t.slug.clone(),
+                    slug: t.slug.to_string(),
                     why,
                 });
             }
@@ -154,7 +154,7 @@ fn summarise(
         .into_iter()
         .map(|(loss, exact, i)| Exposed {
             tenant: tenants[i].id.clone(),
-            slug: tenants[i].slug.clone(),
+            slug: tenants[i].slug.to_string(),
             loss,
             exact,
         })

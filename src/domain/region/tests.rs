@@ -29,7 +29,7 @@ fn reported(items: Vec<Region>) -> Regions {
 
 fn tenant(slug: &str, landed_ago: Option<i64>, status: CrossRegionStatus) -> Tenant {
     let mut t = dedicated(now());
-    t.id = TenantId(format!("ten_{slug}"));
+    t.id = TenantId(format!("ten_{slug}").into());
     t.slug = slug.into();
     t.backup.cross_region = Some(CrossRegion {
         last_copied_at: landed_ago.map(|m| now() - Duration::minutes(m)),

@@ -56,10 +56,10 @@ pub(super) fn tenant(restore: &Restore, tenant: Option<&Tenant>) -> TenantPart {
     }
     TenantPart {
         id: t.id.to_string(),
-        slug: t.slug.clone(),
+        slug: t.slug.to_string(),
         name,
         tier: Some(t.tier.as_str().to_string()),
-        region: Some(t.region.clone()),
+        region: Some(t.region.to_string()),
         hostname,
         words,
     }

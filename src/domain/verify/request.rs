@@ -42,9 +42,9 @@ pub struct FingerprintRequest {
 /// The template variables of a tenant.
 pub fn vars_of(tenant: &Tenant) -> Vars {
     Vars {
-        slug: tenant.slug.clone(),
+        slug: tenant.slug.to_string(),
         hostname: tenant.hostname.clone(),
-        region: tenant.region.clone(),
+        region: tenant.region.to_string(),
         tenant_id: tenant.id.to_string(),
     }
 }

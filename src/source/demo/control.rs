@@ -247,7 +247,7 @@ impl Sim {
         let region = request
             .target_region
             .clone()
-            .unwrap_or_else(|| tenant.region.clone());
+            .unwrap_or_else(|| tenant.region.to_string());
         if self.is_down(&region) {
             return Err(CommandError::new(
                 422,
@@ -399,8 +399,8 @@ impl Sim {
     fn add_restore_target(&mut self, source: &Tenant, restore: &Restore) -> usize {
         let suffix = restore.id.0.trim_start_matches("rst_");
         let spoke = Tenant {
-            id: TenantId(format!("ten_rs_{suffix}")),
-            slug: restore.target_slug.clone(),
+            id: TenantId(format!("ten_rs_{suffix}").into()),
+            slug: restore.target_slug.clone().into(),
             kind: TenantKind::Spoke,
             hub_id: Some(source.group_id().clone()),
             display_name: format!("{} (restore)", source.display_name),
@@ -410,7 +410,8 @@ impl Sim {
             region: restore
                 .target_region
                 .clone()
-                .unwrap_or_else(|| source.region.clone()),
+                .unwrap_or_else(|| source.region.to_string())
+                .into(),
             secondary_region: match &restore.target_region {
                 Some(region) if *region != source.region => Some(source.region.clone()),
                 _ => source.secondary_region.clone(),
@@ -479,7 +480,7 @@ impl Sim {
                     tenant.slug, tenant.slug
                 ),
             )),
-            (RestoreMode::Overwrite, _) => Ok((tenant.slug.clone(), tenant.hostname.clone())),
+            (RestoreMode::Overwrite, _) => Ok((tenant.slug.to_string(), tenant.hostname.clone())),
             (_, Some(slug)) if taken(slug) => Err(CommandError::new(
                 409,
                 "slug_taken",

@@ -71,8 +71,11 @@ pub fn generated_last_drill(
     let across =
         *tier == Tier::Dedicated && Rng::keyed(seed, &[0xD712, index as u64]).range(0, 3) > 0;
     Some(LastDrill {
-        target_region: across.then(|| secondary.to_string()),
-        restore_id: RestoreId(format!("rst_d{}", base36(rng.next_u64(), 4))),
+        target_region: across.then(|| secondary.into()),
+        restore_id: RestoreId(compact_str::format_compact!(
+            "rst_d{}",
+            base36(rng.next_u64(), 4)
+        )),
         restore_point_id: None,
         point_taken_at: Some(finished_at - restore_duration - Duration::hours(rng.range(1, 20))),
         finished_at,

@@ -4,7 +4,10 @@
 //! Every tenant draws from its own keyed random stream (hub number, position in the group),
 //! so a tenant keeps its name and character when the fleet grows around it.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Duration, Utc};
+use compact_str::format_compact;
 
 use super::behaviour::{Behaviour, Failure, Fault};
 use super::events::Event;
@@ -24,7 +27,9 @@ const DAY: Duration = Duration::days(1);
 
 /// Everything the simulator starts from.
 pub struct Generated {
-    pub tenants: Vec<Tenant>,
+    /// Each behind its own `Arc` from the start: shared with the app as they are, never
+    /// copied into one (a million tenants are 750 MB).
+    pub tenants: Vec<Arc<Tenant>>,
     pub behaviours: Vec<Behaviour>,
     pub patterns: Patterns,
     pub events: Vec<Event>,
@@ -66,7 +71,7 @@ pub fn generate_in(
     let restores = restores::plan(seed, now, &generated.tenants, &generated.generator.requests);
     for plan in &restores {
         if let Some(tenant) = generated.tenants.get_mut(plan.tenant()) {
-            tenant.active_restore_id = Some(plan.id().clone());
+            Arc::make_mut(tenant).active_restore_id = Some(plan.id().clone());
         }
     }
     Generated {
@@ -97,7 +102,7 @@ fn split(groups: &[Group], size: usize) -> Vec<&[Group]> {
 
 /// The tenants of a run of groups, with what generating them queued.
 struct Part {
-    tenants: Vec<Tenant>,
+    tenants: Vec<Arc<Tenant>>,
     behaviours: Vec<Behaviour>,
     generator: Generator,
 }
@@ -129,7 +134,7 @@ impl Part {
             let hub = part.generator.hub(group);
             for ordinal in 0..group.len() {
                 let (tenant, behaviour) = part.generator.tenant(group, &hub, ordinal);
-                part.tenants.push(tenant);
+                part.tenants.push(Arc::new(tenant));
                 part.behaviours.push(behaviour);
             }
         }
@@ -306,13 +311,13 @@ impl Generator {
         let is_hub = ordinal == 0;
         let (slug, display_name, hostname) = if is_hub {
             (
-                format!("{}-hub", hub.stem),
+                format_compact!("{}-hub", hub.stem),
                 hub.display_name.clone(),
                 format!("learn.{}.{}", hub.stem, hub.region.tld),
             )
         } else {
             let name = hub.spoke_name(ordinal);
-            let slug = format!("{}-{name}", hub.stem);
+            let slug = format_compact!("{}-{name}", hub.stem);
             let label = match name.strip_prefix('s') {
                 Some(number) if number.parse::<u32>().is_ok() => format!("Site {number}"),
                 _ => title_case(&name),
@@ -336,8 +341,8 @@ impl Generator {
             hub_id: (!is_hub).then(|| hub.id.clone()),
             display_name,
             tier: subject.tier,
-            region: hub.region.name.to_string(),
-            secondary_region: dedicated.then(|| hub.region.secondary.to_string()),
+            region: hub.region.name.into(),
+            secondary_region: dedicated.then(|| hub.region.secondary.into()),
             hostname,
             state,
             created_at: subject.created_at,

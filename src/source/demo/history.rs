@@ -69,8 +69,8 @@ impl HistoryBuilder<'_> {
         let interval = self.patterns.interval(b.pattern);
         let mut summary = BackupSummary {
             schedule: BackupSchedule {
-                cron: self.patterns.cron(b.pattern).to_string(),
-                timezone: self.patterns.timezone(b.pattern).to_string(),
+                cron: self.patterns.cron(b.pattern).into(),
+                timezone: self.patterns.timezone(b.pattern).into(),
                 next_run_at: None,
             },
             retention_days,

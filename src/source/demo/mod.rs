@@ -315,6 +315,9 @@ fn send_fleet(
     tenants: Vec<Arc<Tenant>>,
     sim: &mut Sim,
 ) -> Result<(), Closed> {
+    // The regions first: a whole fleet is judged in one go when it comes, with the regions
+    // the app knows; regions after it would have every tenant judged a second time.
+    send_regions(events, sim, true)?;
     send(
         events,
         SourceEvent::Fleet {
@@ -322,7 +325,6 @@ fn send_fleet(
             tenants,
         },
     )?;
-    send_regions(events, sim, true)?;
     send_restores(events, sim)?;
     send_dns_swaps(events, sim)?;
     send_requests(events, sim.now(), sim.open_requests())

@@ -2,6 +2,7 @@
 
 use super::rng::{Rng, mix};
 use crate::domain::ids::RestorePointId;
+use compact_str::{CompactString, format_compact};
 
 /// Stems reserved for the scripted hubs (see `layout::FIXED_HUBS`); random hubs never get them.
 pub const RESERVED_STEMS: [&str; 6] = [
@@ -187,13 +188,15 @@ pub fn spoke_hostname(slug: &str) -> String {
 const BASE36: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
 
 /// `value` in base 36, exactly `width` digits (the high digits of larger values are dropped).
-pub fn base36(mut value: u64, width: usize) -> String {
-    let mut digits = vec![b'0'; width];
+pub fn base36(mut value: u64, width: usize) -> CompactString {
+    // On the stack: a million tenants' ids are made at start-up.
+    let mut digits = [b'0'; 24];
+    let digits = &mut digits[..width.min(24)];
     for slot in digits.iter_mut().rev() {
         *slot = BASE36[(value % 36) as usize];
         value /= 36;
     }
-    digits.into_iter().map(char::from).collect()
+    digits.iter().copied().map(char::from).collect()
 }
 
 /// Five base-36 digits hold this many ids.
@@ -203,16 +206,16 @@ const ID_STRIDE: u64 = 22_695_479;
 
 /// "ten_8f2k1": unique for the first 60 million tenants of a seed, and scattered so that
 /// neighbouring tenants do not get neighbouring ids.
-pub fn tenant_id(seed: u64, index: usize) -> String {
+pub fn tenant_id(seed: u64, index: usize) -> CompactString {
     let offset = mix(seed) % ID_SPACE;
     let value = ((index as u64 % ID_SPACE) * ID_STRIDE + offset) % ID_SPACE;
-    format!("ten_{}", base36(value, 5))
+    format_compact!("ten_{}", base36(value, 5))
 }
 
 /// "rp_3k9x0a1": a restore point's id, from its tenant and run instant.
 pub fn restore_point_id(seed: u64, tenant: usize, run_at_seconds: i64) -> RestorePointId {
     let value = Rng::keyed(seed, &[0x7270, tenant as u64, run_at_seconds as u64]).next_u64();
-    RestorePointId(format!("rp_{}", base36(value, 7)))
+    RestorePointId(format_compact!("rp_{}", base36(value, 7)))
 }
 
 #[cfg(test)]
@@ -222,7 +225,7 @@ mod tests {
 
     #[test]
     fn tenant_ids_are_unique_and_look_like_the_contract() {
-        let ids: HashSet<String> = (0..200_000).map(|i| tenant_id(42, i)).collect();
+        let ids: HashSet<CompactString> = (0..200_000).map(|i| tenant_id(42, i)).collect();
         assert_eq!(ids.len(), 200_000);
         let id = tenant_id(42, 0);
         assert!(id.starts_with("ten_") && id.len() == 9, "{id}");

@@ -260,7 +260,7 @@ impl<'a> Facts<'a> {
             _ => (CopyStatus::Pending, None),
         };
         vec![RegionCopy {
-            region,
+            region: region.to_string(),
             status,
             copied_at,
         }]

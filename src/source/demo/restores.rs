@@ -135,7 +135,7 @@ pub enum ModeChoice {
 pub fn plan(
     seed: u64,
     now: DateTime<Utc>,
-    tenants: &[Tenant],
+    tenants: &[std::sync::Arc<Tenant>],
     requests: &[RestoreRequest],
 ) -> Vec<RestorePlan> {
     requests
@@ -153,7 +153,7 @@ fn plan_one(
     k: usize,
     now: DateTime<Utc>,
     tenant: &Tenant,
-    fleet: &[Tenant],
+    fleet: &[std::sync::Arc<Tenant>],
     request: &RestoreRequest,
 ) -> RestorePlan {
     let mut rng = Rng::keyed(seed, &[0x4E57, k as u64]);
@@ -172,7 +172,7 @@ fn plan_one(
         }
         ModeChoice::Overwrite => (
             RestoreMode::Overwrite,
-            tenant.slug.clone(),
+            tenant.slug.to_string(),
             tenant.hostname.clone(),
         ),
     };
@@ -181,7 +181,7 @@ fn plan_one(
         batch: None,
         id: restore_id(seed, k),
         tenant_id: tenant.id.clone(),
-        source_slug: tenant.slug.clone(),
+        source_slug: tenant.slug.to_string(),
         target_slug,
         target_hostname,
         mode,
@@ -221,10 +221,7 @@ fn timeline(rng: &mut Rng) -> (Duration, [Duration; 4]) {
 
 /// "rst_41c": distinct for the restores of one fleet.
 fn restore_id(seed: u64, k: usize) -> RestoreId {
-    RestoreId(format!(
-        "rst_{}",
-        base36(mix(seed).wrapping_add(k as u64), 3)
-    ))
+    RestoreId(format!("rst_{}", base36(mix(seed).wrapping_add(k as u64), 3)).into())
 }
 
 impl RestorePlan {
@@ -237,7 +234,7 @@ impl RestorePlan {
             batch: launch.batch,
             id: restore_id(seed, k),
             tenant_id: tenant.id.clone(),
-            source_slug: tenant.slug.clone(),
+            source_slug: tenant.slug.to_string(),
             target_slug: launch.target_slug,
             target_hostname: launch.target_hostname,
             mode: launch.mode,

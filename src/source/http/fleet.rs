@@ -76,6 +76,9 @@ async fn poll_into(
     whole: bool,
     events: &mut Vec<SourceEvent>,
 ) -> Result<(), Failure> {
+    // The regions go before the fleet they judge: a whole fleet is judged in one go when it
+    // comes, and regions after it would have every tenant judged a second time.
+    let fleet_at = events.len();
     let etag = if whole || state.last.is_none() {
         None
     } else {
@@ -95,11 +98,11 @@ async fn poll_into(
     }
     if state.regions_listed {
         match read_regions(t).await {
-            Ok(regions) => events.push(SourceEvent::Regions(regions)),
+            Ok(regions) => events.insert(fleet_at, SourceEvent::Regions(regions)),
             Err(f) if f.status == Some(404) => {
                 state.regions_listed = false;
                 let why = region::NOT_OFFERED_HTTP.to_string();
-                events.push(SourceEvent::Regions(Regions::NotOffered(why)));
+                events.insert(fleet_at, SourceEvent::Regions(Regions::NotOffered(why)));
             }
             Err(f) => return Err(f),
         }

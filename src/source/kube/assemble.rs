@@ -120,12 +120,12 @@ pub fn tenant(
     Some(Tenant {
         id: tenant_id(cx.cluster, ns),
         display_name: identity.display_name.unwrap_or_else(|| slug.clone()),
-        slug,
+        slug: slug.into(),
         kind: identity.kind,
         hub_id: identity.hub_id,
         tier: identity.tier,
-        region: identity.region,
-        secondary_region: identity.secondary_region,
+        region: identity.region.into(),
+        secondary_region: identity.secondary_region.map(Into::into),
         hostname: identity.hostname,
         state: identity.state,
         created_at: identity.created.unwrap_or(cx.now),
@@ -288,8 +288,8 @@ fn schedule(
             ),
         });
         let none = BackupSchedule {
-            cron: String::new(),
-            timezone: String::new(),
+            cron: Default::default(),
+            timezone: Default::default(),
             next_run_at: None,
         };
         return (none, false);
@@ -334,8 +334,8 @@ fn schedule(
         }
     };
     let schedule = BackupSchedule {
-        cron: cron.schedule.clone(),
-        timezone,
+        cron: cron.schedule.clone().into(),
+        timezone: timezone.into(),
         next_run_at,
     };
     (schedule, cron.suspended)

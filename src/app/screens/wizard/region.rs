@@ -55,7 +55,7 @@ impl App {
         };
         match choice {
             Ok(region) => {
-                wizard.region = region;
+                wizard.region = region.map(String::from);
                 wizard.picked = None;
                 wizard.problem = None;
                 if wizard.region.is_some() {

@@ -156,9 +156,17 @@ fn a_silent_source_makes_every_row_stale() {
 
 #[test]
 fn recheck_is_the_next_instant_a_rule_can_flip() {
-    // Seen now, refreshed every 30 s: stale in a minute, before anything else.
+    // Heard with the rest of the fleet: the source's silence is the fleet's to watch, once
+    // for all, so the next instant is the RPO's lapse (backed up 10 min ago).
     let h = evaluate(&dedicated(), facts(HOUR), &ctx());
-    let silent = now() + Duration::minutes(1) + Duration::milliseconds(1);
+    let lapse = now() + Duration::minutes(50) + Duration::milliseconds(1);
+    assert_eq!(h.recheck_at, Some(lapse));
+    // Heard apart from it (its cluster went quiet 10 s before the source's last word),
+    // refreshed every 30 s: stale a minute after its own last sighting, before anything else.
+    let mut apart = dedicated();
+    apart.observed_at = Some(now() - Duration::seconds(10));
+    let h = evaluate(&apart, facts(HOUR), &ctx());
+    let silent = now() + Duration::seconds(50) + Duration::milliseconds(1);
     assert_eq!(h.recheck_at, Some(silent));
     // Unobserved: backed up 10 min ago, the RPO lapses in 50 min, before anything else.
     let mut unobserved = dedicated();

@@ -24,7 +24,7 @@ fn spec(parallel: usize) -> BatchSpec {
 }
 
 fn id(n: usize) -> TenantId {
-    TenantId(format!("ten_{n}"))
+    TenantId(format!("ten_{n}").into())
 }
 
 fn members(n: usize) -> Vec<Member> {

@@ -179,7 +179,7 @@ fn a_new_point_appears_on_top_as_the_simulation_runs() {
 #[test]
 fn the_history_holds_as_many_points_as_the_summary_counts() {
     let mut sim = sim();
-    let slugs: Vec<String> = sim.tenants().iter().map(|t| t.slug.clone()).collect();
+    let slugs: Vec<String> = sim.tenants().iter().map(|t| t.slug.to_string()).collect();
     for slug in slugs {
         let t = tenant(&sim, &slug);
         let (points, _) = all_points(&mut sim, &t.id);

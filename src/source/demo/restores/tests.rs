@@ -10,14 +10,14 @@ fn now() -> DateTime<Utc> {
 
 fn plans(progress: f64, mode: ModeChoice) -> (Vec<Tenant>, RestorePlan) {
     let (shared, _) = fleet_at(3, 60, now());
-    let tenants: Vec<Tenant> = shared.iter().map(|t| Tenant::clone(t)).collect();
-    let spoke = tenants.iter().position(|t| !t.is_hub()).unwrap();
+    let spoke = shared.iter().position(|t| !t.is_hub()).unwrap();
     let request = RestoreRequest {
         tenant: spoke,
         mode,
         progress_at_start: progress,
     };
-    let plan = plan(3, now(), &tenants, &[request]).remove(0);
+    let plan = plan(3, now(), &shared, &[request]).remove(0);
+    let tenants: Vec<Tenant> = shared.iter().map(|t| Tenant::clone(t)).collect();
     (tenants, plan)
 }
 

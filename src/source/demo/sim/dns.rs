@@ -58,10 +58,13 @@ pub fn spoke_target(slug: &str, region: &str) -> String {
 
 /// "dns_5e0": distinct for the swaps of one demo.
 fn swap_id(seed: u64, k: usize) -> DnsSwapId {
-    DnsSwapId(format!(
-        "dns_{}",
-        base36(mix(seed ^ 0xD45).wrapping_add(k as u64), 3)
-    ))
+    DnsSwapId(
+        format!(
+            "dns_{}",
+            base36(mix(seed ^ 0xD45).wrapping_add(k as u64), 3)
+        )
+        .into(),
+    )
 }
 
 impl DnsPlan {
@@ -233,7 +236,7 @@ impl Sim {
         }
         let now = self.now();
         let base = DnsSwap {
-            id: DnsSwapId(String::new()),
+            id: DnsSwapId(Default::default()),
             tenant_id: tenant_id.clone(),
             restore_id: restore_id.clone(),
             hostname: tenant.hostname.clone(),
@@ -295,7 +298,7 @@ mod tests {
 
     fn base() -> DnsSwap {
         DnsSwap {
-            id: DnsSwapId(String::new()),
+            id: DnsSwapId(Default::default()),
             tenant_id: TenantId::from("ten_1"),
             restore_id: RestoreId::from("rst_1"),
             hostname: "a.example-moodle.net".into(),

@@ -54,8 +54,9 @@ impl Sim {
             drill: LastDrill {
                 target_region: restore
                     .target_region
-                    .clone()
-                    .filter(|r| Some(r) != home.as_ref()),
+                    .as_deref()
+                    .filter(|r| home.as_deref() != Some(*r))
+                    .map(Into::into),
                 restore_id: id.clone(),
                 restore_point_id: restore.restore_point_id.clone(),
                 point_taken_at,

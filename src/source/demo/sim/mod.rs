@@ -102,7 +102,7 @@ impl Sim {
         let restores: Vec<Restore> = generated.restores.iter().map(|p| p.at(now)).collect();
         let queue: Vec<Reverse<Event>> = generated.events.into_iter().map(Reverse).collect();
         let count = generated.tenants.len();
-        let tenants = shared(generated.tenants);
+        let tenants = generated.tenants;
         let requests = Requests::generate(seed, now, &tenants, &restores);
         Self {
             seed,
@@ -272,7 +272,7 @@ impl Sim {
         let targets = self
             .tenants
             .split_off(self.generated.min(self.tenants.len()));
-        self.tenants = shared(generated.tenants);
+        self.tenants = generated.tenants;
         self.tenants.extend(targets);
         let spokes = self
             .behaviours
@@ -466,14 +466,6 @@ impl Sim {
             self.settle_restore(k, &restore);
         }
     }
-}
-
-/// Each tenant behind its own `Arc`, in a new vector: `collect` would reuse the tenants'
-/// buffer in place (550 bytes a tenant) to hold 8-byte pointers, and keep all of it.
-fn shared(tenants: Vec<Tenant>) -> Vec<Arc<Tenant>> {
-    let mut out = Vec::with_capacity(tenants.len());
-    out.extend(tenants.into_iter().map(Arc::new));
-    out
 }
 
 /// A new point joins the history; the pruner then drops what fell out of retention (one

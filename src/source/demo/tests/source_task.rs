@@ -49,6 +49,10 @@ async fn the_source_sends_fleet_restores_heartbeats_and_answers_refresh() {
             .unwrap()
             .unwrap()
     };
+    // The regions before the fleet they judge: a whole fleet is judged once, with them.
+    assert!(
+        matches!(next().await, SourceEvent::Regions(regions) if regions.cross_region_offered())
+    );
     match next().await {
         SourceEvent::Fleet {
             tenants,
@@ -59,9 +63,6 @@ async fn the_source_sends_fleet_restores_heartbeats_and_answers_refresh() {
         }
         other => panic!("expected the fleet, got {other:?}"),
     }
-    assert!(
-        matches!(next().await, SourceEvent::Regions(regions) if regions.cross_region_offered())
-    );
     assert!(matches!(next().await, SourceEvent::Restores { restores, .. } if restores.len() == 2));
     assert!(matches!(next().await, SourceEvent::DnsSwaps { swaps, .. } if swaps.is_empty()));
     assert!(matches!(next().await, SourceEvent::Requests { requests, .. } if !requests.is_empty()));

@@ -11,8 +11,8 @@ fn the_schedule_is_the_cron_jobs_in_utc_by_default() {
     assert_eq!(
         t.backup.schedule,
         BackupSchedule {
-            cron: "0 2 * * *".to_string(),
-            timezone: "UTC".to_string(),
+            cron: "0 2 * * *".into(),
+            timezone: "UTC".into(),
             next_run_at: Some(Utc.with_ymd_and_hms(2026, 11, 29, 2, 0, 0).unwrap()),
         }
     );
@@ -188,8 +188,8 @@ fn without_a_cron_job_the_schedule_is_unknown_and_names_the_component_label() {
     assert_eq!(
         t.backup.schedule,
         BackupSchedule {
-            cron: String::new(),
-            timezone: String::new(),
+            cron: Default::default(),
+            timezone: Default::default(),
             next_run_at: None,
         }
     );
