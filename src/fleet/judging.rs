@@ -89,7 +89,19 @@ pub(super) fn judge(
 /// level is not in it: a level word matches the level itself (`red` must not match
 /// "fred-college"), and the view checks that apart.
 pub(super) fn haystack(t: &Tenant, h: &Health) -> String {
-    let mut s = String::with_capacity(160);
+    // Written into this thread's scratch, then copied out at its size: one allocation per
+    // tenant instead of two (a million tenants share one allocator lock while loading).
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<String> = std::cell::RefCell::new(String::with_capacity(256));
+    }
+    SCRATCH.with_borrow_mut(|s| {
+        s.clear();
+        write_haystack(s, t, h);
+        s.as_str().to_owned()
+    })
+}
+
+fn write_haystack(s: &mut String, t: &Tenant, h: &Health) {
     let (tier, state) = (t.tier.label(), t.state.label());
     let words = [
         t.slug.as_str(),
@@ -105,7 +117,7 @@ pub(super) fn haystack(t: &Tenant, h: &Health) -> String {
         if i > 0 {
             s.push(' ');
         }
-        push_folded(&mut s, word);
+        push_folded(s, word);
     }
     s.push_str(match t.backup.last_drill.as_ref().map(|d| &d.result) {
         None if !crate::domain::drill::knows_drills(t) => "",
@@ -118,11 +130,9 @@ pub(super) fn haystack(t: &Tenant, h: &Health) -> String {
     for f in &h.flags {
         for word in [f.kind.id(), f.kind.title(), f.kind.short()] {
             s.push(' ');
-            push_folded(&mut s, word);
+            push_folded(s, word);
         }
     }
-    s.shrink_to_fit();
-    s
 }
 
 /// Text as the filter compares it: lower case, char by char (the filter's own words go

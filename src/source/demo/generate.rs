@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use compact_str::format_compact;
+use compact_str::{CompactString, format_compact};
 
 use super::behaviour::{Behaviour, Failure, Fault};
 use super::events::Event;
@@ -181,10 +181,10 @@ struct Hub {
 }
 
 impl Hub {
-    fn spoke_name(&self, ordinal: usize) -> String {
+    fn spoke_name(&self, ordinal: usize) -> CompactString {
         self.spoke_names
             .get(ordinal.wrapping_sub(1))
-            .map_or_else(|| format!("s{ordinal}"), |name| (*name).to_string())
+            .map_or_else(|| format_compact!("s{ordinal}"), |name| (*name).into())
     }
 }
 
@@ -319,11 +319,14 @@ impl Generator {
             let name = hub.spoke_name(ordinal);
             let slug = format_compact!("{}-{name}", hub.stem);
             let label = match name.strip_prefix('s') {
-                Some(number) if number.parse::<u32>().is_ok() => format!("Site {number}"),
-                _ => title_case(&name),
+                Some(number) if number.parse::<u32>().is_ok() => format_compact!("Site {number}"),
+                _ => title_case(&name).into(),
             };
             let hostname = spoke_hostname(&slug);
-            (slug, format!("{} — {label}", hub.display_name), hostname)
+            // Concatenated at their size: `format!` grows its string as it goes, and a
+            // million tenants' reallocations queue on one allocator lock at start-up.
+            let display_name = [hub.display_name.as_str(), " — ", &label].concat();
+            (slug, display_name, hostname)
         };
         let dedicated = subject.tier == Tier::Dedicated;
         Tenant {
