@@ -198,8 +198,11 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
 /// (issue 26, tikv-jemallocator 0.6 with background threads, same source): jemalloc loaded a
 /// million in 5.2–5.8 s (this: 9.4 s) and ran `status --json` at 100 000 in 1.0–1.3 s (this:
 /// 1.6 s), but an idle 100 000-tenant screen grew ~58 MB/h over 30 minutes with either
-/// dirty/muzzy decay 500 ms/0 on 2 arenas or 0/0, where this stayed at 206.9 MB. A wall
-/// screen runs for days: flat memory wins. Called before any thread starts, as glibc asks.
+/// dirty/muzzy decay 500 ms/0 on 2 arenas or 0/0, where this stayed at 206.9 MB. Third
+/// trial, after the load was made to allocate little: jemalloc generated and judged a million
+/// in 3.3–3.7 s (this: 6–7 s) but grew 174 → 193 MB in 22 idle minutes at 100 000, two glibc
+/// arenas 174 → 189 MB in 13; this rose 173.4 → 176.0 MB in 30, slowing. A wall screen runs for
+/// days: flat memory wins. Called before any thread starts, as glibc asks.
 fn one_malloc_arena() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets an allocator parameter; no other thread exists yet.
