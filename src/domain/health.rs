@@ -188,8 +188,8 @@ pub struct Health {
     pub flags: Vec<Flag>,
     /// The earliest instant at which time alone could change the flags (a limit is crossed,
     /// a run falls due, the tenant's own silence); `None` when only new data can. The
-    /// source's silence, which stales every tenant heard with it, is not in it. Lets the app re-judge only the
-    /// tenants whose instant has come instead of all of them every second.
+    /// source's silence, which stales every tenant heard with it, is not in it. Lets the app
+    /// re-judge only the tenants whose instant has come instead of all of them every second.
     #[serde(skip)]
     pub recheck_at: Option<DateTime<Utc>>,
 }

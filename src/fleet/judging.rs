@@ -1,6 +1,7 @@
 //! Judging tenants for the fleet: a whole new fleet split over the cores, one tenant at a
 //! time, and the filter text each one is searched by.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use chrono::Duration;
@@ -92,7 +93,7 @@ pub(super) fn haystack(t: &Tenant, h: &Health) -> String {
     // Written into this thread's scratch, then copied out at its size: one allocation per
     // tenant instead of two (a million tenants share one allocator lock while loading).
     thread_local! {
-        static SCRATCH: std::cell::RefCell<String> = std::cell::RefCell::new(String::with_capacity(256));
+        static SCRATCH: RefCell<String> = RefCell::new(String::with_capacity(256));
     }
     SCRATCH.with_borrow_mut(|s| {
         s.clear();
