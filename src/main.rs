@@ -7,6 +7,11 @@ use snapdeck::cli::{Cli, Command, StatusFormat};
 use snapdeck::commands::{self, Failure, UserError, print_out, user};
 use snapdeck::config;
 
+mod allocator;
+
+#[global_allocator]
+static ALLOCATOR: allocator::OneAtATime = allocator::OneAtATime;
+
 fn main() -> ExitCode {
     one_malloc_arena();
     // `status` is read by monitoring systems: when it cannot judge (bad arguments or config,
@@ -187,22 +192,16 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
 }
 
 /// glibc gives each thread that allocates its own arena and returns little of them: the
-/// source's thread builds tenants the screen's thread frees. Measured over soaks of an idle
-/// 100 000-tenant screen: the default arenas grew 61 MB/h over a heap that stayed flat
-/// (heaptrack); one arena per core 4.5 MB/h, then 54 MB/h in the next 20 minutes (malloc_trim
-/// every 5 minutes gave nothing back); mimalloc 13 MB in 3 minutes; one arena stayed flat
-/// (169.1 MB → 169.1 MB over 30 minutes). jemalloc (tikv-jemallocator, background thread,
-/// 1 s decay) loaded a million tenants in 4.3 s instead of 9.1 s but grew ~75 MB/h idle at
-/// 100 000 (decay 0 and one arena grew too) and peaked at 300 MB in `status --json`. It costs
-/// a million-tenant load time (the load's threads queue on its lock). Tried again side by side
-/// (issue 26, tikv-jemallocator 0.6 with background threads, same source): jemalloc loaded a
-/// million in 5.2–5.8 s (this: 9.4 s) and ran `status --json` at 100 000 in 1.0–1.3 s (this:
-/// 1.6 s), but an idle 100 000-tenant screen grew ~58 MB/h over 30 minutes with either
-/// dirty/muzzy decay 500 ms/0 on 2 arenas or 0/0, where this stayed at 206.9 MB. Third
-/// trial, after the load was made to allocate little: jemalloc generated and judged a million
-/// in 3.3–3.7 s (this: 6–7 s) but grew 174 → 193 MB in 22 idle minutes at 100 000, two glibc
-/// arenas 174 → 189 MB in 13; this rose 173.4 → 176.0 MB in 30, slowing. A wall screen runs for
-/// days: flat memory wins. Called before any thread starts, as glibc asks.
+/// source's thread builds tenants the screen's thread frees. One arena keeps an idle screen
+/// flat for days; every extra arena grew it, because a page freed in one arena is reused only
+/// by the threads of that arena. Measured over soaks of an idle 100 000-tenant screen, each
+/// on the code of its day: the default arenas (8 per core) grew 61 MB/h; two arenas 0.56 MB a
+/// minute and three 0.35–0.7 (0.45 when trimmed every minute), where one stayed within 1.7 MB
+/// over 30 minutes (issue 26); jemalloc (tikv-jemallocator, background threads, any decay)
+/// grew ~1 MB a minute; mimalloc 13 MB in 3 minutes. What one arena costs is a load's
+/// threads queueing on its lock, which `allocator.rs` makes a spin instead of a sleep and the
+/// load is written to need rarely (a million tenants: 3.7–4.3 s to the first table here,
+/// against 2.8–3.1 s with three arenas). Called before any thread starts, as glibc asks.
 fn one_malloc_arena() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets an allocator parameter; no other thread exists yet.

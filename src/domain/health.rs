@@ -9,6 +9,8 @@ mod flags_drills;
 mod flags_history;
 mod flags_region;
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Duration, Utc};
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
@@ -328,12 +330,19 @@ fn flag(kind: FlagKind, explanation: String) -> Option<Flag> {
     Some(Flag { kind, explanation })
 }
 
-fn tier_name(tier: &Tier) -> String {
-    let name = tier.label();
-    let mut chars = name.chars();
-    chars
-        .next()
-        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+/// "Standard", "Dedicated": borrowed for the tiers we know, since every tenant's RPO names
+/// its tier and a million judged at start-up would be a million strings for nothing.
+fn tier_name(tier: &Tier) -> Cow<'static, str> {
+    match tier {
+        Tier::Standard => Cow::Borrowed("Standard"),
+        Tier::Dedicated => Cow::Borrowed("Dedicated"),
+        Tier::Unknown(_) => {
+            let name = tier.label();
+            let mut chars = name.chars();
+            let first = chars.next().into_iter().flat_map(char::to_uppercase);
+            Cow::Owned(first.chain(chars).collect())
+        }
+    }
 }
 
 /// A spoke a restore is still filling: it has no backups of its own yet (the restore

@@ -15,27 +15,29 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
 pub fn natural_key(s: &str) -> compact_str::CompactString {
     let mut key = compact_str::CompactString::default();
     let mut rest = s;
-    while let Some(c) = rest.chars().next() {
-        if c.is_ascii_digit() {
-            let (digits, after) = split_digits(rest);
+    // Text and digits alternate; each run is copied whole (a million slugs are keyed at
+    // start-up, and pushing them char by char was most of it).
+    while !rest.is_empty() {
+        let (text, from_digits) = split_at(rest, |b| b.is_ascii_digit());
+        key.push_str(text);
+        let (digits, after) = split_at(from_digits, |b| !b.is_ascii_digit());
+        if !digits.is_empty() {
             let value = digits.trim_start_matches('0');
             // Runs longer than 99 digits share a prefix; natural_cmp breaks those ties.
             let len = value.len().min(99) as u8;
             key.push(char::from(b'0' + len / 10));
             key.push(char::from(b'0' + len % 10));
             key.push_str(value);
-            rest = after;
-        } else {
-            key.push(c);
-            rest = &rest[c.len_utf8()..];
         }
+        rest = after;
     }
     key
 }
 
-fn split_digits(s: &str) -> (&str, &str) {
-    let end = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-    s.split_at(end)
+/// `s` split before its first byte that is `stop` (ASCII digits never end a multi-byte
+/// character, so either half is whole text).
+fn split_at(s: &str, stop: impl Fn(u8) -> bool) -> (&str, &str) {
+    s.split_at(s.bytes().position(stop).unwrap_or(s.len()))
 }
 
 #[cfg(test)]
@@ -89,5 +91,15 @@ mod tests {
             "digits before letters"
         );
         assert_eq!(natural_cmp("é1", "é2"), Ordering::Less);
+    }
+
+    #[test]
+    fn a_key_is_the_text_with_each_number_led_by_its_length() {
+        assert_eq!(natural_key("ashford-s7-x010"), "ashford-s017-x0210");
+        assert_eq!(natural_key("é12b"), "é0212b");
+        assert_eq!(natural_key("007"), "017");
+        assert_eq!(natural_key("000"), "00");
+        assert_eq!(natural_key(""), "");
+        assert_eq!(natural_key("hub"), "hub");
     }
 }

@@ -12,6 +12,8 @@ use crate::domain::region::Regions;
 use crate::domain::run_times::ScheduleCache;
 use crate::domain::{Health, Tenant};
 
+use super::haystacks::Written;
+
 /// Below this many tenants per core, a new fleet is judged on one thread: starting threads
 /// would cost more than they save.
 const JUDGED_PER_THREAD_AT_LEAST: usize = 20_000;
@@ -23,7 +25,7 @@ pub(super) fn same_flags(a: &Health, b: &Health) -> bool {
 }
 
 /// Verdicts and filter texts in fleet order, in parts, each with the schedules it worked out.
-pub(super) type Judged = Vec<(Vec<(Health, String)>, ScheduleCache)>;
+pub(super) type Judged = Vec<(Vec<Health>, Written, ScheduleCache)>;
 
 /// Judges a whole new fleet, split over the machine's cores: at a million tenants this is
 /// seconds of the wait for the first table, and each verdict stands on its own. Each part
@@ -45,15 +47,16 @@ pub(super) fn judge_everyone(
             .map(|tenants| {
                 let mut schedules = schedules.clone();
                 scope.spawn(move || {
+                    let mut written = Written::with_capacity(tenants.len());
                     let verdicts = tenants
                         .iter()
                         .map(|t| {
                             let h = judge(t, &mut schedules, ctx, regions);
-                            let hay = haystack(t, &h);
-                            (h, hay)
+                            written.push(|s| write_haystack(s, t, &h));
+                            h
                         })
                         .collect();
-                    (verdicts, schedules)
+                    (verdicts, written, schedules)
                 })
             })
             .collect();
@@ -89,16 +92,15 @@ pub(super) fn judge(
 /// What the filter's words are looked for in: names, places, ids, state and flags. The
 /// level is not in it: a level word matches the level itself (`red` must not match
 /// "fred-college"), and the view checks that apart.
-pub(super) fn haystack(t: &Tenant, h: &Health) -> String {
-    // Written into this thread's scratch, then copied out at its size: one allocation per
-    // tenant instead of two (a million tenants share one allocator lock while loading).
+pub(super) fn haystack(t: &Tenant, h: &Health) -> Box<str> {
+    // Written into this thread's scratch, then copied out at its size: one allocation.
     thread_local! {
         static SCRATCH: RefCell<String> = RefCell::new(String::with_capacity(256));
     }
     SCRATCH.with_borrow_mut(|s| {
         s.clear();
         write_haystack(s, t, h);
-        s.as_str().to_owned()
+        Box::from(s.as_str())
     })
 }
 
@@ -144,14 +146,43 @@ pub fn fold_case(text: &str) -> String {
     s
 }
 
-/// Appends `text` lower-cased; ASCII in place (nine in ten haystacks hold one "—", and
-/// lower-casing all of them char by char was a tenth of judging a million tenants).
-fn push_folded(s: &mut String, text: &str) {
-    if text.is_ascii() {
+/// Appends `text` lower-cased: runs of ASCII in place, other characters one by one (nine in
+/// ten display names hold one "—", and lower-casing all of such a name char by char was a
+/// tenth of judging a million tenants).
+fn push_folded(s: &mut String, mut text: &str) {
+    while !text.is_empty() {
+        let ascii = text
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(text.len());
         let start = s.len();
-        s.push_str(text);
+        s.push_str(&text[..ascii]);
         s[start..].make_ascii_lowercase();
-    } else {
-        s.extend(text.chars().flat_map(char::to_lowercase));
+        let mut rest = text[ascii..].chars();
+        if let Some(c) = rest.next() {
+            s.extend(c.to_lowercase());
+        }
+        text = rest.as_str();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fold_case;
+
+    #[test]
+    fn folding_lowers_every_character_as_char_by_char_would() {
+        for text in [
+            "Ashford College — Arts",
+            "ÉCOLE Saint-Étienne",
+            "plain ascii",
+            "—",
+            "",
+            "İstanbul ΣΟΦΙΑ",
+        ] {
+            let char_by_char: String = text.chars().flat_map(char::to_lowercase).collect();
+            assert_eq!(fold_case(text), char_by_char, "{text}");
+        }
+        assert_eq!(fold_case("Ashford — ARTS"), "ashford — arts");
     }
 }

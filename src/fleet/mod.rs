@@ -1,6 +1,7 @@
 //! The fleet as the app knows it: tenants, their health at the last evaluation, and what
 //! filtering needs, kept in step so that no frame recomputes any of it.
 
+mod haystacks;
 mod judging;
 mod membership;
 pub mod order;
@@ -16,6 +17,7 @@ use crate::domain::health::{self, HealthContext};
 use crate::domain::region::Regions;
 use crate::domain::run_times::ScheduleCache;
 use crate::domain::{FlagKind, Health, Level, Tenant, TenantId};
+use haystacks::Haystacks;
 pub use judging::fold_case;
 use judging::{Judged, haystack, joined, judge, judge_everyone, same_flags};
 use membership::Membership;
@@ -76,7 +78,7 @@ pub struct Fleet {
     tenants: Vec<Arc<Tenant>>,
     health: Vec<Health>,
     /// Lower-cased slug, name, region, tier and flag names, for the live filter.
-    haystacks: Vec<String>,
+    haystacks: Haystacks,
     members: Membership,
     schedules: ScheduleCache,
     refresh_interval: Duration,
@@ -110,7 +112,7 @@ impl Fleet {
         Self {
             tenants: Vec::new(),
             health: Vec::new(),
-            haystacks: Vec::new(),
+            haystacks: Haystacks::default(),
             members: Membership::default(),
             schedules: ScheduleCache::default(),
             refresh_interval,
@@ -154,7 +156,7 @@ impl Fleet {
     }
 
     pub fn haystack(&self, i: usize) -> &str {
-        &self.haystacks[i]
+        self.haystacks.get(i)
     }
 
     pub fn slug_rank(&self, i: usize) -> u32 {
@@ -328,7 +330,7 @@ impl Fleet {
                         .insert(tenant.id.clone(), self.tenants.len());
                     self.tenants.push(tenant);
                     self.health.push(Health::unjudged());
-                    self.haystacks.push(String::new());
+                    self.haystacks.push_empty();
                     self.summary.tenants += 1;
                     self.summary.add(Level::Ok);
                     self.summary.restores_running += restoring;
@@ -336,10 +338,10 @@ impl Fleet {
                     self.tenants.len() - 1
                 }
             };
-            let text = std::mem::take(&mut self.haystacks[i]);
+            let text = self.haystacks.take(i);
             self.touch(i);
             self.evaluate_one(i, &ctx);
-            moved |= self.haystacks[i] != text;
+            moved |= self.haystacks.get(i) != &*text;
         }
         if added {
             self.reindex();
@@ -441,9 +443,9 @@ impl Fleet {
         let tenant = &self.tenants[i];
         let h = judge(tenant, &mut self.schedules, ctx, &self.regions);
         // An empty filter text means new data (or none yet): it is always rebuilt then.
-        let changed = self.haystacks[i].is_empty() || !same_flags(&self.health[i], &h);
+        let changed = self.haystacks.get(i).is_empty() || !same_flags(&self.health[i], &h);
         if changed {
-            self.haystacks[i] = haystack(tenant, &h);
+            self.haystacks.set(i, haystack(tenant, &h));
             self.touch(i);
         }
         if let Some(at) = h
@@ -474,14 +476,13 @@ impl Fleet {
 
     fn take_judged(&mut self, judged: Judged) {
         self.health = Vec::with_capacity(self.tenants.len());
-        self.haystacks = Vec::with_capacity(self.tenants.len());
-        for (verdicts, schedules) in judged {
+        let mut texts = Vec::with_capacity(judged.len());
+        for (verdicts, written, schedules) in judged {
             self.schedules.merge(schedules);
-            for (h, hay) in verdicts {
-                self.health.push(h);
-                self.haystacks.push(hay);
-            }
+            self.health.extend(verdicts);
+            texts.push(written);
         }
+        self.haystacks = Haystacks::from_parts(texts);
         self.schedule_everyone();
     }
 

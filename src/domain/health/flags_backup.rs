@@ -2,6 +2,8 @@
 //! first backup pending), the RPO, a failed or stuck snapshot, an overdue or too sparse
 //! schedule, and a pair whose halves are too far apart.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Duration, Utc};
 
 use super::{
@@ -68,7 +70,7 @@ fn first_backup_pending(t: &Tenant, age: Duration, now: DateTime<Utc>) -> Option
 /// The recovery-point objective a tenant is held to, and whose promise it is.
 pub(super) struct Rpo {
     limit: Duration,
-    whose: String,
+    whose: Cow<'static, str>,
 }
 
 impl Rpo {
@@ -78,7 +80,7 @@ impl Rpo {
         if let Some(own) = t.cluster().and_then(|c| c.self_host) {
             return Some(Rpo {
                 limit: Duration::try_seconds(own.rpo_seconds).unwrap_or(Duration::MAX),
-                whose: "self-host policy's".to_string(),
+                whose: Cow::Borrowed("self-host policy's"),
             });
         }
         TierPolicy::of(&t.tier).map(|p| Rpo {

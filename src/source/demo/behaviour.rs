@@ -78,7 +78,8 @@ impl Failure {
 
     /// The error text of an attempt that ran at `run_at` (snapshot names carry the run time).
     pub fn message(self, run_at: DateTime<Utc>) -> String {
-        let snapshot = format!("moodledata-{}", run_at.format("%Y%m%d-%H%M"));
+        // Formatted only into the two messages that name it.
+        let snapshot = run_at.format("moodledata-%Y%m%d-%H%M");
         match self {
             Failure::CsiTimeout => format!("VolumeSnapshot {snapshot}: CSI driver timeout"),
             Failure::ConnectionReset => "pg_dump: connection reset by peer".to_string(),
@@ -115,26 +116,33 @@ pub struct Behaviour {
 /// How one attempt goes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttemptPlan {
-    pub restore_point_id: RestorePointId,
+    /// Whose run and which: the point's id is made from them when it is shown
+    /// (`restore_point_id`); walking back to a last success plans many that are not.
+    seed: u64,
+    tenant: usize,
     /// The pair's `taken_at`: the job starts a few seconds after the scheduled run.
     pub taken_at: DateTime<Utc>,
     pub finished_at: DateTime<Utc>,
     pub skew_seconds: i64,
     pub outcome: Outcome,
+    /// The scheduled run it belongs to: its error names the snapshot after it.
+    pub run_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
     Succeeded,
-    Failed(String),
-    Partial(String),
+    /// Its words are written only for an attempt that is shown (`AttemptPlan::error`):
+    /// walking back to a failing tenant's last success plans many that are not.
+    Failed(Failure),
+    Partial(Failure),
 }
 
 impl AttemptPlan {
     /// The attempt while its job runs.
     pub fn running(&self) -> LastAttempt {
         LastAttempt {
-            restore_point_id: self.restore_point_id.clone(),
+            restore_point_id: self.restore_point_id(),
             taken_at: self.taken_at,
             status: AttemptStatus::Running,
             error: None,
@@ -143,23 +151,38 @@ impl AttemptPlan {
 
     /// The attempt once it has ended.
     pub fn finished(&self) -> LastAttempt {
-        let (status, error) = match &self.outcome {
-            Outcome::Succeeded => (AttemptStatus::Succeeded, None),
-            Outcome::Failed(e) => (AttemptStatus::Failed, Some(e.clone())),
-            Outcome::Partial(e) => (AttemptStatus::Partial, Some(e.clone())),
+        let status = match &self.outcome {
+            Outcome::Succeeded => AttemptStatus::Succeeded,
+            Outcome::Failed(_) => AttemptStatus::Failed,
+            Outcome::Partial(_) => AttemptStatus::Partial,
         };
         LastAttempt {
-            restore_point_id: self.restore_point_id.clone(),
+            restore_point_id: self.restore_point_id(),
             taken_at: self.taken_at,
             status,
-            error,
+            error: self.error(),
+        }
+    }
+
+    /// The id of the point it makes (or would have made).
+    pub fn restore_point_id(&self) -> RestorePointId {
+        restore_point_id(self.seed, self.tenant, self.run_at.timestamp())
+    }
+
+    /// The error text of an attempt that failed, in whole or in part.
+    pub fn error(&self) -> Option<String> {
+        match self.outcome {
+            Outcome::Succeeded => None,
+            Outcome::Failed(failure) | Outcome::Partial(failure) => {
+                Some(failure.message(self.run_at))
+            }
         }
     }
 
     /// The restore point it leaves, if it succeeded.
     pub fn success(&self) -> Option<LastSuccess> {
         (self.outcome == Outcome::Succeeded).then(|| LastSuccess {
-            restore_point_id: self.restore_point_id.clone(),
+            restore_point_id: self.restore_point_id(),
             taken_at: self.taken_at,
             skew_seconds: self.skew_seconds,
         })
@@ -188,11 +211,13 @@ pub fn attempt_plan(
     };
     let outcome = outcome(&mut rng, behaviour, run_at);
     AttemptPlan {
-        restore_point_id: restore_point_id(seed, tenant, at),
+        seed,
+        tenant,
         taken_at,
         finished_at,
         skew_seconds,
         outcome,
+        run_at,
     }
 }
 
@@ -208,11 +233,10 @@ fn outcome(rng: &mut Rng, behaviour: &Behaviour, run_at: DateTime<Utc>) -> Outco
         None if rng.chance(behaviour.fault.failure_rate()) => rng.pick(&Failure::ALL),
         None => return Outcome::Succeeded,
     };
-    let message = failure.message(run_at);
     if failure.is_partial() {
-        Outcome::Partial(message)
+        Outcome::Partial(failure)
     } else {
-        Outcome::Failed(message)
+        Outcome::Failed(failure)
     }
 }
 
@@ -246,8 +270,8 @@ mod tests {
         let b = behaviour(Fault::Healthy);
         assert_eq!(attempt_plan(1, 5, &b, run), attempt_plan(1, 5, &b, run));
         assert_ne!(
-            attempt_plan(1, 5, &b, run).restore_point_id,
-            attempt_plan(1, 6, &b, run).restore_point_id
+            attempt_plan(1, 5, &b, run).restore_point_id(),
+            attempt_plan(1, 6, &b, run).restore_point_id()
         );
         let plan = attempt_plan(1, 5, &b, run);
         assert!(plan.taken_at > run && plan.finished_at > plan.taken_at);
@@ -258,11 +282,15 @@ mod tests {
         let run = Utc.with_ymd_and_hms(2026, 11, 26, 3, 0, 0).unwrap();
         let mut b = behaviour(Fault::Failing(Failure::CsiTimeout));
         b.failing_since = Some(run);
+        let plan = attempt_plan(1, 5, &b, run);
+        assert_eq!(plan.outcome, Outcome::Failed(Failure::CsiTimeout));
         assert_eq!(
-            attempt_plan(1, 5, &b, run).outcome,
-            Outcome::Failed(
-                "VolumeSnapshot moodledata-20261126-0300: CSI driver timeout".to_string()
-            )
+            plan.error().as_deref(),
+            Some("VolumeSnapshot moodledata-20261126-0300: CSI driver timeout")
+        );
+        assert_eq!(
+            plan.finished().error.as_deref(),
+            Some("VolumeSnapshot moodledata-20261126-0300: CSI driver timeout")
         );
         b.failing_since = Some(run + Duration::hours(1));
         assert_eq!(attempt_plan(1, 5, &b, run).outcome, Outcome::Succeeded);

@@ -72,10 +72,7 @@ pub fn generated_last_drill(
         *tier == Tier::Dedicated && Rng::keyed(seed, &[0xD712, index as u64]).range(0, 3) > 0;
     Some(LastDrill {
         target_region: across.then(|| secondary.into()),
-        restore_id: RestoreId(compact_str::format_compact!(
-            "rst_d{}",
-            base36(rng.next_u64(), 4)
-        )),
+        restore_id: RestoreId(base36("rst_d", rng.next_u64(), 4)),
         restore_point_id: None,
         point_taken_at: Some(finished_at - restore_duration - Duration::hours(rng.range(1, 20))),
         finished_at,

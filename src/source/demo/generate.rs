@@ -217,7 +217,7 @@ impl Generator {
 
     fn random_hub(&self, group: &Group, id: TenantId, rng: &mut Rng) -> Hub {
         let stem = self.stems.stem(group.random_index);
-        let display_name = format!("{} {}", title_case(&stem), institution(rng));
+        let display_name = [title_case(&stem).as_str(), " ", institution(rng)].concat();
         let tier = if rng.chance(0.3) {
             Tier::Dedicated
         } else {
@@ -311,16 +311,18 @@ impl Generator {
         let is_hub = ordinal == 0;
         let (slug, display_name, hostname) = if is_hub {
             (
-                format_compact!("{}-hub", hub.stem),
+                [hub.stem.as_str(), "-hub"].into_iter().collect(),
                 hub.display_name.clone(),
                 format!("learn.{}.{}", hub.stem, hub.region.tld),
             )
         } else {
             let name = hub.spoke_name(ordinal);
-            let slug = format_compact!("{}-{name}", hub.stem);
+            let slug: CompactString = [hub.stem.as_str(), "-", &name].into_iter().collect();
             let label = match name.strip_prefix('s') {
-                Some(number) if number.parse::<u32>().is_ok() => format_compact!("Site {number}"),
-                _ => title_case(&name).into(),
+                Some(number) if number.parse::<u32>().is_ok() => {
+                    ["Site ", number].into_iter().collect()
+                }
+                _ => title_case(&name),
             };
             let hostname = spoke_hostname(&slug);
             // Concatenated at their size: `format!` grows its string as it goes, and a

@@ -2,7 +2,7 @@
 
 use super::rng::{Rng, mix};
 use crate::domain::ids::RestorePointId;
-use compact_str::{CompactString, format_compact};
+use compact_str::CompactString;
 
 /// Stems reserved for the scripted hubs (see `layout::FIXED_HUBS`); random hubs never get them.
 pub const RESERVED_STEMS: [&str; 6] = [
@@ -166,9 +166,9 @@ pub fn institution(rng: &mut Rng) -> &'static str {
 }
 
 /// "oakdale-2" → "Oakdale 2".
-pub fn title_case(stem: &str) -> String {
-    // Into one string: a million tenants' names are made at start-up.
-    let mut out = String::with_capacity(stem.len());
+pub fn title_case(stem: &str) -> CompactString {
+    // Inline for a stem or a faculty: a million tenants' names are made at start-up.
+    let mut out = CompactString::with_capacity(stem.len());
     for (i, word) in stem.split('-').enumerate() {
         if i > 0 {
             out.push(' ');
@@ -191,16 +191,21 @@ pub fn spoke_hostname(slug: &str) -> String {
 
 const BASE36: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
 
-/// `value` in base 36, exactly `width` digits (the high digits of larger values are dropped).
-pub fn base36(mut value: u64, width: usize) -> CompactString {
-    // On the stack: a million tenants' ids are made at start-up.
+/// An id: `prefix`, then `value` in base 36 in exactly `width` digits (the high digits of
+/// larger values are dropped).
+pub fn base36(prefix: &str, mut value: u64, width: usize) -> CompactString {
+    // Written in place, no formatting machinery: a million tenants' ids (and their points'
+    // ids, several each) are made at start-up.
     let mut digits = [b'0'; 24];
     let digits = &mut digits[..width.min(24)];
     for slot in digits.iter_mut().rev() {
         *slot = BASE36[(value % 36) as usize];
         value /= 36;
     }
-    digits.iter().copied().map(char::from).collect()
+    let mut id = CompactString::with_capacity(prefix.len() + digits.len());
+    id.push_str(prefix);
+    id.push_str(std::str::from_utf8(digits).expect("base-36 digits are ASCII"));
+    id
 }
 
 /// Five base-36 digits hold this many ids.
@@ -213,13 +218,13 @@ const ID_STRIDE: u64 = 22_695_479;
 pub fn tenant_id(seed: u64, index: usize) -> CompactString {
     let offset = mix(seed) % ID_SPACE;
     let value = ((index as u64 % ID_SPACE) * ID_STRIDE + offset) % ID_SPACE;
-    format_compact!("ten_{}", base36(value, 5))
+    base36("ten_", value, 5)
 }
 
 /// "rp_3k9x0a1": a restore point's id, from its tenant and run instant.
 pub fn restore_point_id(seed: u64, tenant: usize, run_at_seconds: i64) -> RestorePointId {
     let value = Rng::keyed(seed, &[0x7270, tenant as u64, run_at_seconds as u64]).next_u64();
-    RestorePointId(format_compact!("rp_{}", base36(value, 7)))
+    RestorePointId(base36("rp_", value, 7))
 }
 
 #[cfg(test)]
@@ -246,7 +251,8 @@ mod tests {
 
     #[test]
     fn words_are_formatted() {
-        assert_eq!(base36(35, 3), "00z");
+        assert_eq!(base36("", 35, 3), "00z");
+        assert_eq!(base36("rp_", 36, 3), "rp_010");
         assert_eq!(title_case("oakdale-2"), "Oakdale 2");
         assert_eq!(Region::named("us-east-1").secondary, "us-west-2");
         assert_eq!(Region::named("nowhere").name, "eu-west-1");

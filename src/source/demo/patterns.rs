@@ -79,7 +79,8 @@ struct Pattern {
 #[derive(Debug, Default)]
 pub struct Patterns {
     entries: Vec<Pattern>,
-    index: HashMap<PatternKey, PatternId>,
+    /// Looked up once per tenant generated: foldhash, not SipHash (the keys are ours).
+    index: HashMap<PatternKey, PatternId, foldhash::fast::RandomState>,
 }
 
 impl Patterns {

@@ -197,7 +197,7 @@ impl<'a> Facts<'a> {
         k: usize,
         now: DateTime<Utc>,
     ) -> RestorePoint {
-        let mut point = self.succeeded(&plan.restore_point_id, plan.taken_at, now);
+        let mut point = self.succeeded(&plan.restore_point_id(), plan.taken_at, now);
         point.skew_seconds = plan.skew_seconds;
         point.database.finished_at = Some(plan.finished_at);
         // Older points are a little smaller: the site grows.
@@ -205,10 +205,12 @@ impl<'a> Facts<'a> {
         point.database.size_bytes = Some((self.database_bytes * shrink) as u64);
         point.volume.restore_size_bytes = Some((self.volume_bytes * shrink) as u64);
         point.volume.snapshot_name = snapshot_name(run);
-        match &plan.outcome {
-            Outcome::Succeeded => {}
-            Outcome::Failed(error) => fail(&mut point, error, false),
-            Outcome::Partial(error) => fail(&mut point, error, true),
+        if let Some(error) = plan.error() {
+            fail(
+                &mut point,
+                &error,
+                matches!(plan.outcome, Outcome::Partial(_)),
+            );
         }
         point
     }

@@ -221,7 +221,7 @@ fn timeline(rng: &mut Rng) -> (Duration, [Duration; 4]) {
 
 /// "rst_41c": distinct for the restores of one fleet.
 fn restore_id(seed: u64, k: usize) -> RestoreId {
-    RestoreId(format!("rst_{}", base36(mix(seed).wrapping_add(k as u64), 3)).into())
+    RestoreId(base36("rst_", mix(seed).wrapping_add(k as u64), 3))
 }
 
 impl RestorePlan {

@@ -58,13 +58,7 @@ pub fn spoke_target(slug: &str, region: &str) -> String {
 
 /// "dns_5e0": distinct for the swaps of one demo.
 fn swap_id(seed: u64, k: usize) -> DnsSwapId {
-    DnsSwapId(
-        format!(
-            "dns_{}",
-            base36(mix(seed ^ 0xD45).wrapping_add(k as u64), 3)
-        )
-        .into(),
-    )
+    DnsSwapId(base36("dns_", mix(seed ^ 0xD45).wrapping_add(k as u64), 3))
 }
 
 impl DnsPlan {
