@@ -34,8 +34,9 @@ pub struct LastDrill {
     pub point_taken_at: Option<DateTime<Utc>>,
     pub finished_at: DateTime<Utc>,
     pub result: DrillResult,
+    /// Inline when short ("5 checks passed"): most tenants of a big fleet carry one.
     #[serde(default)]
-    pub summary: String,
+    pub summary: compact_str::CompactString,
     #[serde(default)]
     pub restore_duration_seconds: Option<i64>,
     /// A contract addition: the region restored into when it was not the tenant's own

@@ -92,15 +92,15 @@ pub(super) fn judge(
 /// What the filter's words are looked for in: names, places, ids, state and flags. The
 /// level is not in it: a level word matches the level itself (`red` must not match
 /// "fred-college"), and the view checks that apart.
-pub(super) fn haystack(t: &Tenant, h: &Health) -> Box<str> {
-    // Written into this thread's scratch, then copied out at its size: one allocation.
+pub(super) fn with_haystack<T>(t: &Tenant, h: &Health, then: impl FnOnce(&str) -> T) -> T {
+    // Written into this thread's scratch: the fleet copies it where it goes.
     thread_local! {
         static SCRATCH: RefCell<String> = RefCell::new(String::with_capacity(256));
     }
     SCRATCH.with_borrow_mut(|s| {
         s.clear();
         write_haystack(s, t, h);
-        Box::from(s.as_str())
+        then(s)
     })
 }
 

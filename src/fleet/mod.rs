@@ -19,7 +19,7 @@ use crate::domain::run_times::ScheduleCache;
 use crate::domain::{FlagKind, Health, Level, Tenant, TenantId};
 use haystacks::Haystacks;
 pub use judging::fold_case;
-use judging::{Judged, haystack, joined, judge, judge_everyone, same_flags};
+use judging::{Judged, joined, judge, judge_everyone, same_flags, with_haystack};
 use membership::Membership;
 pub use membership::Widest;
 
@@ -445,7 +445,7 @@ impl Fleet {
         // An empty filter text means new data (or none yet): it is always rebuilt then.
         let changed = self.haystacks.get(i).is_empty() || !same_flags(&self.health[i], &h);
         if changed {
-            self.haystacks.set(i, haystack(tenant, &h));
+            with_haystack(tenant, &h, |text| self.haystacks.set(i, text));
             self.touch(i);
         }
         if let Some(at) = h

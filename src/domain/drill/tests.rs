@@ -32,7 +32,7 @@ fn drilled(mut t: Tenant, result: DrillResult, finished_at: DateTime<Utc>) -> Te
         point_taken_at: None,
         finished_at,
         result,
-        summary: String::new(),
+        summary: Default::default(),
         restore_duration_seconds: Some(3600),
     });
     t

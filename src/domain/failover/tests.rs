@@ -42,7 +42,7 @@ fn drilled(slug: &str, minutes: i64) -> Tenant {
         point_taken_at: None,
         finished_at: now() - Duration::days(3),
         result: DrillResult::Passed,
-        summary: String::new(),
+        summary: Default::default(),
         restore_duration_seconds: Some(minutes * 60),
         target_region: Some("eu-central-1".into()),
     });

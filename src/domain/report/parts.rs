@@ -370,7 +370,7 @@ pub(super) fn drill_result(facts: &Facts, journaled: &Journaled) -> DrillPart {
         let d = &record.drill;
         return DrillPart {
             result: Some(d.result.as_str().to_string()),
-            summary: Some(d.summary.clone()),
+            summary: Some(d.summary.to_string()),
             recorded_at: Some(d.finished_at),
             restore_duration_seconds: d.restore_duration_seconds,
             words: format!(

@@ -77,7 +77,7 @@ pub fn generated_last_drill(
         point_taken_at: Some(finished_at - restore_duration - Duration::hours(rng.range(1, 20))),
         finished_at,
         result,
-        summary: summary.map_or_else(|| "5 checks passed".to_string(), str::to_string),
+        summary: summary.unwrap_or("5 checks passed").into(),
         restore_duration_seconds: Some(restore_duration.num_seconds()),
     })
 }
@@ -112,7 +112,7 @@ pub(super) fn generated_checks(drill: &LastDrill) -> Vec<VerificationCheck> {
                     CheckStatus::Passed
                 },
                 detail: if bad {
-                    drill.summary.clone()
+                    drill.summary.to_string()
                 } else {
                     "as expected".to_string()
                 },

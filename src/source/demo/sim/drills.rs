@@ -62,7 +62,7 @@ impl Sim {
                 point_taken_at,
                 finished_at: self.now(),
                 result: findings.result.clone(),
-                summary: findings.summary.clone(),
+                summary: findings.summary.as_str().into(),
                 restore_duration_seconds: findings.restore_duration_seconds,
             },
             checks: findings.checks.clone(),
