@@ -196,7 +196,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
 /// flat for days; every extra arena grew it, because a page freed in one arena is reused only
 /// by the threads of that arena. Measured over soaks of an idle 100 000-tenant screen, each
 /// on the code of its day: the default arenas (8 per core) grew 61 MB/h; two arenas 0.56 MB a
-/// minute and three 0.35–0.7 (0.45 when trimmed every minute), where one stayed within 1.7 MB
+/// minute and three 0.35–0.7 (0.45 when trimmed every minute), where one stayed within 1.9 MB
 /// over 30 minutes (issue 26); jemalloc (tikv-jemallocator, background threads, any decay)
 /// grew ~1 MB a minute; mimalloc 13 MB in 3 minutes. What one arena costs is a load's
 /// threads queueing on its lock, which `allocator.rs` makes a spin instead of a sleep and the
