@@ -200,7 +200,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
 /// over 30 minutes (issue 26); jemalloc (tikv-jemallocator, background threads, any decay)
 /// grew ~1 MB a minute; mimalloc 13 MB in 3 minutes. What one arena costs is a load's
 /// threads queueing on its lock, which `allocator.rs` makes a spin instead of a sleep and the
-/// load is written to need rarely (a million tenants: 3.7–4.3 s to the first table here,
+/// load is written to need rarely (a million tenants: 3.7–4.5 s to the first table here,
 /// against 2.8–3.1 s with three arenas). Called before any thread starts, as glibc asks.
 fn one_malloc_arena() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
