@@ -336,12 +336,15 @@ fn tier_name(tier: &Tier) -> Cow<'static, str> {
     match tier {
         Tier::Standard => Cow::Borrowed("Standard"),
         Tier::Dedicated => Cow::Borrowed("Dedicated"),
-        Tier::Unknown(_) => {
-            let name = tier.label();
-            let mut chars = name.chars();
-            let first = chars.next().into_iter().flat_map(char::to_uppercase);
-            Cow::Owned(first.chain(chars).collect())
-        }
+        Tier::Unknown(_) => Cow::Owned(capitalised(&tier.label())),
+    }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 

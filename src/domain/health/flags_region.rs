@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::{Flag, FlagKind, Health};
+use super::{Flag, FlagKind, Health, capitalised};
 use crate::domain::humanize::coarse;
 use crate::domain::region::{CrossCopy, Regions};
 use crate::domain::tenant::{Tenant, TenantState};
@@ -42,14 +42,6 @@ pub fn region_down(t: &Tenant, regions: &Regions, now: DateTime<Utc>) -> Option<
             capitalised(&what)
         ),
     })
-}
-
-fn capitalised(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 impl Health {
